@@ -1,0 +1,74 @@
+//! Command-line interface: raw flags (clap) → validated options.
+//!
+//! Parsing happens in two steps, as in ripgrep: clap turns arguments into
+//! [`Cli`], then [`Cli::into_command`] resolves paths and defaults into the
+//! typed options the library receives. Exit codes are documented here.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::build::BuildOptions;
+
+/// Exit code: the site built (or checked) cleanly.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the site has problems (content errors).
+pub const EXIT_CONTENT: i32 = 1;
+/// Exit code: usage or environment errors (bad flag, unreadable folder).
+pub const EXIT_USAGE: i32 = 2;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  the site has problems (content errors); every problem is listed
+  2  usage or environment error (bad flag, missing or unreadable folder, refused --out)";
+
+/// folio: a fast static site generator for handbooks.
+#[derive(Debug, Parser)]
+#[command(name = "folio", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder.
+    #[command(after_help = AFTER_HELP)]
+    Build(BuildArgs),
+}
+
+/// Flags of `folio build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Site root: the folder holding content/ and folio.toml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output folder (default: <root>/public).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override base_url from folio.toml (e.g. https://example.com/handbook/).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Print only errors and warnings, not the summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl BuildArgs {
+    /// Resolves defaults into build options.
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            out: self.out.clone().unwrap_or_else(|| self.root.join("public")),
+            drafts: self.drafts,
+            base_url: self.base_url.clone(),
+            live_reload: false,
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Site configuration from `folio.toml`.
+//!
+//! Parsing is pure ([`Config::parse`]); reading the file happens in the build
+//! driver. Unknown keys are kept out of the typed config and reported as
+//! warnings with their line, so a typo (`tilte = ...`) is noticed.
+
+use serde::Deserialize;
+
+use crate::diagnostic::{closest, line_col, Diagnostic};
+
+/// The name of the site configuration file at the site root.
+pub const CONFIG_FILE: &str = "folio.toml";
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "edit_url",
+    "extra",
+];
+
+/// Validated site configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// One-line description of the site.
+    pub description: String,
+    /// Absolute base URL, always ending in `/` (e.g. `https://x.org/handbook/`).
+    pub base_url: String,
+    /// Language code for `<html lang>`.
+    pub language: String,
+    /// Theme name (`themes/<name>/`, or the embedded `handbook`).
+    pub theme: String,
+    /// Prefix that, followed by a page's source path, edits it (e.g. on GitHub).
+    pub edit_url: Option<String>,
+    /// Free-form values for templates.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    edit_url: Option<String>,
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Handbook".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            language: "en".into(),
+            theme: "handbook".into(),
+            edit_url: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses `folio.toml` text. Returns the config (defaults where the text
+    /// is broken) and any problems found, located in the file.
+    pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let table: toml::Table = match toml::from_str(text) {
+            Ok(t) => t,
+            Err(e) => {
+                let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+                diags.push(
+                    Diagnostic::error(format!("folio.toml is not valid TOML: {}", e.message()))
+                        .in_file(CONFIG_FILE)
+                        .at(text, line, col),
+                );
+                return (Config::default(), diags);
+            }
+        };
+        for key in table.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str())) {
+            let line = key_line(text, key);
+            let mut d = Diagnostic::warning(format!("unknown key `{key}` in folio.toml"))
+                .in_file(CONFIG_FILE)
+                .at(text, line, 1);
+            d = match closest(key, KNOWN_KEYS.iter().copied()) {
+                Some(k) => d.with_hint(format!("did you mean `{k}`?")),
+                None => d.with_hint("put free-form values under [extra]"),
+            };
+            diags.push(d);
+        }
+        for (key, value) in &table {
+            let expected = match key.as_str() {
+                "extra" => (!value.is_table()).then_some("a table ([extra])"),
+                k if KNOWN_KEYS.contains(&k) => (!value.is_str()).then_some("a quoted string"),
+                _ => None,
+            };
+            if let Some(expected) = expected {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`{key}` in folio.toml must be {expected}, not {}",
+                        value.type_str()
+                    ))
+                    .in_file(CONFIG_FILE)
+                    .at(text, key_line(text, key), 1),
+                );
+            }
+        }
+        if diags.iter().any(Diagnostic::is_error) {
+            return (Config::default(), diags);
+        }
+        let raw: RawConfig = match table.try_into() {
+            Ok(r) => r,
+            Err(e) => {
+                let msg = e.message().to_string();
+                let line = KNOWN_KEYS
+                    .iter()
+                    .find(|k| msg.contains(&format!("`{k}`")))
+                    .map_or(1, |k| key_line(text, k));
+                diags.push(
+                    Diagnostic::error(format!("folio.toml: {msg}"))
+                        .in_file(CONFIG_FILE)
+                        .at(text, line, 1),
+                );
+                return (Config::default(), diags);
+            }
+        };
+        (Config::from_raw(raw), diags)
+    }
+
+    fn from_raw(raw: RawConfig) -> Config {
+        let d = Config::default();
+        Config {
+            title: raw.title.unwrap_or(d.title),
+            description: raw.description.unwrap_or_default(),
+            base_url: raw.base_url.map_or(d.base_url, |u| normalize_base_url(&u)),
+            language: raw.language.unwrap_or(d.language),
+            theme: raw.theme.unwrap_or(d.theme),
+            edit_url: raw.edit_url,
+            extra: raw.extra,
+        }
+    }
+
+    /// The path part of `base_url`, starting and ending with `/`
+    /// (`/handbook/` for `https://x.org/handbook/`). Every URL folio writes
+    /// starts with it.
+    pub fn base_path(&self) -> String {
+        base_path_of(&self.base_url)
+    }
+}
+
+/// Ensures a base URL ends with exactly one `/`.
+pub fn normalize_base_url(url: &str) -> String {
+    format!("{}/", url.trim().trim_end_matches('/'))
+}
+
+fn base_path_of(base_url: &str) -> String {
+    let after_scheme = match base_url.find("://") {
+        Some(i) => &base_url[i + 3..],
+        None => return normalize_base_url(&format!("/{}", base_url.trim_start_matches('/'))),
+    };
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    normalize_base_url(path)
+}
+
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+                || l.starts_with(&format!("[{key}]"))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_gives_defaults() {
+        let (c, d) = Config::parse("");
+        assert!(d.is_empty());
+        assert_eq!(c, Config::default());
+        assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn base_path_honours_subpath() {
+        let (c, _) = Config::parse("base_url = \"https://example.com/handbook\"\n");
+        assert_eq!(c.base_url, "https://example.com/handbook/");
+        assert_eq!(c.base_path(), "/handbook/");
+    }
+
+    #[test]
+    fn unknown_key_warns_with_line_and_suggestion() {
+        let (_, d) = Config::parse("title = \"A\"\ntilte = \"B\"\n");
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error());
+        assert_eq!(d[0].line, 2);
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn wrong_type_and_bad_syntax_are_errors_with_lines() {
+        let (_, d) = Config::parse("title = \"A\"\ntheme = 3\n");
+        assert!(d[0].is_error(), "{d:?}");
+        assert_eq!(d[0].line, 2);
+        let (_, d) = Config::parse("title = \"A\"\nbase_url = \n");
+        assert!(d[0].is_error());
+        assert_eq!(d[0].line, 2);
+    }
+}

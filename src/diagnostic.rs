@@ -1,0 +1,252 @@
+//! Problems found while building, and how they are shown to people.
+//!
+//! Every stage reports what it finds as [`Diagnostic`] values instead of
+//! stopping at the first problem, so one run lists everything that is wrong.
+//! A diagnostic carries the file, line, column and the text of the offending
+//! line, so printing it needs no further I/O.
+
+use std::fmt;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The site builds, but something deserves attention.
+    Warning,
+    /// The site cannot be published as it is.
+    Error,
+}
+
+/// One problem, located in a file where possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Project-relative path (`content/a.md`, `templates/page.html`), if any.
+    pub file: Option<String>,
+    /// 1-based line; 0 when the problem is about the whole file.
+    pub line: usize,
+    /// 1-based column (in characters); 0 when unknown.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// The text of the offending line, for the caret display.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error not tied to a file.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    /// A warning not tied to a file.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            file: None,
+            line: 0,
+            column: 0,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// Names the file the problem is in.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Places the problem at `line`:`column` of `text` (the whole file's text),
+    /// keeping a copy of that line for display.
+    pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self.source_line = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// Places the problem at a line without source text.
+    pub fn at_line(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// Adds advice on how to fix the problem.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` (or as much of it as is known).
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        Some(match (self.line, self.column) {
+            (0, _) => file.clone(),
+            (l, 0) => format!("{file}:{l}"),
+            (l, c) => format!("{file}:{l}:{c}"),
+        })
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Renders the diagnostic the way a compiler does: a headline, the
+    /// location, the source line with a caret, and the hint.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{kind}: {}", self.message)?;
+        if let Some(loc) = self.location() {
+            writeln!(f, "  --> {loc}")?;
+        }
+        if let Some(src) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            let shown: String = src.replace('\t', " ");
+            writeln!(f, " {pad} |")?;
+            writeln!(f, " {num} | {shown}")?;
+            if self.column > 0 {
+                let caret_at = " ".repeat(self.column - 1);
+                writeln!(f, " {pad} | {caret_at}^")?;
+            }
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Converts a byte offset in `text` into a 1-based (line, column) pair,
+/// counting columns in characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Line starts of a text, for many offset→line lookups on the same text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let end = floor_char_boundary(text, offset.min(text.len()));
+        let column = text.get(start..end).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+}
+
+/// Counts errors and warnings in a list of diagnostics.
+pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}
+
+/// The closest candidate within edit distance 2, for "did you mean" hints.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2 && *d < c.len().max(word.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_chars() {
+        let text = "ab\ncdé\nfg";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 8), (3, 1));
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 5), (2, 3));
+        assert_eq!(idx.line_col(text, 9), (3, 2));
+    }
+
+    #[test]
+    fn display_shows_caret_under_column() {
+        let d = Diagnostic::error("bad thing")
+            .in_file("content/a.md")
+            .at("one\ntwo three\n", 2, 5)
+            .with_hint("fix it");
+        let shown = d.to_string();
+        assert!(shown.contains("error: bad thing"));
+        assert!(shown.contains("--> content/a.md:2:5"));
+        assert!(shown.contains(" 2 | two three"));
+        assert!(shown.contains("   |     ^"));
+        assert!(shown.contains("help: fix it"));
+    }
+
+    #[test]
+    fn closest_suggests_near_names_only() {
+        let known = ["title", "weight", "featured"];
+        assert_eq!(closest("titel", known), Some("title"));
+        assert_eq!(closest("featurd", known), Some("featured"));
+        assert_eq!(closest("owner", known), None);
+    }
+}

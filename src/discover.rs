@@ -1,0 +1,200 @@
+//! Stage 1, discover: find the files a site is made of.
+//!
+//! Walks `content/` (pages and co-located assets), `images/` and `static/`.
+//! Hidden files and editors' temporary files are skipped; symlink loops and
+//! symlinks leaving the project are reported instead of followed. Paths are
+//! kept project-relative with `/` separators so later stages are portable
+//! and testable without a file system.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+
+/// A file of the site, by project-relative path (`content/a/b.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Project-relative path with `/` separators.
+    pub rel: String,
+    /// Path on disk.
+    pub abs: PathBuf,
+}
+
+/// Everything found under a site root.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Markdown pages under `content/`, sorted by path.
+    pub pages: Vec<SourceFile>,
+    /// Images and other files under `images/` and `content/` (non-Markdown).
+    pub assets: Vec<SourceFile>,
+    /// Files under `static/`, copied verbatim to the output root.
+    pub statics: Vec<SourceFile>,
+}
+
+/// True for Markdown sources.
+pub fn is_markdown(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".markdown")
+}
+
+/// True for files an editor leaves behind while saving, and hidden files.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || [".swp", ".swx", ".swo", ".bck", ".tmp", ".part"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+/// Walks the site at `root`. Missing folders are simply empty.
+pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
+    let mut found = Discovered::default();
+    let mut diags = Vec::new();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for dir in ["content", "images", "static"] {
+        for file in walk(root, &canonical_root, dir, &mut diags) {
+            let name = file.rel.rsplit('/').next().unwrap_or_default();
+            match dir {
+                "content" if is_markdown(name) => found.pages.push(file),
+                "static" => found.statics.push(file),
+                _ => found.assets.push(file),
+            }
+        }
+    }
+    (found, diags)
+}
+
+fn walk(
+    root: &Path,
+    canonical_root: &Path,
+    dir: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let mut outside = Vec::new();
+    let walker = WalkDir::new(&base)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            if e.path_is_symlink() {
+                let inside = e
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|t| t.starts_with(canonical_root));
+                if !inside {
+                    outside.push(e.path().to_path_buf());
+                    return false;
+                }
+            }
+            true
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(walk_error(root, &e));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        match project_rel(root, entry.path()) {
+            Ok(rel) => files.push(SourceFile {
+                rel,
+                abs: entry.path().to_path_buf(),
+            }),
+            Err(d) => diags.push(d),
+        }
+    }
+    for link in outside {
+        let rel = project_rel(root, &link).unwrap_or_else(|_| link.display().to_string());
+        diags.push(
+            Diagnostic::warning("symlink points outside the site (or nowhere); not followed")
+                .in_file(rel)
+                .with_hint("copy the file into the site, or point the link inside it"),
+        );
+    }
+    files
+}
+
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| project_rel(root, p).unwrap_or_else(|_| p.display().to_string()));
+    let d = if e.loop_ancestor().is_some() {
+        Diagnostic::error("symlink loop: this link points back to a folder that contains it")
+            .with_hint("remove the link or point it elsewhere")
+    } else {
+        Diagnostic::error(format!(
+            "cannot read: {}",
+            e.io_error()
+                .map_or_else(|| e.to_string(), |io| io.to_string())
+        ))
+        .with_hint("check that the file exists and is readable")
+    };
+    match path {
+        Some(p) => d.in_file(p),
+        None => d,
+    }
+}
+
+/// Project-relative `/`-separated path, refusing names that cannot be URLs.
+fn project_rel(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut parts = Vec::new();
+    for comp in rel.components() {
+        let Some(part) = comp.as_os_str().to_str() else {
+            return Err(Diagnostic::error("file name is not valid UTF-8")
+                .in_file(rel.to_string_lossy().into_owned())
+                .with_hint("rename the file using UTF-8 characters"));
+        };
+        if part.chars().any(char::is_control) {
+            return Err(Diagnostic::error("file name contains control characters")
+                .in_file(rel.to_string_lossy().into_owned())
+                .with_hint("rename the file"));
+        }
+        parts.push(part);
+    }
+    Ok(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for n in [
+            ".page.md.swp",
+            "page.md~",
+            "#page.md#",
+            ".#page.md",
+            "4913",
+            "x.bck",
+            ".DS_Store",
+        ] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        for n in ["page.md", "_index.md", "img.png"] {
+            assert!(!is_ignored_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn markdown_extensions() {
+        assert!(is_markdown("a.md"));
+        assert!(is_markdown("a.markdown"));
+        assert!(!is_markdown("a.mdx"));
+    }
+}

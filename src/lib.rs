@@ -1,0 +1,20 @@
+//! folio: a static documentation-site generator for handbooks.
+//!
+//! The modules follow the pipeline: [`discover`] → [`load`] → [`route`] →
+//! [`markdown`] → [`site`] (assemble) → [`render`] → [`output`], driven by
+//! [`build`]. Only `discover`, `build` and `output` touch the file system;
+//! the stages between them take and return plain data.
+
+#![warn(missing_docs)]
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod route;
+pub mod site;

@@ -1,0 +1,466 @@
+//! Typed front matter: parsing the block and checking known keys.
+//!
+//! gray_matter's engines parse the block; folio maps their error lines back
+//! to the file, checks each known key's type and keeps unknown keys for
+//! `page.extra`, warning when one looks like a typo of a known key.
+
+use gray_matter::engine::{Engine, JSON, TOML, YAML};
+use gray_matter::Pod;
+use serde_json::{Map, Value};
+
+use super::split::{Format, Split};
+use crate::diagnostic::{closest, Diagnostic};
+
+/// Front matter keys folio understands.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "date",
+    "updated",
+    "draft",
+    "featured",
+    "featured_alt",
+    "tags",
+    "slug",
+    "aliases",
+    "template",
+    "extra",
+];
+
+/// The validated front matter of one page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    /// Page title.
+    pub title: Option<String>,
+    /// Short description for listings and metadata.
+    pub description: Option<String>,
+    /// Sort key within the section (lower first).
+    pub weight: Option<i64>,
+    /// Publication date (`YYYY-MM-DD` or RFC 3339).
+    pub date: Option<String>,
+    /// Last-updated date.
+    pub updated: Option<String>,
+    /// Drafts are built only with `--drafts`.
+    pub draft: bool,
+    /// Featured image reference, as written, with its file line.
+    pub featured: Option<(String, usize)>,
+    /// Alt text for the featured image.
+    pub featured_alt: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Replaces the last part of the URL, with its file line.
+    pub slug: Option<(String, usize)>,
+    /// Old URLs that redirect here.
+    pub aliases: Vec<String>,
+    /// Template to render this page with, instead of `page.html`.
+    pub template: Option<String>,
+    /// `extra` plus every unknown key.
+    pub extra: Map<String, Value>,
+}
+
+/// Parses and checks a front matter block. Problems are pushed to `diags`;
+/// known keys with a wrong type are left unset.
+pub fn parse(
+    file: &str,
+    text: &str,
+    split: &Split<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let Some(format) = split.format else {
+        return FrontMatter::default();
+    };
+    let parsed = match format {
+        Format::Yaml => YAML::parse(split.block),
+        Format::Toml => TOML::parse(split.block),
+        Format::Json => JSON::parse(split.block),
+    };
+    let pod = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            diags.push(syntax_error(file, text, split, &e.to_string()));
+            return FrontMatter::default();
+        }
+    };
+    let map = match pod_to_json(pod) {
+        Value::Object(m) => m,
+        Value::Null => Map::new(),
+        other => {
+            let kind = json_kind(&other);
+            diags.push(
+                Diagnostic::error(format!(
+                    "front matter must be a mapping of keys to values, not {kind}"
+                ))
+                .in_file(file)
+                .at(text, split.block_line, 1)
+                .with_hint("write `key: value` lines, e.g. `title: My page`"),
+            );
+            return FrontMatter::default();
+        }
+    };
+    let mut checker = KeyChecker {
+        file,
+        text,
+        split,
+        diags,
+    };
+    checker.build(map)
+}
+
+struct KeyChecker<'a, 'd> {
+    file: &'a str,
+    text: &'a str,
+    split: &'a Split<'a>,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl KeyChecker<'_, '_> {
+    fn build(&mut self, map: Map<String, Value>) -> FrontMatter {
+        let mut fm = FrontMatter::default();
+        for (key, value) in map {
+            match key.as_str() {
+                "title" => fm.title = self.string(&key, value),
+                "description" => fm.description = self.string(&key, value),
+                "featured_alt" => fm.featured_alt = self.string(&key, value),
+                "template" => fm.template = self.string(&key, value),
+                "weight" => fm.weight = self.integer(&key, value),
+                "date" => fm.date = self.date(&key, value),
+                "updated" => fm.updated = self.date(&key, value),
+                "draft" => fm.draft = self.boolean(&key, value).unwrap_or(false),
+                "featured" => {
+                    fm.featured = self.string(&key, value).map(|v| (v, self.line_of(&key)))
+                }
+                "slug" => fm.slug = self.slug(&key, value),
+                "tags" => fm.tags = self.strings(&key, value),
+                "aliases" => fm.aliases = self.strings(&key, value),
+                "extra" => match value {
+                    Value::Object(m) => fm.extra.extend(m),
+                    other => self.wrong_type(&key, "a mapping of keys to values", &other),
+                },
+                _ => {
+                    self.maybe_typo(&key);
+                    fm.extra.insert(key, value);
+                }
+            }
+        }
+        fm
+    }
+
+    fn line_of(&self, key: &str) -> usize {
+        key_line(self.split, key)
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str, got: &Value) {
+        let line = self.line_of(key);
+        self.diags.push(
+            Diagnostic::error(format!(
+                "`{key}` must be {expected}, but it is {}",
+                json_kind(got)
+            ))
+            .in_file(self.file)
+            .at(self.text, line, 1)
+            .with_hint(format!("write `{key}` as {expected}")),
+        );
+    }
+
+    fn string(&mut self, key: &str, value: Value) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Null => None,
+            other => {
+                self.wrong_type(key, "text", &other);
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, key: &str, value: Value) -> Option<i64> {
+        match value {
+            Value::Number(n) if n.is_i64() => n.as_i64(),
+            Value::Null => None,
+            other => {
+                self.wrong_type(key, "a whole number (e.g. `10`)", &other);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, key: &str, value: Value) -> Option<bool> {
+        match value {
+            Value::Bool(b) => Some(b),
+            Value::Null => None,
+            other => {
+                self.wrong_type(key, "`true` or `false`", &other);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, key: &str, value: Value) -> Option<String> {
+        match value {
+            Value::String(s) if is_date(&s) => Some(s),
+            Value::Null => None,
+            other => {
+                self.wrong_type(
+                    key,
+                    "a date like `2024-05-31` or `2024-05-31T09:00:00Z`",
+                    &other,
+                );
+                None
+            }
+        }
+    }
+
+    fn slug(&mut self, key: &str, value: Value) -> Option<(String, usize)> {
+        let s = self.string(key, value)?;
+        let line = self.line_of(key);
+        if s.is_empty() || s.contains('/') || s == "." || s == ".." {
+            self.diags.push(
+                Diagnostic::error(format!("`slug` must be one URL segment, not `{s}`"))
+                    .in_file(self.file)
+                    .at(self.text, line, 1)
+                    .with_hint("use letters, digits and dashes, without `/`"),
+            );
+            return None;
+        }
+        Some((s, line))
+    }
+
+    fn strings(&mut self, key: &str, value: Value) -> Vec<String> {
+        match value {
+            Value::String(s) => vec![s],
+            Value::Array(items) if items.iter().all(|v| v.is_string() || v.is_number()) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                })
+                .collect(),
+            Value::Null => Vec::new(),
+            other => {
+                self.wrong_type(key, "a list of text values, e.g. `[a, b]`", &other);
+                Vec::new()
+            }
+        }
+    }
+
+    fn maybe_typo(&mut self, key: &str) {
+        if let Some(known) = closest(key, KNOWN_KEYS.iter().copied()) {
+            let line = self.line_of(key);
+            self.diags.push(
+                Diagnostic::warning(format!("unknown front matter key `{key}`"))
+                    .in_file(self.file)
+                    .at(self.text, line, 1)
+                    .with_hint(format!("did you mean `{known}`? (unknown keys are passed to templates as page.extra)")),
+            );
+        }
+    }
+}
+
+/// True for `YYYY-MM-DD`, optionally followed by a time.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let month = s.get(5..7).and_then(|m| m.parse::<u8>().ok());
+    let day = s.get(8..10).and_then(|d| d.parse::<u8>().ok());
+    b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && month.is_some_and(|m| (1..=12).contains(&m))
+        && day.is_some_and(|d| (1..=31).contains(&d))
+        && (b.len() == 10 || matches!(b[10], b'T' | b't' | b' '))
+}
+
+/// File line of a top-level key in the block (the block's first line if not found).
+fn key_line(split: &Split<'_>, key: &str) -> usize {
+    let found = split.block.lines().position(|l| {
+        let rest = l
+            .strip_prefix(key)
+            .or_else(|| l.strip_prefix(&format!("\"{key}\"")))
+            .or_else(|| l.trim_start().strip_prefix(&format!("\"{key}\"")));
+        rest.is_some_and(|r| r.trim_start().starts_with([':', '=']))
+    });
+    split.block_line + found.unwrap_or(0)
+}
+
+/// Maps an engine's error (with lines counted inside the block) to the file.
+fn syntax_error(file: &str, text: &str, split: &Split<'_>, raw: &str) -> Diagnostic {
+    let raw = raw.trim_start_matches("Deserialize error: ");
+    let (inner_line, col) = parse_line_col(raw).unwrap_or((1, 1));
+    let block_lines = split.block.lines().count().max(1);
+    let line = split.block_line + inner_line.clamp(1, block_lines) - 1;
+    let format = match split.format {
+        Some(Format::Toml) => "TOML",
+        Some(Format::Json) => "JSON",
+        _ => "YAML",
+    };
+    let message = first_sentence(raw);
+    let mut d = Diagnostic::error(format!("front matter is not valid {format}: {message}"))
+        .in_file(file)
+        .at(text, line, col);
+    d = if message.contains("duplicated key") {
+        d.with_hint("remove one of the two entries; each key may appear once")
+    } else if message.contains("tab") {
+        d.with_hint("indent with spaces; YAML does not allow tabs")
+    } else {
+        d.with_hint("check quotes, brackets and indentation on this line and the one before")
+    };
+    d
+}
+
+fn first_sentence(raw: &str) -> String {
+    let msg = raw
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.contains('|') && !l.starts_with("TOML parse error"));
+    let msg = msg.unwrap_or(raw);
+    let msg = msg.split(" at byte ").next().unwrap_or(msg);
+    match msg.split_once(": duplicated key") {
+        Some((key, _)) => format!(
+            "duplicated key {}",
+            key.trim_start_matches("String(")
+                .trim_end_matches(')')
+                .replace("\\\"", "\"")
+        ),
+        None => msg.trim().to_string(),
+    }
+}
+
+/// Finds "line N column M" (YAML) or "line N, column M" (TOML) in an error.
+fn parse_line_col(msg: &str) -> Option<(usize, usize)> {
+    let after = &msg[msg.find("line ")? + 5..];
+    let line: usize = after
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    let col = after
+        .find("column ")
+        .and_then(|i| {
+            after[i + 7..]
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(1);
+    Some((line, col))
+}
+
+fn pod_to_json(pod: Pod) -> Value {
+    match pod {
+        Pod::Null => Value::Null,
+        Pod::String(s) => Value::String(s),
+        Pod::Integer(i) => Value::from(i),
+        Pod::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        Pod::Boolean(b) => Value::Bool(b),
+        Pod::Array(a) => Value::Array(a.into_iter().map(pod_to_json).collect()),
+        Pod::Hash(h) => Value::Object(h.into_iter().map(|(k, v)| (k, pod_to_json(v))).collect()),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty",
+        Value::Bool(_) => "true/false",
+        Value::Number(n) if n.is_f64() => "a decimal number",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::split::split;
+    use super::*;
+
+    fn load(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
+        let (s, _) = split("content/a.md", text).unwrap();
+        let mut diags = Vec::new();
+        let fm = parse("content/a.md", text, &s, &mut diags);
+        (fm, diags)
+    }
+
+    #[test]
+    fn known_keys_are_typed() {
+        let (fm, d) = load("---\ntitle: A\nweight: 3\ndraft: true\ntags: [x, y]\ndate: 2024-05-01\nowner: sam\n---\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(fm.title.as_deref(), Some("A"));
+        assert_eq!(fm.weight, Some(3));
+        assert!(fm.draft);
+        assert_eq!(fm.tags, ["x", "y"]);
+        assert_eq!(fm.date.as_deref(), Some("2024-05-01"));
+        assert_eq!(fm.extra["owner"], "sam");
+    }
+
+    #[test]
+    fn wrong_types_name_key_and_line() {
+        let text = "---\ntitle: [a]\nweight: \"high\"\ndraft: maybe\ndate: yesterday\n---\n";
+        let (_, d) = load(text);
+        let mut lines: Vec<_> = d
+            .iter()
+            .map(|d| (d.line, d.message.split('`').nth(1).unwrap().to_string()))
+            .collect();
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                (2, "title".into()),
+                (3, "weight".into()),
+                (4, "draft".into()),
+                (5, "date".into())
+            ]
+        );
+        assert!(d.iter().all(Diagnostic::is_error));
+    }
+
+    #[test]
+    fn yaml_errors_map_to_file_lines() {
+        let (_, d) = load("---\ntitle: A\ntags: [a, b\n---\nbody\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("not valid YAML"), "{}", d[0].message);
+        assert!((3..=4).contains(&d[0].line), "line {}", d[0].line);
+        let (_, d) = load("---\ntitle: A\ntitle: B\n---\n");
+        assert_eq!(d[0].line, 3);
+        assert!(
+            d[0].message.contains("duplicated key \"title\""),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
+    fn toml_errors_map_to_file_lines() {
+        let (_, d) = load("+++\ntitle = \"A\"\ntags = [1, 2\n+++\n");
+        assert_eq!(d[0].line, 3);
+        assert!(d[0].message.contains("not valid TOML"));
+    }
+
+    #[test]
+    fn non_mapping_front_matter_is_an_error_at_line_two() {
+        let (_, d) = load("---\n- a\n- b\n---\n");
+        assert_eq!(d[0].line, 2);
+        assert!(d[0].message.contains("must be a mapping"));
+    }
+
+    #[test]
+    fn typo_of_known_key_warns() {
+        let (fm, d) = load("---\ntitel: A\n---\n");
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error());
+        assert_eq!(d[0].line, 2);
+        assert!(fm.extra.contains_key("titel"));
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2024-05-31"));
+        assert!(is_date("2024-05-31T09:00:00Z"));
+        assert!(!is_date("2024-13-01"));
+        assert!(!is_date("yesterday"));
+    }
+}

@@ -1,0 +1,84 @@
+//! GitHub-compatible heading ids, so anchors copied from GitHub keep working.
+//!
+//! GitHub lower-cases the heading text, drops punctuation except `-` and
+//! `_`, turns each space into `-`, and appends `-1`, `-2`, … to repeats.
+
+use std::collections::HashMap;
+
+/// Produces unique heading ids for one page.
+#[derive(Debug, Default)]
+pub struct Slugger {
+    seen: HashMap<String, usize>,
+}
+
+impl Slugger {
+    /// The id for a heading with this text, unique within the page.
+    pub fn slug(&mut self, text: &str) -> String {
+        let base = slugify(text);
+        self.unique(base)
+    }
+
+    /// Registers an explicit id (`{#id}`) so later slugs avoid it.
+    pub fn claim(&mut self, id: &str) -> String {
+        self.unique(id.to_string())
+    }
+
+    fn unique(&mut self, base: String) -> String {
+        let mut candidate = base.clone();
+        while let Some(n) = self.seen.get(&candidate).copied() {
+            let count = self.seen.entry(base.clone()).or_insert(n);
+            *count += 1;
+            candidate = format!("{base}-{count}");
+        }
+        self.seen.insert(candidate.clone(), 0);
+        candidate
+    }
+}
+
+/// GitHub's slug of a heading text (without de-duplication).
+pub fn slugify(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_github() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("What's new in v2.0?"), "whats-new-in-v20");
+        assert_eq!(slugify("  Trim me "), "trim-me");
+        assert_eq!(
+            slugify("snake_case and kebab-case"),
+            "snake_case-and-kebab-case"
+        );
+        assert_eq!(slugify("Ünïcödé Straße"), "ünïcödé-straße");
+        assert_eq!(slugify("a  b"), "a--b");
+    }
+
+    #[test]
+    fn repeats_get_suffixes() {
+        let mut s = Slugger::default();
+        assert_eq!(s.slug("Setup"), "setup");
+        assert_eq!(s.slug("Setup"), "setup-1");
+        assert_eq!(s.slug("Setup"), "setup-2");
+        assert_eq!(s.slug("Setup 1"), "setup-1-1");
+    }
+
+    #[test]
+    fn explicit_ids_are_reserved() {
+        let mut s = Slugger::default();
+        assert_eq!(s.claim("intro"), "intro");
+        assert_eq!(s.slug("Intro"), "intro-1");
+    }
+}

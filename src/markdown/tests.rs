@@ -1,0 +1,157 @@
+//! Input → HTML tests for the parse stage.
+
+use super::*;
+use crate::route::RouteRequest;
+
+fn routes() -> Routes {
+    let reqs: Vec<_> = ["content/guide/a.md", "content/runbooks/deploy.md"]
+        .iter()
+        .map(|s| RouteRequest {
+            source: s,
+            slug: None,
+            aliases: &[],
+        })
+        .collect();
+    Routes::plan("/", &reqs, ["images/featured/theory.png".to_string()]).0
+}
+
+fn md(body: &str) -> ParsedPage {
+    parse(
+        ParseInput {
+            source: "content/guide/a.md",
+            body,
+            body_line: 4,
+        },
+        &routes(),
+    )
+}
+
+#[test]
+fn headings_get_github_ids_and_anchor_links() {
+    let p = md("## Hello, World!\n\n## Hello, World!\n\n### Custom {#mine .wide}\n");
+    assert!(
+        p.html.contains(
+            "<h2 id=\"hello-world\">Hello, World!<a class=\"anchor\" href=\"#hello-world\""
+        ),
+        "{}",
+        p.html
+    );
+    assert!(p.html.contains("<h2 id=\"hello-world-1\">"));
+    assert!(p.html.contains("<h3 id=\"mine\" class=\"wide\">Custom"));
+    assert_eq!(p.heading_ids, ["hello-world", "hello-world-1", "mine"]);
+    assert_eq!(p.toc.len(), 2);
+    assert_eq!(p.toc[1].children[0].id, "mine");
+}
+
+#[test]
+fn leading_h1_is_the_title_and_not_in_toc() {
+    let p = md("# The Title\n\nIntro text here.\n\n## Part\n");
+    assert_eq!(p.first_h1.as_deref(), Some("The Title"));
+    assert_eq!(p.toc.len(), 1);
+    assert_eq!(p.toc[0].id, "part");
+    assert_eq!(p.summary, "Intro text here.");
+    let p = md("Intro.\n\n# Later H1\n");
+    assert_eq!(p.first_h1, None);
+}
+
+#[test]
+fn gfm_extensions() {
+    let p = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~\n\nText[^1]\n\n[^1]: Note.\n");
+    assert!(p.html.contains("<table>"));
+    assert!(p.html.contains("type=\"checkbox\""));
+    assert!(p.html.contains("<del>old</del>"));
+    assert!(p.html.contains("footnote"));
+}
+
+#[test]
+fn alerts_get_kind_class_and_title() {
+    let p = md("> [!WARNING]\n> Careful now.\n");
+    assert!(
+        p.html
+            .contains("<div class=\"alert alert-warning\" role=\"note\">"),
+        "{}",
+        p.html
+    );
+    assert!(p.html.contains("<p class=\"alert-title\">Warning</p>"));
+    assert!(p.html.contains("Careful now."));
+    assert!(!p.html.contains("<blockquote"));
+}
+
+#[test]
+fn md_links_are_rewritten_and_recorded() {
+    let p = md("See [deploy](../runbooks/deploy.md#roll-back) and [site](https://x.org).\n");
+    assert!(
+        p.html.contains("href=\"/runbooks/deploy/#roll-back\""),
+        "{}",
+        p.html
+    );
+    assert!(p.html.contains("href=\"https://x.org\""));
+    assert_eq!(p.links.len(), 1);
+    assert_eq!(p.links[0].target, "content/runbooks/deploy.md");
+    assert_eq!(p.links[0].fragment.as_deref(), Some("roll-back"));
+    assert_eq!((p.links[0].line, p.links[0].column), (4, 5));
+}
+
+#[test]
+fn broken_links_and_images_are_errors_with_file_lines() {
+    let p = md("Intro\n\nSee [x](../runbooks/deplyo.md).\n\n![d](../../images/nope.png)\n\n[top](#nowhere)\n");
+    let found: Vec<(usize, usize, &str)> = p
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.column, d.hint.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(found.len(), 3, "{:?}", p.diagnostics);
+    assert_eq!((found[0].0, found[0].1), (6, 5));
+    assert_eq!(found[0].2, "did you mean `../runbooks/deploy.md`?");
+    assert_eq!(found[1].0, 8);
+    assert_eq!(found[2].0, 10);
+    assert!(p
+        .diagnostics
+        .iter()
+        .all(|d| d.file.as_deref() == Some("content/guide/a.md")));
+}
+
+#[test]
+fn same_page_anchor_to_existing_heading_is_fine() {
+    let p = md("[down](#later)\n\n## Later\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+}
+
+#[test]
+fn images_resolve_relative_to_page() {
+    let p = md("![theory](../../images/featured/theory.png)\n");
+    assert!(
+        p.html.contains("src=\"/images/featured/theory.png\""),
+        "{}",
+        p.html
+    );
+    let p = md("![escape](../../../../etc/passwd)\n");
+    assert!(p.diagnostics[0].message.contains("outside the site"));
+}
+
+#[test]
+fn raw_html_passes_through() {
+    let p = md("<div class=\"x\">hi</div>\n");
+    assert!(p.html.contains("<div class=\"x\">hi</div>"));
+}
+
+#[test]
+fn seed_style_numbered_list_with_hard_breaks() {
+    let p = md("1. **Title one**  \n    Body one.\n\n1. **Title two**  \n    Body two.\n");
+    assert_eq!(p.html.matches("<li>").count(), 2);
+    assert!(
+        p.html.contains("<strong>Title one</strong><br />"),
+        "{}",
+        p.html
+    );
+}
+
+#[test]
+fn deeply_nested_input_does_not_overflow() {
+    let body = ">".repeat(10_000) + " deep\n";
+    let p = md(&body);
+    assert!(p.html.contains("deep"));
+    let body = "[a](<b".repeat(20_000);
+    let p = md(&body);
+    assert!(!p.html.is_empty());
+}

@@ -1,0 +1,269 @@
+//! Stage 6, write: the output folder, built aside and swapped in.
+//!
+//! A build writes into a fresh `<out>.tmp-<pid>` sibling, marked as folio's
+//! with a manifest file, and renames it over `<out>` only when everything
+//! succeeded, so a failed or killed build never leaves a half-written site.
+//! folio removes only folders that carry its mark (or are empty), and
+//! refuses output folders that would overwrite the site's own sources.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+/// Name of the file that marks a folder as folio's output.
+pub const MARKER: &str = ".folio-build";
+
+const MARKER_TEXT: &str =
+    "This folder was written by folio; folio may replace it on the next build.\n";
+
+/// Refuses output folders that are, contain, or sit inside the site's sources.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let out = normalize(out);
+    let refuse = |why: &str| {
+        Err(Diagnostic::error(format!(
+            "refusing to write output to `{}`: {why}",
+            out.display()
+        ))
+        .with_hint("choose an output folder of its own, e.g. --out public"))
+    };
+    if out.parent().is_none() {
+        return refuse("it is the file-system root");
+    }
+    if std::env::var_os("HOME").is_some_and(|h| Path::new(&h) == out) {
+        return refuse("it is your home folder");
+    }
+    if root.starts_with(&out) {
+        return refuse("it is the site root or contains it");
+    }
+    for dir in ["content", "images", "themes", "static", "templates"] {
+        if out.starts_with(root.join(dir)) {
+            return refuse(&format!("it is inside the site's `{dir}/` folder"));
+        }
+    }
+    Ok(())
+}
+
+/// Absolute, symlink-free form of a path that may not exist yet.
+fn normalize(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => normalize(parent).join(name),
+        _ => abs,
+    }
+}
+
+/// An output folder being written.
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    tmp: PathBuf,
+}
+
+impl Staging {
+    /// Creates the temporary sibling of `target`, after checking that an
+    /// existing `target` is folio's (or empty) and removing leftovers of
+    /// killed builds.
+    pub fn begin(target: &Path) -> Result<Staging, Diagnostic> {
+        let target = normalize(target);
+        if target.exists() && !is_replaceable(&target) {
+            return Err(Diagnostic::error(format!(
+                "`{}` exists and was not created by folio; refusing to replace it",
+                target.display()
+            ))
+            .with_hint(
+                "move it away or choose another --out; folio only replaces folders it created",
+            ));
+        }
+        let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        remove_leftovers(&parent, &name);
+        let tmp = parent.join(format!("{name}.tmp-{}", std::process::id()));
+        let env_error = |e: io::Error| {
+            Diagnostic::error(format!("cannot create `{}`: {e}", tmp.display()))
+                .with_hint("check that the output's parent folder exists and is writable")
+        };
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(env_error)?;
+        }
+        fs::create_dir_all(&tmp).map_err(env_error)?;
+        fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(env_error)?;
+        Ok(Staging { target, tmp })
+    }
+
+    /// The folder being written.
+    pub fn dir(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Writes a new file at `rel`; two writes to one path are an error.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut f = self.create(rel)?;
+        f.write_all(bytes)
+    }
+
+    /// Copies a file to `rel`.
+    pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+        let mut src = File::open(from)?;
+        let mut dst = self.create(rel)?;
+        io::copy(&mut src, &mut dst).map(|_| ())
+    }
+
+    fn create(&self, rel: &str) -> io::Result<File> {
+        let path = self.tmp.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| {
+                if e.kind() == io::ErrorKind::AlreadyExists {
+                    io::Error::new(e.kind(), format!("two outputs would be written to `{rel}`"))
+                } else {
+                    e
+                }
+            })
+    }
+
+    /// Swaps the finished folder in place of the target.
+    pub fn commit(self) -> Result<PathBuf, Diagnostic> {
+        let fail = |e: io::Error| {
+            Diagnostic::error(format!("cannot replace `{}`: {e}", self.target.display()))
+        };
+        let old = self.tmp.with_file_name(format!(
+            "{}.old-{}",
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old).map_err(fail)?;
+        }
+        if let Err(e) = fs::rename(&self.tmp, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(fail(e));
+        }
+        if had_old && is_replaceable(&old) {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(self.target.clone())
+    }
+
+    /// Removes the unfinished folder; the previous output is untouched.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
+
+/// True for folders folio created (marked) or empty folders.
+fn is_replaceable(dir: &Path) -> bool {
+    dir.is_dir()
+        && (dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()))
+}
+
+/// Removes `<name>.tmp-*` and `<name>.old-*` siblings left by killed builds,
+/// but only when they carry folio's mark.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let leftover = [".tmp-", ".old-"].iter().any(|infix| {
+            file_name
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(infix))
+        });
+        if leftover && entry.path().join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("folio-output-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn refuses_sources_and_ancestors() {
+        let root = scratch("refuse");
+        fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_out_dir(&root, &root).is_err());
+        assert!(check_out_dir(&root, root.parent().unwrap()).is_err());
+        assert!(check_out_dir(&root, &root.join("content")).is_err());
+        assert!(check_out_dir(&root, &root.join("content/out")).is_err());
+        assert!(check_out_dir(&root, &root.join("themes")).is_err());
+        assert!(check_out_dir(&root, Path::new("/")).is_err());
+        assert!(check_out_dir(&root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn swaps_in_and_replaces_only_own_folders() {
+        let root = scratch("swap");
+        let out = root.join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        assert!(
+            s.write("a/index.html", b"two").is_err(),
+            "second write to one path must fail"
+        );
+        s.commit().unwrap();
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+
+        let s = Staging::begin(&out).unwrap();
+        s.write("b.html", b"new").unwrap();
+        s.abort();
+        assert!(
+            out.join("a/index.html").exists(),
+            "aborted build keeps the old output"
+        );
+
+        let foreign = root.join("mine");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "keep").unwrap();
+        assert!(Staging::begin(&foreign).is_err());
+        assert_eq!(
+            fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+            "keep"
+        );
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed_only_if_marked() {
+        let root = scratch("leftover");
+        let marked = root.join("public.tmp-99999");
+        fs::create_dir_all(&marked).unwrap();
+        fs::write(marked.join(MARKER), "").unwrap();
+        let unmarked = root.join("public.tmp-mine");
+        fs::create_dir_all(&unmarked).unwrap();
+        Staging::begin(&root.join("public")).unwrap().abort();
+        assert!(!marked.exists());
+        assert!(unmarked.exists());
+    }
+}

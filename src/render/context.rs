@@ -1,0 +1,451 @@
+//! The theme contract: typed, serialisable template context.
+//!
+//! Every key is always present (`null` or empty when absent) so templates
+//! never test for undefined. Built here and nowhere else; the sample
+//! handbook's "Themes" page documents each field.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::markdown::TocEntry;
+use crate::site::{Featured, Page, PageId, Section, SectionId, Site};
+
+/// `site`: the same for every page.
+#[derive(Debug, Serialize)]
+pub struct SiteContext<'a> {
+    /// Site title.
+    pub title: &'a str,
+    /// Site description.
+    pub description: &'a str,
+    /// Absolute base URL, ending in `/`.
+    pub base_url: &'a str,
+    /// Path part of `base_url` (`/` or `/handbook/`); prefix for theme assets.
+    pub base_path: String,
+    /// Language code.
+    pub language: &'a str,
+    /// `[extra]` from folio.toml.
+    pub extra: &'a Map<String, Value>,
+}
+
+/// `folio`: about the generator.
+#[derive(Debug, Serialize)]
+pub struct FolioContext {
+    /// folio's version.
+    pub version: &'static str,
+    /// True while served by `folio serve`.
+    pub live_reload: bool,
+}
+
+/// A title and URL (prev/next, breadcrumbs).
+#[derive(Debug, Serialize)]
+pub struct LinkContext<'a> {
+    /// Link text.
+    pub title: &'a str,
+    /// Link target.
+    pub url: &'a str,
+}
+
+/// A featured image.
+#[derive(Debug, Serialize)]
+pub struct FeaturedContext<'a> {
+    /// Image URL.
+    pub url: &'a str,
+    /// Width in pixels (`null` for remote images).
+    pub width: Option<u32>,
+    /// Height in pixels.
+    pub height: Option<u32>,
+    /// Alt text: `featured_alt`, else the page title.
+    pub alt: &'a str,
+    /// Responsive variants (`null` until image variants are generated).
+    pub srcset: Option<String>,
+}
+
+/// `page`: the page being rendered (in section templates, the section's own page).
+#[derive(Debug, Serialize)]
+pub struct PageContext<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// True when the content already starts with the title as `<h1>`.
+    pub title_in_body: bool,
+    /// Front matter `description`, else the first paragraph.
+    pub description: String,
+    /// Site-absolute URL.
+    pub url: &'a str,
+    /// Absolute URL including scheme and host (when `base_url` has them).
+    pub permalink: String,
+    /// Rendered body HTML.
+    pub content: &'a str,
+    /// Plain text of the first paragraph.
+    pub summary: &'a str,
+    /// Table of contents.
+    pub toc: &'a [TocEntry],
+    /// Featured image.
+    pub featured: Option<FeaturedContext<'a>>,
+    /// Date from front matter.
+    pub date: Option<&'a str>,
+    /// Last update from front matter.
+    pub updated: Option<&'a str>,
+    /// Tags.
+    pub tags: &'a [String],
+    /// Words in the body.
+    pub word_count: usize,
+    /// Estimated minutes to read (200 words a minute, at least 1).
+    pub reading_minutes: usize,
+    /// Previous page in the section.
+    pub prev: Option<LinkContext<'a>>,
+    /// Next page in the section.
+    pub next: Option<LinkContext<'a>>,
+    /// Sections from the home page down to the page's parent (breadcrumbs).
+    pub ancestors: Vec<LinkContext<'a>>,
+    /// Project-relative source path.
+    pub source_path: &'a str,
+    /// Link to edit the source, when `edit_url` is configured.
+    pub edit_url: Option<String>,
+    /// `extra` and unknown front matter keys.
+    pub extra: &'a Map<String, Value>,
+}
+
+/// One page in a section listing.
+#[derive(Debug, Serialize)]
+pub struct PageSummary<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: &'a str,
+    /// Description (front matter or first paragraph).
+    pub description: String,
+    /// Featured image.
+    pub featured: Option<FeaturedContext<'a>>,
+    /// Date.
+    pub date: Option<&'a str>,
+    /// Weight.
+    pub weight: Option<i64>,
+}
+
+/// One child section in a section listing.
+#[derive(Debug, Serialize)]
+pub struct SubsectionContext<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: &'a str,
+    /// Pages in it and below it.
+    pub pages_count: usize,
+}
+
+/// `section`: in section templates, the page keys plus listings.
+#[derive(Debug, Serialize)]
+pub struct SectionContext<'a> {
+    /// The section's own page keys.
+    #[serde(flatten)]
+    pub page: PageContext<'a>,
+    /// Its pages, in order.
+    pub pages: Vec<PageSummary<'a>>,
+    /// Its child sections, in order.
+    pub subsections: Vec<SubsectionContext<'a>>,
+}
+
+/// One entry of the navigation tree.
+#[derive(Debug, Serialize)]
+pub struct NavItem<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: &'a str,
+    /// True for the page being rendered.
+    pub active: bool,
+    /// True for sections on the path to the page being rendered.
+    pub expanded: bool,
+    /// True for sections (which may have children).
+    pub is_section: bool,
+    /// Children, filled only when expanded (the nav stays bounded).
+    pub children: Vec<NavItem<'a>>,
+}
+
+/// Everything a page or section template receives (besides `site` and
+/// `folio`, which are global).
+#[derive(Debug, Serialize)]
+pub struct RenderContext<'a> {
+    /// The page.
+    pub page: PageContext<'a>,
+    /// The section (section templates only; `null` for pages).
+    pub section: Option<SectionContext<'a>>,
+    /// Navigation, expanded along the current path.
+    pub nav: Vec<NavItem<'a>>,
+}
+
+/// Builds contexts from the site model.
+pub struct ContextBuilder<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// Its configuration.
+    pub config: &'a Config,
+    /// `scheme://host` of `base_url`, for permalinks.
+    pub origin: String,
+}
+
+impl<'a> ContextBuilder<'a> {
+    /// Prepares a builder.
+    pub fn new(site: &'a Site, config: &'a Config) -> Self {
+        let base_path = config.base_path();
+        let origin = config
+            .base_url
+            .strip_suffix(&base_path)
+            .unwrap_or("")
+            .to_string();
+        ContextBuilder {
+            site,
+            config,
+            origin,
+        }
+    }
+
+    /// The global `site` value.
+    pub fn site_context(&self) -> SiteContext<'a> {
+        SiteContext {
+            title: &self.config.title,
+            description: &self.config.description,
+            base_url: &self.config.base_url,
+            base_path: self.config.base_path(),
+            language: &self.config.language,
+            extra: &self.config.extra,
+        }
+    }
+
+    /// Context for a regular page.
+    pub fn for_page(&self, id: PageId) -> RenderContext<'a> {
+        let page = self.site.page(id);
+        RenderContext {
+            page: self.page(page, page.section, false),
+            section: None,
+            nav: self.nav(page.section, &page.route.url),
+        }
+    }
+
+    /// Context for a section (its index page, or a generated one).
+    pub fn for_section(&self, id: SectionId) -> RenderContext<'a> {
+        let section = self.site.section(id);
+        let page_ctx = || match section.index {
+            Some(pid) => self.page(self.site.page(pid), id, true),
+            None => self.empty_section_page(section),
+        };
+        RenderContext {
+            page: page_ctx(),
+            section: Some(SectionContext {
+                page: page_ctx(),
+                pages: section
+                    .pages
+                    .iter()
+                    .map(|p| self.summary(self.site.page(*p)))
+                    .collect(),
+                subsections: section
+                    .subsections
+                    .iter()
+                    .map(|s| {
+                        let sub = self.site.section(*s);
+                        SubsectionContext {
+                            title: &sub.title,
+                            url: &sub.route.url,
+                            pages_count: self.site.pages_count(*s),
+                        }
+                    })
+                    .collect(),
+            }),
+            nav: self.nav(id, &section.route.url),
+        }
+    }
+
+    /// Context for a page outside the tree (the 404 page).
+    pub fn for_standalone(
+        &self,
+        title: &'a str,
+        content: &'a str,
+        url: &'a str,
+    ) -> RenderContext<'a> {
+        let mut page = self.blank_page(title, url);
+        page.content = content;
+        RenderContext {
+            page,
+            section: None,
+            nav: self.nav(Site::ROOT, url),
+        }
+    }
+
+    fn blank_page(&self, title: &'a str, url: &'a str) -> PageContext<'a> {
+        PageContext {
+            title,
+            title_in_body: false,
+            description: String::new(),
+            url,
+            permalink: format!("{}{}", self.origin, url),
+            content: "",
+            summary: "",
+            toc: &[],
+            featured: None,
+            date: None,
+            updated: None,
+            tags: &[],
+            word_count: 0,
+            reading_minutes: 0,
+            prev: None,
+            next: None,
+            ancestors: Vec::new(),
+            source_path: "",
+            edit_url: None,
+            extra: &EMPTY_MAP,
+        }
+    }
+
+    fn empty_section_page(&self, section: &'a Section) -> PageContext<'a> {
+        let mut page = self.blank_page(&section.title, &section.route.url);
+        page.ancestors = self.ancestors(section.parent);
+        page
+    }
+
+    fn page(&self, page: &'a Page, section: SectionId, is_section: bool) -> PageContext<'a> {
+        let link = |id: Option<PageId>| {
+            id.map(|id| {
+                let p = self.site.page(id);
+                LinkContext {
+                    title: &p.title,
+                    url: &p.route.url,
+                }
+            })
+        };
+        let parent = if is_section {
+            self.site.section(section).parent
+        } else {
+            Some(section)
+        };
+        PageContext {
+            title: &page.title,
+            title_in_body: page.title_in_body,
+            description: description(page),
+            url: &page.route.url,
+            permalink: format!("{}{}", self.origin, page.route.url),
+            content: &page.parsed.html,
+            summary: &page.parsed.summary,
+            toc: &page.parsed.toc,
+            featured: featured(page),
+            date: page.front.date.as_deref(),
+            updated: page.front.updated.as_deref(),
+            tags: &page.front.tags,
+            word_count: page.parsed.word_count,
+            reading_minutes: page.parsed.word_count.div_ceil(200).max(1),
+            prev: link(page.prev),
+            next: link(page.next),
+            ancestors: self.ancestors(parent),
+            source_path: &page.source,
+            edit_url: self
+                .config
+                .edit_url
+                .as_ref()
+                .map(|e| format!("{e}{}", page.source)),
+            extra: &page.front.extra,
+        }
+    }
+
+    fn ancestors(&self, parent: Option<SectionId>) -> Vec<LinkContext<'a>> {
+        parent.map_or_else(Vec::new, |p| {
+            self.site
+                .section_path(p)
+                .into_iter()
+                .map(|s| {
+                    let s = self.site.section(s);
+                    LinkContext {
+                        title: &s.title,
+                        url: &s.route.url,
+                    }
+                })
+                .collect()
+        })
+    }
+
+    fn summary(&self, page: &'a Page) -> PageSummary<'a> {
+        PageSummary {
+            title: &page.title,
+            url: &page.route.url,
+            description: description(page),
+            featured: featured(page),
+            date: page.front.date.as_deref(),
+            weight: page.front.weight,
+        }
+    }
+
+    /// Top-level sections and pages; sections on the path to `current` are
+    /// expanded with their own pages and subsections. Bounded by the size
+    /// of the sections on that path, not by the size of the site.
+    fn nav(&self, current: SectionId, current_url: &str) -> Vec<NavItem<'a>> {
+        let path = self.site.section_path(current);
+        let mut below: Option<(SectionId, Vec<NavItem<'a>>)> = None;
+        for &sid in path.iter().rev() {
+            let section = self.site.section(sid);
+            let mut items: Vec<NavItem<'a>> =
+                Vec::with_capacity(section.subsections.len() + section.pages.len());
+            for &sub in &section.subsections {
+                let s = self.site.section(sub);
+                let mut item = NavItem {
+                    title: &s.title,
+                    url: &s.route.url,
+                    active: s.route.url == current_url,
+                    expanded: false,
+                    is_section: true,
+                    children: Vec::new(),
+                };
+                if let Some((expanded_id, children)) = below.take_if(|(b, _)| *b == sub) {
+                    debug_assert_eq!(expanded_id, sub);
+                    item.expanded = true;
+                    item.children = children;
+                }
+                items.push(item);
+            }
+            items.extend(section.pages.iter().map(|&p| {
+                let p = self.site.page(p);
+                NavItem {
+                    title: &p.title,
+                    url: &p.route.url,
+                    active: p.route.url == current_url,
+                    expanded: false,
+                    is_section: false,
+                    children: Vec::new(),
+                }
+            }));
+            below = Some((sid, items));
+        }
+        below.map(|(_, items)| items).unwrap_or_default()
+    }
+}
+
+static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+
+fn description(page: &Page) -> String {
+    match &page.front.description {
+        Some(d) => d.clone(),
+        None => truncate_words(&page.parsed.summary, 160),
+    }
+}
+
+fn featured(page: &Page) -> Option<FeaturedContext<'_>> {
+    page.featured.as_ref().map(|f: &Featured| FeaturedContext {
+        url: &f.url,
+        width: f.size.map(|s| s.0),
+        height: f.size.map(|s| s.1),
+        alt: page.front.featured_alt.as_deref().unwrap_or(&page.title),
+        srcset: None,
+    })
+}
+
+/// Shortens text to at most `max` bytes at a word boundary, adding `…`.
+pub fn truncate_words(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &text[..cut];
+    let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
+    format!("{}…", head.trim_end_matches([',', ';', ':', '.']))
+}

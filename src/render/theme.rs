@@ -1,0 +1,185 @@
+//! Themes: where templates and theme assets come from.
+//!
+//! A theme is `themes/<name>/` with `templates/` and `static/`; the
+//! `handbook` theme is also compiled into the binary, so a folder with only
+//! `content/` builds. Site templates in `templates/` override the theme's
+//! by file name, using Tera 2's fallback prefixes: theme templates are
+//! registered as `theme/<name>` and found when no site template has that
+//! name, including through `{% extends %}` and `{% include %}`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tera::{ErrorKind, Tera};
+
+use crate::diagnostic::Diagnostic;
+
+/// Prefix under which theme templates are registered.
+pub const THEME_PREFIX: &str = "theme/";
+
+/// The name of the theme built into folio.
+pub const EMBEDDED_THEME: &str = "handbook";
+
+/// One template's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Template name (`page.html`).
+    pub name: String,
+    /// Path shown in diagnostics (`themes/handbook/templates/page.html`).
+    pub display_path: String,
+    /// Template text.
+    pub text: String,
+}
+
+/// Bytes of a theme asset.
+#[derive(Debug, Clone)]
+pub enum AssetData {
+    /// Compiled into the binary.
+    Embedded(&'static [u8]),
+    /// A file on disk.
+    File(PathBuf),
+}
+
+/// A theme asset and its path relative to the output root.
+#[derive(Debug, Clone)]
+pub struct ThemeAsset {
+    /// Output-relative path (`folio.css`).
+    pub rel: String,
+    /// Where its bytes come from.
+    pub data: AssetData,
+}
+
+/// A theme's templates and static files.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// Templates, by name.
+    pub templates: Vec<TemplateSource>,
+    /// Files copied to the output root.
+    pub assets: Vec<ThemeAsset>,
+}
+
+macro_rules! embedded_templates {
+    ($($name:literal),*) => {
+        &[$(($name, include_str!(concat!("../../themes/handbook/templates/", $name)))),*]
+    };
+}
+
+macro_rules! embedded_assets {
+    ($($name:literal),*) => {
+        &[$(($name, include_bytes!(concat!("../../themes/handbook/static/", $name)))),*]
+    };
+}
+
+const HANDBOOK_TEMPLATES: &[(&str, &str)] =
+    embedded_templates!("base.html", "page.html", "section.html", "404.html");
+const HANDBOOK_ASSETS: &[(&str, &[u8])] = embedded_assets!("folio.css");
+
+/// The `handbook` theme compiled into the binary.
+pub fn embedded_theme() -> Theme {
+    Theme {
+        templates: HANDBOOK_TEMPLATES
+            .iter()
+            .map(|(name, text)| TemplateSource {
+                name: (*name).to_string(),
+                display_path: format!("themes/{EMBEDDED_THEME}/templates/{name} (built in)"),
+                text: (*text).to_string(),
+            })
+            .collect(),
+        assets: HANDBOOK_ASSETS
+            .iter()
+            .map(|(name, data)| ThemeAsset {
+                rel: (*name).to_string(),
+                data: AssetData::Embedded(data),
+            })
+            .collect(),
+    }
+}
+
+/// Compiled templates, with their sources kept for error messages.
+pub struct Templates {
+    /// The Tera instance, with site templates over theme templates.
+    pub tera: Tera,
+    paths: HashMap<String, (String, String)>,
+}
+
+impl Templates {
+    /// Compiles theme and site templates. Every template with a syntax
+    /// error is reported, not only the first.
+    pub fn compile(theme: &Theme, site: &[TemplateSource]) -> Result<Templates, Vec<Diagnostic>> {
+        let mut paths = HashMap::new();
+        let mut named: Vec<(String, &TemplateSource)> = Vec::new();
+        for t in &theme.templates {
+            named.push((format!("{THEME_PREFIX}{}", t.name), t));
+        }
+        for t in site {
+            named.push((t.name.clone(), t));
+        }
+        for (name, t) in &named {
+            paths.insert(name.clone(), (t.display_path.clone(), t.text.clone()));
+        }
+        let mut diags = Vec::new();
+        for (name, t) in &named {
+            let mut alone = Tera::new();
+            if let Err(e) = alone.add_raw_template(name, &t.text) {
+                if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    diags.push(template_error(&paths, &e, None));
+                }
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([THEME_PREFIX])
+            .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
+        tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
+            .map_err(|e| vec![template_error(&paths, &e, None)])?;
+        Ok(Templates { tera, paths })
+    }
+
+    /// True if a template of this name exists in the site or the theme.
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// A diagnostic for a Tera error, naming the page being rendered.
+    pub fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        template_error(&self.paths, e, rendering)
+    }
+}
+
+fn template_error(
+    paths: &HashMap<String, (String, String)>,
+    e: &tera::Error,
+    rendering: Option<&str>,
+) -> Diagnostic {
+    let context = rendering
+        .map(|p| format!(" (while rendering {p})"))
+        .unwrap_or_default();
+    let report = match e.kind() {
+        ErrorKind::SyntaxError(r) => Some(("template syntax error", r)),
+        ErrorKind::RenderingError(r) => Some(("template error", r)),
+        _ => None,
+    };
+    let Some((what, report)) = report else {
+        let mut msg = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            msg.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        return Diagnostic::error(format!("template error{context}: {msg}"))
+            .with_hint("check the template names used in extends, include and `template:`");
+    };
+    let span = report.span();
+    let d = Diagnostic::error(format!("{what}: {}{context}", report.message()));
+    let d = match paths.get(report.filename()) {
+        Some((path, text)) => d
+            .in_file(path.clone())
+            .at(text, span.start_line, span.start_col + 1),
+        None => d
+            .in_file(report.filename().to_string())
+            .at_line(span.start_line, span.start_col + 1),
+    };
+    d.with_hint("fix the template; every page that uses it is affected")
+}

@@ -1,0 +1,461 @@
+//! Routes: where each source ends up, and what a reference in a page points to.
+//!
+//! Known before any Markdown is parsed (URLs depend only on paths and
+//! `slug`), so the parse stage can rewrite `../runbooks/deploy.md#rollback`
+//! into the page's URL while it renders. Two sources mapping to one URL are
+//! caught here, before anything is written.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+
+use crate::diagnostic::{closest, Diagnostic};
+
+/// Characters escaped in a URL path segment.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+/// A page's place in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// Output folder relative to the output root (`a/b/`; empty for home).
+    pub dir: String,
+    /// Site-absolute URL, percent-encoded, with the base path (`/handbook/a/b/`).
+    pub url: String,
+}
+
+/// One page source and the slug it asks for.
+#[derive(Debug, Clone)]
+pub struct RouteRequest<'a> {
+    /// Project-relative source path.
+    pub source: &'a str,
+    /// `slug` from front matter, with its line.
+    pub slug: Option<(&'a str, usize)>,
+    /// Old URLs (`aliases`) that should redirect to the page.
+    pub aliases: &'a [String],
+}
+
+/// What an `href` or `src` in a page refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// `https://…`, `mailto:` and the like: left alone.
+    External,
+    /// `#id` on the same page.
+    SamePage(String),
+    /// Another page, by source path, with its URL and optional `#id`.
+    Page {
+        /// Source of the target page.
+        source: String,
+        /// URL to write, including `#fragment`.
+        url: String,
+        /// The fragment, if any, to check against the target's heading ids.
+        fragment: Option<String>,
+    },
+    /// A file under `images/` or co-located in `content/`.
+    Asset {
+        /// Project-relative path of the file.
+        path: String,
+        /// URL to write.
+        url: String,
+    },
+    /// A `.md` page or an image that does not exist.
+    Missing {
+        /// The project-relative path it resolved to.
+        path: String,
+        /// A close existing path, for "did you mean".
+        suggestion: Option<String>,
+    },
+    /// Climbs out of the site with `..`.
+    Outside,
+    /// Something else (a folder URL, a file folio does not know): left alone.
+    Unknown,
+}
+
+/// Every page's route and every asset, by project-relative path.
+#[derive(Debug, Default, Clone)]
+pub struct Routes {
+    base_path: String,
+    pages: HashMap<String, Route>,
+    assets: HashSet<String>,
+}
+
+impl Routes {
+    /// Plans routes for all pages; reports sources that collide on one URL.
+    pub fn plan(
+        base_path: &str,
+        requests: &[RouteRequest<'_>],
+        assets: impl IntoIterator<Item = String>,
+    ) -> (Routes, Vec<Diagnostic>) {
+        let mut routes = Routes {
+            base_path: base_path.to_string(),
+            pages: HashMap::with_capacity(requests.len()),
+            assets: assets.into_iter().collect(),
+        };
+        let mut claims: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        for req in requests {
+            let dir = output_dir(req.source, req.slug.map(|(s, _)| s));
+            let line = req.slug.map_or(0, |(_, l)| l);
+            claims
+                .entry(fold(&dir))
+                .or_default()
+                .push((req.source.to_string(), line));
+            for alias in req.aliases {
+                let alias_dir = format!("{}/", alias.trim_matches('/'));
+                let alias_dir = if alias_dir == "/" {
+                    String::new()
+                } else {
+                    alias_dir
+                };
+                claims
+                    .entry(fold(&alias_dir))
+                    .or_default()
+                    .push((req.source.to_string(), 0));
+            }
+            let url = format!("{base_path}{}", encode_path(&dir));
+            routes
+                .pages
+                .insert(req.source.to_string(), Route { dir, url });
+        }
+        let diags = claims
+            .into_iter()
+            .filter(|(_, c)| c.len() > 1)
+            .map(|(dir, claimants)| collision(&dir, &claimants))
+            .collect();
+        (routes, diags)
+    }
+
+    /// The route of a page source.
+    pub fn page(&self, source: &str) -> Option<&Route> {
+        self.pages.get(source)
+    }
+
+    /// The base path every URL starts with (`/` or `/handbook/`).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// True if `path` (project-relative) is a known asset.
+    pub fn has_asset(&self, path: &str) -> bool {
+        self.assets.contains(path)
+    }
+
+    /// The URL of an asset by project-relative path.
+    pub fn asset_url(&self, path: &str) -> String {
+        let site_path = path.strip_prefix("content/").unwrap_or(path);
+        format!("{}{}", self.base_path, encode_path(site_path))
+    }
+
+    /// Resolves a link or image reference written in page `from`.
+    pub fn resolve(&self, from: &str, href: &str) -> Reference {
+        let href = href.trim();
+        if is_external(href) {
+            return Reference::External;
+        }
+        if let Some(frag) = href.strip_prefix('#') {
+            return Reference::SamePage(decode(frag));
+        }
+        let (path_part, fragment) = match href.split_once('#') {
+            Some((p, f)) => (p, Some(decode(f))),
+            None => (href, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or_default();
+        let decoded = decode(path_part);
+        let Some(target) = join(from, &decoded) else {
+            return Reference::Outside;
+        };
+        if crate::discover::is_markdown(&target) {
+            return match self.pages.get(&target) {
+                Some(route) => Reference::Page {
+                    source: target,
+                    url: match &fragment {
+                        Some(f) => format!("{}#{f}", route.url),
+                        None => route.url.clone(),
+                    },
+                    fragment: fragment.filter(|f| !f.is_empty()),
+                },
+                None => Reference::Missing {
+                    suggestion: closest(&target, self.pages.keys().map(String::as_str))
+                        .map(|s| relative(from, s)),
+                    path: target,
+                },
+            };
+        }
+        if self.assets.contains(&target) {
+            return Reference::Asset {
+                url: self.asset_url(&target),
+                path: target,
+            };
+        }
+        // Authors often write `../images/x.png` from any depth, meaning the
+        // site's images/ folder; accept it when the literal path misses.
+        if let Some(site_image) = images_fallback(&decoded).filter(|p| self.assets.contains(p)) {
+            return Reference::Asset {
+                url: self.asset_url(&site_image),
+                path: site_image,
+            };
+        }
+        if (target.starts_with("images/") || images_fallback(&decoded).is_some())
+            && !decoded.ends_with('/')
+        {
+            return Reference::Missing {
+                suggestion: closest(&target, self.assets.iter().map(String::as_str))
+                    .map(|s| relative(from, s)),
+                path: target,
+            };
+        }
+        Reference::Unknown
+    }
+}
+
+/// `../../images/a.png` → `images/a.png`: the reference without its leading
+/// `../` and `./`, if that starts in the site's images/ folder.
+fn images_fallback(reference: &str) -> Option<String> {
+    let mut rest = reference;
+    while let Some(r) = rest.strip_prefix("../").or_else(|| rest.strip_prefix("./")) {
+        rest = r;
+    }
+    (rest != reference && rest.starts_with("images/")).then(|| rest.to_string())
+}
+
+/// True for references with a scheme (`https:`, `mailto:`) or protocol-relative.
+pub fn is_external(href: &str) -> bool {
+    if href.starts_with("//") {
+        return true;
+    }
+    match href.find(':') {
+        Some(i) => {
+            let scheme = &href[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+        }
+        None => false,
+    }
+}
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Joins a reference to the folder of `from`; `/x` is site-rooted
+/// (`/images/a.png` → `images/a.png`, `/a.md` → `content/a.md`).
+/// `None` when `..` climbs out of the project.
+pub fn join(from: &str, reference: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let rest = if let Some(rooted) = reference.strip_prefix('/') {
+        let first = rooted.split('/').next().unwrap_or_default();
+        if first != "images" && first != "content" {
+            parts.push("content");
+        }
+        rooted
+    } else {
+        parts.extend(from.split('/'));
+        parts.pop();
+        reference
+    };
+    for seg in rest.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Writes `target` relative to the folder of `from`, for suggestions.
+pub fn relative(from: &str, target: &str) -> String {
+    let from_dir: Vec<&str> =
+        from.split('/').collect::<Vec<_>>()[..from.split('/').count() - 1].to_vec();
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(&to[common..]);
+    out.join("/")
+}
+
+/// Output folder of a page source: `content/a/b.md` → `a/b/`,
+/// `content/a/_index.md` → `a/`, `content/_index.md` → ``.
+pub fn output_dir(source: &str, slug: Option<&str>) -> String {
+    let rel = source.strip_prefix("content/").unwrap_or(source);
+    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let mut segs: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    if !is_index_stem(stem) {
+        segs.push(slug.unwrap_or(stem));
+    }
+    segs.iter().map(|s| format!("{s}/")).collect()
+}
+
+/// True for `_index` and `index`, the stems of section pages.
+pub fn is_index_stem(stem: &str) -> bool {
+    stem == "_index" || stem == "index"
+}
+
+/// Percent-encodes each segment of a `/`-separated path.
+pub fn encode_path(path: &str) -> String {
+    path.split('/')
+        .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Case-folded key: `A.md` and `a.md` collide on macOS and Windows.
+fn fold(dir: &str) -> String {
+    dir.to_lowercase()
+}
+
+fn collision(dir: &str, claimants: &[(String, usize)]) -> Diagnostic {
+    let files: Vec<&str> = claimants.iter().map(|(s, _)| s.as_str()).collect();
+    let (first, line) = &claimants[0];
+    let d = Diagnostic::error(format!(
+        "{} sources map to the same URL `/{dir}`: {}",
+        claimants.len(),
+        files.join(", ")
+    ))
+    .in_file(first.clone())
+    .with_hint("rename one of them, or give one a different `slug`");
+    if *line > 0 {
+        d.at_line(*line, 1)
+    } else {
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routes(sources: &[&str]) -> (Routes, Vec<Diagnostic>) {
+        let reqs: Vec<_> = sources
+            .iter()
+            .map(|s| RouteRequest {
+                source: s,
+                slug: None,
+                aliases: &[],
+            })
+            .collect();
+        Routes::plan(
+            "/hb/",
+            &reqs,
+            ["images/a.png".to_string(), "content/x/pic.png".to_string()],
+        )
+    }
+
+    #[test]
+    fn output_dirs() {
+        assert_eq!(output_dir("content/a/b.md", None), "a/b/");
+        assert_eq!(output_dir("content/a/_index.md", None), "a/");
+        assert_eq!(output_dir("content/a/index.md", None), "a/");
+        assert_eq!(output_dir("content/_index.md", None), "");
+        assert_eq!(output_dir("content/a/b.md", Some("c")), "a/c/");
+    }
+
+    #[test]
+    fn collisions_name_every_file() {
+        let (_, d) = routes(&[
+            "content/a.md",
+            "content/a/index.md",
+            "content/A.md",
+            "content/b.md",
+        ]);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("3 sources"), "{}", d[0].message);
+        assert!(d[0].message.contains("content/a/index.md"));
+    }
+
+    #[test]
+    fn resolves_pages_anchors_and_assets() {
+        let (r, _) = routes(&["content/x/a.md", "content/y/b c.md"]);
+        assert_eq!(
+            r.resolve("content/x/a.md", "../y/b%20c.md#roll-back"),
+            Reference::Page {
+                source: "content/y/b c.md".into(),
+                url: "/hb/y/b%20c/#roll-back".into(),
+                fragment: Some("roll-back".into())
+            }
+        );
+        assert_eq!(
+            r.resolve("content/x/a.md", "#top"),
+            Reference::SamePage("top".into())
+        );
+        assert_eq!(
+            r.resolve("content/x/a.md", "../../images/a.png"),
+            Reference::Asset {
+                path: "images/a.png".into(),
+                url: "/hb/images/a.png".into()
+            }
+        );
+        assert_eq!(
+            r.resolve("content/x/a.md", "/images/a.png"),
+            Reference::Asset {
+                path: "images/a.png".into(),
+                url: "/hb/images/a.png".into()
+            }
+        );
+        assert_eq!(
+            r.resolve("content/x/a.md", "pic.png"),
+            Reference::Asset {
+                path: "content/x/pic.png".into(),
+                url: "/hb/x/pic.png".into()
+            }
+        );
+        assert_eq!(
+            r.resolve("content/x/a.md", "../images/a.png"),
+            Reference::Asset {
+                path: "images/a.png".into(),
+                url: "/hb/images/a.png".into()
+            },
+            "../images/ from a nested page falls back to the site's images/"
+        );
+        assert_eq!(
+            r.resolve("content/x/a.md", "https://x.org/a.md"),
+            Reference::External
+        );
+        assert_eq!(
+            r.resolve("content/x/a.md", "mailto:a@b.c"),
+            Reference::External
+        );
+        assert_eq!(
+            r.resolve("content/x/a.md", "../../../etc/passwd"),
+            Reference::Outside
+        );
+        assert_eq!(r.resolve("content/x/a.md", "/guide/"), Reference::Unknown);
+    }
+
+    #[test]
+    fn missing_page_suggests_close_name() {
+        let (r, _) = routes(&["content/runbooks/deploy.md", "content/x/a.md"]);
+        match r.resolve("content/x/a.md", "../runbooks/deplyo.md") {
+            Reference::Missing { path, suggestion } => {
+                assert_eq!(path, "content/runbooks/deplyo.md");
+                assert_eq!(suggestion.as_deref(), Some("../runbooks/deploy.md"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn encodes_segments() {
+        assert_eq!(encode_path("a b/c#d/"), "a%20b/c%23d/");
+    }
+}

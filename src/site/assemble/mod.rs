@@ -1,0 +1,325 @@
+//! Building the [`Site`] from loaded and parsed pages.
+//!
+//! Pure: sections come from folders, order from weight then title, and
+//! cross-page facts (anchors in other pages, featured images) are checked
+//! here because they need every page at once. All work is linear or
+//! n log n in the number of pages.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::{Featured, Page, PageId, Section, SectionId, Site};
+use crate::diagnostic::Diagnostic;
+use crate::load::LoadedPage;
+use crate::markdown::ParsedPage;
+use crate::route::{output_dir, Reference, Route, Routes};
+
+/// Pages ready to be assembled.
+pub struct AssembleInput<'a> {
+    /// Loaded and parsed pages, in any order.
+    pub pages: Vec<(LoadedPage, ParsedPage)>,
+    /// Routes planned for them.
+    pub routes: &'a Routes,
+}
+
+/// Builds the site model and reports cross-page problems.
+pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
+    let routes = input.routes;
+    let mut diags = Vec::new();
+    let mut site = Site::default();
+    let mut section_of_dir: BTreeMap<String, SectionId> = BTreeMap::new();
+    let dirs: Vec<String> = input
+        .pages
+        .iter()
+        .map(|(l, _)| content_dir(&l.source).to_string())
+        .collect();
+    for dir in &dirs {
+        ensure_section(&mut site, &mut section_of_dir, routes, dir);
+    }
+    ensure_section(&mut site, &mut section_of_dir, routes, "");
+
+    for ((loaded, parsed), dir) in input.pages.into_iter().zip(dirs) {
+        let id = PageId(site.pages.len() as u32);
+        let section = section_of_dir[&dir];
+        let page = make_page(loaded, parsed, section, routes, &mut diags);
+        if page.is_index {
+            site.sections[section.0 as usize].index = Some(id);
+        } else {
+            site.sections[section.0 as usize].pages.push(id);
+        }
+        site.pages.push(page);
+    }
+    name_sections(&mut site);
+    order(&mut site);
+    link_neighbours(&mut site);
+    check_anchors(&site, &mut diags);
+    (site, diags)
+}
+
+/// The folder of a source, relative to `content/` (`content/a/b.md` → `a`).
+fn content_dir(source: &str) -> &str {
+    let rel = source.strip_prefix("content/").unwrap_or(source);
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn ensure_section(
+    site: &mut Site,
+    index: &mut BTreeMap<String, SectionId>,
+    routes: &Routes,
+    dir: &str,
+) -> SectionId {
+    if let Some(id) = index.get(dir) {
+        return *id;
+    }
+    let parent = (!dir.is_empty()).then(|| {
+        let parent_dir = dir.rsplit_once('/').map_or("", |(p, _)| p);
+        ensure_section(site, index, routes, parent_dir)
+    });
+    let id = SectionId(site.sections.len() as u32);
+    let out_dir = output_dir(
+        &format!("content/{dir}/_index.md").replace("content//", "content/"),
+        None,
+    );
+    let url = format!(
+        "{}{}",
+        routes.base_path(),
+        crate::route::encode_path(&out_dir)
+    );
+    site.sections.push(Section {
+        dir: dir.to_string(),
+        route: Route { dir: out_dir, url },
+        title: String::new(),
+        index: None,
+        parent,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        weight: None,
+    });
+    if let Some(p) = parent {
+        site.sections[p.0 as usize].subsections.push(id);
+    }
+    index.insert(dir.to_string(), id);
+    id
+}
+
+fn make_page(
+    loaded: LoadedPage,
+    parsed: ParsedPage,
+    section: SectionId,
+    routes: &Routes,
+    diags: &mut Vec<Diagnostic>,
+) -> Page {
+    let file = loaded.source.rsplit('/').next().unwrap_or_default();
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let is_index = crate::route::is_index_stem(stem);
+    let (title, title_in_body) = match (&loaded.front.title, &parsed.first_h1) {
+        (Some(t), _) => (t.clone(), false),
+        (None, Some(h1)) => (h1.clone(), true),
+        (None, None) => (title_from_stem(stem), false),
+    };
+    let featured = loaded
+        .front
+        .featured
+        .as_ref()
+        .and_then(|(href, line)| resolve_featured(&loaded, routes, href, *line, diags));
+    let route = routes
+        .page(&loaded.source)
+        .cloned()
+        .unwrap_or_else(|| Route {
+            dir: output_dir(&loaded.source, None),
+            url: String::new(),
+        });
+    Page {
+        source: loaded.source,
+        route,
+        title,
+        title_in_body,
+        front: loaded.front,
+        parsed,
+        section,
+        is_index,
+        prev: None,
+        next: None,
+        featured,
+    }
+}
+
+fn resolve_featured(
+    page: &LoadedPage,
+    routes: &Routes,
+    href: &str,
+    line: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Featured> {
+    let problem = |msg: String, hint: String| {
+        Diagnostic::error(msg)
+            .in_file(page.source.clone())
+            .at(
+                &page.text,
+                line,
+                page.text
+                    .lines()
+                    .nth(line - 1)
+                    .map_or(1, |l| l.find(':').map_or(1, |i| i + 3)),
+            )
+            .with_hint(hint)
+    };
+    match routes.resolve(&page.source, href) {
+        Reference::Asset { path, url } => Some(Featured {
+            url,
+            path: Some(path),
+            size: None,
+        }),
+        Reference::External => Some(Featured {
+            url: href.to_string(),
+            path: None,
+            size: None,
+        }),
+        Reference::Outside => {
+            diags.push(problem(
+                format!("featured image `{href}` is outside the site root"),
+                "put images in images/ or next to the page".into(),
+            ));
+            None
+        }
+        Reference::Missing {
+            path,
+            suggestion: Some(s),
+        } => {
+            diags.push(problem(
+                format!("featured image `{href}` not found (looked for `{path}`)"),
+                format!("did you mean `{s}`?"),
+            ));
+            None
+        }
+        other => {
+            let looked = match other {
+                Reference::Missing { path, .. } => path,
+                _ => crate::route::join(&page.source, href).unwrap_or_else(|| href.to_string()),
+            };
+            diags.push(problem(
+                format!("featured image `{href}` not found (looked for `{looked}`)"),
+                "the path is relative to this page's folder, or starts with /images/".into(),
+            ));
+            None
+        }
+    }
+}
+
+/// `failure-modes` → `Failure modes`.
+fn title_from_stem(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn name_sections(site: &mut Site) {
+    for i in 0..site.sections.len() {
+        let (title, weight) = match site.sections[i].index {
+            Some(id) => {
+                let p = &site.pages[id.0 as usize];
+                (p.title.clone(), p.front.weight)
+            }
+            None => {
+                let dir = &site.sections[i].dir;
+                (title_from_stem(dir.rsplit('/').next().unwrap_or(dir)), None)
+            }
+        };
+        site.sections[i].title = if title.is_empty() {
+            "Home".into()
+        } else {
+            title
+        };
+        site.sections[i].weight = weight;
+    }
+}
+
+type SortKey = (i64, String, String);
+
+fn order(site: &mut Site) {
+    let page_key = |site: &Site, id: &PageId| -> SortKey {
+        let p = site.page(*id);
+        (
+            p.front.weight.unwrap_or(i64::MAX),
+            p.title.to_lowercase(),
+            p.source.clone(),
+        )
+    };
+    let section_key = |site: &Site, id: &SectionId| -> SortKey {
+        let s = site.section(*id);
+        (
+            s.weight.unwrap_or(i64::MAX),
+            s.title.to_lowercase(),
+            s.dir.clone(),
+        )
+    };
+    for i in 0..site.sections.len() {
+        let mut pages = std::mem::take(&mut site.sections[i].pages);
+        pages.sort_by_cached_key(|id| page_key(site, id));
+        site.sections[i].pages = pages;
+        let mut subs = std::mem::take(&mut site.sections[i].subsections);
+        subs.sort_by_cached_key(|id| section_key(site, id));
+        site.sections[i].subsections = subs;
+    }
+}
+
+fn link_neighbours(site: &mut Site) {
+    for s in 0..site.sections.len() {
+        let pages = site.sections[s].pages.clone();
+        for (i, id) in pages.iter().enumerate() {
+            let page = &mut site.pages[id.0 as usize];
+            page.prev = i.checked_sub(1).map(|j| pages[j]);
+            page.next = pages.get(i + 1).copied();
+        }
+    }
+}
+
+fn check_anchors(site: &Site, diags: &mut Vec<Diagnostic>) {
+    let ids: HashMap<&str, HashSet<&str>> = site
+        .pages
+        .iter()
+        .map(|p| {
+            (
+                p.source.as_str(),
+                p.parsed.heading_ids.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    for page in &site.pages {
+        for link in &page.parsed.links {
+            let Some(fragment) = &link.fragment else {
+                continue;
+            };
+            let Some(target_ids) = ids.get(link.target.as_str()) else {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "link to `{}`, which is a draft or could not be built",
+                        link.target
+                    ))
+                    .in_file(page.source.clone())
+                    .at_line(link.line, link.column),
+                );
+                continue;
+            };
+            if !target_ids.contains(fragment.as_str()) {
+                let suggestion = crate::diagnostic::closest(fragment, target_ids.iter().copied());
+                let mut d = Diagnostic::error(format!(
+                    "link to `#{fragment}`, but `{}` has no heading with that id",
+                    link.target
+                ))
+                .in_file(page.source.clone())
+                .at_line(link.line, link.column);
+                d.source_line = Some(link.source_line.clone());
+                diags.push(match suggestion {
+                    Some(s) => d.with_hint(format!("did you mean `#{s}`?")),
+                    None => d.with_hint("check the heading's text in the target page"),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

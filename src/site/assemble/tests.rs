@@ -1,0 +1,128 @@
+//! Assembly tests on in-memory pages.
+
+use super::*;
+use crate::load::load_page;
+use crate::markdown::{parse, ParseInput};
+use crate::route::RouteRequest;
+
+fn build(files: &[(&str, &str)]) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let loaded: Vec<LoadedPage> = files
+        .iter()
+        .map(|(path, text)| load_page(path, text.as_bytes(), &mut diags).expect("loads"))
+        .collect();
+    let reqs: Vec<RouteRequest<'_>> = loaded
+        .iter()
+        .map(|l| RouteRequest {
+            source: &l.source,
+            slug: None,
+            aliases: &[],
+        })
+        .collect();
+    let (routes, d) = Routes::plan("/", &reqs, ["images/pic.png".to_string()]);
+    diags.extend(d);
+    let pages = loaded
+        .into_iter()
+        .map(|l| {
+            let parsed = parse(
+                ParseInput {
+                    source: &l.source,
+                    body: l.body(),
+                    body_line: l.body_line,
+                },
+                &routes,
+            );
+            (l, parsed)
+        })
+        .collect();
+    let (site, d) = assemble(AssembleInput {
+        pages,
+        routes: &routes,
+    });
+    diags.extend(d);
+    (site, diags)
+}
+
+fn titles(site: &Site, ids: &[PageId]) -> Vec<String> {
+    ids.iter().map(|id| site.page(*id).title.clone()).collect()
+}
+
+#[test]
+fn sections_from_folders_with_order_and_neighbours() {
+    let (site, d) = build(&[
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+        (
+            "content/guide/_index.md",
+            "---\ntitle: Guide\nweight: 2\n---\n",
+        ),
+        (
+            "content/guide/zeta.md",
+            "---\ntitle: Zeta\nweight: 1\n---\n",
+        ),
+        ("content/guide/alpha.md", "---\ntitle: Alpha\n---\n"),
+        ("content/guide/beta.md", "# Beta\n"),
+        ("content/about/deep/x.md", "---\ntitle: X\n---\n"),
+    ]);
+    assert!(d.is_empty(), "{d:?}");
+    let root = site.section(Site::ROOT);
+    assert_eq!(root.title, "Home");
+    let subs: Vec<&str> = root
+        .subsections
+        .iter()
+        .map(|s| site.section(*s).title.as_str())
+        .collect();
+    assert_eq!(subs, ["Guide", "About"]);
+    let guide = site.section(root.subsections[0]);
+    assert_eq!(titles(&site, &guide.pages), ["Zeta", "Alpha", "Beta"]);
+    let alpha = site.page(guide.pages[1]);
+    assert_eq!(site.page(alpha.prev.unwrap()).title, "Zeta");
+    assert_eq!(site.page(alpha.next.unwrap()).title, "Beta");
+    assert!(site.page(guide.pages[2]).title_in_body);
+    let about = site.section(root.subsections[1]);
+    assert_eq!(about.title, "About");
+    assert_eq!(site.section(about.subsections[0]).route.url, "/about/deep/");
+}
+
+#[test]
+fn title_falls_back_to_file_name() {
+    let (site, _) = build(&[("content/failure-modes.md", "Just text.\n")]);
+    assert_eq!(site.pages[0].title, "Failure modes");
+}
+
+#[test]
+fn anchors_into_other_pages_are_checked() {
+    let (_, d) = build(&[
+        ("content/a.md", "See [b](b.md#real) and [c](b.md#unreal).\n"),
+        ("content/b.md", "## Real\n\n## Really\n"),
+    ]);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].line, 1);
+    assert!(d[0].message.contains("#unreal"));
+}
+
+#[test]
+fn featured_images_are_resolved_or_reported() {
+    let (site, d) = build(&[
+        ("content/a.md", "---\nfeatured: ../images/pic.png\n---\n"),
+        (
+            "content/b.md",
+            "---\ntitle: B\nfeatured: ../images/nope.png\n---\n",
+        ),
+        (
+            "content/c.md",
+            "---\nfeatured: https://cdn.example/x.png\n---\n",
+        ),
+    ]);
+    assert_eq!(
+        site.pages[0].featured.as_ref().unwrap().url,
+        "/images/pic.png"
+    );
+    assert_eq!(
+        site.pages[2].featured.as_ref().unwrap().url,
+        "https://cdn.example/x.png"
+    );
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].line, 3);
+    assert_eq!(d[0].file.as_deref(), Some("content/b.md"));
+    assert!(d[0].message.contains("images/nope.png"));
+}

@@ -1,0 +1,128 @@
+//! Stage 4, assemble: the site model.
+//!
+//! Plain data addressed by typed ids: pages and sections live in two
+//! vectors, and relations (parent, children, prev/next) are ids, not
+//! references. Built once by [`assemble`], then only read.
+
+mod assemble;
+
+pub use assemble::{assemble, AssembleInput};
+
+use crate::load::FrontMatter;
+use crate::markdown::ParsedPage;
+use crate::route::Route;
+
+/// Index of a page in [`Site::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub u32);
+
+/// Index of a section in [`Site::sections`]; the root section is `SectionId(0)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub u32);
+
+/// The featured image of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Featured {
+    /// URL to write in `src`.
+    pub url: String,
+    /// Project-relative file, `None` for a remote image.
+    pub path: Option<String>,
+    /// Pixel size read from the file (remote images have none).
+    pub size: Option<(u32, u32)>,
+}
+
+/// One page (regular or a section's index page).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Project-relative source path.
+    pub source: String,
+    /// Where it is written and its URL.
+    pub route: Route,
+    /// Title from front matter, the first H1, or the file name.
+    pub title: String,
+    /// True when the title came from an H1 that is already in the content.
+    pub title_in_body: bool,
+    /// Validated front matter.
+    pub front: FrontMatter,
+    /// Parsed body.
+    pub parsed: ParsedPage,
+    /// The section the page belongs to (for an index page: the section it introduces).
+    pub section: SectionId,
+    /// True for `_index.md` / `index.md`.
+    pub is_index: bool,
+    /// Previous page in the section's order.
+    pub prev: Option<PageId>,
+    /// Next page in the section's order.
+    pub next: Option<PageId>,
+    /// Resolved featured image.
+    pub featured: Option<Featured>,
+}
+
+/// A folder of `content/`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder relative to `content/` (empty for the root).
+    pub dir: String,
+    /// Where its index is written and its URL.
+    pub route: Route,
+    /// Title from the index page, else the folder name.
+    pub title: String,
+    /// The `_index.md` / `index.md` page, if any.
+    pub index: Option<PageId>,
+    /// Parent section (`None` for the root).
+    pub parent: Option<SectionId>,
+    /// Regular pages, ordered by weight then title.
+    pub pages: Vec<PageId>,
+    /// Child sections, ordered by weight then title.
+    pub subsections: Vec<SectionId>,
+    /// Sort weight (from the index page).
+    pub weight: Option<i64>,
+}
+
+/// The whole site.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Every page, by [`PageId`].
+    pub pages: Vec<Page>,
+    /// Every section, by [`SectionId`]; index 0 is the root.
+    pub sections: Vec<Section>,
+}
+
+impl Site {
+    /// The root section (home page).
+    pub const ROOT: SectionId = SectionId(0);
+
+    /// A page by id.
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0 as usize]
+    }
+
+    /// A section by id.
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.0 as usize]
+    }
+
+    /// Sections from the root down to `id`, inclusive.
+    pub fn section_path(&self, id: SectionId) -> Vec<SectionId> {
+        let mut path = vec![id];
+        let mut cur = id;
+        while let Some(parent) = self.section(cur).parent {
+            path.push(parent);
+            cur = parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// Number of pages in a section and all its subsections.
+    pub fn pages_count(&self, id: SectionId) -> usize {
+        let mut count = 0;
+        let mut todo = vec![id];
+        while let Some(s) = todo.pop() {
+            let section = self.section(s);
+            count += section.pages.len();
+            todo.extend(&section.subsections);
+        }
+        count
+    }
+}
