@@ -56,6 +56,24 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Where the site was written.
     pub out: PathBuf,
+    /// Wall time of each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Records how long each stage took.
+#[derive(Debug, Default)]
+struct StageClock {
+    last: Option<Instant>,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl StageClock {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        let since = self.last.map_or(Duration::ZERO, |l| now - l);
+        self.stages.push((stage, since));
+        self.last = Some(now);
+    }
 }
 
 /// Why a build failed.
@@ -88,6 +106,10 @@ impl BuildFailure {
 /// Builds the site described by `opts`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
+    let mut clock = StageClock {
+        last: Some(started),
+        stages: Vec::new(),
+    };
     let root = &opts.root;
     if !root.join("content").is_dir() {
         return Err(BuildFailure::environment(
@@ -102,9 +124,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         config.base_url = normalize_base_url(url);
     }
     let templates = load_templates(root, &config, &mut diags);
+    clock.lap("config and templates");
     let (found, d) = discover(root);
+    clock.lap("discover");
     diags.extend(d);
-    let site = build_site(root, &config, &found, opts.drafts, &mut diags);
+    let site = build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
     let (Some((templates, theme)), false) = (templates, diags.iter().any(Diagnostic::is_error))
     else {
         return Err(BuildFailure {
@@ -113,13 +137,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         });
     };
     let renderer = Renderer::new(templates, &site, &config, opts.live_reload);
-    let out = write_site(&renderer, &found, &theme, &opts.out, &mut diags)?;
+    let staging = write_site(&renderer, &found, &theme, &opts.out, &mut diags)?;
+    clock.lap("render and write");
+    let out = staging.commit().map_err(BuildFailure::environment)?;
+    clock.lap("swap in");
     Ok(BuildReport {
         pages: site.pages.iter().filter(|p| !p.is_index).count(),
         sections: site.sections.len(),
         diagnostics: diags,
         elapsed: started.elapsed(),
         out,
+        stages: clock.stages,
     })
 }
 
@@ -143,6 +171,7 @@ fn build_site(
     found: &Discovered,
     drafts: bool,
     diags: &mut Vec<Diagnostic>,
+    clock: &mut StageClock,
 ) -> Site {
     let loaded: Vec<(String, Option<LoadedPage>, Vec<Diagnostic>)> = found
         .pages
@@ -182,6 +211,7 @@ fn build_site(
         slug: None,
         aliases: &[],
     }));
+    clock.lap("load");
     let assets = found.assets.iter().map(|a| a.rel.clone());
     let (routes, d) = Routes::plan(&config.base_path(), &requests, assets);
     diags.extend(d);
@@ -204,12 +234,14 @@ fn build_site(
     for (_, p) in &parsed {
         diags.extend(p.diagnostics.iter().cloned());
     }
+    clock.lap("parse");
     let (mut site, d) = assemble(AssembleInput {
         pages: parsed,
         routes: &routes,
     });
     diags.extend(d);
     read_featured_sizes(root, &mut site, diags);
+    clock.lap("assemble");
     site
 }
 
@@ -355,7 +387,7 @@ fn write_site(
     theme: &Theme,
     out: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> Result<PathBuf, BuildFailure> {
+) -> Result<Staging, BuildFailure> {
     let staging = Staging::begin(out).map_err(BuildFailure::environment)?;
     let jobs = renderer.jobs();
     let render_errors: Vec<Diagnostic> = jobs
@@ -363,9 +395,12 @@ fn write_site(
         .map_init(Vec::new, |buf, (path, job)| {
             buf.clear();
             renderer.render(*job, buf)?;
-            staging.write(path, buf).map_err(|e| write_error(path, &e))
+            staging
+                .write(path, buf)
+                .map_err(|e| vec![write_error(path, &e)])
         })
         .filter_map(Result::err)
+        .flatten()
         .collect();
     let mut errors = dedupe(render_errors);
     errors.extend(copy_assets(&staging, found, theme));
@@ -377,7 +412,7 @@ fn write_site(
             diagnostics: std::mem::take(diags),
         });
     }
-    staging.commit().map_err(BuildFailure::environment)
+    Ok(staging)
 }
 
 fn copy_assets(staging: &Staging, found: &Discovered, theme: &Theme) -> Vec<Diagnostic> {
@@ -416,8 +451,8 @@ fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
 /// One template error breaks every page using the template: report it
 /// once, saying how many pages it affected.
 fn dedupe(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut by_place: BTreeMap<(Option<String>, usize, usize, String), (Diagnostic, usize)> =
-        BTreeMap::new();
+    type Place = (Option<String>, usize, usize, String);
+    let mut by_place: BTreeMap<Place, (Diagnostic, usize)> = BTreeMap::new();
     for d in diags {
         let message = d
             .message

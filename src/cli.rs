@@ -58,6 +58,9 @@ pub struct BuildArgs {
     /// Print only errors and warnings, not the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print how long each build stage took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl BuildArgs {

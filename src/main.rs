@@ -41,6 +41,11 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
                     report.out.display()
                 );
             }
+            if args.timings {
+                for (stage, took) in &report.stages {
+                    println!("  {stage:<22} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
             EXIT_OK
         }
         Err(failure) => {

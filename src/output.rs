@@ -163,7 +163,7 @@ impl Staging {
             return Err(fail(e));
         }
         if had_old && is_replaceable(&old) {
-            let _ = fs::remove_dir_all(&old);
+            remove_in_background(&old);
         }
         Ok(self.target.clone())
     }
@@ -171,6 +171,24 @@ impl Staging {
     /// Removes the unfinished folder; the previous output is untouched.
     pub fn abort(self) {
         let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
+
+/// Deletes a replaced output folder without making the build wait for it:
+/// removing tens of thousands of files takes longer than rendering them.
+/// A separate process does it, so it finishes even after folio exits; if it
+/// is killed, the next build removes the leftover (it carries the mark).
+fn remove_in_background(dir: &Path) {
+    let spawned = std::process::Command::new("rm")
+        .arg("-rf")
+        .arg("--")
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        let _ = fs::remove_dir_all(dir);
     }
 }
 

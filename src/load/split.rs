@@ -67,8 +67,7 @@ fn split_fenced<'a>(
 ) -> Result<Split<'a>, Diagnostic> {
     let block_start = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut offset = block_start;
-    let mut line = 2;
-    for l in text[block_start..].split_inclusive('\n') {
+    for (line, l) in (2..).zip(text[block_start..].split_inclusive('\n')) {
         let content = l.trim_end();
         if content == fence || (format == Format::Yaml && content == "...") {
             let body_start = offset + l.len();
@@ -81,7 +80,6 @@ fn split_fenced<'a>(
             });
         }
         offset += l.len();
-        line += 1;
     }
     Err(
         Diagnostic::error("front matter opened here is never closed")

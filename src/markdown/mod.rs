@@ -100,7 +100,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
     html::push_html(&mut out.html, rewritten.into_iter());
     out.heading_ids = headings.iter().map(|h| h.id.clone()).collect();
     for (fragment, d) in same_page {
-        if !out.heading_ids.iter().any(|id| *id == fragment) {
+        if !out.heading_ids.contains(&fragment) {
             out.diagnostics.push(d);
         }
     }

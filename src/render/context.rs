@@ -214,17 +214,17 @@ impl<'a> ContextBuilder<'a> {
     }
 
     /// Context for a regular page.
-    pub fn for_page(&self, id: PageId) -> RenderContext<'a> {
+    pub fn for_page(&self, id: PageId, with_nav: bool) -> RenderContext<'a> {
         let page = self.site.page(id);
         RenderContext {
             page: self.page(page, page.section, false),
             section: None,
-            nav: self.nav(page.section, &page.route.url),
+            nav: self.nav_if(with_nav, page.section, &page.route.url),
         }
     }
 
     /// Context for a section (its index page, or a generated one).
-    pub fn for_section(&self, id: SectionId) -> RenderContext<'a> {
+    pub fn for_section(&self, id: SectionId, with_nav: bool) -> RenderContext<'a> {
         let section = self.site.section(id);
         let page_ctx = || match section.index {
             Some(pid) => self.page(self.site.page(pid), id, true),
@@ -252,7 +252,7 @@ impl<'a> ContextBuilder<'a> {
                     })
                     .collect(),
             }),
-            nav: self.nav(id, &section.route.url),
+            nav: self.nav_if(with_nav, id, &section.route.url),
         }
     }
 
@@ -262,13 +262,14 @@ impl<'a> ContextBuilder<'a> {
         title: &'a str,
         content: &'a str,
         url: &'a str,
+        with_nav: bool,
     ) -> RenderContext<'a> {
         let mut page = self.blank_page(title, url);
         page.content = content;
         RenderContext {
             page,
             section: None,
-            nav: self.nav(Site::ROOT, url),
+            nav: self.nav_if(with_nav, Site::ROOT, url),
         }
     }
 
@@ -370,6 +371,14 @@ impl<'a> ContextBuilder<'a> {
             featured: featured(page),
             date: page.front.date.as_deref(),
             weight: page.front.weight,
+        }
+    }
+
+    fn nav_if(&self, wanted: bool, current: SectionId, current_url: &str) -> Vec<NavItem<'a>> {
+        if wanted {
+            self.nav(current, current_url)
+        } else {
+            Vec::new()
         }
     }
 

@@ -32,6 +32,8 @@ pub enum Job {
 /// Renders pages of one site with one set of templates.
 pub struct Renderer<'a> {
     templates: Templates,
+    /// Templates that read `nav`, found once up front.
+    uses_nav: std::collections::HashSet<String>,
     builder: ContextBuilder<'a>,
     site: &'a Site,
 }
@@ -54,8 +56,24 @@ impl<'a> Renderer<'a> {
                 live_reload,
             },
         );
+        let names: Vec<String> = templates
+            .tera
+            .get_template_names()
+            .map(str::to_string)
+            .collect();
+        let uses_nav = names
+            .iter()
+            .flat_map(|n| {
+                [
+                    n.clone(),
+                    n.trim_start_matches(theme::THEME_PREFIX).to_string(),
+                ]
+            })
+            .filter(|n| templates.uses_variable(n, "nav"))
+            .collect();
         Renderer {
             templates,
+            uses_nav,
             builder,
             site,
         }
@@ -92,12 +110,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one job into `out`.
-    pub fn render(&self, job: Job, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+    pub fn render(&self, job: Job, out: &mut Vec<u8>) -> Result<(), Vec<Diagnostic>> {
         match job {
             Job::Page(id) => {
                 let page = self.site.page(id);
                 let template = page.front.template.as_deref().unwrap_or("page.html");
-                self.render_template(template, &self.builder.for_page(id), &page.source, out)
+                self.render_template(
+                    template,
+                    &self.builder.for_page(id, self.uses_nav.contains(template)),
+                    &page.source,
+                    out,
+                )
             }
             Job::Section(id) => {
                 let section = self.site.section(id);
@@ -112,13 +135,23 @@ impl<'a> Renderer<'a> {
                 let source = section.index.map_or("(generated section page)", |p| {
                     self.site.page(p).source.as_str()
                 });
-                self.render_template(template, &self.builder.for_section(id), source, out)
+                self.render_template(
+                    template,
+                    &self
+                        .builder
+                        .for_section(id, self.uses_nav.contains(template)),
+                    source,
+                    out,
+                )
             }
             Job::NotFound => {
                 let content = "<p>The page you are looking for does not exist or has moved.</p>";
-                let ctx = self
-                    .builder
-                    .for_standalone("Page not found", content, "/404.html");
+                let ctx = self.builder.for_standalone(
+                    "Page not found",
+                    content,
+                    "/404.html",
+                    self.uses_nav.contains("404.html"),
+                );
                 self.render_template("404.html", &ctx, "404.html", out)
             }
             Job::Alias(id, _) => {
@@ -134,12 +167,14 @@ impl<'a> Renderer<'a> {
         ctx: &RenderContext<'_>,
         source: &str,
         out: &mut Vec<u8>,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<(), Vec<Diagnostic>> {
         if !self.templates.has(name) {
-            return Err(Diagnostic::error(format!(
+            return Err(vec![Diagnostic::error(format!(
                 "template `{name}` not found (needed by {source})"
             ))
-            .with_hint("add it to templates/, or fix the `template:` key of the page"));
+            .with_hint(
+                "add it to templates/, or fix the `template:` key of the page",
+            )]);
         }
         let context =
             Context::from_serialize(ctx).map_err(|e| self.templates.error(&e, Some(source)))?;

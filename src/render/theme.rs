@@ -122,7 +122,7 @@ impl Templates {
             let mut alone = Tera::new();
             if let Err(e) = alone.add_raw_template(name, &t.text) {
                 if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                    diags.push(template_error(&paths, &e, None));
+                    diags.extend(template_error(&paths, &e, None));
                 }
             }
         }
@@ -133,8 +133,17 @@ impl Templates {
         tera.set_fallback_prefixes([THEME_PREFIX])
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
         tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
-            .map_err(|e| vec![template_error(&paths, &e, None)])?;
+            .map_err(|e| template_error(&paths, &e, None))?;
         Ok(Templates { tera, paths })
+    }
+
+    /// True if the template (with its parents and includes) may read the
+    /// top-level variable `var`; lets the renderer skip building values a
+    /// theme never shows (the corpus templates, for one, have no `nav`).
+    pub fn uses_variable(&self, name: &str, var: &str) -> bool {
+        self.tera
+            .get_template_variables(name)
+            .map_or(true, |vars| vars.contains(var))
     }
 
     /// True if a template of this name exists in the site or the theme.
@@ -142,8 +151,8 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    /// A diagnostic for a Tera error, naming the page being rendered.
-    pub fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+    /// Diagnostics for a Tera error, naming the page being rendered.
+    pub fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Vec<Diagnostic> {
         template_error(&self.paths, e, rendering)
     }
 }
@@ -152,7 +161,7 @@ fn template_error(
     paths: &HashMap<String, (String, String)>,
     e: &tera::Error,
     rendering: Option<&str>,
-) -> Diagnostic {
+) -> Vec<Diagnostic> {
     let context = rendering
         .map(|p| format!(" (while rendering {p})"))
         .unwrap_or_default();
@@ -162,14 +171,7 @@ fn template_error(
         _ => None,
     };
     let Some((what, report)) = report else {
-        let mut msg = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            msg.push_str(&format!(": {s}"));
-            source = s.source();
-        }
-        return Diagnostic::error(format!("template error{context}: {msg}"))
-            .with_hint("check the template names used in extends, include and `template:`");
+        return message_errors(paths, e, &context);
     };
     let span = report.span();
     let d = Diagnostic::error(format!("{what}: {}{context}", report.message()));
@@ -181,5 +183,53 @@ fn template_error(
             .in_file(report.filename().to_string())
             .at_line(span.start_line, span.start_col + 1),
     };
-    d.with_hint("fix the template; every page that uses it is affected")
+    vec![d.with_hint("fix the template; every page that uses it is affected")]
+}
+
+/// Tera reports some problems (unknown filters, tests, functions) as
+/// pre-formatted text, one `error:` block each with a `--> name:line:col`
+/// line; turn each block into a diagnostic.
+fn message_errors(
+    paths: &HashMap<String, (String, String)>,
+    e: &tera::Error,
+    context: &str,
+) -> Vec<Diagnostic> {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    for line in msg.lines() {
+        let trimmed = line.trim_start();
+        if let Some(text) = trimmed.strip_prefix("error: ") {
+            diags.push(
+                Diagnostic::error(format!("template error: {text}{context}"))
+                    .with_hint("fix the template; every page that uses it is affected"),
+            );
+        } else if let (Some(loc), Some(last)) = (trimmed.strip_prefix("--> "), diags.last_mut()) {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts
+                .next()
+                .and_then(|c| c.parse::<usize>().ok())
+                .unwrap_or(0);
+            let line_no = parts
+                .next()
+                .and_then(|l| l.parse::<usize>().ok())
+                .unwrap_or(0);
+            let name = parts.next().unwrap_or(loc);
+            *last = match paths.get(name) {
+                Some((path, text)) => last.clone().in_file(path.clone()).at(text, line_no, col),
+                None => last.clone().in_file(name.to_string()).at_line(line_no, col),
+            };
+        }
+    }
+    if diags.is_empty() {
+        diags.push(
+            Diagnostic::error(format!("template error{context}: {msg}"))
+                .with_hint("check the template names used in extends, include and `template:`"),
+        );
+    }
+    diags
 }

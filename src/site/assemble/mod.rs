@@ -293,7 +293,9 @@ fn check_anchors(site: &Site, diags: &mut Vec<Diagnostic>) {
                 continue;
             };
             // A target that failed to load has its own error already.
-            let Some(target_ids) = ids.get(link.target.as_str()) else { continue };
+            let Some(target_ids) = ids.get(link.target.as_str()) else {
+                continue;
+            };
             if !target_ids.contains(fragment.as_str()) {
                 let suggestion = crate::diagnostic::closest(fragment, target_ids.iter().copied());
                 let mut d = Diagnostic::error(format!(

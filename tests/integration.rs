@@ -1,0 +1,551 @@
+//! Integration tests: the real `folio` binary over fixture sites in
+//! `tests/fixtures/<case>/`, asserting on the HTML it writes, the messages
+//! it prints and its exit codes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn folio(args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(args)
+        .output()
+        .expect("runs folio");
+    Run {
+        code: status.code().expect("exit code"),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// Builds `root` into a fresh temporary folder and returns it with the run.
+fn build(root: &Path, extra: &[&str]) -> (tempfile::TempDir, Run) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let run = folio(&args);
+    (tmp, run)
+}
+
+fn read(dir: &tempfile::TempDir, rel: &str) -> String {
+    let path = dir.path().join("public").join(rel);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+// ---- the sample handbook -------------------------------------------------
+
+#[test]
+fn sample_handbook_builds_with_the_seed_page() {
+    let (out, run) = build(&repo(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("Built "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(" 0 warnings"),
+        "the sample handbook builds cleanly: {}{}",
+        run.stdout,
+        run.stderr
+    );
+
+    let html = read(&out, "playbooks/failure-modes/index.html");
+    assert!(html.contains("<title>Failure Modes · folio handbook</title>"));
+    assert!(html.contains("<h1 class=\"page-title\">Failure Modes</h1>"));
+    let img_start = html
+        .find("<img src=\"/images/featured/theory.png\"")
+        .expect("featured image");
+    let img = &html[img_start..img_start + html[img_start..].find('>').unwrap()];
+    assert_eq!(attr(img, "width"), Some("1200"));
+    assert_eq!(attr(img, "height"), Some("630"));
+    assert_eq!(attr(img, "alt"), Some("Failure Modes"));
+    assert!(out
+        .path()
+        .join("public/images/featured/theory.png")
+        .is_file());
+
+    let prose = &html[html.find("<div class=\"prose\">").unwrap()..];
+    let list = &prose[prose.find("<ol>").unwrap()..prose.find("</ol>").unwrap()];
+    assert_eq!(list.matches("<li>").count(), 6);
+    for title in [
+        "Auxiliary Engineer does all the hard work",
+        "Auxiliary Engineer does not feel welcome",
+        "A disconnect between the team and leadership",
+        "Lack of improvements to platform layer",
+        "Team size too small to impact change",
+        "Team goes back to bad habits",
+    ] {
+        assert!(
+            list.contains(&format!("<strong>{title}</strong><br />")),
+            "{title}"
+        );
+    }
+}
+
+#[test]
+fn sample_handbook_has_every_page_and_section() {
+    let (out, run) = build(&repo(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sources: Vec<PathBuf> = walk(&repo().join("content"));
+    assert!(sources.len() >= 15, "at least 15 sample pages");
+    for src in sources {
+        let rel = src
+            .strip_prefix(repo().join("content"))
+            .unwrap()
+            .to_string_lossy()
+            .replace(".md", "");
+        let rel = rel.trim_end_matches("_index").trim_end_matches('/');
+        let page = if rel.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{rel}/index.html")
+        };
+        assert!(out.path().join("public").join(&page).is_file(), "{page}");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+// ---- features over the basic fixture --------------------------------------
+
+#[test]
+fn basic_fixture_front_matter_formats_titles_and_urls() {
+    let (out, run) = build(&fixture("basic"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // YAML, TOML (+++), JSON and no front matter.
+    assert!(read(&out, "guide/setup/index.html").contains("<title>Setup · Basic fixture</title>"));
+    assert!(read(&out, "guide/index.html").contains("<title>The Guide · Basic fixture</title>"));
+    // JSON front matter with a slug.
+    assert!(
+        read(&out, "guide/how-to-use/index.html").contains("<title>Usage · Basic fixture</title>")
+    );
+    // Title from the first H1, not printed twice.
+    let deep = read(&out, "guide/deep/page/index.html");
+    assert!(deep.contains("<title>Heading Title · Basic fixture</title>"));
+    assert_eq!(deep.matches("<h1").count(), 1);
+    // Title from the file name.
+    assert!(read(&out, "notes/plain-file-name/index.html")
+        .contains("<title>Plain file name · Basic fixture</title>"));
+    // A section with only index.md and no front matter.
+    assert!(read(&out, "guide/deep/index.html").contains("<title>Deep Section Title"));
+}
+
+#[test]
+fn basic_fixture_links_images_and_base_path() {
+    let (out, run) = build(&fixture("basic"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let setup = read(&out, "guide/setup/index.html");
+    assert!(
+        setup.contains("href=\"/handbook/guide/how-to-use/#flags\""),
+        "md link with anchor rewritten"
+    );
+    assert!(
+        setup.contains("src=\"/handbook/guide/diagram.png\""),
+        "co-located image"
+    );
+    assert!(setup.contains(
+        "<img src=\"/handbook/images/banner.png\" alt=\"A banner\" width=\"1200\" height=\"630\">"
+    ));
+    assert!(
+        setup.contains("href=\"/handbook/folio.css\""),
+        "theme assets under the base path"
+    );
+    assert!(setup
+        .contains("<link rel=\"canonical\" href=\"https://example.com/handbook/guide/setup/\">"));
+    assert!(setup.contains("<h2 id=\"install-it\">") && setup.contains("<h2 id=\"install-it-1\">"));
+    assert!(setup.contains("href=\"https://git.example.com/edit/main/content/guide/setup.md\""));
+    let home = read(&out, "index.html");
+    assert!(home.contains("href=\"/handbook/guide/setup/#install-it\""));
+    assert!(
+        read(&out, "guide/how-to-use/index.html").contains("href=\"/handbook/\""),
+        "link to _index.md"
+    );
+    assert!(out.path().join("public/guide/diagram.png").is_file());
+    assert!(
+        out.path().join("public/robots.txt").is_file(),
+        "static/ copied to the root"
+    );
+    assert!(
+        read(&out, "old/usage/index.html").contains("url=/handbook/guide/how-to-use/"),
+        "alias redirect"
+    );
+}
+
+#[test]
+fn basic_fixture_order_prev_next_breadcrumbs_and_nav() {
+    let (out, run) = build(&fixture("basic"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let usage = read(&out, "guide/how-to-use/index.html");
+    assert!(usage.contains("<a rel=\"prev\" href=\"/handbook/guide/setup/\">"));
+    assert!(usage.contains("<a rel=\"next\" href=\"/handbook/guide/windows/\">"));
+    let section = read(&out, "guide/index.html");
+    let order: Vec<usize> = ["guide/setup/", "guide/how-to-use/", "guide/windows/"]
+        .iter()
+        .map(|u| {
+            section
+                .find(&format!("class=\"card\"><a href=\"/handbook/{u}\""))
+                .expect(u)
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "ordered by weight");
+    let deep = read(&out, "guide/deep/page/index.html");
+    assert!(deep.contains("<li><a href=\"/handbook/\">Basic home</a></li><li><a href=\"/handbook/guide/\">The Guide</a></li>"));
+    assert!(
+        deep.contains("aria-current=\"page\">Heading Title</a>"),
+        "current page marked in nav"
+    );
+    // The nav of a guide page does not expand the notes section.
+    assert!(!usage.contains("plain-file-name"));
+}
+
+#[test]
+fn crlf_and_bom_are_handled_with_a_warning() {
+    let (out, run) = build(&fixture("basic"), &[]);
+    assert_eq!(run.code, 0);
+    assert!(run
+        .stderr
+        .contains("warning: file starts with a byte-order mark"));
+    assert!(run.stderr.contains("content/guide/windows.md:1:1"));
+    let html = read(&out, "guide/windows/index.html");
+    assert!(html.contains("<title>Windows file · Basic fixture</title>"));
+    assert!(html.contains("CRLF body with a <a href=\"/handbook/guide/setup/\">link</a>."));
+    assert!(!html.contains('\r'));
+}
+
+#[test]
+fn drafts_only_with_flag_and_base_url_flag_overrides() {
+    let (out, _) = build(&fixture("basic"), &[]);
+    assert!(!out.path().join("public/notes/secret").exists());
+    let (out, run) = build(
+        &fixture("basic"),
+        &["--drafts", "--base-url", "https://docs.example.org/"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(&out, "notes/secret/index.html").contains("Secret draft"));
+    assert!(read(&out, "guide/setup/index.html").contains("href=\"/guide/how-to-use/#flags\""));
+}
+
+#[test]
+fn quiet_prints_no_summary() {
+    let (_, run) = build(&fixture("override"), &["--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+}
+
+// ---- themes and overrides ---------------------------------------------------
+
+#[test]
+fn theme_selection_and_site_template_override() {
+    let (out, run) = build(&fixture("override"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out, "page/index.html");
+    assert!(
+        page.contains("<main class=\"site-override\">A page: <p>Page body.</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("class=\"custom-theme\""),
+        "site page.html extends the theme's base.html"
+    );
+    let home = read(&out, "index.html");
+    assert!(home.contains("<main class=\"theme-section\">"));
+    assert!(out.path().join("public/custom.css").is_file());
+    assert!(
+        !out.path().join("public/folio.css").exists(),
+        "the built-in theme is not used"
+    );
+}
+
+#[test]
+fn generated_corpus_builds_with_its_own_templates() {
+    let script = repo().join("../shared/bench/gen_corpus.py");
+    if !script.exists() {
+        eprintln!("skipping: {} not found", script.display());
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .args([
+            script.to_str().unwrap(),
+            "--pages",
+            "1000",
+            "--out",
+            tmp.path().to_str().unwrap(),
+            "--flavours",
+            "folio",
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let root = tmp.path().join("folio");
+    let run = folio(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Built 1000 pages"), "{}", run.stdout);
+    let html =
+        fs::read_to_string(root.join("public/area-00/topic-000/page-0001/index.html")).unwrap();
+    assert!(
+        html.contains("<nav class=\"toc\">"),
+        "the corpus's own page.html was used"
+    );
+    assert!(html.contains("<a rel=\"next\" href=\"/area-00/topic-000/page-0002/\">"));
+}
+
+// ---- errors -----------------------------------------------------------------
+
+#[test]
+fn every_content_error_is_reported_with_file_line_and_exit_1() {
+    let (out, run) = build(&fixture("errors"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for expected in [
+        "content/unclosed.md:1:1",
+        "front matter opened here is never closed",
+        "content/bad-yaml.md:3:1",
+        "front matter is not valid YAML",
+        "content/wrong-types.md:3:1",
+        "`weight` must be a whole number",
+        "content/wrong-types.md:4:1",
+        "`draft` must be `true` or `false`",
+        "warning: unknown front matter key `titel`",
+        "did you mean `title`?",
+        "content/missing-featured.md:3:11",
+        "featured image `../images/nope.png` not found",
+        "content/broken-links.md:7:5",
+        "`content/sub/missnig.md` does not exist",
+        "content/broken-links.md:7:35",
+        "link to `#nowhere`, but `content/sub/real.md` has no heading with that id",
+        "content/broken-links.md:9:1",
+        "image `../images/gone.png` not found",
+        "2 sources map to the same URL `/sub/collide/`: content/sub/collide.md, content/sub/other.md",
+        "content/list.md:2:1",
+        "front matter must be a mapping",
+        "not UTF-8 at byte 25 (line 5)",
+        "Build failed: 11 errors, 1 warning; nothing was written.",
+    ] {
+        assert!(run.stderr.contains(expected), "missing `{expected}` in:\n{}", run.stderr);
+    }
+    assert!(
+        run.stderr.contains(" 3 | weight: \"high\"\n   | ^"),
+        "source line with caret"
+    );
+    assert!(
+        !out.path().join("public").exists(),
+        "nothing written on failure"
+    );
+    assert!(!run.stderr.contains("panicked"));
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    let (_, run) = build(&fixture("bad-template"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: template syntax error"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> templates/page.html:4:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn template_runtime_error_names_template_and_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("content")).unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(root.join("content/a.md"), "---\ntitle: A\n---\n").unwrap();
+    fs::write(root.join("content/b.md"), "---\ntitle: B\n---\n").unwrap();
+    fs::write(
+        root.join("templates/page.html"),
+        "<p>\n{{ page.nope.deeper }}\n</p>\n",
+    )
+    .unwrap();
+    let run = folio(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> templates/page.html:2:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("while rendering content/"),
+        "names the page: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("(and 1 more pages)"),
+        "one template error reported once: {}",
+        run.stderr
+    );
+    assert!(!root.join("public").exists());
+
+    fs::write(
+        root.join("templates/page.html"),
+        "<p>\n{{ page.title | no_such_filter }}\n</p>\n",
+    )
+    .unwrap();
+    let run = folio(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Unknown filter `no_such_filter`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> templates/page.html:2:17"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn failed_build_keeps_previous_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("content")).unwrap();
+    fs::write(root.join("content/a.md"), "---\ntitle: First\n---\n").unwrap();
+    assert_eq!(folio(&["build", "--root", root.to_str().unwrap()]).code, 0);
+    fs::write(root.join("content/a.md"), "---\ntitle: [broken\n---\n").unwrap();
+    assert_eq!(folio(&["build", "--root", root.to_str().unwrap()]).code, 1);
+    let html = fs::read_to_string(root.join("public/a/index.html")).unwrap();
+    assert!(html.contains("First"), "previous build intact");
+    fs::write(root.join("content/a.md"), "---\ntitle: Second\n---\n").unwrap();
+    assert_eq!(folio(&["build", "--root", root.to_str().unwrap()]).code, 0);
+    assert!(fs::read_to_string(root.join("public/a/index.html"))
+        .unwrap()
+        .contains("Second"));
+    let leftovers: Vec<_> = fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn refuses_dangerous_output_folders_with_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("content")).unwrap();
+    fs::write(root.join("content/a.md"), "# A\n").unwrap();
+    let r = root.to_str().unwrap();
+    for out in [
+        r.to_string(),
+        format!("{r}/content"),
+        format!("{r}/content/out"),
+        root.parent().unwrap().to_string_lossy().into_owned(),
+    ] {
+        let run = folio(&["build", "--root", r, "--out", &out]);
+        assert_eq!(run.code, 2, "--out {out}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("refusing to write output"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(root.join("content/a.md").is_file());
+    // An existing folder that folio did not create is never replaced.
+    let mine = root.join("mine");
+    fs::create_dir_all(&mine).unwrap();
+    fs::write(mine.join("notes.txt"), "precious").unwrap();
+    let run = folio(&["build", "--root", r, "--out", mine.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("was not created by folio"));
+    assert_eq!(
+        fs::read_to_string(mine.join("notes.txt")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_documents_exit_codes() {
+    let run = folio(&["build", "--root", "/nonexistent/folio-site"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no content/ folder"), "{}", run.stderr);
+    assert_eq!(folio(&["build", "--no-such-flag"]).code, 2);
+    let help = folio(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("Exit codes:") && help.stdout.contains("1  the site has problems")
+    );
+}
+
+#[test]
+fn hostile_inputs_never_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let c = root.join("content");
+    fs::create_dir_all(&c).unwrap();
+    fs::write(c.join("empty.md"), "").unwrap();
+    fs::write(c.join("only-fm.md"), "---\ntitle: Only\n---").unwrap();
+    fs::write(c.join("deep.md"), ">".repeat(10_000) + " x\n").unwrap();
+    fs::write(c.join("brackets.md"), "[a](<b".repeat(20_000)).unwrap();
+    fs::write(
+        c.join("yaml-nest.md"),
+        format!("---\nx: {}\n---\n", "[".repeat(5000)),
+    )
+    .unwrap();
+    fs::write(c.join("binary.md"), b"\x89PNG\r\n\x1a\n\0\0\0").unwrap();
+    fs::write(c.join("blank-before.md"), "\n---\ntitle: Late\n---\nText\n").unwrap();
+    fs::write(c.join("scalar.md"), "---\njust text\n---\n").unwrap();
+    std::os::unix::fs::symlink(".", c.join("loop")).unwrap();
+    let run = folio(&["build", "--root", root.to_str().unwrap()]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/yaml-nest.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("looks like front matter but is not at the very start"));
+    assert!(run.stderr.contains("binary file"));
+    assert!(run.stderr.contains("symlink loop"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/scalar.md:2:1"));
+}
