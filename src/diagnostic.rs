@@ -172,6 +172,22 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len());
+        let end = self
+            .starts
+            .get(line)
+            .map_or(text.len(), |e| e.saturating_sub(1));
+        text.get(start..end.max(start))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+
     /// 1-based (line, column) of a byte offset; columns count characters.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);

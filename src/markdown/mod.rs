@@ -10,6 +10,7 @@
 pub mod slug;
 mod toc;
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -79,25 +80,33 @@ pub fn options() -> Options {
 }
 
 /// Parses a page body into HTML and the facts later stages need.
+///
+/// The event stream is rewritten on the fly (no intermediate vectors), so
+/// the cost stays close to pulldown-cmark's own.
 pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(input.body, options())
-        .into_offset_iter()
-        .collect();
-    let mut out = ParsedPage::default();
-    let mut cx = Rewriter {
+    let mut rw = Rewriter {
         input,
         routes,
-        lines: LineIndex::new(input.body),
+        events: Parser::new_ext(input.body, options()).into_offset_iter(),
+        pending: VecDeque::new(),
+        lines: None,
         slugger: slug::Slugger::default(),
         headings: Vec::new(),
         same_page: Vec::new(),
-        out: &mut out,
+        out: ParsedPage::default(),
+        seen_block: false,
+        in_summary: false,
+        summary_done: false,
     };
-    let rewritten = cx.rewrite(events);
-    let headings = std::mem::take(&mut cx.headings);
-    let same_page = std::mem::take(&mut cx.same_page);
-    out.html.reserve(input.body.len() * 3 / 2);
-    html::push_html(&mut out.html, rewritten.into_iter());
+    let mut html = String::with_capacity(input.body.len() * 3 / 2);
+    html::push_html(&mut html, &mut rw);
+    let Rewriter {
+        headings,
+        same_page,
+        mut out,
+        ..
+    } = rw;
+    out.html = html;
     out.heading_ids = headings.iter().map(|h| h.id.clone()).collect();
     for (fragment, d) in same_page {
         if !out.heading_ids.contains(&fragment) {
@@ -115,99 +124,109 @@ struct Heading {
     title: String,
 }
 
-struct Rewriter<'a, 'o> {
+/// An iterator adapter over pulldown-cmark's events that rewrites them and
+/// records what it sees.
+struct Rewriter<'a> {
     input: ParseInput<'a>,
     routes: &'a Routes,
-    lines: LineIndex,
+    events: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    /// Events produced ahead (a heading expands into several).
+    pending: VecDeque<Event<'a>>,
+    /// Built on the first diagnostic only.
+    lines: Option<LineIndex>,
     slugger: slug::Slugger,
     headings: Vec<Heading>,
     /// `#fragment` links on this page, checked after all headings are known.
     same_page: Vec<(String, Diagnostic)>,
-    out: &'o mut ParsedPage,
+    out: ParsedPage,
+    seen_block: bool,
+    in_summary: bool,
+    summary_done: bool,
 }
 
-impl<'a> Rewriter<'a, '_> {
-    fn rewrite(&mut self, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<Event<'a>> {
-        let mut result = Vec::with_capacity(events.len());
-        let mut iter = events.into_iter();
-        let mut seen_block = false;
-        let mut in_summary = false;
-        let mut summary_done = false;
-        while let Some((event, range)) = iter.next() {
-            match event {
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) => {
-                    let mut inner = Vec::new();
-                    for (e, _) in iter.by_ref() {
-                        if matches!(e, Event::End(TagEnd::Heading(_))) {
-                            break;
-                        }
-                        inner.push(e);
+impl<'a> Iterator for Rewriter<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(e) = self.pending.pop_front() {
+            return Some(e);
+        }
+        let (event, range) = self.events.next()?;
+        let out = self.step(event, range);
+        self.seen_block = true;
+        Some(out)
+    }
+}
+
+impl<'a> Rewriter<'a> {
+    fn step(&mut self, event: Event<'a>, range: Range<usize>) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let mut inner = Vec::new();
+                for (e, _) in self.events.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Heading(_))) {
+                        break;
                     }
-                    let is_title =
-                        !seen_block && level == HeadingLevel::H1 && self.out.first_h1.is_none();
-                    self.heading(level, id, &classes, &attrs, inner, is_title, &mut result);
+                    inner.push(e);
                 }
+                let is_title =
+                    !self.seen_block && level == HeadingLevel::H1 && self.out.first_h1.is_none();
+                self.heading(level, id, &classes, &attrs, inner, is_title);
+                self.pending.pop_front().unwrap_or(Event::Html("".into()))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, range.start);
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = self.link(link_type, dest_url, range.start);
-                    result.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.image(dest_url, range.start);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = self.image(dest_url, range.start);
-                    result.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                Event::Start(Tag::BlockQuote(Some(kind))) => {
-                    result.push(Event::Html(alert_open(kind).into()))
-                }
-                Event::End(TagEnd::BlockQuote(Some(_))) => {
-                    result.push(Event::Html("</div>\n".into()))
-                }
-                Event::Start(Tag::Paragraph) if !summary_done => {
-                    in_summary = true;
-                    result.push(Event::Start(Tag::Paragraph));
-                }
-                Event::End(TagEnd::Paragraph) if in_summary => {
-                    in_summary = false;
-                    summary_done = true;
-                    result.push(Event::End(TagEnd::Paragraph));
-                }
-                other => {
-                    if let Event::Text(t) | Event::Code(t) = &other {
-                        self.out.word_count += t.split_whitespace().count();
-                        if in_summary {
-                            self.out.summary.push_str(t);
-                        }
-                    }
-                    result.push(other);
-                }
+                })
             }
-            seen_block = true;
+            Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(alert_open(kind).into()),
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            Event::Start(Tag::Paragraph) if !self.summary_done => {
+                self.in_summary = true;
+                event
+            }
+            Event::End(TagEnd::Paragraph) if self.in_summary => {
+                self.in_summary = false;
+                self.summary_done = true;
+                event
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                self.out.word_count += count_words(t);
+                if self.in_summary {
+                    self.out.summary.push_str(t);
+                }
+                event
+            }
+            other => other,
         }
-        result
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -219,7 +238,6 @@ impl<'a> Rewriter<'a, '_> {
         attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
         inner: Vec<Event<'a>>,
         is_title: bool,
-        result: &mut Vec<Event<'a>>,
     ) {
         let text: String = inner
             .iter()
@@ -228,7 +246,7 @@ impl<'a> Rewriter<'a, '_> {
                 _ => None,
             })
             .collect();
-        self.out.word_count += text.split_whitespace().count();
+        self.out.word_count += count_words(&text);
         let id = match explicit_id {
             Some(id) => self.slugger.claim(&id),
             None => self.slugger.slug(&text),
@@ -250,13 +268,13 @@ impl<'a> Rewriter<'a, '_> {
             ));
         }
         open.push('>');
-        result.push(Event::Html(open.into()));
-        result.extend(inner);
+        self.pending.push_back(Event::Html(open.into()));
+        self.pending.extend(inner);
         let close = format!(
             "<a class=\"anchor\" href=\"#{0}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
             escape_attr(&id)
         );
-        result.push(Event::Html(close.into()));
+        self.pending.push_back(Event::Html(close.into()));
         self.headings.push(Heading {
             level: n,
             id,
@@ -350,27 +368,41 @@ impl<'a> Rewriter<'a, '_> {
         }
     }
 
-    fn locate(&self, offset: usize) -> (usize, usize, String) {
-        let (line, column) = self.lines.line_col(self.input.body, offset);
-        let source_line = self
-            .input
-            .body
-            .lines()
-            .nth(line - 1)
-            .unwrap_or_default()
-            .to_string();
+    fn line_index(&mut self) -> &LineIndex {
+        self.lines
+            .get_or_insert_with(|| LineIndex::new(self.input.body))
+    }
+
+    fn locate(&mut self, offset: usize) -> (usize, usize, String) {
+        let body = self.input.body;
+        let index = self.line_index();
+        let (line, column) = index.line_col(body, offset);
+        let source_line = index.line_text(body, line).to_string();
         (line + self.input.body_line - 1, column, source_line)
     }
 
-    fn problem(&self, offset: usize, message: String) -> Diagnostic {
-        let (line, column) = self.lines.line_col(self.input.body, offset);
-        let mut d =
-            Diagnostic::error(message)
-                .in_file(self.input.source)
-                .at(self.input.body, line, column);
-        d.line += self.input.body_line - 1;
+    fn problem(&mut self, offset: usize, message: String) -> Diagnostic {
+        let (line, column, source_line) = self.locate(offset);
+        let mut d = Diagnostic::error(message)
+            .in_file(self.input.source)
+            .at_line(line, column);
+        d.source_line = Some(source_line);
         d
     }
+}
+
+/// Counts runs of non-whitespace bytes: a word count that costs one pass.
+fn count_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for b in text.bytes() {
+        let space = b.is_ascii_whitespace();
+        if !space && !in_word {
+            count += 1;
+        }
+        in_word = !space;
+    }
+    count
 }
 
 fn with_suggestion(d: Diagnostic, suggestion: Option<String>) -> Diagnostic {
