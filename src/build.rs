@@ -136,7 +136,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             diagnostics: diags,
         });
     };
-    let renderer = Renderer::new(templates, &site, &config, opts.live_reload);
+    let assets = theme.asset_urls(&config.base_path());
+    let renderer = Renderer::new(templates, &site, &config, &assets, opts.live_reload);
     let staging = write_site(&renderer, &found, &theme, &opts.out, &mut diags)?;
     clock.lap("render and write");
     let out = staging.commit().map_err(BuildFailure::environment)?;
@@ -296,7 +297,7 @@ fn load_templates(
     let theme = if theme_dir.is_dir() {
         Theme {
             templates: read_templates(root, &theme_dir.join("templates"), diags),
-            assets: read_assets(&theme_dir.join("static")),
+            assets: read_assets(root, &theme_dir.join("static"), diags),
         }
     } else if config.theme == EMBEDDED_THEME {
         embedded_theme()
@@ -361,22 +362,37 @@ fn read_templates(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<T
     out
 }
 
-fn read_assets(dir: &Path) -> Vec<ThemeAsset> {
-    walkdir::WalkDir::new(dir)
+fn read_assets(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<ThemeAsset> {
+    let mut assets = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| ThemeAsset {
-            rel: e
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/"),
-            data: AssetData::File(e.path().to_path_buf()),
-        })
-        .collect()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match ThemeAsset::from_file(rel, entry.path().to_path_buf()) {
+            Ok(a) => assets.push(a),
+            Err(e) => {
+                let shown = entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(entry.path())
+                    .display()
+                    .to_string();
+                diags
+                    .push(Diagnostic::error(format!("cannot read theme file: {e}")).in_file(shown));
+            }
+        }
+    }
+    assets
 }
 
 /// Renders and writes every page and copies assets into a staging folder,
@@ -418,8 +434,9 @@ fn write_site(
 fn copy_assets(staging: &Staging, found: &Discovered, theme: &Theme) -> Vec<Diagnostic> {
     let theme_files = theme.assets.par_iter().map(|a| {
         let r = match &a.data {
-            AssetData::Embedded(bytes) => staging.write(&a.rel, bytes),
-            AssetData::File(path) => staging.copy(&a.rel, path),
+            AssetData::Embedded(bytes) => write_twice(staging, a, bytes),
+            AssetData::Owned(bytes) => write_twice(staging, a, bytes),
+            AssetData::File(path) => staging.copy(&a.out_rel, path),
         };
         r.map_err(|e| write_error(&a.rel, &e))
     });
@@ -441,6 +458,17 @@ fn copy_assets(staging: &Staging, found: &Discovered, theme: &Theme) -> Vec<Diag
         .chain(site_files)
         .filter_map(Result::err)
         .collect()
+}
+
+/// Fingerprinted assets are written under both names: the hashed one that
+/// `assets[...]` points at, and the plain one for templates that link it
+/// directly.
+fn write_twice(staging: &Staging, asset: &ThemeAsset, bytes: &[u8]) -> std::io::Result<()> {
+    staging.write(&asset.out_rel, bytes)?;
+    if asset.out_rel != asset.rel {
+        staging.write(&asset.rel, bytes)?;
+    }
+    Ok(())
 }
 
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {

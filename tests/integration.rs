@@ -182,10 +182,10 @@ fn basic_fixture_links_images_and_base_path() {
         "co-located image"
     );
     assert!(setup.contains(
-        "<img src=\"/handbook/images/banner.png\" alt=\"A banner\" width=\"1200\" height=\"630\">"
+        "<img src=\"/handbook/images/banner.png\" alt=\"A banner\" width=\"1200\" height=\"630\""
     ));
     assert!(
-        setup.contains("href=\"/handbook/folio.css\""),
+        setup.contains("href=\"/handbook/folio.") && setup.contains(".css\""),
         "theme assets under the base path"
     );
     assert!(setup
@@ -214,8 +214,8 @@ fn basic_fixture_order_prev_next_breadcrumbs_and_nav() {
     let (out, run) = build(&fixture("basic"), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let usage = read(&out, "guide/how-to-use/index.html");
-    assert!(usage.contains("<a rel=\"prev\" href=\"/handbook/guide/setup/\">"));
-    assert!(usage.contains("<a rel=\"next\" href=\"/handbook/guide/windows/\">"));
+    assert!(usage.contains("rel=\"prev\" href=\"/handbook/guide/setup/\">"));
+    assert!(usage.contains("rel=\"next\" href=\"/handbook/guide/windows/\">"));
     let section = read(&out, "guide/index.html");
     let order: Vec<usize> = ["guide/setup/", "guide/how-to-use/", "guide/windows/"]
         .iter()
@@ -548,4 +548,108 @@ fn hostile_inputs_never_panic() {
     assert!(run.stderr.contains("binary file"));
     assert!(run.stderr.contains("symlink loop"), "{}", run.stderr);
     assert!(run.stderr.contains("content/scalar.md:2:1"));
+}
+
+// ---- the default theme in a real browser -------------------------------------
+
+#[test]
+fn sample_pages_weigh_under_50_kb_with_hashed_assets() {
+    let (out, run) = build(&repo(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = out.path().join("public");
+    let assets: Vec<_> = fs::read_dir(&public)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let hashed = |ext: &str| {
+        assets
+            .iter()
+            .find(|n| {
+                n.starts_with("folio.")
+                    && n.ends_with(ext)
+                    && n.len() == "folio.12345678".len() + ext.len()
+            })
+            .unwrap_or_else(|| panic!("a hashed folio.*{ext} in {assets:?}"))
+    };
+    let (css, js) = (hashed(".css"), hashed(".js"));
+    assert_eq!(
+        css.len(),
+        "folio.12345678.css".len(),
+        "content hash in the name: {css}"
+    );
+    let extra = fs::metadata(public.join(css)).unwrap().len()
+        + fs::metadata(public.join(js)).unwrap().len();
+    for page in walk_html(&public) {
+        let html = fs::read_to_string(&page).unwrap();
+        assert!(
+            html.contains(&format!("/{css}\"")) && html.contains(&format!("/{js}\"")),
+            "{}",
+            page.display()
+        );
+        assert!(
+            !html.contains("http://") || !html.contains("<link rel=\"stylesheet\" href=\"http"),
+            "no third-party styles"
+        );
+        let weight = html.len() as u64 + extra;
+        assert!(
+            weight <= 50 * 1024,
+            "{} weighs {weight} bytes",
+            page.display()
+        );
+    }
+}
+
+fn walk_html(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk_html(&path));
+        } else if path.extension().is_some_and(|e| e == "html") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn default_theme_in_headless_chromium() {
+    let browser_dir = repo().join("tests/browser");
+    assert!(
+        browser_dir.join("node_modules/playwright-core").is_dir() && Path::new("/usr/bin/chromium").exists(),
+        "the browser tests need Chromium and tests/browser/node_modules: run `scripts/test` (the README's test command), which installs them"
+    );
+    let (out, run) = build(&repo(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let artefacts = repo().join("target/browser-artefacts");
+    let pages = [
+        "/",
+        "/playbooks/failure-modes/",
+        "/playbooks/",
+        "/writing/markdown/",
+        "/reference/themes/",
+        "/no-such-page/",
+    ];
+    let output = Command::new("node")
+        .arg(browser_dir.join("check.mjs"))
+        .arg(out.path().join("public"))
+        .arg(&artefacts)
+        .args(pages)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "browser checks failed:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(report.contains("\"failures\": []"), "{report}");
+    for shot in [
+        "360-light-playbooks-failure-modes.png",
+        "1280-dark-writing-markdown.png",
+        "1280-no-js.png",
+    ] {
+        assert!(artefacts.join(shot).is_file(), "screenshot {shot}");
+    }
 }

@@ -208,6 +208,41 @@ impl<'a> Rewriter<'a> {
                 })
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(alert_open(kind).into()),
+            // Scrollable regions must be reachable by keyboard.
+            Event::Start(Tag::Table(_)) => {
+                self.pending.push_back(event);
+                Event::Html("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n".into())
+            }
+            Event::End(TagEnd::Table) => {
+                self.pending.push_back(Event::Html("</div>\n".into()));
+                event
+            }
+            Event::Start(Tag::CodeBlock(ref kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("")
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => "",
+                };
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", escape_attr(lang))
+                };
+                Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into())
+            }
+            Event::End(TagEnd::CodeBlock) => Event::Html("</code></pre>\n".into()),
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked", "done")
+                } else {
+                    ("", "not done")
+                };
+                Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
+                        .into(),
+                )
+            }
             Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
             Event::Start(Tag::Paragraph) if !self.summary_done => {
                 self.in_summary = true;

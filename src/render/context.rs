@@ -132,6 +132,10 @@ pub struct SubsectionContext<'a> {
     pub url: &'a str,
     /// Pages in it and below it.
     pub pages_count: usize,
+    /// Description of its index page (or empty).
+    pub description: String,
+    /// Featured image of its index page.
+    pub featured: Option<FeaturedContext<'a>>,
 }
 
 /// `section`: in section templates, the page keys plus listings.
@@ -244,10 +248,13 @@ impl<'a> ContextBuilder<'a> {
                     .iter()
                     .map(|s| {
                         let sub = self.site.section(*s);
+                        let index = sub.index.map(|p| self.site.page(p));
                         SubsectionContext {
                             title: &sub.title,
                             url: &sub.route.url,
                             pages_count: self.site.pages_count(*s),
+                            description: index.map(description).unwrap_or_default(),
+                            featured: index.and_then(featured),
                         }
                     })
                     .collect(),

@@ -44,11 +44,13 @@ impl<'a> Renderer<'a> {
         mut templates: Templates,
         site: &'a Site,
         config: &'a Config,
+        assets: &std::collections::BTreeMap<String, String>,
         live_reload: bool,
     ) -> Self {
         let builder = ContextBuilder::new(site, config);
         let globals = templates.tera.global_context();
         globals.insert("site", &builder.site_context());
+        globals.insert("assets", assets);
         globals.insert(
             "folio",
             &FolioContext {
@@ -129,7 +131,7 @@ impl<'a> Renderer<'a> {
                     .and_then(|p| self.site.page(p).front.template.as_deref())
                 {
                     Some(t) => t,
-                    None if id == Site::ROOT && self.templates.has("index.html") => "index.html",
+                    None if id == Site::ROOT && self.home_uses_index() => "index.html",
                     None => "section.html",
                 };
                 let source = section.index.map_or("(generated section page)", |p| {
@@ -159,6 +161,13 @@ impl<'a> Renderer<'a> {
                 Ok(())
             }
         }
+    }
+
+    /// The home page uses `index.html` when the site has one, or when the
+    /// site does not override `section.html` and the theme has one.
+    fn home_uses_index(&self) -> bool {
+        let t = &self.templates;
+        t.has_site("index.html") || (!t.has_site("section.html") && t.has("index.html"))
     }
 
     fn render_template(

@@ -36,6 +36,8 @@ pub struct TemplateSource {
 pub enum AssetData {
     /// Compiled into the binary.
     Embedded(&'static [u8]),
+    /// Read into memory (stylesheets and scripts, which get fingerprinted).
+    Owned(Vec<u8>),
     /// A file on disk.
     File(PathBuf),
 }
@@ -43,8 +45,11 @@ pub enum AssetData {
 /// A theme asset and its path relative to the output root.
 #[derive(Debug, Clone)]
 pub struct ThemeAsset {
-    /// Output-relative path (`folio.css`).
+    /// Path inside the theme's `static/` (`folio.css`); templates use it as key.
     pub rel: String,
+    /// Output-relative path: stylesheets and scripts carry a content hash
+    /// (`folio.3f2a91c0.css`) so browsers may cache them for good.
+    pub out_rel: String,
     /// Where its bytes come from.
     pub data: AssetData,
 }
@@ -70,9 +75,15 @@ macro_rules! embedded_assets {
     };
 }
 
-const HANDBOOK_TEMPLATES: &[(&str, &str)] =
-    embedded_templates!("base.html", "page.html", "section.html", "404.html");
-const HANDBOOK_ASSETS: &[(&str, &[u8])] = embedded_assets!("folio.css");
+const HANDBOOK_TEMPLATES: &[(&str, &str)] = embedded_templates!(
+    "base.html",
+    "page.html",
+    "section.html",
+    "index.html",
+    "404.html",
+    "nav.html"
+);
+const HANDBOOK_ASSETS: &[(&str, &[u8])] = embedded_assets!("folio.css", "folio.js");
 
 /// The `handbook` theme compiled into the binary.
 pub fn embedded_theme() -> Theme {
@@ -89,9 +100,61 @@ pub fn embedded_theme() -> Theme {
             .iter()
             .map(|(name, data)| ThemeAsset {
                 rel: (*name).to_string(),
+                out_rel: fingerprinted(name, data),
                 data: AssetData::Embedded(data),
             })
             .collect(),
+    }
+}
+
+impl ThemeAsset {
+    /// An asset from a file; stylesheets and scripts are read now so their
+    /// names can carry a content hash.
+    pub fn from_file(rel: String, path: PathBuf) -> std::io::Result<ThemeAsset> {
+        if is_fingerprinted(&rel) {
+            let bytes = std::fs::read(&path)?;
+            Ok(ThemeAsset {
+                out_rel: fingerprinted(&rel, &bytes),
+                rel,
+                data: AssetData::Owned(bytes),
+            })
+        } else {
+            Ok(ThemeAsset {
+                out_rel: rel.clone(),
+                rel,
+                data: AssetData::File(path),
+            })
+        }
+    }
+}
+
+impl Theme {
+    /// `rel` → URL for every asset, the `assets` map templates receive
+    /// (`{{ assets["folio.css"] }}`).
+    pub fn asset_urls(&self, base_path: &str) -> std::collections::BTreeMap<String, String> {
+        self.assets
+            .iter()
+            .map(|a| (a.rel.clone(), format!("{base_path}{}", a.out_rel)))
+            .collect()
+    }
+}
+
+fn is_fingerprinted(rel: &str) -> bool {
+    rel.ends_with(".css") || rel.ends_with(".js")
+}
+
+/// `folio.css` → `folio.<hash>.css` for stylesheets and scripts.
+pub fn fingerprinted(rel: &str, bytes: &[u8]) -> String {
+    if !is_fingerprinted(rel) {
+        return rel.to_string();
+    }
+    // FNV-1a: tiny, and stable across Rust versions (unlike DefaultHasher).
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    match rel.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{:08x}.{ext}", hash as u32),
+        None => rel.to_string(),
     }
 }
 
@@ -144,6 +207,11 @@ impl Templates {
         self.tera
             .get_template_variables(name)
             .map_or(true, |vars| vars.contains(var))
+    }
+
+    /// True if the site's own `templates/` has this template.
+    pub fn has_site(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
     }
 
     /// True if a template of this name exists in the site or the theme.

@@ -1,0 +1,214 @@
+// Browser checks for folio's default theme, run by tests/integration.rs.
+//
+//   node tests/browser/check.mjs <public-dir> <artefact-dir> <path> [<path> ...]
+//
+// Serves <public-dir> over HTTP on 127.0.0.1 (port 0), drives Debian's
+// headless Chromium with playwright-core, and checks every path at 360 px
+// and 1280 px, in light and dark mode: no horizontal scroll, navigation
+// visible or toggleable, no layout shift from the hero image, dark mode
+// applied, the theme toggle persisting, pages usable with JavaScript off,
+// and axe-core finding no serious or critical violations. Screenshots go to
+// <artefact-dir>. Prints a JSON report; exits 1 when a check fails.
+
+import { createServer } from "node:http";
+import { readFile, stat, mkdir } from "node:fs/promises";
+import { extname, join, normalize, sep } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const [publicDir, artefacts, ...paths] = process.argv.slice(2);
+if (!publicDir || !artefacts || paths.length === 0) {
+  console.error("usage: check.mjs <public-dir> <artefact-dir> <path> [<path> ...]");
+  process.exit(2);
+}
+const require = createRequire(import.meta.url);
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+await mkdir(artefacts, { recursive: true });
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".png": "image/png",
+  ".jpg": "image/jpeg", ".svg": "image/svg+xml", ".webp": "image/webp", ".txt": "text/plain" };
+
+// A minimal static server: folders serve index.html, unknown paths the 404 page.
+const server = createServer(async (req, res) => {
+  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  let file = normalize(join(publicDir, path));
+  if (!file.startsWith(normalize(publicDir) + sep) && file !== normalize(publicDir)) {
+    res.writeHead(403).end();
+    return;
+  }
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+    const body = await readFile(file);
+    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" }).end(body);
+  } catch {
+    const body = await readFile(join(publicDir, "404.html")).catch(() => "not found");
+    res.writeHead(404, { "content-type": TYPES[".html"] }).end(body);
+  }
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+
+const failures = [];
+const report = { pages: {}, axe: {} };
+const fail = (what) => failures.push(what);
+const slug = (p) => p.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "home";
+
+async function open(context, path) {
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  const response = await page.goto(origin + path, { waitUntil: "load" });
+  await page.waitForTimeout(150);
+  return { page, status: response.status() };
+}
+
+async function runAxe(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  const serious = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  report.axe[label] = { violations: result.length, serious: serious.length, details: result };
+  for (const v of serious) fail(`${label}: axe ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(", ")}`);
+}
+
+async function checkLayout(page, path, width, label) {
+  const m = await page.evaluate(() => {
+    const visible = (el) => !!el && el.checkVisibility({ visibilityProperty: true, opacityProperty: true });
+    const hero = document.querySelector(".hero img, .home-hero-image");
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      sidebarVisible: visible(document.querySelector(".sidebar")),
+      menuVisible: visible(document.querySelector(".nav-drawer > summary")),
+      cls: window.__cls,
+      hero: hero && { width: hero.getAttribute("width"), height: hero.getAttribute("height"), complete: hero.complete,
+        natural: hero.naturalWidth, boxRatio: hero.getBoundingClientRect().height / hero.getBoundingClientRect().width },
+      bytes: performance.getEntriesByType("resource").filter((e) => /\.(css|js)$/.test(e.name))
+        .reduce((n, e) => n + (e.decodedBodySize || 0), 0) + document.documentElement.outerHTML.length,
+    };
+  });
+  report.pages[label] = m;
+  if (m.scrollWidth > m.innerWidth + 1) fail(`${label}: horizontal scroll (${m.scrollWidth} > ${m.innerWidth})`);
+  if (m.cls > 0.01) fail(`${label}: layout shift ${m.cls.toFixed(3)}`);
+  if (m.hero && (!m.hero.width || !m.hero.height)) fail(`${label}: hero image without width/height`);
+  if (m.hero && m.hero.natural === 0) fail(`${label}: hero image did not load`);
+  if (width >= 1280 && !m.sidebarVisible) fail(`${label}: sidebar not visible on a wide screen`);
+  if (width < 600) {
+    if (!m.menuVisible) fail(`${label}: no menu toggle on a narrow screen`);
+    if (m.sidebarVisible) fail(`${label}: sidebar should start collapsed on a narrow screen`);
+    // Open the menu with the keyboard.
+    await page.focus(".nav-drawer > summary");
+    await page.keyboard.press("Enter");
+    const opened = await page.evaluate(() => document.querySelector(".sidebar").checkVisibility());
+    if (!opened) fail(`${label}: menu does not open with the keyboard`);
+    await page.keyboard.press("Enter");
+  }
+}
+
+async function backgroundLuminance(page) {
+  return page.evaluate(() => {
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+  });
+}
+
+for (const width of [360, 1280]) {
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 900 }, colorScheme: scheme });
+    for (const path of paths) {
+      const label = `${width}-${scheme}-${slug(path)}`;
+      const { page, status } = await open(context, path);
+      if (status !== 200 && !path.includes("no-such")) fail(`${label}: HTTP ${status}`);
+      await checkLayout(page, path, width, label);
+      const lum = await backgroundLuminance(page);
+      if (scheme === "dark" && lum > 0.3) fail(`${label}: dark mode not applied (background luminance ${lum.toFixed(2)})`);
+      if (scheme === "light" && lum < 0.7) fail(`${label}: light background expected (luminance ${lum.toFixed(2)})`);
+      await runAxe(page, label);
+      await page.screenshot({ path: join(artefacts, `${label}.png`), fullPage: true });
+      await page.close();
+    }
+    await context.close();
+  }
+}
+
+// Theme toggle: switches, persists across reloads, keyboard reachable.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+  const { page } = await open(context, paths[0]);
+  const toggle = page.locator(".theme-toggle");
+  if (!(await toggle.isVisible())) fail("theme toggle not visible with JavaScript on");
+  await toggle.focus();
+  await page.keyboard.press("Enter");
+  await page.reload({ waitUntil: "load" });
+  const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+  if (theme !== "dark") fail(`theme toggle did not persist (data-theme=${theme})`);
+  if ((await backgroundLuminance(page)) > 0.3) fail("theme toggle did not darken the page");
+  await page.screenshot({ path: join(artefacts, "1280-toggled-dark.png") });
+  await context.close();
+}
+
+// The on-page table of contents follows the reader.
+{
+  const tocPage = paths.find((p) => p.includes("markdown")) || paths[1];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page } = await open(context, tocPage);
+  const target = await page.evaluate(() => {
+    const hs = document.querySelectorAll(".prose h2[id]");
+    const h = hs[Math.min(3, hs.length - 1)];
+    h.scrollIntoView();
+    return h && h.id;
+  });
+  await page.waitForFunction((id) => document.querySelector(".toc a.active")?.getAttribute("href") === `#${id}`, target, { timeout: 5000 })
+    .catch(() => {});
+  const active = await page.evaluate(() => document.querySelector(".toc a.active")?.getAttribute("href"));
+  if (active !== `#${target}`) fail(`ToC highlights ${active}, expected #${target}`);
+  const copy = await page.locator(".copy-button").count();
+  if (copy === 0) fail("no copy buttons on code blocks");
+  await context.close();
+}
+
+// Without JavaScript: navigation and content still there.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(origin + paths[1], { waitUntil: "load" });
+  const ok = await page.evaluate(() => ({
+    nav: document.querySelector(".sidebar").checkVisibility(),
+    content: document.querySelector(".prose").innerText.length > 100,
+    toggleHidden: document.querySelector(".theme-toggle").hidden,
+  }));
+  if (!ok.nav || !ok.content) fail(`page unusable without JavaScript: ${JSON.stringify(ok)}`);
+  if (!ok.toggleHidden) fail("theme toggle shown without JavaScript (it would do nothing)");
+  await page.screenshot({ path: join(artefacts, "1280-no-js.png") });
+  await context.close();
+}
+
+// Print stylesheet: no navigation.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(origin + paths[1], { waitUntil: "load" });
+  await page.emulateMedia({ media: "print" });
+  const navShown = await page.evaluate(() => document.querySelector(".sidebar").checkVisibility());
+  if (navShown) fail("navigation is printed");
+  await context.close();
+}
+
+await browser.close();
+server.close();
+report.failures = failures;
+console.log(JSON.stringify(report, null, 1));
+process.exit(failures.length ? 1 : 0);
