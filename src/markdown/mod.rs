@@ -253,6 +253,10 @@ impl<'a> Rewriter<'a> {
                 self.summary_done = true;
                 event
             }
+            Event::SoftBreak | Event::HardBreak if self.in_summary => {
+                self.out.summary.push(' ');
+                event
+            }
             Event::Text(ref t) | Event::Code(ref t) => {
                 self.out.word_count += count_words(t);
                 if self.in_summary {

@@ -50,6 +50,8 @@ fn leading_h1_is_the_title_and_not_in_toc() {
     assert_eq!(p.toc.len(), 1);
     assert_eq!(p.toc[0].id, "part");
     assert_eq!(p.summary, "Intro text here.");
+    let p = md("Two lines\njoined by a space.\n");
+    assert_eq!(p.summary, "Two lines joined by a space.");
     let p = md("Intro.\n\n# Later H1\n");
     assert_eq!(p.first_h1, None);
 }
