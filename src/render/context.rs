@@ -28,6 +28,20 @@ pub struct SiteContext<'a> {
     pub extra: &'a Map<String, Value>,
 }
 
+impl<'a> SiteContext<'a> {
+    /// The `site` value for a configuration.
+    pub fn from_config(config: &'a Config) -> Self {
+        SiteContext {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            base_path: config.base_path(),
+            language: &config.language,
+            extra: &config.extra,
+        }
+    }
+}
+
 /// `folio`: about the generator.
 #[derive(Debug, Serialize)]
 pub struct FolioContext {
@@ -202,18 +216,6 @@ impl<'a> ContextBuilder<'a> {
             site,
             config,
             origin,
-        }
-    }
-
-    /// The global `site` value.
-    pub fn site_context(&self) -> SiteContext<'a> {
-        SiteContext {
-            title: &self.config.title,
-            description: &self.config.description,
-            base_url: &self.config.base_url,
-            base_path: self.config.base_path(),
-            language: &self.config.language,
-            extra: &self.config.extra,
         }
     }
 

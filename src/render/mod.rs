@@ -13,7 +13,9 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::escape_attr;
 use crate::site::{PageId, SectionId, Site};
-use context::{ContextBuilder, FolioContext, RenderContext};
+use std::collections::BTreeMap;
+
+use context::{ContextBuilder, FolioContext, RenderContext, SiteContext};
 pub use theme::{Templates, Theme};
 
 /// One file the render stage produces.
@@ -31,52 +33,36 @@ pub enum Job {
 
 /// Renders pages of one site with one set of templates.
 pub struct Renderer<'a> {
-    templates: Templates,
-    /// Templates that read `nav`, found once up front.
-    uses_nav: std::collections::HashSet<String>,
+    templates: &'a Templates,
     builder: ContextBuilder<'a>,
     site: &'a Site,
 }
 
+/// Sets the values every template sees: `site`, `assets` and `folio`.
+pub fn set_globals(
+    templates: &mut Templates,
+    config: &Config,
+    assets: &BTreeMap<String, String>,
+    live_reload: bool,
+) {
+    let globals = templates.tera.global_context();
+    globals.insert("site", &SiteContext::from_config(config));
+    globals.insert("assets", assets);
+    globals.insert(
+        "folio",
+        &FolioContext {
+            version: env!("CARGO_PKG_VERSION"),
+            live_reload,
+        },
+    );
+}
+
 impl<'a> Renderer<'a> {
-    /// Prepares rendering; `live_reload` is exposed to templates as `folio.live_reload`.
-    pub fn new(
-        mut templates: Templates,
-        site: &'a Site,
-        config: &'a Config,
-        assets: &std::collections::BTreeMap<String, String>,
-        live_reload: bool,
-    ) -> Self {
-        let builder = ContextBuilder::new(site, config);
-        let globals = templates.tera.global_context();
-        globals.insert("site", &builder.site_context());
-        globals.insert("assets", assets);
-        globals.insert(
-            "folio",
-            &FolioContext {
-                version: env!("CARGO_PKG_VERSION"),
-                live_reload,
-            },
-        );
-        let names: Vec<String> = templates
-            .tera
-            .get_template_names()
-            .map(str::to_string)
-            .collect();
-        let uses_nav = names
-            .iter()
-            .flat_map(|n| {
-                [
-                    n.clone(),
-                    n.trim_start_matches(theme::THEME_PREFIX).to_string(),
-                ]
-            })
-            .filter(|n| templates.uses_variable(n, "nav"))
-            .collect();
+    /// Prepares rendering a site; call [`set_globals`] on the templates first.
+    pub fn new(templates: &'a Templates, site: &'a Site, config: &'a Config) -> Self {
         Renderer {
             templates,
-            uses_nav,
-            builder,
+            builder: ContextBuilder::new(site, config),
             site,
         }
     }
@@ -119,7 +105,7 @@ impl<'a> Renderer<'a> {
                 let template = page.front.template.as_deref().unwrap_or("page.html");
                 self.render_template(
                     template,
-                    &self.builder.for_page(id, self.uses_nav.contains(template)),
+                    &self.builder.for_page(id, self.templates.uses_nav(template)),
                     &page.source,
                     out,
                 )
@@ -141,7 +127,7 @@ impl<'a> Renderer<'a> {
                     template,
                     &self
                         .builder
-                        .for_section(id, self.uses_nav.contains(template)),
+                        .for_section(id, self.templates.uses_nav(template)),
                     source,
                     out,
                 )
@@ -152,7 +138,7 @@ impl<'a> Renderer<'a> {
                     "Page not found",
                     content,
                     "/404.html",
-                    self.uses_nav.contains("404.html"),
+                    self.templates.uses_nav("404.html"),
                 );
                 self.render_template("404.html", &ctx, "404.html", out)
             }

@@ -163,6 +163,8 @@ pub struct Templates {
     /// The Tera instance, with site templates over theme templates.
     pub tera: Tera,
     paths: HashMap<String, (String, String)>,
+    /// Names (as requested) of templates that read `nav`.
+    nav_users: std::collections::HashSet<String>,
 }
 
 impl Templates {
@@ -197,7 +199,22 @@ impl Templates {
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
         tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&paths, &e, None))?;
-        Ok(Templates { tera, paths })
+        let mut templates = Templates {
+            tera,
+            paths,
+            nav_users: Default::default(),
+        };
+        let names: Vec<String> = templates
+            .tera
+            .get_template_names()
+            .map(str::to_string)
+            .collect();
+        templates.nav_users = names
+            .iter()
+            .flat_map(|n| [n.clone(), n.trim_start_matches(THEME_PREFIX).to_string()])
+            .filter(|n| templates.uses_variable(n, "nav"))
+            .collect();
+        Ok(templates)
     }
 
     /// True if the template (with its parents and includes) may read the
@@ -207,6 +224,12 @@ impl Templates {
         self.tera
             .get_template_variables(name)
             .map_or(true, |vars| vars.contains(var))
+    }
+
+    /// True if the template reads `nav`, which is costly to build and
+    /// skipped for templates that never show it.
+    pub fn uses_nav(&self, name: &str) -> bool {
+        self.nav_users.contains(name)
     }
 
     /// True if the site's own `templates/` has this template.

@@ -1,0 +1,311 @@
+//! The build driver: runs the pipeline stages in order over a site folder.
+//!
+//! This is the I/O edge: it reads the config, theme and sources, hands
+//! plain data to the pure stages, and writes the result through
+//! [`crate::output::Staging`]. Every problem is collected; nothing is
+//! written unless the whole site built without errors.
+
+mod sources;
+mod write;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{normalize_base_url, Config};
+use crate::diagnostic::Diagnostic;
+use crate::discover::{discover, Discovered};
+use crate::load::{load_page, LoadedPage};
+use crate::markdown::{parse, ParseInput, ParsedPage};
+use crate::output::{check_out_dir, Staging};
+use crate::render::theme::Theme;
+use crate::render::{set_globals, Renderer, Templates};
+use crate::route::{RouteRequest, Routes};
+use crate::site::{assemble, AssembleInput, Site};
+pub use sources::image_size;
+pub use write::{render_jobs, write_all};
+
+/// Pages slower than this to parse get a warning naming the file.
+const SLOW_PAGE: Duration = Duration::from_secs(5);
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Site root (holds `content/`, `folio.toml`, …).
+    pub root: PathBuf,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Include pages with `draft: true`.
+    pub drafts: bool,
+    /// Overrides `base_url` from folio.toml.
+    pub base_url: Option<String>,
+    /// Sets `folio.live_reload` for templates.
+    pub live_reload: bool,
+}
+
+/// A successful build.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Regular pages written.
+    pub pages: usize,
+    /// Sections written (including the home page).
+    pub sections: usize,
+    /// Warnings found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Wall time of the build.
+    pub elapsed: Duration,
+    /// Where the site was written.
+    pub out: PathBuf,
+    /// Wall time of each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Records how long each stage took.
+#[derive(Debug, Default)]
+struct StageClock {
+    last: Option<Instant>,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl StageClock {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        let since = self.last.map_or(Duration::ZERO, |l| now - l);
+        self.stages.push((stage, since));
+        self.last = Some(now);
+    }
+}
+
+/// Why a build failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The site has problems (exit code 1).
+    Content,
+    /// Usage or environment: unreadable folder, refused output (exit code 2).
+    Environment,
+}
+
+/// A failed build, with everything found.
+#[derive(Debug)]
+pub struct BuildFailure {
+    /// Content or environment.
+    pub kind: FailureKind,
+    /// Errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildFailure {
+    /// A failure caused by the environment, not the content.
+    pub fn environment(d: Diagnostic) -> Self {
+        BuildFailure {
+            kind: FailureKind::Environment,
+            diagnostics: vec![d],
+        }
+    }
+}
+
+/// A site loaded into memory: everything a build knows before it writes.
+///
+/// `folio build` loads a project once and writes it; `folio serve` keeps it
+/// between changes and updates parts of it.
+pub struct Project {
+    /// The options it was loaded with.
+    pub opts: BuildOptions,
+    /// Site configuration (with `--base-url` applied).
+    pub config: Config,
+    /// The theme (templates' sources and static files).
+    pub theme: Theme,
+    /// Compiled templates, globals set.
+    pub templates: Templates,
+    /// Files found under the site root.
+    pub found: Discovered,
+    /// Every page's URL.
+    pub routes: Routes,
+    /// The site model.
+    pub site: Site,
+    /// Warnings found while loading.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time of each stage.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Project {
+    /// Reads and builds the whole site in memory. Fails with every problem
+    /// found when the site has errors.
+    pub fn load(opts: &BuildOptions) -> Result<Project, BuildFailure> {
+        let mut clock = StageClock {
+            last: Some(Instant::now()),
+            stages: Vec::new(),
+        };
+        let root = &opts.root;
+        if !root.join("content").is_dir() {
+            return Err(BuildFailure::environment(
+                Diagnostic::error(format!("no content/ folder in `{}`", root.display()))
+                    .with_hint("run folio in a site folder, or pass --root DIR"),
+            ));
+        }
+        let mut diags = Vec::new();
+        let mut config =
+            sources::read_config(root, &mut diags).map_err(BuildFailure::environment)?;
+        if let Some(url) = &opts.base_url {
+            config.base_url = normalize_base_url(url);
+        }
+        let templates = sources::load_templates(root, &config, &mut diags);
+        clock.lap("config and templates");
+        let (found, d) = discover(root);
+        clock.lap("discover");
+        diags.extend(d);
+        let (site, routes) = build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
+        let (Some((mut templates, theme)), false) =
+            (templates, diags.iter().any(Diagnostic::is_error))
+        else {
+            return Err(BuildFailure {
+                kind: FailureKind::Content,
+                diagnostics: diags,
+            });
+        };
+        let assets = if opts.live_reload {
+            // While previewing, a stylesheet edit must not change every page's
+            // HTML, so assets keep their plain names.
+            theme
+                .assets
+                .iter()
+                .map(|a| (a.rel.clone(), format!("{}{}", config.base_path(), a.rel)))
+                .collect()
+        } else {
+            theme.asset_urls(&config.base_path())
+        };
+        set_globals(&mut templates, &config, &assets, opts.live_reload);
+        Ok(Project {
+            opts: opts.clone(),
+            config,
+            theme,
+            templates,
+            found,
+            routes,
+            site,
+            warnings: diags,
+            stages: clock.stages,
+        })
+    }
+
+    /// A renderer over this project.
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(&self.templates, &self.site, &self.config)
+    }
+}
+
+/// Builds the site described by `opts`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
+    check_out_dir(&opts.root, &opts.out).map_err(BuildFailure::environment)?;
+    let project = Project::load(opts)?;
+    let mut stages = project.stages.clone();
+    let lap = Instant::now();
+    let staging = Staging::begin(&opts.out).map_err(BuildFailure::environment)?;
+    let errors = write_all(&project, &staging);
+    if !errors.is_empty() {
+        staging.abort();
+        let mut diagnostics = project.warnings;
+        diagnostics.extend(errors);
+        return Err(BuildFailure {
+            kind: FailureKind::Content,
+            diagnostics,
+        });
+    }
+    stages.push(("render and write", lap.elapsed()));
+    let lap = Instant::now();
+    let out = staging.commit().map_err(BuildFailure::environment)?;
+    stages.push(("swap in", lap.elapsed()));
+    Ok(BuildReport {
+        pages: project.site.pages.iter().filter(|p| !p.is_index).count(),
+        sections: project.site.sections.len(),
+        diagnostics: project.warnings,
+        elapsed: started.elapsed(),
+        out,
+        stages,
+    })
+}
+
+/// Loads, parses and assembles every page.
+fn build_site(
+    root: &Path,
+    config: &Config,
+    found: &Discovered,
+    drafts: bool,
+    diags: &mut Vec<Diagnostic>,
+    clock: &mut StageClock,
+) -> (Site, Routes) {
+    let loaded: Vec<(String, Option<LoadedPage>, Vec<Diagnostic>)> = found
+        .pages
+        .par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let page = match fs::read(&f.abs) {
+                Ok(bytes) => load_page(&f.rel, &bytes, &mut d),
+                Err(e) => {
+                    d.push(Diagnostic::error(format!("cannot read: {e}")).in_file(f.rel.clone()));
+                    None
+                }
+            };
+            (f.rel.clone(), page, d)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(loaded.len());
+    let mut failed = Vec::new();
+    for (source, page, d) in loaded {
+        diags.extend(d);
+        match page {
+            Some(p) if p.front.draft && !drafts => {}
+            Some(p) => pages.push(p),
+            None => failed.push(source),
+        }
+    }
+    let mut requests: Vec<RouteRequest<'_>> = pages
+        .iter()
+        .map(|p| RouteRequest {
+            source: &p.source,
+            slug: p.front.slug.as_ref().map(|(s, l)| (s.as_str(), *l)),
+            aliases: &p.front.aliases,
+        })
+        .collect();
+    requests.extend(failed.iter().map(|s| RouteRequest {
+        source: s,
+        slug: None,
+        aliases: &[],
+    }));
+    clock.lap("load");
+    let assets = found.assets.iter().map(|a| a.rel.clone());
+    let (routes, d) = Routes::plan(&config.base_path(), &requests, assets);
+    diags.extend(d);
+    let parsed: Vec<(LoadedPage, ParsedPage)> = pages
+        .into_par_iter()
+        .map(|page| {
+            let started = Instant::now();
+            let mut parsed = parse(ParseInput { source: &page.source, body: page.body(), body_line: page.body_line }, &routes);
+            let took = started.elapsed();
+            if took > SLOW_PAGE {
+                parsed.diagnostics.push(
+                    Diagnostic::warning(format!("page took {:.1} s to parse", took.as_secs_f64()))
+                        .in_file(page.source.clone())
+                        .with_hint("it may contain pathological Markdown (e.g. thousands of unclosed brackets)"),
+                );
+            }
+            (page, parsed)
+        })
+        .collect();
+    for (_, p) in &parsed {
+        diags.extend(p.diagnostics.iter().cloned());
+    }
+    clock.lap("parse");
+    let (mut site, d) = assemble(AssembleInput {
+        pages: parsed,
+        routes: &routes,
+    });
+    diags.extend(d);
+    sources::read_featured_sizes(root, &mut site, diags);
+    clock.lap("assemble");
+    (site, routes)
+}

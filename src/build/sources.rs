@@ -1,0 +1,178 @@
+//! Reading what a build needs from disk: config, theme, templates, images.
+//!
+//! The I/O edge of the pipeline on the input side; everything here hands
+//! plain data to the pure stages.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::diagnostic::Diagnostic;
+use crate::render::theme::{embedded_theme, TemplateSource, Theme, ThemeAsset, EMBEDDED_THEME};
+use crate::render::Templates;
+use crate::site::Site;
+
+pub(super) fn read_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Config, Diagnostic> {
+    let path = root.join(CONFIG_FILE);
+    if !path.exists() {
+        return Ok(Config::default());
+    }
+    let text = fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}")).in_file(CONFIG_FILE)
+    })?;
+    let (config, d) = Config::parse(&text);
+    diags.extend(d);
+    Ok(config)
+}
+
+/// Reads the pixel size of every local featured image (once per file).
+pub(super) fn read_featured_sizes(root: &Path, site: &mut Site, diags: &mut Vec<Diagnostic>) {
+    let files: BTreeSet<&str> = site
+        .pages
+        .iter()
+        .filter_map(|p| p.featured.as_ref()?.path.as_deref())
+        .collect();
+    let sizes: HashMap<String, Result<(u32, u32), String>> = files
+        .into_par_iter()
+        .map(|f| (f.to_string(), image_size(&root.join(f))))
+        .collect();
+    for page in &mut site.pages {
+        let Some(featured) = &mut page.featured else {
+            continue;
+        };
+        let Some(path) = &featured.path else { continue };
+        match &sizes[path] {
+            Ok(size) => featured.size = Some(*size),
+            Err(e) => {
+                let line = page.front.featured.as_ref().map_or(0, |(_, l)| *l);
+                diags.push(
+                    Diagnostic::error(format!("featured image `{path}` cannot be read: {e}"))
+                        .in_file(page.source.clone())
+                        .at_line(line, 1)
+                        .with_hint("use a PNG, JPEG, GIF or WebP file"),
+                );
+            }
+        }
+    }
+}
+
+/// Width and height of an image file, reading only its header.
+pub fn image_size(path: &Path) -> Result<(u32, u32), String> {
+    image::ImageReader::open(path)
+        .map_err(|e| e.to_string())?
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_dimensions()
+        .map_err(|e| e.to_string())
+}
+
+/// Loads the theme and site templates and compiles them.
+pub(super) fn load_templates(
+    root: &Path,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Templates, Theme)> {
+    let theme_dir = root.join("themes").join(&config.theme);
+    let theme = if theme_dir.is_dir() {
+        Theme {
+            templates: read_templates(root, &theme_dir.join("templates"), diags),
+            assets: read_assets(root, &theme_dir.join("static"), diags),
+        }
+    } else if config.theme == EMBEDDED_THEME {
+        embedded_theme()
+    } else {
+        diags.push(
+            Diagnostic::error(format!(
+                "theme `{}` not found (looked in themes/{0}/)",
+                config.theme
+            ))
+            .in_file(CONFIG_FILE)
+            .with_hint(format!(
+                "use `theme = \"{EMBEDDED_THEME}\"` (built in) or add the theme folder"
+            )),
+        );
+        return None;
+    };
+    let site_templates = read_templates(root, &root.join("templates"), diags);
+    match Templates::compile(&theme, &site_templates) {
+        Ok(t) => Some((t, theme)),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
+fn read_templates(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<TemplateSource> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file()
+            || crate::discover::is_ignored_name(&entry.file_name().to_string_lossy())
+        {
+            continue;
+        }
+        let display = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let name = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match fs::read_to_string(entry.path()) {
+            Ok(text) => out.push(TemplateSource {
+                name,
+                display_path: display,
+                text,
+            }),
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(display))
+            }
+        }
+    }
+    out
+}
+
+fn read_assets(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<ThemeAsset> {
+    let mut assets = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match ThemeAsset::from_file(rel, entry.path().to_path_buf()) {
+            Ok(a) => assets.push(a),
+            Err(e) => {
+                let shown = entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(entry.path())
+                    .display()
+                    .to_string();
+                diags
+                    .push(Diagnostic::error(format!("cannot read theme file: {e}")).in_file(shown));
+            }
+        }
+    }
+    assets
+}
