@@ -38,6 +38,49 @@ pub enum Command {
     /// Build the site into the output folder.
     #[command(after_help = AFTER_HELP)]
     Build(BuildArgs),
+    /// Preview the site on http://127.0.0.1:1111/, rebuilding and reloading on save.
+    Serve(ServeArgs),
+}
+
+/// Flags of `folio serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Site root: the folder holding content/ and folio.toml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Address to listen on; anything but loopback exposes the preview to your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port (default: 1111, or the next free one; 0 picks any free port).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Open the preview in the browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Also answer requests for this host name (repeatable).
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    pub allowed_hosts: Vec<String>,
+    /// Most live-reload connections at once.
+    #[arg(long, default_value_t = 64)]
+    pub max_streams: usize,
+}
+
+impl ServeArgs {
+    /// Resolves defaults into serve options.
+    pub fn options(&self) -> crate::serve::ServeOptions {
+        crate::serve::ServeOptions {
+            root: self.root.clone(),
+            drafts: self.drafts,
+            bind: self.bind,
+            port: self.port,
+            open: self.open,
+            allowed_hosts: self.allowed_hosts.clone(),
+            max_streams: self.max_streams.max(1),
+        }
+    }
 }
 
 /// Flags of `folio build`.

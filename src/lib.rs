@@ -3,7 +3,8 @@
 //! The modules follow the pipeline: [`discover`] → [`load`] → [`route`] →
 //! [`markdown`] → [`site`] (assemble) → [`render`] → [`output`], driven by
 //! [`build`]. Only `discover`, `build` and `output` touch the file system;
-//! the stages between them take and return plain data.
+//! the stages between them take and return plain data. [`serve`] is the
+//! live preview built on top of the pipeline.
 
 #![warn(missing_docs)]
 
@@ -17,4 +18,5 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod route;
+pub mod serve;
 pub mod site;

@@ -21,6 +21,16 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Build(args) => run_build(&args),
+        Command::Serve(args) => match folio::serve::serve(args.options()) {
+            Ok(()) => EXIT_OK,
+            Err(failure) => {
+                print_diagnostics(&failure.diagnostics);
+                match failure.kind {
+                    FailureKind::Content => EXIT_CONTENT,
+                    FailureKind::Environment => EXIT_USAGE,
+                }
+            }
+        },
     };
     ExitCode::from(code as u8)
 }

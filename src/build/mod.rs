@@ -6,6 +6,7 @@
 //! written unless the whole site built without errors.
 
 mod sources;
+mod update;
 mod write;
 
 use std::fs;
@@ -25,6 +26,7 @@ use crate::render::{set_globals, Renderer, Templates};
 use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
 pub use sources::image_size;
+pub use update::PageUpdate;
 pub use write::{render_jobs, write_all};
 
 /// Pages slower than this to parse get a warning naming the file.

@@ -19,7 +19,7 @@ use context::{ContextBuilder, FolioContext, RenderContext, SiteContext};
 pub use theme::{Templates, Theme};
 
 /// One file the render stage produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
     /// A regular page.
     Page(PageId),

@@ -6,7 +6,7 @@
 
 mod assemble;
 
-pub use assemble::{assemble, AssembleInput};
+pub use assemble::{assemble, check_anchor, AssembleInput};
 
 use crate::load::FrontMatter;
 use crate::markdown::ParsedPage;

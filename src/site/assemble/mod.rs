@@ -5,12 +5,12 @@
 //! here because they need every page at once. All work is linear or
 //! n log n in the number of pages.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Featured, Page, PageId, Section, SectionId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedPage;
-use crate::markdown::ParsedPage;
+use crate::markdown::{PageLink, ParsedPage};
 use crate::route::{output_dir, Reference, Route, Routes};
 
 /// Pages ready to be assembled.
@@ -277,41 +277,39 @@ fn link_neighbours(site: &mut Site) {
 }
 
 fn check_anchors(site: &Site, diags: &mut Vec<Diagnostic>) {
-    let ids: HashMap<&str, HashSet<&str>> = site
+    let ids: HashMap<&str, &[String]> = site
         .pages
         .iter()
-        .map(|p| {
-            (
-                p.source.as_str(),
-                p.parsed.heading_ids.iter().map(String::as_str).collect(),
-            )
-        })
+        .map(|p| (p.source.as_str(), p.parsed.heading_ids.as_slice()))
         .collect();
     for page in &site.pages {
         for link in &page.parsed.links {
-            let Some(fragment) = &link.fragment else {
-                continue;
-            };
             // A target that failed to load has its own error already.
-            let Some(target_ids) = ids.get(link.target.as_str()) else {
-                continue;
-            };
-            if !target_ids.contains(fragment.as_str()) {
-                let suggestion = crate::diagnostic::closest(fragment, target_ids.iter().copied());
-                let mut d = Diagnostic::error(format!(
-                    "link to `#{fragment}`, but `{}` has no heading with that id",
-                    link.target
-                ))
-                .in_file(page.source.clone())
-                .at_line(link.line, link.column);
-                d.source_line = Some(link.source_line.clone());
-                diags.push(match suggestion {
-                    Some(s) => d.with_hint(format!("did you mean `#{s}`?")),
-                    None => d.with_hint("check the heading's text in the target page"),
-                });
+            if let Some(target_ids) = ids.get(link.target.as_str()) {
+                diags.extend(check_anchor(&page.source, link, target_ids));
             }
         }
     }
+}
+
+/// Checks a link's `#anchor` against the heading ids of its target page.
+pub fn check_anchor(from: &str, link: &PageLink, target_ids: &[String]) -> Option<Diagnostic> {
+    let fragment = link.fragment.as_ref()?;
+    if target_ids.iter().any(|id| id == fragment) {
+        return None;
+    }
+    let suggestion = crate::diagnostic::closest(fragment, target_ids.iter().map(String::as_str));
+    let mut d = Diagnostic::error(format!(
+        "link to `#{fragment}`, but `{}` has no heading with that id",
+        link.target
+    ))
+    .in_file(from)
+    .at_line(link.line, link.column);
+    d.source_line = Some(link.source_line.clone());
+    Some(match suggestion {
+        Some(s) => d.with_hint(format!("did you mean `#{s}`?")),
+        None => d.with_hint("check the heading's text in the target page"),
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,317 @@
+//! Live reload: the browser script, its injection into served HTML, and the
+//! Server-Sent Events it listens to.
+//!
+//! The script lives under the reserved `/__folio/` prefix and is added to
+//! HTML responses as they are served, never written into the built site.
+//! One [`Broadcaster`] thread-safely holds every open event stream and
+//! writes each event to all of them; a stream that fails a write is dropped.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+
+/// Reserved URL prefix for folio's own endpoints.
+pub const PREFIX: &str = "/__folio/";
+/// The event stream endpoint.
+pub const EVENTS_PATH: &str = "/__folio/events";
+/// The client script.
+pub const SCRIPT_PATH: &str = "/__folio/live.js";
+
+/// The client: one EventSource per tab, closed while the tab is hidden
+/// (browsers allow 6 connections per host); reloads only tabs showing a
+/// changed page, keeping the scroll position; swaps stylesheets in place;
+/// shows build errors in an overlay built with textContent (never HTML).
+pub const CLIENT_SCRIPT: &str = r#"(function () {
+  "use strict";
+  var key = "folio-scroll:" + location.pathname, source = null, overlay = null;
+  try {
+    var saved = sessionStorage.getItem(key);
+    if (saved !== null) {
+      sessionStorage.removeItem(key);
+      var y = +saved;
+      var restore = function () { window.scrollTo(0, y); };
+      if (document.readyState === "complete") restore(); else addEventListener("load", restore);
+    }
+  } catch (e) {}
+  function reload() {
+    try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) {}
+    location.reload();
+  }
+  function swapStyles() {
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var url = new URL(link.href);
+      url.searchParams.set("folio", Date.now());
+      var next = link.cloneNode();
+      next.href = url.href;
+      next.onload = function () { link.remove(); };
+      link.after(next);
+    });
+  }
+  function hideOverlay() { if (overlay) { overlay.remove(); overlay = null; } }
+  function showOverlay(errors) {
+    hideOverlay();
+    overlay = document.createElement("div");
+    overlay.id = "folio-error-overlay";
+    overlay.setAttribute("role", "alert");
+    overlay.style.cssText = "position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;z-index:2147483647;" +
+      "background:#1b1f24;color:#f0f3f6;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:16px 20px;" +
+      "border-bottom:4px solid #ff7b72;box-shadow:0 8px 24px rgba(0,0,0,.4)";
+    var title = document.createElement("div");
+    title.style.cssText = "font:600 15px system-ui,sans-serif;margin-bottom:8px;color:#ff7b72";
+    title.textContent = "folio: the last change broke the build (" + errors.length + " problem" +
+      (errors.length === 1 ? "" : "s") + "). Still showing the last good version.";
+    overlay.appendChild(title);
+    errors.forEach(function (e) {
+      var pre = document.createElement("pre");
+      pre.style.cssText = "margin:8px 0;white-space:pre-wrap";
+      pre.textContent = e;
+      overlay.appendChild(pre);
+    });
+    document.body.appendChild(overlay);
+  }
+  function connect() {
+    if (source) return;
+    source = new EventSource("/__folio/events");
+    source.addEventListener("reload", function (ev) {
+      var data = JSON.parse(ev.data);
+      if (data.all || data.paths.indexOf(location.pathname) >= 0) reload(); else hideOverlay();
+    });
+    source.addEventListener("css", function () { hideOverlay(); swapStyles(); });
+    source.addEventListener("failed", function (ev) { showOverlay(JSON.parse(ev.data).errors); });
+    source.addEventListener("ok", hideOverlay);
+  }
+  function disconnect() { if (source) { source.close(); source = null; } }
+  document.addEventListener("visibilitychange", function () { if (document.hidden) disconnect(); else connect(); });
+  addEventListener("pagehide", disconnect);
+  addEventListener("pageshow", function () { if (!document.hidden) connect(); });
+  if (!document.hidden) connect();
+})();
+"#;
+
+/// Adds the live-reload script to an HTML page, before `</body>` (or at the
+/// end when there is none).
+pub fn inject_script(html: &str) -> String {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" defer></script>");
+    let mut out = String::with_capacity(html.len() + tag.len());
+    match html.rfind("</body>").or_else(|| html.rfind("</BODY>")) {
+        Some(i) => {
+            out.push_str(&html[..i]);
+            out.push_str(&tag);
+            out.push_str(&html[i..]);
+        }
+        None => {
+            out.push_str(html);
+            out.push_str(&tag);
+        }
+    }
+    out
+}
+
+/// An event for the browsers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveEvent {
+    /// Pages changed: reload tabs showing one of `paths`, or all tabs.
+    Reload {
+        /// URL paths that changed.
+        paths: Vec<String>,
+        /// Reload every tab (navigation or templates changed).
+        all: bool,
+    },
+    /// Stylesheets changed: swap them without reloading.
+    Css,
+    /// The build failed: show these problems.
+    Failed(Vec<String>),
+    /// The build is fine again.
+    Ok,
+}
+
+#[derive(Serialize)]
+struct ReloadData<'a> {
+    paths: &'a [String],
+    all: bool,
+}
+
+#[derive(Serialize)]
+struct FailedData<'a> {
+    errors: &'a [String],
+}
+
+impl LiveEvent {
+    /// The event for a failed build, with each diagnostic rendered as text.
+    pub fn failed(diags: &[Diagnostic]) -> Self {
+        LiveEvent::Failed(
+            diags
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.to_string())
+                .collect(),
+        )
+    }
+
+    /// The Server-Sent Events frame for this event.
+    pub fn frame(&self) -> String {
+        let (name, data) = match self {
+            LiveEvent::Reload { paths, all } => (
+                "reload",
+                serde_json::to_string(&ReloadData { paths, all: *all }),
+            ),
+            LiveEvent::Css => ("css", Ok("{}".to_string())),
+            LiveEvent::Failed(errors) => ("failed", serde_json::to_string(&FailedData { errors })),
+            LiveEvent::Ok => ("ok", Ok("{}".to_string())),
+        };
+        format!(
+            "event: {name}\ndata: {}\n\n",
+            data.unwrap_or_else(|_| "{}".into())
+        )
+    }
+}
+
+/// Every open event stream; writes events to all of them.
+pub struct Broadcaster {
+    streams: Mutex<Vec<Box<dyn Write + Send>>>,
+    max: usize,
+}
+
+impl Broadcaster {
+    /// A broadcaster accepting at most `max` streams.
+    pub fn new(max: usize) -> Self {
+        Broadcaster {
+            streams: Mutex::new(Vec::new()),
+            max,
+        }
+    }
+
+    /// Adds a stream after sending it `first` (the current state); gives the
+    /// writer back when the cap is reached.
+    pub fn add(
+        &self,
+        mut stream: Box<dyn Write + Send>,
+        first: &str,
+    ) -> Result<(), Box<dyn Write + Send>> {
+        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        if streams.len() >= self.max {
+            return Err(stream);
+        }
+        if stream
+            .write_all(first.as_bytes())
+            .and_then(|()| stream.flush())
+            .is_ok()
+        {
+            streams.push(stream);
+        }
+        Ok(())
+    }
+
+    /// Sends a frame (an event or a heartbeat comment) to every stream,
+    /// dropping the ones that fail.
+    pub fn send(&self, frame: &str) {
+        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        streams.retain_mut(|s| {
+            s.write_all(frame.as_bytes())
+                .and_then(|()| s.flush())
+                .is_ok()
+        });
+    }
+
+    /// True when no further stream is accepted.
+    pub fn is_full(&self) -> bool {
+        self.len() >= self.max
+    }
+
+    /// Number of open streams.
+    pub fn len(&self) -> usize {
+        self.streams.lock().map_or(0, |s| s.len())
+    }
+
+    /// True when no stream is open.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Closes every stream.
+    pub fn close_all(&self) {
+        self.streams
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn injects_before_body_end_or_appends() {
+        let html = "<html><body><p>x</p></body></html>";
+        let out = inject_script(html);
+        assert_eq!(
+            out,
+            "<html><body><p>x</p><script src=\"/__folio/live.js\" defer></script></body></html>"
+        );
+        assert!(inject_script("<p>fragment</p>").ends_with("defer></script>"));
+    }
+
+    #[test]
+    fn frames_are_sse_with_json_data() {
+        let f = LiveEvent::Reload {
+            paths: vec!["/a/".into()],
+            all: false,
+        }
+        .frame();
+        assert_eq!(
+            f,
+            "event: reload\ndata: {\"paths\":[\"/a/\"],\"all\":false}\n\n"
+        );
+        let f = LiveEvent::Failed(vec!["error: <script>\n--> a.md:1".into()]).frame();
+        assert!(
+            f.starts_with("event: failed\ndata: {\"errors\":[\"error: <script>\\n--> a.md:1\"]}")
+        );
+        assert!(
+            !f.trim_end().contains("\n\n"),
+            "no blank line inside the data"
+        );
+    }
+
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>, bool);
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.1 {
+                return Err(std::io::Error::other("closed"));
+            }
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn broadcaster_caps_streams_and_drops_broken_ones() {
+        let b = Broadcaster::new(2);
+        let good = Sink::default();
+        assert!(b.add(Box::new(good.clone()), "hello\n").is_ok());
+        let broken = Sink(Arc::default(), false);
+        assert!(b.add(Box::new(broken.clone()), "").is_ok());
+        assert!(b.add(Box::new(Sink::default()), "").is_err(), "cap reached");
+        b.send("x\n");
+        assert_eq!(
+            String::from_utf8(good.0.lock().unwrap().clone()).unwrap(),
+            "hello\nx\n"
+        );
+        let failing = Broadcaster::new(4);
+        assert!(failing
+            .add(Box::new(Sink(Arc::default(), false)), "")
+            .is_ok());
+        // Replace with a failing writer: it is dropped on the first send.
+        failing.streams.lock().unwrap()[0] = Box::new(Sink(Arc::default(), true));
+        failing.send("x");
+        assert!(failing.is_empty());
+    }
+}

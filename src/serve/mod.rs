@@ -1,0 +1,222 @@
+//! `folio serve`: build, serve on 127.0.0.1, rebuild on save, reload the
+//! browser.
+//!
+//! Uses the pipeline (through [`crate::build::Project`]) and never the
+//! other way round. Threads: a few HTTP workers, one heartbeat for the event
+//! streams, the file watcher, and the main loop that applies changes one
+//! batch at a time. The site is served from a folder of folio's own under
+//! the system's temp folder, so `public/` is never touched.
+
+pub mod http;
+pub mod live;
+pub mod path;
+pub mod policy;
+pub mod session;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::build::{BuildFailure, BuildOptions};
+use crate::diagnostic::Diagnostic;
+use live::{Broadcaster, LiveEvent};
+use session::{Outcome, Session};
+
+/// Port tried first.
+pub const DEFAULT_PORT: u16 = 1111;
+/// Threads answering requests.
+const WORKERS: usize = 4;
+/// Quiet time after the last file event before rebuilding.
+const DEBOUNCE: Duration = Duration::from_millis(25);
+/// Comment sent to every event stream so proxies and browsers keep it open.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// Options of `folio serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root.
+    pub root: PathBuf,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port: `None` for 1111 or the next free one; `Some(0)` for any.
+    pub port: Option<u16>,
+    /// Open the browser once serving.
+    pub open: bool,
+    /// Extra `Host` names to answer to.
+    pub allowed_hosts: Vec<String>,
+    /// Most live-reload streams at once.
+    pub max_streams: usize,
+}
+
+/// Messages for the main loop.
+enum Message {
+    Changes(watch::Batch),
+    Shutdown,
+}
+
+/// Runs the preview until Ctrl-C. Returns an error only when it cannot
+/// start (no content folder, no free port).
+pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
+    let listener = bind(opts.bind, opts.port)?;
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or(DEFAULT_PORT);
+    let host = match opts.bind {
+        IpAddr::V6(a) => format!("[{a}]"),
+        IpAddr::V4(a) => a.to_string(),
+    };
+    let url = format!("http://{host}:{port}/");
+    if !opts.bind.is_loopback() {
+        eprintln!("warning: serving on {host}, which other machines may reach; the preview is meant for this machine");
+    }
+    let build = BuildOptions {
+        root: opts.root.clone(),
+        out: PathBuf::new(),
+        drafts: opts.drafts,
+        base_url: Some(url.clone()),
+        live_reload: true,
+    };
+    let base = std::env::temp_dir().join(format!("folio-serve-{}", std::process::id()));
+    let (mut session, first) = Session::start(build, base)?;
+    let shared = Arc::new(http::Shared {
+        current: session.current(),
+        events: Broadcaster::new(opts.max_streams),
+        hosts: policy::HostPolicy {
+            bound: host.trim_matches(['[', ']']).to_string(),
+            port,
+            extra: lower(&opts.allowed_hosts),
+        },
+        state_frame: RwLock::new(LiveEvent::Ok.frame()),
+    });
+    report(&first, &shared);
+    println!("Serving {} at {url} (Ctrl-C to stop)", opts.root.display());
+    let server = Arc::new(
+        tiny_http::Server::from_listener(listener, None).map_err(|e| {
+            BuildFailure::environment(Diagnostic::error(format!("cannot start the server: {e}")))
+        })?,
+    );
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, shared) = (server.clone(), shared.clone());
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    http::handle(request, &shared);
+                }
+            })
+        })
+        .collect();
+    {
+        let shared = shared.clone();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(HEARTBEAT);
+            shared.events.send(": heartbeat\n\n");
+        });
+    }
+    let (tx, rx) = mpsc::channel();
+    let ctrl_c = tx.clone();
+    let _ = ctrlc::set_handler(move || {
+        let _ = ctrl_c.send(Message::Shutdown);
+    });
+    let (watch_tx, watch_rx) = mpsc::channel();
+    let _watcher = watch::start(&opts.root, DEBOUNCE, watch_tx)
+        .map_err(|e| BuildFailure::environment(Diagnostic::error(e)))?;
+    std::thread::spawn(move || {
+        for batch in watch_rx {
+            if tx.send(Message::Changes(batch)).is_err() {
+                break;
+            }
+        }
+    });
+    if opts.open {
+        open_browser(&url);
+    }
+    for message in rx {
+        match message {
+            Message::Shutdown => break,
+            Message::Changes(Err(e)) => eprintln!("warning: file watcher: {e}"),
+            Message::Changes(Ok(paths)) => {
+                let theme = session
+                    .project()
+                    .map_or_else(|| "handbook".to_string(), |p| p.config.theme.clone());
+                let changes: Vec<watch::Change> = paths
+                    .iter()
+                    .map(|(p, is_dir)| watch::classify(&opts.root, &theme, p, p.exists(), *is_dir))
+                    .collect();
+                let outcome = session.apply(watch::plan(&changes));
+                report(&outcome, &shared);
+            }
+        }
+    }
+    println!("Stopping.");
+    shared.events.close_all();
+    for _ in &workers {
+        server.unblock();
+    }
+    session.cleanup();
+    Ok(())
+}
+
+/// Prints an outcome and tells the browsers.
+fn report(outcome: &Outcome, shared: &http::Shared) {
+    match outcome {
+        Outcome::Nothing => {}
+        Outcome::Updated {
+            event,
+            took,
+            summary,
+        } => {
+            println!("↻ {summary} in {:.1} ms", took.as_secs_f64() * 1000.0);
+            shared.publish(event);
+        }
+        Outcome::Failed(diags) => {
+            for d in diags {
+                eprintln!("{d}");
+            }
+            eprintln!("Build failed; still serving the last good version.");
+            shared.publish(&LiveEvent::failed(diags));
+        }
+    }
+}
+
+fn lower(names: &[String]) -> Vec<String> {
+    names.iter().map(|n| n.to_ascii_lowercase()).collect()
+}
+
+/// Binds the port asked for, or 1111 and the next free ones.
+fn bind(addr: IpAddr, port: Option<u16>) -> Result<TcpListener, BuildFailure> {
+    let candidates: Vec<u16> = match port {
+        Some(p) => vec![p],
+        None => (DEFAULT_PORT..DEFAULT_PORT + 50).collect(),
+    };
+    let mut last = None;
+    for p in candidates {
+        match TcpListener::bind(SocketAddr::new(addr, p)) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(BuildFailure::environment(
+        Diagnostic::error(format!(
+            "cannot listen on {addr}: {}",
+            last.map_or_else(|| "no port".into(), |e| e.to_string())
+        ))
+        .with_hint("pick another port with --port"),
+    ))
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("warning: could not open a browser; visit {url}");
+    }
+}

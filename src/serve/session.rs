@@ -1,0 +1,279 @@
+//! The preview's build state: the last good project, the folder being
+//! served, and how each planned change is applied.
+//!
+//! A full rebuild writes a fresh folder and swaps the served path; an
+//! incremental update rewrites single files in place, each through a
+//! temporary file and a rename, so a request sees the whole old or the
+//! whole new file. A failed change leaves the last good build served.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::build::{render_jobs, write_all, BuildFailure, BuildOptions, PageUpdate, Project};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::escape_attr;
+use crate::output::Staging;
+
+use super::live::LiveEvent;
+use super::watch::Plan;
+
+/// What applying a plan did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing changed.
+    Nothing,
+    /// The served site changed.
+    Updated {
+        /// What to tell the browsers.
+        event: LiveEvent,
+        /// From the start of the update to the last byte written.
+        took: Duration,
+        /// A short description for the terminal.
+        summary: String,
+    },
+    /// The change broke the build; the last good build is still served.
+    Failed(Vec<Diagnostic>),
+}
+
+/// The served site and how to update it.
+pub struct Session {
+    opts: BuildOptions,
+    /// Parent of the generation folders (`site-0`, `site-1`, …).
+    base: PathBuf,
+    generation: u64,
+    project: Option<Project>,
+    current: Arc<RwLock<PathBuf>>,
+    /// Problems of the last failed change, if the build is broken now.
+    pub failed: Option<Vec<Diagnostic>>,
+}
+
+impl Session {
+    /// Builds the site for the first time. A broken site still starts the
+    /// session: an error page is served until the first good build.
+    pub fn start(opts: BuildOptions, base: PathBuf) -> Result<(Session, Outcome), BuildFailure> {
+        fs::create_dir_all(&base).map_err(|e| {
+            BuildFailure::environment(Diagnostic::error(format!(
+                "cannot create {}: {e}",
+                base.display()
+            )))
+        })?;
+        let placeholder = base.join("site-empty");
+        let mut session = Session {
+            opts,
+            base,
+            generation: 0,
+            project: None,
+            current: Arc::new(RwLock::new(placeholder.clone())),
+            failed: None,
+        };
+        let outcome = session.full_rebuild();
+        if let Outcome::Failed(diags) = &outcome {
+            if diags
+                .iter()
+                .any(|d| d.file.is_none() && d.message.starts_with("no content/"))
+            {
+                return Err(BuildFailure::environment(diags[0].clone()));
+            }
+            write_error_page(&placeholder, diags).map_err(|e| {
+                BuildFailure::environment(Diagnostic::error(format!(
+                    "cannot write the error page: {e}"
+                )))
+            })?;
+        }
+        Ok((session, outcome))
+    }
+
+    /// The folder currently served (shared with the HTTP workers).
+    pub fn current(&self) -> Arc<RwLock<PathBuf>> {
+        self.current.clone()
+    }
+
+    /// The loaded project, when the last build succeeded at least once.
+    pub fn project(&self) -> Option<&Project> {
+        self.project.as_ref()
+    }
+
+    /// Applies a plan and reports what happened.
+    pub fn apply(&mut self, plan: Plan) -> Outcome {
+        let outcome = match plan {
+            Plan::Nothing => Outcome::Nothing,
+            Plan::Full => self.full_rebuild(),
+            Plan::Pages(sources) => self.update_pages(&sources),
+            Plan::Copy { files, css_only } => self.copy(&files, css_only),
+        };
+        match &outcome {
+            Outcome::Failed(diags) => self.failed = Some(diags.clone()),
+            Outcome::Updated { .. } => self.failed = None,
+            Outcome::Nothing => {}
+        }
+        outcome
+    }
+
+    fn full_rebuild(&mut self) -> Outcome {
+        let started = Instant::now();
+        let project = match Project::load(&self.opts) {
+            Ok(p) => p,
+            Err(f) => return Outcome::Failed(f.diagnostics),
+        };
+        self.generation += 1;
+        let dir = self.base.join(format!("site-{}", self.generation));
+        let staging = match Staging::begin(&dir) {
+            Ok(s) => s,
+            Err(d) => return Outcome::Failed(vec![d]),
+        };
+        let errors = write_all(&project, &staging);
+        if !errors.is_empty() {
+            staging.abort();
+            return Outcome::Failed(errors);
+        }
+        let dir = match staging.commit() {
+            Ok(d) => d,
+            Err(d) => return Outcome::Failed(vec![d]),
+        };
+        let old = std::mem::replace(
+            &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
+            dir,
+        );
+        if old.starts_with(&self.base) {
+            // In-flight requests hold open files; unlinking them is safe.
+            let _ = fs::remove_dir_all(&old);
+        }
+        let pages = project.site.pages.len();
+        self.project = Some(project);
+        Outcome::Updated {
+            event: LiveEvent::Reload {
+                paths: Vec::new(),
+                all: true,
+            },
+            took: started.elapsed(),
+            summary: format!("rebuilt the site ({pages} pages)"),
+        }
+    }
+
+    fn update_pages(&mut self, sources: &[String]) -> Outcome {
+        let started = Instant::now();
+        let Some(project) = self.project.as_mut() else {
+            return self.full_rebuild();
+        };
+        let mut jobs = Vec::new();
+        for source in sources {
+            match project.update_page(source) {
+                Ok(PageUpdate::Rerender(j)) => jobs.extend(j),
+                Ok(PageUpdate::NeedsFullRebuild) => return self.full_rebuild(),
+                Err(diags) => return Outcome::Failed(diags),
+            }
+        }
+        jobs.sort();
+        jobs.dedup();
+        let dir = self
+            .current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let renderer = project.renderer();
+        let errors = render_jobs(&renderer, &jobs, |path, bytes| {
+            write_atomic(&dir.join(path), bytes)
+        });
+        if !errors.is_empty() {
+            return Outcome::Failed(errors);
+        }
+        let paths: Vec<String> = jobs
+            .iter()
+            .map(|(p, _)| format!("/{}", p.trim_end_matches("index.html")))
+            .collect();
+        Outcome::Updated {
+            summary: format!(
+                "{} → {} file{}",
+                sources.join(", "),
+                jobs.len(),
+                if jobs.len() == 1 { "" } else { "s" }
+            ),
+            event: LiveEvent::Reload { paths, all: false },
+            took: started.elapsed(),
+        }
+    }
+
+    fn copy(&mut self, files: &[(String, String)], css_only: bool) -> Outcome {
+        let started = Instant::now();
+        let Some(project) = &self.project else {
+            return self.full_rebuild();
+        };
+        let theme_static = self
+            .opts
+            .root
+            .join("themes")
+            .join(&project.config.theme)
+            .join("static");
+        let dir = self
+            .current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        for (from, to) in files {
+            let source = if from.starts_with("static/") {
+                self.opts.root.join(from)
+            } else {
+                theme_static.join(from)
+            };
+            let copied = fs::read(&source).and_then(|bytes| write_atomic(&dir.join(to), &bytes));
+            if copied.is_err() {
+                // Deleted or unreadable: let a full rebuild sort it out.
+                return self.full_rebuild();
+            }
+        }
+        let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        Outcome::Updated {
+            event: if css_only {
+                LiveEvent::Css
+            } else {
+                LiveEvent::Reload {
+                    paths: Vec::new(),
+                    all: true,
+                }
+            },
+            took: started.elapsed(),
+            summary: format!("copied {}", names.join(", ")),
+        }
+    }
+
+    /// Removes every folder the session created.
+    pub fn cleanup(&self) {
+        let _ = fs::remove_dir_all(&self.base);
+    }
+}
+
+/// Replaces a file atomically: write a temporary sibling, then rename it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let tmp = path.with_file_name(format!(
+        ".{}.folio-tmp",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path)
+}
+
+/// The page served while the site has never built: it says so, and the
+/// live-reload overlay shows the details.
+fn write_error_page(dir: &Path, diags: &[Diagnostic]) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let list: String = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("<pre>{}</pre>", escape_attr(&d.to_string())))
+        .collect();
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed · folio</title></head>\
+         <body style=\"font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem\">\
+         <h1>The site does not build yet</h1><p>Fix the problems below; this page reloads by itself.</p>{list}</body></html>\n"
+    );
+    fs::write(dir.join("index.html"), &html)?;
+    fs::write(dir.join("404.html"), &html)
+}

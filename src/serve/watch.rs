@@ -1,0 +1,375 @@
+//! Watching the site for changes, and deciding what each change needs.
+//!
+//! [`classify`] and [`plan`] are pure: a changed path becomes a [`Change`],
+//! and a debounced batch of changes becomes a [`Plan`] (nothing, re-render
+//! some pages, copy some files, or rebuild everything). Editors' temporary
+//! files are ignored; an atomic save (temp file + rename) arrives as a
+//! change of the real file.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{
+    new_debouncer, new_debouncer_opt, DebounceEventResult, RecommendedCache,
+};
+
+use crate::config::CONFIG_FILE;
+use crate::discover::{is_ignored_name, is_markdown};
+
+/// Folders under the site root that are watched.
+pub const WATCHED_DIRS: &[&str] = &["content", "images", "static", "themes", "templates"];
+
+/// What one changed path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A Markdown page (`content/a.md`), by source path; `exists` is false
+    /// when it was deleted or renamed away.
+    Page {
+        /// Project-relative source.
+        source: String,
+        /// Whether the file exists now.
+        exists: bool,
+    },
+    /// An image or other file under `content/` or `images/`.
+    Image(String),
+    /// A file under `static/`, copied as is.
+    Static(String),
+    /// A stylesheet, script or other file in the theme's `static/`.
+    ThemeAsset(String),
+    /// A template (theme or site).
+    Template(String),
+    /// `folio.toml`.
+    Config,
+    /// A folder appeared or disappeared.
+    Folder(String),
+    /// Not part of the site (editor temp files, other folders).
+    Ignored,
+}
+
+/// What a batch of changes requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Nothing to do.
+    Nothing,
+    /// Re-read and re-render these existing pages (by source).
+    Pages(Vec<String>),
+    /// Copy these files (project-relative source → output-relative path).
+    Copy {
+        /// Files to copy.
+        files: Vec<(String, String)>,
+        /// True when only stylesheets changed (swap them, no reload).
+        css_only: bool,
+    },
+    /// Rebuild the whole site.
+    Full,
+}
+
+/// Classifies a changed path; `theme` is the configured theme name.
+pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: bool) -> Change {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Change::Ignored;
+    };
+    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+    if parts.len() != rel.iter().count() || parts.is_empty() {
+        return Change::Ignored;
+    }
+    let name = parts[parts.len() - 1];
+    if parts.iter().any(|p| is_ignored_name(p)) {
+        return Change::Ignored;
+    }
+    let rel = parts.join("/");
+    if parts == [CONFIG_FILE] {
+        return Change::Config;
+    }
+    if !WATCHED_DIRS.contains(&parts[0]) {
+        return Change::Ignored;
+    }
+    if is_dir || (!exists && !name.contains('.')) {
+        return Change::Folder(rel);
+    }
+    match parts[0] {
+        "content" if is_markdown(name) => Change::Page {
+            source: rel,
+            exists,
+        },
+        "content" | "images" => Change::Image(rel),
+        "static" => Change::Static(rel),
+        "templates" => Change::Template(rel),
+        "themes" if parts.get(1) == Some(&theme) && parts.get(2) == Some(&"static") => {
+            Change::ThemeAsset(parts[3..].join("/"))
+        }
+        "themes" if parts.get(1) == Some(&theme) => Change::Template(rel),
+        _ => Change::Ignored,
+    }
+}
+
+/// Decides what a batch of changes needs. Anything that may move pages,
+/// change titles or templates, or add and remove files rebuilds the site;
+/// edits of existing pages are re-rendered alone, static files are copied.
+pub fn plan(changes: &[Change]) -> Plan {
+    let relevant: Vec<&Change> = changes.iter().filter(|c| **c != Change::Ignored).collect();
+    if relevant.is_empty() {
+        return Plan::Nothing;
+    }
+    let mut pages = Vec::new();
+    let mut files = Vec::new();
+    let mut css_only = true;
+    for change in relevant {
+        match change {
+            Change::Page {
+                source,
+                exists: true,
+            } => pages.push(source.clone()),
+            Change::Static(rel) => {
+                css_only = false;
+                files.push((rel.clone(), rel.trim_start_matches("static/").to_string()));
+            }
+            Change::ThemeAsset(rel) => {
+                css_only &= rel.ends_with(".css");
+                files.push((rel.clone(), rel.clone()));
+            }
+            _ => return Plan::Full,
+        }
+    }
+    match (pages.is_empty(), files.is_empty()) {
+        (false, true) => {
+            pages.sort();
+            pages.dedup();
+            Plan::Pages(pages)
+        }
+        (true, false) => {
+            files.sort();
+            files.dedup();
+            Plan::Copy { files, css_only }
+        }
+        _ => Plan::Full,
+    }
+}
+
+/// A batch of changed paths, or a watcher error.
+pub type Batch = Result<Vec<(PathBuf, bool)>, String>;
+
+/// Keeps the watcher alive; dropping it stops watching.
+pub struct WatchHandle {
+    _inner: Box<dyn std::any::Any>,
+    /// True when the watcher fell back to polling.
+    pub polling: bool,
+}
+
+/// Watches the site's folders and `folio.toml`, sending debounced batches
+/// of changed paths (with "is a folder" flags) to `tx`. Falls back to
+/// polling, with a message, when the system's inotify limit is reached.
+pub fn start(root: &Path, debounce: Duration, tx: Sender<Batch>) -> Result<WatchHandle, String> {
+    let handler = move |res: DebounceEventResult| {
+        let batch = match res {
+            Ok(events) => Ok(events
+                .into_iter()
+                // Reading files (as every rebuild does) must not trigger a
+                // rebuild; only finished writes and structural changes count.
+                .filter(|e| is_change(&e.event.kind))
+                .flat_map(|e| e.event.paths)
+                .map(|p| {
+                    let is_dir = p.is_dir();
+                    (p, is_dir)
+                })
+                .collect()),
+            Err(errors) => Err(errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")),
+        };
+        let _ = tx.send(batch);
+    };
+    let watch_all =
+        |watch: &mut dyn FnMut(&Path, RecursiveMode) -> notify::Result<()>| -> notify::Result<()> {
+            watch(root, RecursiveMode::NonRecursive)?;
+            for dir in WATCHED_DIRS {
+                let path = root.join(dir);
+                if path.is_dir() {
+                    watch(&path, RecursiveMode::Recursive)?;
+                }
+            }
+            Ok(())
+        };
+    let handler = std::sync::Arc::new(std::sync::Mutex::new(handler));
+    let h1 = handler.clone();
+    let mut debouncer = new_debouncer(debounce, None, move |r| {
+        (h1.lock().unwrap_or_else(|e| e.into_inner()))(r)
+    })
+    .map_err(|e| e.to_string())?;
+    match watch_all(&mut |p, m| debouncer.watch(p, m)) {
+        Ok(()) => Ok(WatchHandle {
+            _inner: Box::new(debouncer),
+            polling: false,
+        }),
+        Err(e)
+            if matches!(e.kind, notify::ErrorKind::MaxFilesWatch)
+                || e.to_string().contains("No space left") =>
+        {
+            eprintln!(
+                "warning: the system's limit of watched folders is reached ({}); falling back to polling every 500 ms.\n  = help: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`",
+                read_limit()
+            );
+            let h2 = handler.clone();
+            let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+            let mut poller = new_debouncer_opt::<_, notify::PollWatcher, RecommendedCache>(
+                debounce,
+                None,
+                move |r| (h2.lock().unwrap_or_else(|e| e.into_inner()))(r),
+                RecommendedCache::new(),
+                config,
+            )
+            .map_err(|e| e.to_string())?;
+            watch_all(&mut |p, m| poller.watch(p, m)).map_err(|e| e.to_string())?;
+            Ok(WatchHandle {
+                _inner: Box::new(poller),
+                polling: true,
+            })
+        }
+        Err(e) => Err(format!("cannot watch the site for changes: {e}")),
+    }
+}
+
+/// True for events that may change a file's content or existence.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Other => false,
+        _ => true,
+    }
+}
+
+fn read_limit() -> String {
+    std::fs::read_to_string("/proc/sys/fs/inotify/max_user_watches")
+        .map(|s| format!("fs.inotify.max_user_watches = {}", s.trim()))
+        .unwrap_or_else(|_| "limit unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(path: &str, exists: bool) -> Change {
+        classify(
+            Path::new("/site"),
+            "handbook",
+            &Path::new("/site").join(path),
+            exists,
+            false,
+        )
+    }
+
+    #[test]
+    fn classifies_paths() {
+        assert_eq!(
+            c("content/a/b.md", true),
+            Change::Page {
+                source: "content/a/b.md".into(),
+                exists: true
+            }
+        );
+        assert_eq!(
+            c("content/a/b.md", false),
+            Change::Page {
+                source: "content/a/b.md".into(),
+                exists: false
+            }
+        );
+        assert_eq!(
+            c("content/a/pic.png", true),
+            Change::Image("content/a/pic.png".into())
+        );
+        assert_eq!(
+            c("images/x.png", true),
+            Change::Image("images/x.png".into())
+        );
+        assert_eq!(
+            c("static/robots.txt", true),
+            Change::Static("static/robots.txt".into())
+        );
+        assert_eq!(
+            c("themes/handbook/static/folio.css", true),
+            Change::ThemeAsset("folio.css".into())
+        );
+        assert_eq!(
+            c("themes/handbook/templates/page.html", true),
+            Change::Template("themes/handbook/templates/page.html".into())
+        );
+        assert_eq!(c("themes/other/templates/page.html", true), Change::Ignored);
+        assert_eq!(
+            c("templates/page.html", true),
+            Change::Template("templates/page.html".into())
+        );
+        assert_eq!(c("folio.toml", true), Change::Config);
+        assert_eq!(
+            c("content/gone", false),
+            Change::Folder("content/gone".into())
+        );
+        assert_eq!(c("public/index.html", true), Change::Ignored);
+        assert_eq!(c("target/debug/x", true), Change::Ignored);
+    }
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for temp in [
+            "content/.a.md.swp",
+            "content/a.md~",
+            "content/4913",
+            "content/#a.md#",
+            "content/.#a.md",
+            "content/a.md.bck",
+            "content/.DS_Store",
+        ] {
+            assert_eq!(c(temp, true), Change::Ignored, "{temp}");
+        }
+    }
+
+    #[test]
+    fn plans() {
+        let page = |s: &str| Change::Page {
+            source: s.into(),
+            exists: true,
+        };
+        assert_eq!(plan(&[]), Plan::Nothing);
+        assert_eq!(plan(&[Change::Ignored]), Plan::Nothing);
+        assert_eq!(
+            plan(&[page("content/a.md"), page("content/a.md"), Change::Ignored]),
+            Plan::Pages(vec!["content/a.md".into()])
+        );
+        assert_eq!(
+            plan(&[Change::ThemeAsset("folio.css".into())]),
+            Plan::Copy {
+                files: vec![("folio.css".into(), "folio.css".into())],
+                css_only: true
+            }
+        );
+        assert_eq!(
+            plan(&[Change::Static("static/robots.txt".into())]),
+            Plan::Copy {
+                files: vec![("static/robots.txt".into(), "robots.txt".into())],
+                css_only: false
+            }
+        );
+        assert_eq!(
+            plan(&[Change::Page {
+                source: "content/a.md".into(),
+                exists: false
+            }]),
+            Plan::Full
+        );
+        assert_eq!(plan(&[page("content/a.md"), Change::Config]), Plan::Full);
+        assert_eq!(
+            plan(&[Change::Template("templates/page.html".into())]),
+            Plan::Full
+        );
+        assert_eq!(plan(&[Change::Image("images/x.png".into())]), Plan::Full);
+        assert_eq!(
+            plan(&[page("content/a.md"), Change::Static("static/x".into())]),
+            Plan::Full
+        );
+    }
+}
