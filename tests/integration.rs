@@ -5,6 +5,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
+
+mod serve;
+use serve::Server;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -652,4 +656,361 @@ fn default_theme_in_headless_chromium() {
     ] {
         assert!(artefacts.join(shot).is_file(), "screenshot {shot}");
     }
+}
+
+// ---- folio serve -------------------------------------------------------------
+
+#[test]
+fn serve_answers_pages_with_live_reload_and_404() {
+    let server = Server::start(&repo(), false);
+    let (status, head, body) = server.get("/playbooks/failure-modes/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("Content-Type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(
+        head.contains("Cache-Control: no-cache")
+            && head.contains("X-Content-Type-Options: nosniff")
+    );
+    assert!(body.contains("<h1 class=\"page-title\">Failure Modes</h1>"));
+    assert!(
+        body.contains("<script src=\"/__folio/live.js\" defer></script></body>"),
+        "script injected"
+    );
+    let port = server.port;
+    assert!(
+        body.contains(&format!(
+            "href=\"http://127.0.0.1:{port}/playbooks/failure-modes/\""
+        )),
+        "base_url is the preview's"
+    );
+    let (status, head, _) = server.get("/folio.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/css"));
+    let (status, _, body) = server.get("/images/featured/theory.png");
+    assert_eq!(status, 200);
+    assert!(body.len() > 1000);
+    let (status, _, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"), "theme's 404 page");
+    let (status, head, body) = server.get("/__folio/live.js");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/javascript") && body.contains("EventSource"));
+    let (status, _, _) = server.request(&format!(
+        "HEAD / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 200);
+    assert!(
+        !server.root.join("public").exists(),
+        "serve never writes public/"
+    );
+}
+
+#[test]
+fn serve_refuses_hostile_requests() {
+    let server = Server::start(&fixture("basic"), false);
+    let port = server.port;
+    for (path, expected) in [
+        ("/../../../../etc/passwd", 400),
+        ("/%2e%2e/%2e%2e/etc/passwd", 400),
+        ("/.%2e/.%2e/etc/passwd", 400),
+        ("/guide/..%5c..%5cetc/passwd", 400),
+        ("/guide\\..\\..\\etc\\passwd", 400),
+        ("/a%00b", 400),
+        ("/%252e%252e/etc/passwd", 404),
+        ("/.folio-build", 404),
+        ("//etc/passwd", 400),
+    ] {
+        let (status, _, body) = server.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(status, expected, "{path}");
+        assert!(!String::from_utf8_lossy(&body).contains("root:"), "{path}");
+    }
+    let raw = |req: String| server.request(&req).0;
+    assert_eq!(
+        raw(format!(
+            "GET / HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
+        )),
+        403,
+        "DNS rebinding"
+    );
+    assert_eq!(
+        raw("GET / HTTP/1.1\r\nHost: localhost.evil.example\r\nConnection: close\r\n\r\n".into()),
+        403
+    );
+    assert_eq!(raw(format!("POST / HTTP/1.1\r\nHost: localhost:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")), 405);
+    assert_eq!(
+        raw(format!(
+            "GET http://evil/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+        )),
+        400
+    );
+    assert_eq!(
+        raw(format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\nConnection: close\r\n\r\n")),
+        403
+    );
+    assert_eq!(
+        raw(format!("GET /__folio/events HTTP/1.1\r\nHost: localhost:{port}\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n")),
+        403
+    );
+    let big = "x".repeat(17 * 1024);
+    assert_eq!(
+        raw(format!(
+            "GET / HTTP/1.1\r\nHost: localhost:{port}\r\nX-Big: {big}\r\nConnection: close\r\n\r\n"
+        )),
+        431
+    );
+    let (_, head, _) = server.request(&format!(
+        "DELETE / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+    ));
+    assert!(head.contains("Allow: GET, HEAD"), "{head}");
+}
+
+#[test]
+fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
+    let server = Server::start(&fixture("basic"), false);
+    let events = server.events();
+    assert_eq!(
+        events.wait("ok"),
+        "{}",
+        "a new stream learns the build is fine"
+    );
+    let page = server.root.join("content/guide/setup.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(
+        &page,
+        text.replace("Run the installer.", "Run the NEW installer."),
+    )
+    .unwrap();
+    let data = events.wait("reload");
+    assert!(
+        data.contains("\"/guide/setup/\"") && data.contains("\"all\":false"),
+        "{data}"
+    );
+    assert!(server
+        .get("/guide/setup/")
+        .2
+        .contains("Run the NEW installer."));
+    server.wait_log("content/guide/setup.md →");
+
+    // Break the front matter: an overlay event with file and line; the last good page stays.
+    fs::write(&page, "---\ntitle: [oops\n---\nBroken body\n").unwrap();
+    let data = events.wait("failed");
+    assert!(data.contains("content/guide/setup.md:2:1"), "{data}");
+    assert!(
+        server
+            .get("/guide/setup/")
+            .2
+            .contains("Run the NEW installer."),
+        "last good build served"
+    );
+    // A tab opened now is told about the failure at once.
+    let late = server.events();
+    assert!(late.wait("failed").contains("setup.md"));
+
+    // Fix it: the page reloads (which also removes the overlay).
+    fs::write(&page, text.replace("Run the installer.", "Fixed again.")).unwrap();
+    let data = events.wait("reload");
+    assert!(
+        data.contains("\"/guide/setup/\"") || data.contains("\"all\":true"),
+        "{data}"
+    );
+    assert!(server.get("/guide/setup/").2.contains("Fixed again."));
+}
+
+#[test]
+fn serve_handles_atomic_saves_new_and_deleted_pages() {
+    let server = Server::start(&fixture("basic"), false);
+    let events = server.events();
+    events.wait("ok");
+    // An editor's atomic save: write a temp file, then rename it over the page.
+    let page = server.root.join("content/guide/usage.md");
+    let text = fs::read_to_string(&page).unwrap();
+    let tmp = server.root.join("content/guide/.usage.md.swp");
+    fs::write(&tmp, "swap").unwrap();
+    let staged = server.root.join("content/guide/usage.md~");
+    fs::write(&staged, text.replace("Back to", "Atomically back to")).unwrap();
+    fs::rename(&staged, &page).unwrap();
+    fs::remove_file(&tmp).unwrap();
+    events.wait("reload");
+    assert!(server
+        .get("/guide/how-to-use/")
+        .2
+        .contains("Atomically back to"));
+
+    // A new page and a new folder appear; a deleted page disappears.
+    fs::create_dir_all(server.root.join("content/fresh")).unwrap();
+    fs::write(server.root.join("content/fresh/new.md"), "# Brand new\n").unwrap();
+    events.wait("reload");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.get("/fresh/new/").0 != 200 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(server.get("/fresh/new/").2.contains("Brand new"));
+    fs::remove_file(server.root.join("content/notes/plain-file-name.md")).unwrap();
+    events.wait("reload");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.get("/notes/plain-file-name/").0 != 404 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(server.get("/notes/plain-file-name/").0, 404);
+}
+
+#[test]
+fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
+    let mut server = Server::start(&repo(), true);
+    let events = server.events();
+    events.wait("ok");
+    let css = server.root.join("themes/handbook/static/folio.css");
+    let mut text = fs::read_to_string(&css).unwrap();
+    text.push_str("\n.marker-from-test { color: red; }\n");
+    fs::write(&css, text).unwrap();
+    events.wait("css");
+    assert!(server.get("/folio.css").2.contains("marker-from-test"));
+    assert_eq!(server.interrupt(), Some(0), "Ctrl-C exits 0");
+    assert!(
+        server
+            .root
+            .join("content/playbooks/failure-modes.md")
+            .is_file(),
+        "nothing of the site removed"
+    );
+}
+
+#[test]
+fn serve_live_reload_in_headless_chromium() {
+    let browser_dir = repo().join("tests/browser");
+    assert!(
+        browser_dir.join("node_modules/playwright-core").is_dir()
+            && Path::new("/usr/bin/chromium").exists(),
+        "the browser tests need Chromium and tests/browser/node_modules: run `scripts/test`"
+    );
+    let server = Server::start(&repo(), false);
+    let output = Command::new("node")
+        .arg(browser_dir.join("live.mjs"))
+        .arg(format!("http://127.0.0.1:{}/", server.port))
+        .arg(server.root.join("content/playbooks/failure-modes.md"))
+        .arg("/playbooks/failure-modes/")
+        .arg("3")
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "live reload failed:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(report.contains("\"failures\": []"), "{report}");
+    assert!(
+        report.contains("failure-modes.md:"),
+        "overlay names the file: {report}"
+    );
+}
+
+#[test]
+fn serve_ends_equal_to_a_fresh_build_after_a_mass_change() {
+    let server = Server::start(&fixture("basic"), false);
+    let events = server.events();
+    events.wait("ok");
+    // Like `git checkout` of another branch: many files rewritten, some
+    // deleted, some added, a folder removed, all at once.
+    let content = server.root.join("content");
+    for i in 0..40 {
+        fs::write(
+            content.join(format!("guide/gen-{i}.md")),
+            format!("---\ntitle: Generated {i}\nweight: {i}\n---\n\nBody {i}.\n"),
+        )
+        .unwrap();
+    }
+    fs::remove_dir_all(content.join("notes")).unwrap();
+    let setup = content.join("guide/setup.md");
+    fs::write(
+        &setup,
+        fs::read_to_string(&setup)
+            .unwrap()
+            .replace("Intro paragraph", "Branch intro"),
+    )
+    .unwrap();
+    fs::write(
+        content.join("guide/usage.md"),
+        "{\n\"title\": \"Usage v2\",\n\"weight\": 2,\n\"slug\": \"how-to-use\"\n}\n\n## Flags\n",
+    )
+    .unwrap();
+    // Wait until the watcher is quiet and the served site matches a fresh build.
+    let fresh = tempfile::tempdir().unwrap();
+    let out = fresh.path().join("public");
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let run = folio(&[
+        "build",
+        "--root",
+        server.root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        &url,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pages: Vec<String> = walk_html(&out)
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .replace("index.html", "")
+        })
+        .collect();
+    assert!(pages.len() > 40);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mismatches = loop {
+        let mismatches: Vec<&String> = pages
+            .iter()
+            .filter(|p| {
+                let expected = fs::read_to_string(out.join(format!(
+                    "{p}{}",
+                    if p.ends_with(".html") {
+                        ""
+                    } else {
+                        "index.html"
+                    }
+                )))
+                .unwrap();
+                let (_, _, served) = server.get(&format!("/{p}"));
+                served.replace("<script src=\"/__folio/live.js\" defer></script>", "")
+                    != unhash_assets(&expected)
+            })
+            .collect();
+        if mismatches.is_empty() || std::time::Instant::now() > deadline {
+            break mismatches;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        mismatches.is_empty(),
+        "served pages differ from a fresh build: {mismatches:?}"
+    );
+    assert_eq!(
+        server.get("/notes/plain-file-name/").0,
+        404,
+        "deleted section is gone"
+    );
+}
+
+/// `folio.1a2b3c4d.css` → `folio.css`: the preview links assets by their
+/// plain names so a stylesheet edit does not change every page.
+fn unhash_assets(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("folio.") {
+        let after = &rest[i + 6..];
+        let hashed = after
+            .get(..8)
+            .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            && (after[8..].starts_with(".css") || after[8..].starts_with(".js"));
+        out.push_str(&rest[..i + 5]);
+        rest = if hashed { &after[8..] } else { &rest[i + 5..] };
+    }
+    out.push_str(rest);
+    out
 }

@@ -36,9 +36,33 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
       if (document.readyState === "complete") restore(); else addEventListener("load", restore);
     }
   } catch (e) {}
-  function reload() {
+  function hardReload() {
     try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) {}
     location.reload();
+  }
+  /* Fetch the page and swap its body in place: no flash, no re-download of
+     styles and images, scroll position kept. Falls back to a real reload. */
+  function reload() {
+    var y = window.scrollY;
+    fetch(location.href, { cache: "no-store" }).then(function (r) {
+      if (!r.ok) throw new Error("status " + r.status);
+      return r.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      document.title = doc.title;
+      document.body.replaceWith(document.adoptNode(doc.body));
+      overlay = null;
+      document.body.querySelectorAll("script").forEach(function (old) {
+        if ((old.getAttribute("src") || "").indexOf("/__folio/") === 0) { old.remove(); return; }
+        var fresh = document.createElement("script");
+        Array.prototype.forEach.call(old.attributes, function (a) { fresh.setAttribute(a.name, a.value); });
+        fresh.textContent = old.textContent;
+        old.replaceWith(fresh);
+      });
+      window.scrollTo(0, y);
+      // Themes re-run their enhancements on this event.
+      document.dispatchEvent(new Event("folio:swap"));
+    }).catch(hardReload);
   }
   function swapStyles() {
     document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {

@@ -82,6 +82,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
         base_url: Some(url.clone()),
         live_reload: true,
     };
+    // Watch before the first build, so no save is missed while it runs.
+    let (watch_tx, watch_rx) = mpsc::channel();
+    let _watcher = watch::start(&opts.root, DEBOUNCE, watch_tx)
+        .map_err(|e| BuildFailure::environment(Diagnostic::error(e)))?;
     let base = std::env::temp_dir().join(format!("folio-serve-{}", std::process::id()));
     let (mut session, first) = Session::start(build, base)?;
     let shared = Arc::new(http::Shared {
@@ -123,9 +127,6 @@ pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
     let _ = ctrlc::set_handler(move || {
         let _ = ctrl_c.send(Message::Shutdown);
     });
-    let (watch_tx, watch_rx) = mpsc::channel();
-    let _watcher = watch::start(&opts.root, DEBOUNCE, watch_tx)
-        .map_err(|e| BuildFailure::environment(Diagnostic::error(e)))?;
     std::thread::spawn(move || {
         for batch in watch_rx {
             if tx.send(Message::Changes(batch)).is_err() {

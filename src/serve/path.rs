@@ -57,7 +57,7 @@ pub fn map_request_path(target: &str) -> Result<RequestPath, PathError> {
         return Err(PathError::BadRequest);
     }
     let is_dir = decoded.ends_with('/');
-    let inner = decoded.trim_start_matches('/');
+    let inner = &decoded[1..];
     let inner = inner.strip_suffix('/').unwrap_or(inner);
     let mut segments = Vec::new();
     if !inner.is_empty() {

@@ -23,15 +23,19 @@
       try { localStorage.setItem("folio-theme", next); } catch (e) { /* private mode */ }
       labelToggle(button);
     });
-    dark.addEventListener("change", function () { labelToggle(button); });
+    dark.onchange = function () { labelToggle(button); };
   }
 
   /* Navigation drawer: an inline script closes it on narrow screens before
      the first paint; keep it open whenever the window becomes wide. */
+  var drawerWatched = false;
   function setupDrawer() {
-    var drawer = document.querySelector(".nav-drawer");
-    if (!drawer) return;
-    wide.addEventListener("change", function () { drawer.open = wide.matches; });
+    if (drawerWatched) return;
+    drawerWatched = true;
+    wide.addEventListener("change", function () {
+      var drawer = document.querySelector(".nav-drawer");
+      if (drawer) drawer.open = wide.matches;
+    });
   }
 
   /* On-page ToC: mark the section being read. */
@@ -94,4 +98,6 @@
   function start() { setupTheme(); setupDrawer(); setupToc(); setupCopy(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
+  /* folio serve swaps the page body in place after an edit. */
+  document.addEventListener("folio:swap", start);
 })();

@@ -1,0 +1,77 @@
+// Live-reload checks against a running `folio serve`, run by
+// tests/integration.rs and by bench/serve-latency.
+//
+//   node tests/browser/live.mjs <base-url> <source-file> <page-path> [<rounds>]
+//
+// Opens <page-path> in headless Chromium, scrolls down, edits <source-file>
+// on disk and waits for the page to show the edit without a manual reload
+// (measuring save → new content in the browser), checks the scroll position
+// survived, then breaks the front matter and waits for the error overlay,
+// fixes it and waits for the overlay to go. Prints JSON; exits 1 on failure.
+
+import { readFile, writeFile } from "node:fs/promises";
+import { chromium } from "playwright-core";
+
+const [base, source, pagePath, roundsArg] = process.argv.slice(2);
+const rounds = Number(roundsArg || 3);
+const failures = [];
+const report = {};
+const fail = (what) => failures.push(what);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 700 } })).newPage();
+await page.goto(base.replace(/\/$/, "") + pagePath, { waitUntil: "load" });
+await page.waitForFunction(() => document.querySelector('script[src="/__folio/live.js"]'));
+// Let the event stream connect.
+await page.waitForTimeout(300);
+
+const original = await readFile(source, "utf8");
+const latencies = [];
+for (let i = 0; i < rounds; i++) {
+  const marker = `live-edit-${Date.now()}-${i}`;
+  await page.evaluate(() => window.scrollTo(0, 400));
+  await page.waitForTimeout(50);
+  const before = await page.evaluate(() => window.scrollY);
+  const started = Date.now();
+  await writeFile(source, `${original}\n\nThe marker ${marker} is here.\n`);
+  try {
+    await page.waitForFunction((m) => document.body && document.body.innerText.includes(m), marker, { timeout: 10000, polling: 5 });
+    latencies.push(Date.now() - started);
+  } catch {
+    fail(`edit ${i}: the page did not update within 10 s`);
+    break;
+  }
+  await page.waitForLoadState("load");
+  await page.waitForTimeout(100);
+  const after = await page.evaluate(() => window.scrollY);
+  if (Math.abs(after - before) > 2) fail(`edit ${i}: scroll position lost (${before} → ${after})`);
+}
+
+// Break the build: the overlay appears, naming file and line; the page keeps its content.
+const broken = original.replace(/^---\n/, "---\ntitle: [unclosed\n");
+await writeFile(source, broken);
+try {
+  await page.waitForSelector("#folio-error-overlay", { timeout: 10000 });
+  const text = await page.locator("#folio-error-overlay").innerText();
+  if (!/:\d+:\d+/.test(text)) fail(`overlay without file:line: ${text.slice(0, 200)}`);
+  report.overlay = text.split("\n").slice(0, 3).join(" | ");
+} catch {
+  fail("no error overlay after breaking the front matter");
+}
+await writeFile(source, original);
+try {
+  await page.waitForFunction(() => !document.querySelector("#folio-error-overlay"), null, { timeout: 10000 });
+} catch {
+  fail("overlay still shown after the fix");
+}
+
+await browser.close();
+latencies.sort((a, b) => a - b);
+const median = latencies.length ? latencies[Math.floor(latencies.length / 2)] : null;
+console.log(JSON.stringify({ latencies, median, ...report, failures }, null, 1));
+process.exit(failures.length ? 1 : 0);
+
