@@ -1014,3 +1014,18 @@ fn unhash_assets(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[test]
+fn serve_watches_folders_created_after_start() {
+    let server = Server::start(&fixture("override"), true);
+    let events = server.events();
+    events.wait("ok");
+    fs::create_dir_all(server.root.join("static")).unwrap();
+    events.wait("reload");
+    fs::write(server.root.join("static/hello.txt"), "hello").unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.get("/hello.txt").0 != 200 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(server.get("/hello.txt").2, "hello");
+}

@@ -84,7 +84,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
     };
     // Watch before the first build, so no save is missed while it runs.
     let (watch_tx, watch_rx) = mpsc::channel();
-    let _watcher = watch::start(&opts.root, DEBOUNCE, watch_tx)
+    let mut watcher = watch::start(&opts.root, DEBOUNCE, watch_tx.clone())
         .map_err(|e| BuildFailure::environment(Diagnostic::error(e)))?;
     let base = std::env::temp_dir().join(format!("folio-serve-{}", std::process::id()));
     let (mut session, first) = Session::start(build, base)?;
@@ -142,6 +142,23 @@ pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
             Message::Shutdown => break,
             Message::Changes(Err(e)) => eprintln!("warning: file watcher: {e}"),
             Message::Changes(Ok(paths)) => {
+                // A watched folder that appeared (say `static/`) needs its own
+                // recursive watch: start the watcher again.
+                let new_top = paths.iter().any(|(p, is_dir)| {
+                    *is_dir
+                        && p.parent() == Some(opts.root.as_path())
+                        && watch::WATCHED_DIRS.iter().any(|d| p.ends_with(d))
+                });
+                if new_top {
+                    drop(watcher);
+                    watcher = match watch::start(&opts.root, DEBOUNCE, watch_tx.clone()) {
+                        Ok(w) => w,
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            break;
+                        }
+                    };
+                }
                 let theme = session
                     .project()
                     .map_or_else(|| "handbook".to_string(), |p| p.config.theme.clone());
