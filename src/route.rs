@@ -89,6 +89,7 @@ pub struct Routes {
     base_path: String,
     pages: HashMap<String, Route>,
     assets: HashSet<String>,
+    image_sizes: HashMap<String, (u32, u32)>,
 }
 
 impl Routes {
@@ -102,6 +103,7 @@ impl Routes {
             base_path: base_path.to_string(),
             pages: HashMap::with_capacity(requests.len()),
             assets: assets.into_iter().collect(),
+            image_sizes: HashMap::new(),
         };
         let mut claims: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
         for req in requests {
@@ -144,6 +146,16 @@ impl Routes {
     /// The base path every URL starts with (`/` or `/handbook/`).
     pub fn base_path(&self) -> &str {
         &self.base_path
+    }
+
+    /// Records the pixel sizes of image assets, for `width`/`height`.
+    pub fn set_image_sizes(&mut self, sizes: HashMap<String, (u32, u32)>) {
+        self.image_sizes = sizes;
+    }
+
+    /// Pixel size of an image asset, when known.
+    pub fn image_size(&self, path: &str) -> Option<(u32, u32)> {
+        self.image_sizes.get(path).copied()
     }
 
     /// True if `path` (project-relative) is a known asset.

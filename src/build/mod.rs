@@ -280,8 +280,15 @@ fn build_site(
     }));
     clock.lap("load");
     let assets = found.assets.iter().map(|a| a.rel.clone());
-    let (routes, d) = Routes::plan(&config.base_path(), &requests, assets);
+    let (mut routes, d) = Routes::plan(&config.base_path(), &requests, assets);
     diags.extend(d);
+    let image_sizes = sources::read_image_sizes(root, &found.assets);
+    routes.set_image_sizes(
+        image_sizes
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), *v.as_ref().ok()?)))
+            .collect(),
+    );
     let parsed: Vec<(LoadedPage, ParsedPage)> = pages
         .into_par_iter()
         .map(|page| {
@@ -307,7 +314,7 @@ fn build_site(
         routes: &routes,
     });
     diags.extend(d);
-    sources::read_featured_sizes(root, &mut site, diags);
+    sources::apply_featured_sizes(&mut site, &image_sizes, diags);
     clock.lap("assemble");
     (site, routes)
 }

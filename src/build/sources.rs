@@ -3,7 +3,7 @@
 //! The I/O edge of the pipeline on the input side; everything here hands
 //! plain data to the pure stages.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
@@ -28,28 +28,49 @@ pub(super) fn read_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Co
     Ok(config)
 }
 
-/// Reads the pixel size of every local featured image (once per file).
-pub(super) fn read_featured_sizes(root: &Path, site: &mut Site, diags: &mut Vec<Diagnostic>) {
-    let files: BTreeSet<&str> = site
-        .pages
+/// True for the raster formats folio reads sizes of (and resizes).
+pub fn is_raster(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".webp"]
         .iter()
-        .filter_map(|p| p.featured.as_ref()?.path.as_deref())
-        .collect();
-    let sizes: HashMap<String, Result<(u32, u32), String>> = files
-        .into_par_iter()
-        .map(|f| (f.to_string(), image_size(&root.join(f))))
-        .collect();
+        .any(|e| lower.ends_with(e))
+}
+
+/// Pixel sizes of every raster image among `assets`, read from their
+/// headers in parallel; unreadable files map to their error.
+pub(super) fn read_image_sizes(
+    root: &Path,
+    assets: &[crate::discover::SourceFile],
+) -> HashMap<String, Result<(u32, u32), String>> {
+    assets
+        .par_iter()
+        .filter(|a| is_raster(&a.rel))
+        .map(|a| (a.rel.clone(), image_size(&root.join(&a.rel))))
+        .collect()
+}
+
+/// Gives every local featured image its size; a featured file that is not
+/// a readable image is an error at the `featured:` line.
+pub(super) fn apply_featured_sizes(
+    site: &mut Site,
+    sizes: &HashMap<String, Result<(u32, u32), String>>,
+    diags: &mut Vec<Diagnostic>,
+) {
     for page in &mut site.pages {
         let Some(featured) = &mut page.featured else {
             continue;
         };
         let Some(path) = &featured.path else { continue };
-        match &sizes[path] {
-            Ok(size) => featured.size = Some(*size),
-            Err(e) => {
+        match sizes.get(path) {
+            Some(Ok(size)) => featured.size = Some(*size),
+            other => {
+                let why = match other {
+                    Some(Err(e)) => e.clone(),
+                    _ => "not a PNG, JPEG, GIF or WebP image".into(),
+                };
                 let line = page.front.featured.as_ref().map_or(0, |(_, l)| *l);
                 diags.push(
-                    Diagnostic::error(format!("featured image `{path}` cannot be read: {e}"))
+                    Diagnostic::error(format!("featured image `{path}` cannot be read: {why}"))
                         .in_file(page.source.clone())
                         .at_line(line, 1)
                         .with_hint("use a PNG, JPEG, GIF or WebP file"),

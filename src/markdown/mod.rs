@@ -7,6 +7,7 @@
 //! against the page's folder. References that go nowhere become
 //! diagnostics with the file line.
 
+mod highlight;
 pub mod slug;
 mod toc;
 
@@ -194,18 +195,21 @@ impl<'a> Rewriter<'a> {
                 })
             }
             Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
+                dest_url, title, ..
             }) => {
-                let dest_url = self.image(dest_url, range.start);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+                let (src, size) = self.image(dest_url, range.start);
+                let mut alt = String::new();
+                let mut depth = 0;
+                for (e, _) in self.events.by_ref() {
+                    match e {
+                        Event::Start(_) => depth += 1,
+                        Event::End(TagEnd::Image) if depth == 0 => break,
+                        Event::End(_) => depth -= 1,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                        _ => {}
+                    }
+                }
+                Event::InlineHtml(img_tag(&src, &alt, &title, size).into())
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(alert_open(kind).into()),
             // Scrollable regions must be reachable by keyboard.
@@ -217,21 +221,23 @@ impl<'a> Rewriter<'a> {
                 self.pending.push_back(Event::Html("</div>\n".into()));
                 event
             }
-            Event::Start(Tag::CodeBlock(ref kind)) => {
-                let lang = match kind {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
                     pulldown_cmark::CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("")
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
                     }
-                    pulldown_cmark::CodeBlockKind::Indented => "",
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
-                let class = if lang.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"language-{}\"", escape_attr(lang))
-                };
-                Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into())
+                let mut code = String::new();
+                for (e, _) in self.events.by_ref() {
+                    match e {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => code.push_str(&t),
+                        _ => {}
+                    }
+                }
+                Event::Html(code_block(&code, &lang).into())
             }
-            Event::End(TagEnd::CodeBlock) => Event::Html("</code></pre>\n".into()),
             Event::TaskListMarker(done) => {
                 let (checked, label) = if done {
                     (" checked", "done")
@@ -376,9 +382,11 @@ impl<'a> Rewriter<'a> {
         }
     }
 
-    fn image(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
-        match self.routes.resolve(self.input.source, &dest) {
-            Reference::Asset { url, .. } => url.into(),
+    /// Resolves an image reference: the URL to write and, for local files,
+    /// the pixel size.
+    fn image(&mut self, dest: CowStr<'a>, offset: usize) -> (CowStr<'a>, Option<(u32, u32)>) {
+        let src = match self.routes.resolve(self.input.source, &dest) {
+            Reference::Asset { url, path } => return (url.into(), self.routes.image_size(&path)),
             Reference::External => dest,
             // Site-rooted paths outside images/ may come from static/: not checked here.
             Reference::Unknown if dest.starts_with('/') || dest.starts_with("data:") => dest,
@@ -404,7 +412,8 @@ impl<'a> Rewriter<'a> {
                     .push(d.with_hint("put images in images/ or next to the page"));
                 dest
             }
-        }
+        };
+        (src, None)
     }
 
     fn line_index(&mut self) -> &LineIndex {
@@ -428,6 +437,36 @@ impl<'a> Rewriter<'a> {
         d.source_line = Some(source_line);
         d
     }
+}
+
+/// An `<img>` with its size when known (no layout shift), loaded lazily.
+fn img_tag(src: &str, alt: &str, title: &str, size: Option<(u32, u32)>) -> String {
+    let mut tag = format!(
+        "<img src=\"{}\" alt=\"{}\"",
+        escape_attr(src),
+        escape_attr(alt)
+    );
+    if !title.is_empty() {
+        tag.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+    }
+    if let Some((w, h)) = size {
+        tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+    }
+    tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+    tag
+}
+
+/// A code block: highlighted when the language is known, escaped text
+/// otherwise; focusable so keyboard users can scroll it.
+fn code_block(code: &str, lang: &str) -> String {
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape_attr(lang))
+    };
+    let body =
+        highlight::highlight(code, lang).map_or_else(|| escape_attr(code), |h| h.to_string());
+    format!("<pre tabindex=\"0\"><code{class}>{body}</code></pre>\n")
 }
 
 /// Counts runs of non-whitespace bytes: a word count that costs one pass.
