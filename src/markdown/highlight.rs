@@ -45,7 +45,8 @@ fn find(lang: &str) -> Option<&'static SyntaxReference> {
 
 /// Highlighted blocks by (language, code): handbooks repeat snippets, and
 /// `folio serve` rebuilds the same pages again and again. Bounded.
-static MEMO: LazyLock<Mutex<HashMap<(String, String), Arc<str>>>> = LazyLock::new(Mutex::default);
+type Memo = Mutex<HashMap<(String, String), Arc<str>>>;
+static MEMO: LazyLock<Memo> = LazyLock::new(Mutex::default);
 const MEMO_LIMIT: usize = 4096;
 
 /// Highlights `code` as `lang`; `None` when the language is unknown (the
