@@ -1029,3 +1029,84 @@ fn serve_watches_folders_created_after_start() {
     }
     assert_eq!(server.get("/hello.txt").2, "hello");
 }
+
+// ---- images, highlighting, social metadata ------------------------------------
+
+#[test]
+fn featured_images_have_webp_srcsets_and_pages_social_metadata() {
+    let (out, run) = build(&repo(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&out, "playbooks/failure-modes/index.html");
+    let start = html
+        .find("<source type=\"image/webp\" srcset=\"")
+        .expect("webp source")
+        + 34;
+    let srcset = &html[start..start + html[start..].find('"').unwrap()];
+    let entries: Vec<&str> = srcset.split(", ").collect();
+    assert_eq!(entries.len(), 3, "{srcset}");
+    for entry in entries {
+        let (url, width) = entry.split_once(' ').unwrap();
+        let file = out.path().join("public").join(url.trim_start_matches('/'));
+        let img = image::open(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert_eq!(format!("{}w", img.width()), width, "{url}");
+    }
+    for tag in [
+        "<meta property=\"og:title\" content=\"Failure Modes\">",
+        "<meta property=\"og:image\" content=\"http://127.0.0.1:1111/images/featured/theory.png\">",
+        "<meta name=\"twitter:card\" content=\"summary_large_image\">",
+        "<link rel=\"canonical\" href=\"http://127.0.0.1:1111/playbooks/failure-modes/\">",
+        "<meta name=\"description\" content=\"An Auxiliary Engagement is a hopeful endeavor;",
+    ] {
+        assert!(html.contains(tag), "{tag}");
+    }
+    let with_description = read(&out, "writing/markdown/index.html");
+    assert!(with_description
+        .contains("<meta name=\"description\" content=\"CommonMark plus the GitHub extensions"));
+    // Body images carry their size and load lazily.
+    let basic = build(&fixture("basic"), &[]).0;
+    assert!(read(&basic, "guide/setup/index.html")
+        .contains("<img src=\"/handbook/guide/diagram.png\" alt=\"diagram\" width=\"32\" height=\"16\" loading=\"lazy\" decoding=\"async\">"));
+}
+
+#[test]
+fn code_blocks_are_highlighted_at_build_time() {
+    let (out, run) = build(&repo(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&out, "writing/markdown/index.html");
+    assert!(
+        html.contains(
+            "<pre tabindex=\"0\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"
+        ),
+        "rust highlighted"
+    );
+    assert!(html.contains("hl-entity hl-name hl-function"));
+    let css = walk_css(&out.path().join("public"));
+    assert!(
+        css.contains(".hl-keyword") && css.contains("--hl-keyword"),
+        "palettes in the theme"
+    );
+    // Unknown languages fall back to escaped text without error.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("content")).unwrap();
+    fs::write(
+        tmp.path().join("content/a.md"),
+        "```klingon\n<b>qapla'</b>\n```\n",
+    )
+    .unwrap();
+    let run = folio(&["build", "--root", tmp.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(tmp.path().join("public/a/index.html")).unwrap();
+    assert!(
+        html.contains("<code class=\"language-klingon\">&lt;b&gt;qapla'&lt;/b&gt;"),
+        "{html}"
+    );
+}
+
+fn walk_css(dir: &Path) -> String {
+    fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".css"))
+        .map(|e| fs::read_to_string(e.path()).unwrap())
+        .collect()
+}

@@ -5,6 +5,7 @@
 //! [`crate::output::Staging`]. Every problem is collected; nothing is
 //! written unless the whole site built without errors.
 
+mod images;
 mod sources;
 mod update;
 mod write;
@@ -127,6 +128,8 @@ pub struct Project {
     pub routes: Routes,
     /// The site model.
     pub site: Site,
+    /// Featured-image variants to copy into the output.
+    pub variants: Vec<images::VariantFile>,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
     /// Wall time of each stage.
@@ -159,7 +162,11 @@ impl Project {
         let (found, d) = discover(root);
         clock.lap("discover");
         diags.extend(d);
-        let (site, routes) = build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
+        let (mut site, routes) =
+            build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
+        let (variants, d) = images::featured_variants(root, &mut site, &config.base_path());
+        diags.extend(d);
+        clock.lap("image variants");
         let (Some((mut templates, theme)), false) =
             (templates, diags.iter().any(Diagnostic::is_error))
         else {
@@ -188,6 +195,7 @@ impl Project {
             found,
             routes,
             site,
+            variants,
             warnings: diags,
             stages: clock.stages,
         })

@@ -22,6 +22,18 @@ pub fn write_all(project: &Project, staging: &Staging) -> Vec<Diagnostic> {
     let jobs = renderer.jobs();
     let mut errors = render_jobs(&renderer, &jobs, |path, bytes| staging.write(path, bytes));
     errors.extend(copy_assets(staging, &project.found, &project.theme));
+    errors.extend(
+        project
+            .variants
+            .par_iter()
+            .filter_map(|v| {
+                staging
+                    .copy(&v.out_rel, &v.cached)
+                    .err()
+                    .map(|e| write_error(&v.out_rel, &e))
+            })
+            .collect::<Vec<_>>(),
+    );
     errors
 }
 

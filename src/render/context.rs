@@ -71,8 +71,10 @@ pub struct FeaturedContext<'a> {
     pub height: Option<u32>,
     /// Alt text: `featured_alt`, else the page title.
     pub alt: &'a str,
-    /// Responsive variants (`null` until image variants are generated).
-    pub srcset: Option<String>,
+    /// Absolute URL (for social metadata).
+    pub permalink: String,
+    /// WebP variants as a `srcset` value (`null` for remote images).
+    pub srcset: Option<&'a str>,
 }
 
 /// `page`: the page being rendered (in section templates, the section's own page).
@@ -256,7 +258,7 @@ impl<'a> ContextBuilder<'a> {
                             url: &sub.route.url,
                             pages_count: self.site.pages_count(*s),
                             description: index.map(description).unwrap_or_default(),
-                            featured: index.and_then(featured),
+                            featured: index.and_then(|p| self.featured(p)),
                         }
                     })
                     .collect(),
@@ -337,7 +339,7 @@ impl<'a> ContextBuilder<'a> {
             content: &page.parsed.html,
             summary: &page.parsed.summary,
             toc: &page.parsed.toc,
-            featured: featured(page),
+            featured: self.featured(page),
             date: page.front.date.as_deref(),
             updated: page.front.updated.as_deref(),
             tags: &page.front.tags,
@@ -354,6 +356,21 @@ impl<'a> ContextBuilder<'a> {
                 .map(|e| format!("{e}{}", page.source)),
             extra: &page.front.extra,
         }
+    }
+
+    fn featured(&self, page: &'a Page) -> Option<FeaturedContext<'a>> {
+        page.featured.as_ref().map(|f: &Featured| FeaturedContext {
+            url: &f.url,
+            permalink: if f.url.starts_with('/') {
+                format!("{}{}", self.origin, f.url)
+            } else {
+                f.url.clone()
+            },
+            width: f.size.map(|s| s.0),
+            height: f.size.map(|s| s.1),
+            alt: page.front.featured_alt.as_deref().unwrap_or(&page.title),
+            srcset: f.srcset.as_deref(),
+        })
     }
 
     fn ancestors(&self, parent: Option<SectionId>) -> Vec<LinkContext<'a>> {
@@ -377,7 +394,7 @@ impl<'a> ContextBuilder<'a> {
             title: &page.title,
             url: &page.route.url,
             description: description(page),
-            featured: featured(page),
+            featured: self.featured(page),
             date: page.front.date.as_deref(),
             weight: page.front.weight,
         }
@@ -442,16 +459,6 @@ fn description(page: &Page) -> String {
         Some(d) => d.clone(),
         None => truncate_words(&page.parsed.summary, 160),
     }
-}
-
-fn featured(page: &Page) -> Option<FeaturedContext<'_>> {
-    page.featured.as_ref().map(|f: &Featured| FeaturedContext {
-        url: &f.url,
-        width: f.size.map(|s| s.0),
-        height: f.size.map(|s| s.1),
-        alt: page.front.featured_alt.as_deref().unwrap_or(&page.title),
-        srcset: None,
-    })
 }
 
 /// Shortens text to at most `max` bytes at a word boundary, adding `…`.

@@ -29,6 +29,8 @@ pub struct Featured {
     pub path: Option<String>,
     /// Pixel size read from the file (remote images have none).
     pub size: Option<(u32, u32)>,
+    /// WebP variants as a `srcset` value, when generated.
+    pub srcset: Option<String>,
 }
 
 /// One page (regular or a section's index page).

@@ -168,11 +168,13 @@ fn resolve_featured(
             url,
             path: Some(path),
             size: None,
+            srcset: None,
         }),
         Reference::External => Some(Featured {
             url: href.to_string(),
             path: None,
             size: None,
+            srcset: None,
         }),
         Reference::Outside => {
             diags.push(problem(

@@ -1,0 +1,188 @@
+//! Responsive featured images: WebP variants in a few widths.
+//!
+//! Each local raster featured image is resized to the widths below its own
+//! (plus its full width) and encoded as WebP. Results are cached under
+//! `.folio-cache/images/` in the site root, keyed by a hash of the source
+//! bytes and the width, so a rebuild only hashes the files and copies the
+//! variants. The template gets them as `page.featured.srcset`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use image::imageops::FilterType;
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::route::encode_path;
+use crate::site::Site;
+
+/// Widths (in pixels) of the generated variants; an image narrower than
+/// one of them gets only the widths below its own, plus its own.
+pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1440];
+
+/// Lossy WebP quality (0–100).
+const WEBP_QUALITY: f32 = 82.0;
+
+/// Folder (under the site root) where variants are cached between builds.
+pub const CACHE_DIR: &str = ".folio-cache/images";
+
+/// A generated file to copy into the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantFile {
+    /// Cached file on disk.
+    pub cached: PathBuf,
+    /// Path in the output.
+    pub out_rel: String,
+}
+
+/// Makes (or reuses) the variants of every featured image and fills in
+/// `featured.srcset`. Returns the files to copy and any problems.
+pub fn featured_variants(
+    root: &Path,
+    site: &mut Site,
+    base_path: &str,
+) -> (Vec<VariantFile>, Vec<Diagnostic>) {
+    let sources: BTreeMap<String, (u32, u32)> = site
+        .pages
+        .iter()
+        .filter_map(|p| {
+            let f = p.featured.as_ref()?;
+            Some((f.path.clone()?, f.size?))
+        })
+        .filter(|(path, _)| {
+            super::sources::is_raster(path) && !path.to_ascii_lowercase().ends_with(".gif")
+        })
+        .collect();
+    let cache = root.join(CACHE_DIR);
+    let made: Vec<(String, Result<Vec<(VariantFile, u32)>, String>)> = sources
+        .par_iter()
+        .map(|(path, size)| (path.clone(), variants_of(root, &cache, path, *size)))
+        .collect();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let mut srcsets: HashMap<String, String> = HashMap::new();
+    for (path, result) in made {
+        match result {
+            Ok(variants) => {
+                let srcset = variants
+                    .iter()
+                    .map(|(v, w)| format!("{base_path}{} {w}w", encode_path(&v.out_rel)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                srcsets.insert(path, srcset);
+                files.extend(variants.into_iter().map(|(v, _)| v));
+            }
+            Err(e) => diags.push(
+                Diagnostic::warning(format!("could not make smaller versions of `{path}`: {e}"))
+                    .in_file(path)
+                    .with_hint("the original image is used as it is"),
+            ),
+        }
+    }
+    for page in &mut site.pages {
+        if let Some(f) = &mut page.featured {
+            f.srcset = f.path.as_ref().and_then(|p| srcsets.get(p).cloned());
+        }
+    }
+    (files, diags)
+}
+
+/// Variants of one image: cached files, created when missing.
+fn variants_of(
+    root: &Path,
+    cache: &Path,
+    path: &str,
+    (width, _): (u32, u32),
+) -> Result<Vec<(VariantFile, u32)>, String> {
+    let bytes = fs::read(root.join(path)).map_err(|e| e.to_string())?;
+    let hash = fnv1a(&bytes);
+    let mut widths: Vec<u32> = VARIANT_WIDTHS
+        .iter()
+        .copied()
+        .filter(|w| *w < width)
+        .collect();
+    widths.push(width);
+    let site_path = path.strip_prefix("content/").unwrap_or(path);
+    let stem = site_path.rsplit_once('.').map_or(site_path, |(s, _)| s);
+    let mut decoded = None;
+    let mut out = Vec::new();
+    for w in widths {
+        let cached = cache.join(format!("{hash:016x}-w{w}-q{}.webp", WEBP_QUALITY as u32));
+        if !cached.is_file() {
+            let img = match &decoded {
+                Some(img) => img,
+                None => decoded.insert(image::load_from_memory(&bytes).map_err(|e| e.to_string())?),
+            };
+            let resized = if w == img.width() {
+                img.clone()
+            } else {
+                let h = (u64::from(img.height()) * u64::from(w) / u64::from(img.width().max(1)))
+                    .max(1) as u32;
+                img.resize_exact(w, h, FilterType::CatmullRom)
+            };
+            let rgba = resized.to_rgba8();
+            // Lossy WebP at quality 82: a fraction of the PNG's size for
+            // photos and diagrams alike (the image crate only writes lossless).
+            let encoded = webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height())
+                .encode(WEBP_QUALITY);
+            fs::create_dir_all(cache)
+                .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
+            let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
+            fs::write(&tmp, &*encoded).map_err(|e| e.to_string())?;
+            fs::rename(&tmp, &cached).map_err(|e| e.to_string())?;
+        }
+        let out_rel = format!("{stem}.{:08x}.w{w}.webp", hash as u32);
+        out.push((VariantFile { cached, out_rel }, w));
+    }
+    Ok(out)
+}
+
+/// FNV-1a, 64 bits: a stable content hash (the cache outlives Rust versions).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makes_webp_variants_once_and_reuses_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir_all(root.join("images")).unwrap();
+        let img = image::RgbImage::from_fn(1000, 500, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        img.save(root.join("images/hero.png")).unwrap();
+        let cache = root.join(CACHE_DIR);
+        let made = variants_of(root, &cache, "images/hero.png", (1000, 500)).unwrap();
+        let widths: Vec<u32> = made.iter().map(|(_, w)| *w).collect();
+        assert_eq!(widths, [480, 960, 1000]);
+        let (first, _) = &made[0];
+        assert!(
+            first.out_rel.starts_with("images/hero.") && first.out_rel.ends_with(".w480.webp"),
+            "{}",
+            first.out_rel
+        );
+        let decoded = image::open(&first.cached).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (480, 240));
+        let modified = fs::metadata(&first.cached).unwrap().modified().unwrap();
+        let again = variants_of(root, &cache, "images/hero.png", (1000, 500)).unwrap();
+        assert_eq!(again, made);
+        assert_eq!(
+            fs::metadata(&first.cached).unwrap().modified().unwrap(),
+            modified,
+            "cached, not redone"
+        );
+    }
+
+    #[test]
+    fn hash_is_stable() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}
