@@ -27,6 +27,9 @@ const WEBP_QUALITY: f32 = 82.0;
 /// Folder (under the site root) where variants are cached between builds.
 pub const CACHE_DIR: &str = ".folio-cache/images";
 
+/// Variants of one image, with their widths.
+type Variants = Vec<(VariantFile, u32)>;
+
 /// A generated file to copy into the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariantFile {
@@ -55,7 +58,7 @@ pub fn featured_variants(
         })
         .collect();
     let cache = root.join(CACHE_DIR);
-    let made: Vec<(String, Result<Vec<(VariantFile, u32)>, String>)> = sources
+    let made: Vec<(String, Result<Variants, String>)> = sources
         .par_iter()
         .map(|(path, size)| (path.clone(), variants_of(root, &cache, path, *size)))
         .collect();
@@ -94,7 +97,7 @@ fn variants_of(
     cache: &Path,
     path: &str,
     (width, _): (u32, u32),
-) -> Result<Vec<(VariantFile, u32)>, String> {
+) -> Result<Variants, String> {
     let bytes = fs::read(root.join(path)).map_err(|e| e.to_string())?;
     let hash = fnv1a(&bytes);
     let mut widths: Vec<u32> = VARIANT_WIDTHS
