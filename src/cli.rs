@@ -40,6 +40,57 @@ pub enum Command {
     Build(BuildArgs),
     /// Preview the site on http://127.0.0.1:1111/, rebuilding and reloading on save.
     Serve(ServeArgs),
+    /// Check links, anchors, images and front matter without writing anything (for CI).
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+}
+
+/// Output format of `folio check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Messages for people, with the source line and a caret.
+    Text,
+    /// One JSON document for machines.
+    Json,
+}
+
+/// Flags of `folio check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Site root: the folder holding content/ and folio.toml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also check links to other sites over HTTP (cached for a day in .folio-cache/).
+    #[arg(long)]
+    pub external: bool,
+    /// Timeout per external request, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+    /// External requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+impl CheckArgs {
+    /// Resolves flags into check options.
+    pub fn options(&self) -> crate::check::CheckOptions {
+        crate::check::CheckOptions {
+            root: self.root.clone(),
+            drafts: self.drafts,
+            external: self
+                .external
+                .then(|| crate::check::external::ExternalOptions {
+                    timeout: std::time::Duration::from_secs(self.timeout.max(1)),
+                    concurrency: self.concurrency.max(1),
+                }),
+        }
+    }
 }
 
 /// Flags of `folio serve`.

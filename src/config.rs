@@ -19,6 +19,7 @@ const KNOWN_KEYS: &[&str] = &[
     "theme",
     "edit_url",
     "extra",
+    "schema",
 ];
 
 /// Validated site configuration.
@@ -38,6 +39,8 @@ pub struct Config {
     pub edit_url: Option<String>,
     /// Free-form values for templates.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Front matter rules (`[[schema]]`).
+    pub schema: Vec<crate::schema::SchemaRule>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +53,8 @@ struct RawConfig {
     edit_url: Option<String>,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    schema: Vec<crate::schema::SchemaRule>,
 }
 
 impl Default for Config {
@@ -62,6 +67,7 @@ impl Default for Config {
             theme: "handbook".into(),
             edit_url: None,
             extra: serde_json::Map::new(),
+            schema: Vec::new(),
         }
     }
 }
@@ -97,6 +103,7 @@ impl Config {
         for (key, value) in &table {
             let expected = match key.as_str() {
                 "extra" => (!value.is_table()).then_some("a table ([extra])"),
+                "schema" => (!value.is_array()).then_some("a list of [[schema]] tables"),
                 k if KNOWN_KEYS.contains(&k) => (!value.is_str()).then_some("a quoted string"),
                 _ => None,
             };
@@ -143,6 +150,7 @@ impl Config {
             theme: raw.theme.unwrap_or(d.theme),
             edit_url: raw.edit_url,
             extra: raw.extra,
+            schema: raw.schema,
         }
     }
 

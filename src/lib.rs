@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -18,5 +19,6 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod route;
+pub mod schema;
 pub mod serve;
 pub mod site;

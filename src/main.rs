@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use folio::build::{build, FailureKind};
-use folio::cli::{Cli, Command, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
+use folio::cli::{Cli, Command, Format, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use folio::diagnostic::{counts, Diagnostic};
 
 fn main() -> ExitCode {
@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Build(args) => run_build(&args),
+        Command::Check(args) => run_check(&args),
         Command::Serve(args) => match folio::serve::serve(args.options()) {
             Ok(()) => EXIT_OK,
             Err(failure) => {
@@ -71,6 +72,48 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
                 FailureKind::Environment => EXIT_USAGE,
             }
         }
+    }
+}
+
+fn run_check(args: &folio::cli::CheckArgs) -> i32 {
+    let report = match folio::check::check(&args.options()) {
+        Ok(r) => r,
+        Err(failure) => {
+            print_diagnostics(&failure.diagnostics);
+            return EXIT_USAGE;
+        }
+    };
+    match args.format {
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("error: {e}"),
+        },
+        Format::Text => {
+            print_diagnostics(&report.diagnostics);
+            let (errors, warnings) = counts(&report.diagnostics);
+            let external = if report.external_links > 0 {
+                format!(", {} external links", report.external_links)
+            } else {
+                String::new()
+            };
+            let summary = format!(
+                "Checked {} pages{external}: {errors} error{}, {warnings} warning{} in {} ms",
+                report.pages,
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" },
+                report.elapsed.as_millis()
+            );
+            if errors > 0 {
+                eprintln!("{summary}");
+            } else {
+                println!("{summary}");
+            }
+        }
+    }
+    if report.errors() > 0 {
+        EXIT_CONTENT
+    } else {
+        EXIT_OK
     }
 }
 

@@ -90,6 +90,12 @@ pub struct Routes {
     pages: HashMap<String, Route>,
     assets: HashSet<String>,
     image_sizes: HashMap<String, (u32, u32)>,
+    /// Output folder → page source, for links written as URLs.
+    by_dir: HashMap<String, String>,
+    /// Output folders of sections (pages or not), for links to them.
+    section_dirs: HashSet<String>,
+    /// Output paths of files copied from `static/`.
+    static_files: HashSet<String>,
 }
 
 impl Routes {
@@ -104,6 +110,9 @@ impl Routes {
             pages: HashMap::with_capacity(requests.len()),
             assets: assets.into_iter().collect(),
             image_sizes: HashMap::new(),
+            by_dir: HashMap::new(),
+            section_dirs: HashSet::new(),
+            static_files: HashSet::new(),
         };
         let mut claims: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
         for req in requests {
@@ -126,6 +135,21 @@ impl Routes {
                     .push((req.source.to_string(), 0));
             }
             let url = format!("{base_path}{}", encode_path(&dir));
+            let folder = req.source.strip_prefix("content/").unwrap_or(req.source);
+            let mut section = String::new();
+            for part in folder
+                .split('/')
+                .rev()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                section.push_str(part);
+                section.push('/');
+                routes.section_dirs.insert(section.clone());
+            }
+            routes.by_dir.insert(dir.clone(), req.source.to_string());
             routes
                 .pages
                 .insert(req.source.to_string(), Route { dir, url });
@@ -146,6 +170,12 @@ impl Routes {
     /// The base path every URL starts with (`/` or `/handbook/`).
     pub fn base_path(&self) -> &str {
         &self.base_path
+    }
+
+    /// Records the files copied from `static/` (output-relative), which
+    /// links may point at.
+    pub fn set_static_files(&mut self, files: impl IntoIterator<Item = String>) {
+        self.static_files = files.into_iter().collect();
     }
 
     /// Records the pixel sizes of image assets, for `width`/`height`.
@@ -184,6 +214,9 @@ impl Routes {
         };
         let path_part = path_part.split('?').next().unwrap_or_default();
         let decoded = decode(path_part);
+        if let Some(reference) = self.resolve_url(&decoded, fragment.as_deref()) {
+            return reference;
+        }
         let Some(target) = join(from, &decoded) else {
             return Reference::Outside;
         };
@@ -228,6 +261,49 @@ impl Routes {
             };
         }
         Reference::Unknown
+    }
+}
+
+impl Routes {
+    /// Resolves a link written as a site URL (`/guide/setup/#install`),
+    /// not a source path. `None` for anything else.
+    fn resolve_url(&self, decoded: &str, fragment: Option<&str>) -> Option<Reference> {
+        let rest = decoded
+            .strip_prefix(self.base_path.as_str())
+            .or_else(|| decoded.strip_prefix('/'))?;
+        let first = rest.split('/').next().unwrap_or_default();
+        if first == "images" || first == "content" || crate::discover::is_markdown(rest) {
+            return None;
+        }
+        if self.static_files.contains(rest) || self.assets.contains(&format!("content/{rest}")) {
+            return Some(Reference::Unknown);
+        }
+        let dir = rest.strip_suffix("index.html").unwrap_or(rest);
+        let dir = if dir.is_empty() || dir.ends_with('/') {
+            dir.to_string()
+        } else {
+            format!("{dir}/")
+        };
+        let with_fragment = |url: String| match fragment {
+            Some(f) => format!("{url}#{f}"),
+            None => url,
+        };
+        if let Some(source) = self.by_dir.get(&dir) {
+            return Some(Reference::Page {
+                source: source.clone(),
+                url: with_fragment(self.pages[source].url.clone()),
+                fragment: fragment.filter(|f| !f.is_empty()).map(str::to_string),
+            });
+        }
+        if dir.is_empty() || self.section_dirs.contains(&dir) {
+            return Some(Reference::Unknown);
+        }
+        let suggestion = closest(&dir, self.by_dir.keys().map(String::as_str))
+            .map(|d| format!("{}{d}", self.base_path));
+        Some(Reference::Missing {
+            path: format!("{}{dir}", self.base_path),
+            suggestion,
+        })
     }
 }
 
@@ -451,7 +527,13 @@ mod tests {
             r.resolve("content/x/a.md", "../../../etc/passwd"),
             Reference::Outside
         );
-        assert_eq!(r.resolve("content/x/a.md", "/guide/"), Reference::Unknown);
+        assert!(
+            matches!(
+                r.resolve("content/x/a.md", "/guide/"),
+                Reference::Missing { .. }
+            ),
+            "no such page"
+        );
     }
 
     #[test]
@@ -461,6 +543,53 @@ mod tests {
             Reference::Missing { path, suggestion } => {
                 assert_eq!(path, "content/runbooks/deplyo.md");
                 assert_eq!(suggestion.as_deref(), Some("../runbooks/deploy.md"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn links_written_as_urls_are_checked() {
+        let (mut r, _) = routes(&[
+            "content/guide/setup.md",
+            "content/guide/_index.md",
+            "content/notes/a.md",
+        ]);
+        r.set_static_files(["robots.txt".to_string()]);
+        match r.resolve("content/notes/a.md", "/hb/guide/setup/#install") {
+            Reference::Page {
+                source,
+                url,
+                fragment,
+            } => {
+                assert_eq!(source, "content/guide/setup.md");
+                assert_eq!(url, "/hb/guide/setup/#install");
+                assert_eq!(fragment.as_deref(), Some("install"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            r.resolve("content/notes/a.md", "/hb/guide/"),
+            Reference::Page { .. }
+        ));
+        assert!(matches!(
+            r.resolve("content/notes/a.md", "/guide/setup/index.html"),
+            Reference::Page { .. }
+        ));
+        assert_eq!(
+            r.resolve("content/notes/a.md", "/hb/notes/"),
+            Reference::Unknown,
+            "generated section page"
+        );
+        assert_eq!(
+            r.resolve("content/notes/a.md", "/robots.txt"),
+            Reference::Unknown,
+            "static file"
+        );
+        match r.resolve("content/notes/a.md", "/hb/guide/setpu/") {
+            Reference::Missing { path, suggestion } => {
+                assert_eq!(path, "/hb/guide/setpu/");
+                assert_eq!(suggestion.as_deref(), Some("/hb/guide/setup/"));
             }
             other => panic!("{other:?}"),
         }

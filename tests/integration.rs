@@ -1110,3 +1110,143 @@ fn walk_css(dir: &Path) -> String {
         .map(|e| fs::read_to_string(e.path()).unwrap())
         .collect()
 }
+
+// ---- folio check ----------------------------------------------------------------
+
+#[test]
+fn check_lists_every_problem_with_file_line_and_exits_1() {
+    let root = fixture("check-broken");
+    let run = folio(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for expected in [
+        "content/_index.md:5:12",
+        "no page has the URL `/guide/setpu/`",
+        "content/_index.md:5:50",
+        "link to `#begining`, but `content/guide/start.md` has no heading with that id",
+        "content/guide/start.md:7:17",
+        "did you mean `../runbooks/deploy.md`?",
+        "content/guide/start.md:9:1",
+        "image `../../images/flow.png` not found",
+        "front matter has no `owner`, which folio.toml requires for pages in `playbooks/`",
+        "content/playbooks/oncall.md:3:1",
+        "`review_by` must be a date",
+        "content/playbooks/oncall.md:4:1",
+        "`status` is `\"paused\"`, which is not one of \"active\", \"retired\"",
+        "warning: review overdue: `review_by` was 2020-01-31",
+        "content/playbooks/review.md:4:1",
+        "Checked 5 pages: 7 errors, 1 warning",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing `{expected}` in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains(
+        " 7 | Deploy with the [runbook](../runbooks/deplyo.md).\n   |                 ^"
+    ));
+    assert!(!root.join("public").exists(), "check writes nothing");
+    // folio build fails on the same errors.
+    let (_, build_run) = build(&root, &[]);
+    assert_eq!(build_run.code, 1);
+    assert!(
+        build_run
+            .stderr
+            .contains("Build failed: 7 errors, 1 warning"),
+        "{}",
+        build_run.stderr
+    );
+}
+
+#[test]
+fn check_json_for_machines_and_fixed_site_passes() {
+    let run = folio(&[
+        "check",
+        "--root",
+        fixture("check-broken").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.iter().filter(|d| d["severity"] == "error").count(), 7);
+    let first = &diags[0];
+    assert_eq!(first["file"], "content/_index.md");
+    assert_eq!(first["line"], 5);
+    assert!(first["hint"].is_string());
+    let fixed = folio(&["check", "--root", fixture("check-fixed").to_str().unwrap()]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    assert!(
+        fixed.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        fixed.stdout
+    );
+}
+
+#[test]
+fn check_passes_on_the_sample_handbook() {
+    let run = folio(&["check", "--root", repo().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_external_links_with_a_local_server_and_cache() {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let status = if request.url() == "/gone" { 404 } else { 200 };
+            let _ = request.respond(tiny_http::Response::empty(status));
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("content")).unwrap();
+    fs::write(
+        root.join("content/a.md"),
+        format!("Fine [ok](http://127.0.0.1:{port}/ok) and\n[broken](http://127.0.0.1:{port}/gone) and [down](http://127.0.0.1:1/nothing).\n"),
+    )
+    .unwrap();
+    let r = root.to_str().unwrap();
+    assert_eq!(
+        folio(&["check", "--root", r]).code,
+        0,
+        "external links are not checked by default"
+    );
+    let run = folio(&["check", "--root", r, "--external", "--timeout", "2"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "external link `http://127.0.0.1:{port}/gone` answers HTTP 404"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("content/a.md:2:1"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`http://127.0.0.1:1/nothing` cannot be reached"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("/ok`"), "the working link is fine");
+    assert!(run.stderr.contains("3 external links"), "{}", run.stderr);
+    let before = hits.load(std::sync::atomic::Ordering::SeqCst);
+    let again = folio(&["check", "--root", r, "--external"]);
+    assert_eq!(again.code, 1);
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        before,
+        "answers come from the cache"
+    );
+    assert!(root.join(".folio-cache/external-links.json").is_file());
+}

@@ -263,13 +263,18 @@ fn build_site(
             (f.rel.clone(), page, d)
         })
         .collect();
+    let today = crate::schema::today();
+    diags.extend(crate::schema::check_rules(&config.schema));
     let mut pages = Vec::with_capacity(loaded.len());
     let mut failed = Vec::new();
     for (source, page, d) in loaded {
         diags.extend(d);
         match page {
             Some(p) if p.front.draft && !drafts => {}
-            Some(p) => pages.push(p),
+            Some(p) => {
+                diags.extend(crate::schema::check_page(&config.schema, &p, &today));
+                pages.push(p);
+            }
             None => failed.push(source),
         }
     }
@@ -290,6 +295,12 @@ fn build_site(
     let assets = found.assets.iter().map(|a| a.rel.clone());
     let (mut routes, d) = Routes::plan(&config.base_path(), &requests, assets);
     diags.extend(d);
+    routes.set_static_files(
+        found
+            .statics
+            .iter()
+            .map(|f| f.rel.trim_start_matches("static/").to_string()),
+    );
     let image_sizes = sources::read_image_sizes(root, &found.assets);
     routes.set_image_sizes(
         image_sizes

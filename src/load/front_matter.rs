@@ -57,6 +57,21 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// `extra` plus every unknown key.
     pub extra: Map<String, Value>,
+    /// File line of each top-level key, for diagnostics about its value.
+    pub key_lines: std::collections::BTreeMap<String, usize>,
+}
+
+impl FrontMatter {
+    /// The file line of a top-level key (the first front matter line when
+    /// the key is absent or the page has none).
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines.get(key).copied().unwrap_or_else(|| {
+            self.key_lines
+                .values()
+                .min()
+                .map_or(1, |l| l.saturating_sub(1).max(1))
+        })
+    }
 }
 
 /// Parses and checks a front matter block. Problems are pushed to `diags`;
@@ -117,6 +132,9 @@ struct KeyChecker<'a, 'd> {
 impl KeyChecker<'_, '_> {
     fn build(&mut self, map: Map<String, Value>) -> FrontMatter {
         let mut fm = FrontMatter::default();
+        for key in map.keys() {
+            fm.key_lines.insert(key.clone(), self.line_of(key));
+        }
         for (key, value) in map {
             match key.as_str() {
                 "title" => fm.title = self.string(&key, value),

@@ -62,6 +62,8 @@ pub struct ParsedPage {
     pub first_h1: Option<String>,
     /// Links to other pages.
     pub links: Vec<PageLink>,
+    /// Links to other sites (`http:`/`https:`), for `folio check --external`.
+    pub external_links: Vec<PageLink>,
     /// Plain text of the first paragraph.
     pub summary: String,
     /// Number of words in the body.
@@ -363,6 +365,18 @@ impl<'a> Rewriter<'a> {
                 }
                 dest
             }
+            Reference::Missing { path, suggestion } if path.starts_with('/') => {
+                let d = self.problem(
+                    offset,
+                    format!("link to `{dest}`, but no page has the URL `{path}`"),
+                );
+                let d = match suggestion {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    None => d.with_hint("link to the page's source file instead (e.g. `../guide/setup.md`); folio checks and rewrites those"),
+                };
+                self.out.diagnostics.push(d);
+                dest
+            }
             Reference::Missing { path, suggestion } => {
                 let d = self.problem(
                     offset,
@@ -378,7 +392,20 @@ impl<'a> Rewriter<'a> {
                     .push(d.with_hint("link to a page inside content/"));
                 dest
             }
-            Reference::External | Reference::Unknown => dest,
+            Reference::External => {
+                if dest.starts_with("http://") || dest.starts_with("https://") {
+                    let (line, column, source_line) = self.locate(offset);
+                    self.out.external_links.push(PageLink {
+                        target: dest.to_string(),
+                        fragment: None,
+                        line,
+                        column,
+                        source_line,
+                    });
+                }
+                dest
+            }
+            Reference::Unknown => dest,
         }
     }
 
