@@ -1250,3 +1250,40 @@ fn check_external_links_with_a_local_server_and_cache() {
     );
     assert!(root.join(".folio-cache/external-links.json").is_file());
 }
+
+#[test]
+fn check_warns_about_orphan_pages() {
+    // The override fixture's theme lists a section's pages but not its
+    // subsections, so a page in a subfolder cannot be reached.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    for dir in ["content/hidden", "themes", "templates"] {
+        fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    fs::copy(fixture("override/folio.toml"), root.join("folio.toml")).unwrap();
+    let theme = fixture("override/themes");
+    for (from, to) in [
+        ("custom/templates/base.html", "base.html"),
+        ("custom/templates/page.html", "page.html"),
+        ("custom/templates/section.html", "section.html"),
+    ] {
+        fs::create_dir_all(root.join("themes/custom/templates")).unwrap();
+        fs::copy(
+            theme.join(from),
+            root.join("themes/custom/templates").join(to),
+        )
+        .unwrap();
+    }
+    fs::write(root.join("content/_index.md"), "---\ntitle: Home\n---\n").unwrap();
+    fs::write(root.join("content/listed.md"), "# Listed\n").unwrap();
+    fs::write(root.join("content/hidden/deep.md"), "# Deep\n").unwrap();
+    let run = folio(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "orphans are warnings: {}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: orphan page")
+            && run.stderr.contains("content/hidden/deep.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("content/listed.md"), "{}", run.stderr);
+}

@@ -7,6 +7,7 @@
 
 pub mod external;
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -73,7 +74,17 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
     let renderer = project.renderer();
     let jobs = renderer.jobs();
     let mut diagnostics = project.warnings.clone();
-    diagnostics.extend(render_jobs(&renderer, &jobs, |_, _| Ok(())));
+    let base_path = project.config.base_path();
+    let links = std::sync::Mutex::new(HashMap::new());
+    diagnostics.extend(render_jobs(&renderer, &jobs, |path, html| {
+        let targets = internal_targets(&String::from_utf8_lossy(html), &base_path);
+        links
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .insert(path.to_string(), targets);
+        Ok(())
+    }));
+    diagnostics.extend(orphans(&project, &links.into_inner().unwrap_or_default()));
     let mut external_links = 0;
     if let Some(ext) = &opts.external {
         let links: Vec<(String, crate::markdown::PageLink)> = project
@@ -99,6 +110,84 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
         elapsed: started.elapsed(),
     })
 }
+
+/// Output paths (`a/b/index.html`) that a rendered page links to.
+pub fn internal_targets(html: &str, base_path: &str) -> Vec<String> {
+    let mut targets = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("href=\"") {
+        rest = &rest[i + 6..];
+        let Some(end) = rest.find('"') else { break };
+        let href = &rest[..end];
+        rest = &rest[end..];
+        let Some(path) = href.strip_prefix(base_path) else {
+            continue;
+        };
+        let path = path.split(['#', '?']).next().unwrap_or("");
+        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        targets.push(if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.into_owned()
+        });
+    }
+    targets
+}
+
+/// Pages no reader can reach: not linked, directly or through other pages,
+/// from the home page by the rendered site's links and navigation.
+fn orphans(project: &Project, links: &HashMap<String, Vec<String>>) -> Vec<Diagnostic> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut todo = vec!["index.html"];
+    while let Some(path) = todo.pop() {
+        if !seen.insert(path) {
+            continue;
+        }
+        if let Some(targets) = links.get(path) {
+            todo.extend(
+                targets
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| !seen.contains(t)),
+            );
+        }
+    }
+    let orphans: Vec<&str> = project
+        .site
+        .pages
+        .iter()
+        .filter(|p| {
+            let out = if p.is_index {
+                &project.site.section(p.section).route.dir
+            } else {
+                &p.route.dir
+            };
+            !seen.contains(format!("{out}index.html").as_str())
+        })
+        .map(|p| p.source.as_str())
+        .collect();
+    let mut diags: Vec<Diagnostic> = orphans
+        .iter()
+        .take(MAX_ORPHANS_LISTED)
+        .map(|source| {
+            Diagnostic::warning("orphan page: no link or navigation leads here from the home page")
+                .in_file(*source)
+                .with_hint(
+                    "link to it from a related page, or check that the theme lists its section",
+                )
+        })
+        .collect();
+    if orphans.len() > MAX_ORPHANS_LISTED {
+        diags.push(
+            Diagnostic::warning(format!("and {} more orphan pages", orphans.len() - MAX_ORPHANS_LISTED))
+                .with_hint("when most pages are orphans, the theme's home or section templates probably do not link to sections"),
+        );
+    }
+    diags
+}
+
+/// Orphans named one by one; beyond this, a count.
+const MAX_ORPHANS_LISTED: usize = 10;
 
 fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags.sort_by(|a, b| {
