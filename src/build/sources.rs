@@ -127,38 +127,45 @@ pub(super) fn load_templates(
     }
 }
 
-fn read_templates(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<TemplateSource> {
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
+/// A file under a theme or template folder: its path relative to that
+/// folder (the name templates use) and relative to the site root (shown in
+/// messages).
+struct FolderFile {
+    name: String,
+    shown: String,
+    path: std::path::PathBuf,
+}
+
+/// Every file below `dir`, sorted, skipping editors' temporary files.
+fn folder_files(root: &Path, dir: &Path) -> Vec<FolderFile> {
+    let slash = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .flatten()
-    {
-        if !entry.file_type().is_file()
-            || crate::discover::is_ignored_name(&entry.file_name().to_string_lossy())
-        {
-            continue;
-        }
-        let display = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        let name = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        match fs::read_to_string(entry.path()) {
+        .filter(|e| {
+            e.file_type().is_file()
+                && !crate::discover::is_ignored_name(&e.file_name().to_string_lossy())
+        })
+        .map(|e| FolderFile {
+            name: slash(e.path().strip_prefix(dir).unwrap_or(e.path())),
+            shown: slash(e.path().strip_prefix(root).unwrap_or(e.path())),
+            path: e.into_path(),
+        })
+        .collect()
+}
+
+fn read_templates(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<TemplateSource> {
+    let mut out = Vec::new();
+    for f in folder_files(root, dir) {
+        match fs::read_to_string(&f.path) {
             Ok(text) => out.push(TemplateSource {
-                name,
-                display_path: display,
+                name: f.name,
+                display_path: f.shown,
                 text,
             }),
             Err(e) => {
-                diags.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(display))
+                diags.push(Diagnostic::error(format!("cannot read template: {e}")).in_file(f.shown))
             }
         }
     }
@@ -167,32 +174,11 @@ fn read_templates(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<T
 
 fn read_assets(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<ThemeAsset> {
     let mut assets = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        match ThemeAsset::from_file(rel, entry.path().to_path_buf()) {
+    for f in folder_files(root, dir) {
+        match ThemeAsset::from_file(f.name, f.path) {
             Ok(a) => assets.push(a),
-            Err(e) => {
-                let shown = entry
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(entry.path())
-                    .display()
-                    .to_string();
-                diags
-                    .push(Diagnostic::error(format!("cannot read theme file: {e}")).in_file(shown));
-            }
+            Err(e) => diags
+                .push(Diagnostic::error(format!("cannot read theme file: {e}")).in_file(f.shown)),
         }
     }
     assets
