@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: 1.24x faster than glibc's allocator on the 10,000-page
+/// benchmark (746 -> 600 ms, hyperfine, 8 runs), at ~50 MB more peak RSS.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use folio::build::{build, FailureKind};
 use folio::cli::{Cli, Command, Format, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use folio::diagnostic::{counts, Diagnostic};

@@ -109,6 +109,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         mut out,
         ..
     } = rw;
+    html.shrink_to_fit();
     out.html = html;
     out.heading_ids = headings.iter().map(|h| h.id.clone()).collect();
     for (fragment, d) in same_page {
