@@ -183,16 +183,15 @@ pub struct NavItem<'a> {
     pub children: Vec<NavItem<'a>>,
 }
 
-/// Everything a page or section template receives (besides `site` and
-/// `folio`, which are global).
+/// Everything a page or section template receives besides `site`, `assets`
+/// and `folio` (global) and `nav` (built by [`super::nav::NavCache`] in the
+/// shape of [`NavItem`]).
 #[derive(Debug, Serialize)]
 pub struct RenderContext<'a> {
     /// The page.
     pub page: PageContext<'a>,
     /// The section (section templates only; `null` for pages).
     pub section: Option<SectionContext<'a>>,
-    /// Navigation, expanded along the current path.
-    pub nav: Vec<NavItem<'a>>,
 }
 
 /// Builds contexts from the site model.
@@ -222,17 +221,16 @@ impl<'a> ContextBuilder<'a> {
     }
 
     /// Context for a regular page.
-    pub fn for_page(&self, id: PageId, with_nav: bool) -> RenderContext<'a> {
+    pub fn for_page(&self, id: PageId) -> RenderContext<'a> {
         let page = self.site.page(id);
         RenderContext {
             page: self.page(page, page.section, false),
             section: None,
-            nav: self.nav_if(with_nav, page.section, &page.route.url),
         }
     }
 
     /// Context for a section (its index page, or a generated one).
-    pub fn for_section(&self, id: SectionId, with_nav: bool) -> RenderContext<'a> {
+    pub fn for_section(&self, id: SectionId) -> RenderContext<'a> {
         let section = self.site.section(id);
         let page_ctx = || match section.index {
             Some(pid) => self.page(self.site.page(pid), id, true),
@@ -263,7 +261,6 @@ impl<'a> ContextBuilder<'a> {
                     })
                     .collect(),
             }),
-            nav: self.nav_if(with_nav, id, &section.route.url),
         }
     }
 
@@ -273,14 +270,12 @@ impl<'a> ContextBuilder<'a> {
         title: &'a str,
         content: &'a str,
         url: &'a str,
-        with_nav: bool,
     ) -> RenderContext<'a> {
         let mut page = self.blank_page(title, url);
         page.content = content;
         RenderContext {
             page,
             section: None,
-            nav: self.nav_if(with_nav, Site::ROOT, url),
         }
     }
 
@@ -398,57 +393,6 @@ impl<'a> ContextBuilder<'a> {
             date: page.front.date.as_deref(),
             weight: page.front.weight,
         }
-    }
-
-    fn nav_if(&self, wanted: bool, current: SectionId, current_url: &str) -> Vec<NavItem<'a>> {
-        if wanted {
-            self.nav(current, current_url)
-        } else {
-            Vec::new()
-        }
-    }
-
-    /// Top-level sections and pages; sections on the path to `current` are
-    /// expanded with their own pages and subsections. Bounded by the size
-    /// of the sections on that path, not by the size of the site.
-    fn nav(&self, current: SectionId, current_url: &str) -> Vec<NavItem<'a>> {
-        let path = self.site.section_path(current);
-        let mut below: Option<(SectionId, Vec<NavItem<'a>>)> = None;
-        for &sid in path.iter().rev() {
-            let section = self.site.section(sid);
-            let mut items: Vec<NavItem<'a>> =
-                Vec::with_capacity(section.subsections.len() + section.pages.len());
-            for &sub in &section.subsections {
-                let s = self.site.section(sub);
-                let mut item = NavItem {
-                    title: &s.title,
-                    url: &s.route.url,
-                    active: s.route.url == current_url,
-                    expanded: false,
-                    is_section: true,
-                    children: Vec::new(),
-                };
-                if let Some((expanded_id, children)) = below.take_if(|(b, _)| *b == sub) {
-                    debug_assert_eq!(expanded_id, sub);
-                    item.expanded = true;
-                    item.children = children;
-                }
-                items.push(item);
-            }
-            items.extend(section.pages.iter().map(|&p| {
-                let p = self.site.page(p);
-                NavItem {
-                    title: &p.title,
-                    url: &p.route.url,
-                    active: p.route.url == current_url,
-                    expanded: false,
-                    is_section: false,
-                    children: Vec::new(),
-                }
-            }));
-            below = Some((sid, items));
-        }
-        below.map(|(_, items)| items).unwrap_or_default()
     }
 }
 

@@ -5,9 +5,10 @@
 //! pure and safe to call from many threads.
 
 pub mod context;
+pub mod nav;
 pub mod theme;
 
-use tera::Context;
+use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -34,6 +35,7 @@ pub enum Job {
 /// Renders pages of one site with one set of templates.
 pub struct Renderer<'a> {
     templates: &'a Templates,
+    nav: nav::NavCache,
     builder: ContextBuilder<'a>,
     site: &'a Site,
 }
@@ -62,6 +64,7 @@ impl<'a> Renderer<'a> {
     pub fn new(templates: &'a Templates, site: &'a Site, config: &'a Config) -> Self {
         Renderer {
             templates,
+            nav: nav::NavCache::new(site),
             builder: ContextBuilder::new(site, config),
             site,
         }
@@ -103,12 +106,8 @@ impl<'a> Renderer<'a> {
             Job::Page(id) => {
                 let page = self.site.page(id);
                 let template = page.front.template.as_deref().unwrap_or("page.html");
-                self.render_template(
-                    template,
-                    &self.builder.for_page(id, self.templates.uses_nav(template)),
-                    &page.source,
-                    out,
-                )
+                let at = (page.section, page.route.url.as_str());
+                self.render_template(template, &self.builder.for_page(id), at, &page.source, out)
             }
             Job::Section(id) => {
                 let section = self.site.section(id);
@@ -123,24 +122,15 @@ impl<'a> Renderer<'a> {
                 let source = section.index.map_or("(generated section page)", |p| {
                     self.site.page(p).source.as_str()
                 });
-                self.render_template(
-                    template,
-                    &self
-                        .builder
-                        .for_section(id, self.templates.uses_nav(template)),
-                    source,
-                    out,
-                )
+                let at = (id, section.route.url.as_str());
+                self.render_template(template, &self.builder.for_section(id), at, source, out)
             }
             Job::NotFound => {
                 let content = "<p>The page you are looking for does not exist or has moved.</p>";
-                let ctx = self.builder.for_standalone(
-                    "Page not found",
-                    content,
-                    "/404.html",
-                    self.templates.uses_nav("404.html"),
-                );
-                self.render_template("404.html", &ctx, "404.html", out)
+                let ctx = self
+                    .builder
+                    .for_standalone("Page not found", content, "/404.html");
+                self.render_template("404.html", &ctx, (Site::ROOT, "/404.html"), "404.html", out)
             }
             Job::Alias(id, _) => {
                 redirect_page(&self.site.page(id).route.url, out);
@@ -156,10 +146,12 @@ impl<'a> Renderer<'a> {
         t.has_site("index.html") || (!t.has_site("section.html") && t.has("index.html"))
     }
 
+    /// Renders `name`; `at` (section and URL) places the page in `nav`.
     fn render_template(
         &self,
         name: &str,
         ctx: &RenderContext<'_>,
+        at: (SectionId, &str),
         source: &str,
         out: &mut Vec<u8>,
     ) -> Result<(), Vec<Diagnostic>> {
@@ -171,8 +163,15 @@ impl<'a> Renderer<'a> {
                 "add it to templates/, or fix the `template:` key of the page",
             )]);
         }
-        let context =
+        let mut context =
             Context::from_serialize(ctx).map_err(|e| self.templates.error(&e, Some(source)))?;
+        // Templates that never show `nav` get an empty one (it is always present).
+        let nav = if self.templates.uses_nav(name) {
+            self.nav.nav(self.site, at.0, at.1)
+        } else {
+            Value::from(Vec::<Value>::new())
+        };
+        context.insert_value("nav", nav);
         self.templates
             .tera
             .render_to(name, &context, &mut *out)
