@@ -60,7 +60,8 @@ pub struct ParsedPage {
     pub heading_ids: Vec<String>,
     /// Text of a leading `# H1`, used as title when front matter has none.
     pub first_h1: Option<String>,
-    /// Links to other pages.
+    /// Links to other pages that carry an `#anchor`, checked once every
+    /// page's heading ids are known.
     pub links: Vec<PageLink>,
     /// Links to other sites (`http:`/`https:`), for `folio check --external`.
     pub external_links: Vec<PageLink>,
@@ -338,19 +339,21 @@ impl<'a> Rewriter<'a> {
             Reference::Page {
                 source,
                 url,
-                fragment,
+                fragment: Some(fragment),
             } => {
+                // Only links with an anchor need checking once every page is
+                // parsed; the rest resolved already.
                 let (line, column, source_line) = self.locate(offset);
                 self.out.links.push(PageLink {
                     target: source,
-                    fragment,
+                    fragment: Some(fragment),
                     line,
                     column,
                     source_line,
                 });
                 url.into()
             }
-            Reference::Asset { url, .. } => url.into(),
+            Reference::Page { url, fragment: None, .. } | Reference::Asset { url, .. } => url.into(),
             Reference::SamePage(fragment) => {
                 if !fragment.is_empty() {
                     let d = self.problem(
