@@ -254,7 +254,7 @@ fn build_site(
         .map(|f| {
             let mut d = Vec::new();
             let page = match fs::read(&f.abs) {
-                Ok(bytes) => load_page(&f.rel, &bytes, &mut d),
+                Ok(bytes) => load_page(&f.rel, bytes, &mut d),
                 Err(e) => {
                     d.push(Diagnostic::error(format!("cannot read: {e}")).in_file(f.rel.clone()));
                     None

@@ -37,7 +37,7 @@ impl Project {
             return Ok(PageUpdate::NeedsFullRebuild);
         };
         let mut diags = Vec::new();
-        let loaded = load_page(source, &bytes, &mut diags);
+        let loaded = load_page(source, bytes, &mut diags);
         let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
         let Some(loaded) = loaded.filter(|_| errors.is_empty()) else {
             return Err(errors);

@@ -39,8 +39,12 @@ impl LoadedPage {
 
 /// Decodes and splits one page. Returns `None` when the page cannot be used
 /// (the reason is in the diagnostics).
-pub fn load_page(source: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Option<LoadedPage> {
-    let text = decode(source, bytes, diags)?;
+pub fn load_page(
+    source: &str,
+    bytes: impl Into<Vec<u8>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LoadedPage> {
+    let text = decode(source, bytes.into(), diags)?;
     let (split, warning) = match split::split(source, &text) {
         Ok(s) => s,
         Err(d) => {
@@ -65,11 +69,10 @@ pub fn load_page(source: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Opt
     })
 }
 
-/// Bytes → normalised text.
-fn decode(source: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Option<String> {
-    let mut bytes = bytes;
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        bytes = rest;
+/// Bytes → normalised text, without copying when there is nothing to fix.
+fn decode(source: &str, mut bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
         diags.push(
             Diagnostic::warning("file starts with a byte-order mark (BOM); it was ignored")
                 .in_file(source)
@@ -95,10 +98,11 @@ fn decode(source: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Option<Str
             .with_hint("split it into several pages"),
         );
     }
-    let text = match std::str::from_utf8(bytes) {
+    let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let at = e.valid_up_to();
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
             let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
             let (line, col) = line_col(valid, at);
             diags.push(
@@ -113,7 +117,7 @@ fn decode(source: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> Option<Str
     Some(if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
-        text.to_string()
+        text
     })
 }
 

@@ -353,7 +353,12 @@ impl<'a> Rewriter<'a> {
                 });
                 url.into()
             }
-            Reference::Page { url, fragment: None, .. } | Reference::Asset { url, .. } => url.into(),
+            Reference::Page {
+                url,
+                fragment: None,
+                ..
+            }
+            | Reference::Asset { url, .. } => url.into(),
             Reference::SamePage(fragment) => {
                 if !fragment.is_empty() {
                     let d = self.problem(
