@@ -1287,3 +1287,37 @@ fn check_warns_about_orphan_pages() {
     );
     assert!(!run.stderr.contains("content/listed.md"), "{}", run.stderr);
 }
+
+#[test]
+fn default_theme_pages_stay_small_on_a_generated_corpus() {
+    let script = repo().join("../shared/bench/gen_corpus.py");
+    if !script.exists() {
+        eprintln!("skipping: {} not found", script.display());
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .args([
+            script.to_str().unwrap(),
+            "--pages",
+            "2000",
+            "--out",
+            tmp.path().to_str().unwrap(),
+            "--flavours",
+            "folio",
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(status.status.success());
+    let root = tmp.path().join("folio");
+    fs::remove_dir_all(root.join("templates")).unwrap();
+    let run = folio(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let largest = walk_html(&root.join("public"))
+        .iter()
+        .map(|p| fs::metadata(p).unwrap().len())
+        .max()
+        .unwrap();
+    // Sections of 100 pages list 100 cards; the sidebar stays bounded.
+    assert!(largest < 60 * 1024, "largest page is {largest} bytes");
+}

@@ -64,7 +64,7 @@ pub fn featured_variants(
         .collect();
     let mut files = Vec::new();
     let mut diags = Vec::new();
-    let mut srcsets: HashMap<String, String> = HashMap::new();
+    let mut srcsets: HashMap<String, (String, String)> = HashMap::new();
     for (path, result) in made {
         match result {
             Ok(variants) => {
@@ -73,7 +73,11 @@ pub fn featured_variants(
                     .map(|(v, w)| format!("{base_path}{} {w}w", encode_path(&v.out_rel)))
                     .collect::<Vec<_>>()
                     .join(", ");
-                srcsets.insert(path, srcset);
+                let smallest = variants
+                    .first()
+                    .map(|(v, _)| format!("{base_path}{}", encode_path(&v.out_rel)))
+                    .unwrap_or_default();
+                srcsets.insert(path, (srcset, smallest));
                 files.extend(variants.into_iter().map(|(v, _)| v));
             }
             Err(e) => diags.push(
@@ -85,7 +89,10 @@ pub fn featured_variants(
     }
     for page in &mut site.pages {
         if let Some(f) = &mut page.featured {
-            f.srcset = f.path.as_ref().and_then(|p| srcsets.get(p).cloned());
+            if let Some((srcset, smallest)) = f.path.as_ref().and_then(|p| srcsets.get(p)) {
+                f.srcset = Some(srcset.clone());
+                f.thumbnail = Some(smallest.clone());
+            }
         }
     }
     (files, diags)

@@ -75,6 +75,8 @@ pub struct FeaturedContext<'a> {
     pub permalink: String,
     /// WebP variants as a `srcset` value (`null` for remote images).
     pub srcset: Option<&'a str>,
+    /// The smallest variant (or the image itself), for cards and thumbnails.
+    pub thumbnail: &'a str,
 }
 
 /// `page`: the page being rendered (in section templates, the section's own page).
@@ -365,6 +367,7 @@ impl<'a> ContextBuilder<'a> {
             height: f.size.map(|s| s.1),
             alt: page.front.featured_alt.as_deref().unwrap_or(&page.title),
             srcset: f.srcset.as_deref(),
+            thumbnail: f.thumbnail.as_deref().unwrap_or(&f.url),
         })
     }
 

@@ -31,6 +31,8 @@ pub struct Featured {
     pub size: Option<(u32, u32)>,
     /// WebP variants as a `srcset` value, when generated.
     pub srcset: Option<String>,
+    /// URL of the smallest variant, when generated.
+    pub thumbnail: Option<String>,
 }
 
 /// One page (regular or a section's index page).

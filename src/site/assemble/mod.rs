@@ -169,12 +169,14 @@ fn resolve_featured(
             path: Some(path),
             size: None,
             srcset: None,
+            thumbnail: None,
         }),
         Reference::External => Some(Featured {
             url: href.to_string(),
             path: None,
             size: None,
             srcset: None,
+            thumbnail: None,
         }),
         Reference::Outside => {
             diags.push(problem(
