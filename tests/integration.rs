@@ -298,19 +298,20 @@ fn theme_selection_and_site_template_override() {
     );
 }
 
-#[test]
-fn generated_corpus_builds_with_its_own_templates() {
+/// A generated corpus of `pages` pages (folio flavour), or `None` when
+/// `../shared/bench/gen_corpus.py` is not beside the checkout.
+fn generated_corpus(pages: usize) -> Option<tempfile::TempDir> {
     let script = repo().join("../shared/bench/gen_corpus.py");
     if !script.exists() {
         eprintln!("skipping: {} not found", script.display());
-        return;
+        return None;
     }
     let tmp = tempfile::tempdir().unwrap();
     let status = Command::new("python3")
         .args([
             script.to_str().unwrap(),
             "--pages",
-            "1000",
+            &pages.to_string(),
             "--out",
             tmp.path().to_str().unwrap(),
             "--flavours",
@@ -323,6 +324,14 @@ fn generated_corpus_builds_with_its_own_templates() {
         "{}",
         String::from_utf8_lossy(&status.stderr)
     );
+    Some(tmp)
+}
+
+#[test]
+fn generated_corpus_builds_with_its_own_templates() {
+    let Some(tmp) = generated_corpus(1000) else {
+        return;
+    };
     let root = tmp.path().join("folio");
     let run = folio(&["build", "--root", root.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -1290,25 +1299,9 @@ fn check_warns_about_orphan_pages() {
 
 #[test]
 fn default_theme_pages_stay_small_on_a_generated_corpus() {
-    let script = repo().join("../shared/bench/gen_corpus.py");
-    if !script.exists() {
-        eprintln!("skipping: {} not found", script.display());
+    let Some(tmp) = generated_corpus(2000) else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let status = Command::new("python3")
-        .args([
-            script.to_str().unwrap(),
-            "--pages",
-            "2000",
-            "--out",
-            tmp.path().to_str().unwrap(),
-            "--flavours",
-            "folio",
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(status.status.success());
+    };
     let root = tmp.path().join("folio");
     fs::remove_dir_all(root.join("templates")).unwrap();
     let run = folio(&["build", "--root", root.to_str().unwrap()]);

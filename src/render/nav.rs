@@ -105,44 +105,10 @@ impl NavCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load_page;
-    use crate::markdown::{parse, ParseInput};
-    use crate::route::{RouteRequest, Routes};
-    use crate::site::{assemble, AssembleInput};
 
     fn site(files: &[&str]) -> Site {
-        let loaded: Vec<_> = files
-            .iter()
-            .map(|f| load_page(f, b"", &mut Vec::new()).unwrap())
-            .collect();
-        let reqs: Vec<_> = loaded
-            .iter()
-            .map(|l| RouteRequest {
-                source: &l.source,
-                slug: None,
-                aliases: &[],
-            })
-            .collect();
-        let (routes, _) = Routes::plan("/", &reqs, []);
-        let pages = loaded
-            .into_iter()
-            .map(|l| {
-                let p = parse(
-                    ParseInput {
-                        source: &l.source,
-                        body: l.body(),
-                        body_line: 1,
-                    },
-                    &routes,
-                );
-                (l, p)
-            })
-            .collect();
-        assemble(AssembleInput {
-            pages,
-            routes: &routes,
-        })
-        .0
+        let pages: Vec<(&str, &str)> = files.iter().map(|f| (*f, "")).collect();
+        crate::site::test_site(&pages).0
     }
 
     fn json(v: &Value) -> serde_json::Value {

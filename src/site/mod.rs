@@ -130,3 +130,47 @@ impl Site {
         count
     }
 }
+
+/// Builds a site from in-memory `(path, text)` pages, for tests of the
+/// stages that read the site model. `images/pic.png` exists.
+#[cfg(test)]
+pub(crate) fn test_site(files: &[(&str, &str)]) -> (Site, Vec<crate::diagnostic::Diagnostic>) {
+    use crate::load::{load_page, LoadedPage};
+    use crate::markdown::{parse, ParseInput};
+    use crate::route::{RouteRequest, Routes};
+    let mut diags = Vec::new();
+    let loaded: Vec<LoadedPage> = files
+        .iter()
+        .map(|(path, text)| load_page(path, text.as_bytes(), &mut diags).expect("loads"))
+        .collect();
+    let reqs: Vec<RouteRequest<'_>> = loaded
+        .iter()
+        .map(|l| RouteRequest {
+            source: &l.source,
+            slug: None,
+            aliases: &[],
+        })
+        .collect();
+    let (routes, d) = Routes::plan("/", &reqs, ["images/pic.png".to_string()]);
+    diags.extend(d);
+    let pages = loaded
+        .into_iter()
+        .map(|l| {
+            let parsed = parse(
+                ParseInput {
+                    source: &l.source,
+                    body: l.body(),
+                    body_line: l.body_line,
+                },
+                &routes,
+            );
+            (l, parsed)
+        })
+        .collect();
+    let (site, d) = assemble(AssembleInput {
+        pages,
+        routes: &routes,
+    });
+    diags.extend(d);
+    (site, diags)
+}

@@ -1,47 +1,8 @@
 //! Assembly tests on in-memory pages.
 
 use super::*;
-use crate::load::load_page;
-use crate::markdown::{parse, ParseInput};
-use crate::route::RouteRequest;
 
-fn build(files: &[(&str, &str)]) -> (Site, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let loaded: Vec<LoadedPage> = files
-        .iter()
-        .map(|(path, text)| load_page(path, text.as_bytes(), &mut diags).expect("loads"))
-        .collect();
-    let reqs: Vec<RouteRequest<'_>> = loaded
-        .iter()
-        .map(|l| RouteRequest {
-            source: &l.source,
-            slug: None,
-            aliases: &[],
-        })
-        .collect();
-    let (routes, d) = Routes::plan("/", &reqs, ["images/pic.png".to_string()]);
-    diags.extend(d);
-    let pages = loaded
-        .into_iter()
-        .map(|l| {
-            let parsed = parse(
-                ParseInput {
-                    source: &l.source,
-                    body: l.body(),
-                    body_line: l.body_line,
-                },
-                &routes,
-            );
-            (l, parsed)
-        })
-        .collect();
-    let (site, d) = assemble(AssembleInput {
-        pages,
-        routes: &routes,
-    });
-    diags.extend(d);
-    (site, diags)
-}
+use crate::site::test_site as build;
 
 fn titles(site: &Site, ids: &[PageId]) -> Vec<String> {
     ids.iter().map(|id| site.page(*id).title.clone()).collect()
