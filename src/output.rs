@@ -178,7 +178,7 @@ impl Staging {
 /// removing tens of thousands of files takes longer than rendering them.
 /// A separate process does it, so it finishes even after folio exits; if it
 /// is killed, the next build removes the leftover (it carries the mark).
-fn remove_in_background(dir: &Path) {
+pub fn remove_in_background(dir: &Path) {
     let spawned = std::process::Command::new("rm")
         .arg("-rf")
         .arg("--")

@@ -138,8 +138,9 @@ impl Session {
             dir,
         );
         if old.starts_with(&self.base) {
-            // In-flight requests hold open files; unlinking them is safe.
-            let _ = fs::remove_dir_all(&old);
+            // In-flight requests hold open files, so unlinking is safe; on a
+            // large site it takes long, so it must not hold up the reload.
+            crate::output::remove_in_background(&old);
         }
         let pages = project.site.pages.len();
         self.project = Some(project);
