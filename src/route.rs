@@ -115,7 +115,24 @@ impl Routes {
             static_files: HashSet::new(),
         };
         let mut claims: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        let mut ignored_slugs = Vec::new();
         for req in requests {
+            let stem = req
+                .source
+                .rsplit('/')
+                .next()
+                .and_then(|f| f.rsplit_once('.'))
+                .map_or("", |(s, _)| s);
+            if let (true, Some((_, line))) = (is_index_stem(stem), req.slug) {
+                ignored_slugs.push(
+                    Diagnostic::warning(
+                        "`slug` is ignored on a section's index page; the folder name is the URL",
+                    )
+                    .in_file(req.source)
+                    .at_line(line, 1)
+                    .with_hint("rename the folder to change the section's URL"),
+                );
+            }
             let dir = output_dir(req.source, req.slug.map(|(s, _)| s));
             let line = req.slug.map_or(0, |(_, l)| l);
             claims
@@ -154,11 +171,12 @@ impl Routes {
                 .pages
                 .insert(req.source.to_string(), Route { dir, url });
         }
-        let diags = claims
+        let mut diags: Vec<Diagnostic> = claims
             .into_iter()
             .filter(|(_, c)| c.len() > 1)
             .map(|(dir, claimants)| collision(&dir, &claimants))
             .collect();
+        diags.extend(ignored_slugs);
         (routes, diags)
     }
 
@@ -593,6 +611,19 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn slug_on_index_page_warns() {
+        let reqs = [RouteRequest {
+            source: "content/a/_index.md",
+            slug: Some(("b", 3)),
+            aliases: &[],
+        }];
+        let (r, d) = Routes::plan("/", &reqs, []);
+        assert_eq!(r.page("content/a/_index.md").unwrap().dir, "a/");
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error() && d[0].line == 3, "{d:?}");
     }
 
     #[test]
