@@ -294,11 +294,11 @@ pub fn is_date(s: &str) -> bool {
 
 /// File line of a top-level key in the block (the block's first line if not found).
 fn key_line(split: &Split<'_>, key: &str) -> usize {
+    let quoted = format!("\"{key}\"");
     let found = split.block.lines().position(|l| {
         let rest = l
             .strip_prefix(key)
-            .or_else(|| l.strip_prefix(&format!("\"{key}\"")))
-            .or_else(|| l.trim_start().strip_prefix(&format!("\"{key}\"")));
+            .or_else(|| l.trim_start().strip_prefix(quoted.as_str()));
         rest.is_some_and(|r| r.trim_start().starts_with([':', '=']))
     });
     split.block_line + found.unwrap_or(0)
