@@ -1,0 +1,65 @@
+//! Small HTML builders for what folio writes itself instead of
+//! pulldown-cmark: images with sizes, highlighted code blocks, alert
+//! titles, and attribute escaping.
+
+use pulldown_cmark::BlockQuoteKind;
+
+use super::highlight;
+
+/// An `<img>` with its size when known (no layout shift), loaded lazily.
+pub(super) fn img_tag(src: &str, alt: &str, title: &str, size: Option<(u32, u32)>) -> String {
+    let mut tag = format!(
+        "<img src=\"{}\" alt=\"{}\"",
+        escape_attr(src),
+        escape_attr(alt)
+    );
+    if !title.is_empty() {
+        tag.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+    }
+    if let Some((w, h)) = size {
+        tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+    }
+    tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+    tag
+}
+
+/// A code block: highlighted when the language is known, escaped text
+/// otherwise; focusable so keyboard users can scroll it.
+pub(super) fn code_block(code: &str, lang: &str) -> String {
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape_attr(lang))
+    };
+    let body =
+        highlight::highlight(code, lang).map_or_else(|| escape_attr(code), |h| h.to_string());
+    format!("<pre tabindex=\"0\"><code{class}>{body}</code></pre>\n")
+}
+
+pub(super) fn alert_open(kind: BlockQuoteKind) -> String {
+    let (class, title) = match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    };
+    format!(
+        "<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{title}</p>\n"
+    )
+}
+
+/// Escapes text for use inside a double-quoted HTML attribute.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

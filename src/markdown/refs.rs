@@ -1,0 +1,162 @@
+//! Resolving what links and images point to while parsing, and turning
+//! the ones that go nowhere into diagnostics at their line.
+
+use pulldown_cmark::{CowStr, LinkType};
+
+use super::{with_suggestion, PageLink, Rewriter};
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::route::Reference;
+
+impl<'a> Rewriter<'a> {
+    pub(super) fn link(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'a>,
+        offset: usize,
+    ) -> CowStr<'a> {
+        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+            return dest;
+        }
+        match self.routes.resolve(self.input.source, &dest) {
+            Reference::Page {
+                source,
+                url,
+                fragment: Some(fragment),
+            } => {
+                // Only links with an anchor need checking once every page is
+                // parsed; the rest resolved already.
+                let (line, column, source_line) = self.locate(offset);
+                self.out.links.push(PageLink {
+                    target: source,
+                    fragment: Some(fragment),
+                    line,
+                    column,
+                    source_line,
+                });
+                url.into()
+            }
+            Reference::Page {
+                url,
+                fragment: None,
+                ..
+            }
+            | Reference::Asset { url, .. } => url.into(),
+            Reference::SamePage(fragment) => {
+                if !fragment.is_empty() {
+                    let d = self.problem(
+                        offset,
+                        format!("link to `#{fragment}`, but this page has no heading with that id"),
+                    );
+                    self.same_page.push((
+                        fragment,
+                        d.with_hint(
+                            "check the heading's text; ids are lower-case with `-` for spaces",
+                        ),
+                    ));
+                }
+                dest
+            }
+            Reference::Missing { path, suggestion } if path.starts_with('/') => {
+                let d = self.problem(
+                    offset,
+                    format!("link to `{dest}`, but no page has the URL `{path}`"),
+                );
+                let d = match suggestion {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    None => d.with_hint("link to the page's source file instead (e.g. `../guide/setup.md`); folio checks and rewrites those"),
+                };
+                self.out.diagnostics.push(d);
+                dest
+            }
+            Reference::Missing { path, suggestion } => {
+                let d = self.problem(
+                    offset,
+                    format!("link to `{dest}`, but `{path}` does not exist"),
+                );
+                self.out.diagnostics.push(with_suggestion(d, suggestion));
+                dest
+            }
+            Reference::Outside => {
+                let d = self.problem(offset, format!("link to `{dest}` points outside the site"));
+                self.out
+                    .diagnostics
+                    .push(d.with_hint("link to a page inside content/"));
+                dest
+            }
+            Reference::External => {
+                if dest.starts_with("http://") || dest.starts_with("https://") {
+                    let (line, column, source_line) = self.locate(offset);
+                    self.out.external_links.push(PageLink {
+                        target: dest.to_string(),
+                        fragment: None,
+                        line,
+                        column,
+                        source_line,
+                    });
+                }
+                dest
+            }
+            Reference::Unknown => dest,
+        }
+    }
+
+    /// Resolves an image reference: the URL to write and, for local files,
+    /// the pixel size.
+    pub(super) fn image(
+        &mut self,
+        dest: CowStr<'a>,
+        offset: usize,
+    ) -> (CowStr<'a>, Option<(u32, u32)>) {
+        let src = match self.routes.resolve(self.input.source, &dest) {
+            Reference::Asset { url, path } => return (url.into(), self.routes.image_size(&path)),
+            Reference::External => dest,
+            // Site-rooted paths outside images/ may come from static/: not checked here.
+            Reference::Unknown if dest.starts_with('/') || dest.starts_with("data:") => dest,
+            Reference::Outside => {
+                let d = self.problem(offset, format!("image `{dest}` is outside the site root"));
+                self.out
+                    .diagnostics
+                    .push(d.with_hint("put images in images/ or next to the page"));
+                dest
+            }
+            Reference::Missing { path, suggestion } => {
+                let d = self.problem(
+                    offset,
+                    format!("image `{dest}` not found (looked for `{path}`)"),
+                );
+                self.out.diagnostics.push(with_suggestion(d, suggestion));
+                dest
+            }
+            _ => {
+                let d = self.problem(offset, format!("image `{dest}` not found"));
+                self.out
+                    .diagnostics
+                    .push(d.with_hint("put images in images/ or next to the page"));
+                dest
+            }
+        };
+        (src, None)
+    }
+
+    fn line_index(&mut self) -> &LineIndex {
+        self.lines
+            .get_or_insert_with(|| LineIndex::new(self.input.body))
+    }
+
+    pub(super) fn locate(&mut self, offset: usize) -> (usize, usize, String) {
+        let body = self.input.body;
+        let index = self.line_index();
+        let (line, column) = index.line_col(body, offset);
+        let source_line = index.line_text(body, line).to_string();
+        (line + self.input.body_line - 1, column, source_line)
+    }
+
+    pub(super) fn problem(&mut self, offset: usize, message: String) -> Diagnostic {
+        let (line, column, source_line) = self.locate(offset);
+        let mut d = Diagnostic::error(message)
+            .in_file(self.input.source)
+            .at_line(line, column);
+        d.source_line = Some(source_line);
+        d
+    }
+}
