@@ -1,0 +1,183 @@
+//! Route planning and reference resolution, on in-memory sources.
+
+use super::*;
+
+fn routes(sources: &[&str]) -> (Routes, Vec<Diagnostic>) {
+    let reqs: Vec<_> = sources
+        .iter()
+        .map(|s| RouteRequest {
+            source: s,
+            slug: None,
+            aliases: &[],
+        })
+        .collect();
+    Routes::plan(
+        "/hb/",
+        &reqs,
+        ["images/a.png".to_string(), "content/x/pic.png".to_string()],
+    )
+}
+
+#[test]
+fn output_dirs() {
+    assert_eq!(output_dir("content/a/b.md", None), "a/b/");
+    assert_eq!(output_dir("content/a/_index.md", None), "a/");
+    assert_eq!(output_dir("content/a/index.md", None), "a/");
+    assert_eq!(output_dir("content/_index.md", None), "");
+    assert_eq!(output_dir("content/a/b.md", Some("c")), "a/c/");
+}
+
+#[test]
+fn collisions_name_every_file() {
+    let (_, d) = routes(&[
+        "content/a.md",
+        "content/a/index.md",
+        "content/A.md",
+        "content/b.md",
+    ]);
+    assert_eq!(d.len(), 1);
+    assert!(d[0].message.contains("3 sources"), "{}", d[0].message);
+    assert!(d[0].message.contains("content/a/index.md"));
+}
+
+#[test]
+fn resolves_pages_anchors_and_assets() {
+    let (r, _) = routes(&["content/x/a.md", "content/y/b c.md"]);
+    assert_eq!(
+        r.resolve("content/x/a.md", "../y/b%20c.md#roll-back"),
+        Reference::Page {
+            source: "content/y/b c.md".into(),
+            url: "/hb/y/b%20c/#roll-back".into(),
+            fragment: Some("roll-back".into())
+        }
+    );
+    assert_eq!(
+        r.resolve("content/x/a.md", "#top"),
+        Reference::SamePage("top".into())
+    );
+    assert_eq!(
+        r.resolve("content/x/a.md", "../../images/a.png"),
+        Reference::Asset {
+            path: "images/a.png".into(),
+            url: "/hb/images/a.png".into()
+        }
+    );
+    assert_eq!(
+        r.resolve("content/x/a.md", "/images/a.png"),
+        Reference::Asset {
+            path: "images/a.png".into(),
+            url: "/hb/images/a.png".into()
+        }
+    );
+    assert_eq!(
+        r.resolve("content/x/a.md", "pic.png"),
+        Reference::Asset {
+            path: "content/x/pic.png".into(),
+            url: "/hb/x/pic.png".into()
+        }
+    );
+    assert_eq!(
+        r.resolve("content/x/a.md", "../images/a.png"),
+        Reference::Asset {
+            path: "images/a.png".into(),
+            url: "/hb/images/a.png".into()
+        },
+        "../images/ from a nested page falls back to the site's images/"
+    );
+    assert_eq!(
+        r.resolve("content/x/a.md", "https://x.org/a.md"),
+        Reference::External
+    );
+    assert_eq!(
+        r.resolve("content/x/a.md", "mailto:a@b.c"),
+        Reference::External
+    );
+    assert_eq!(
+        r.resolve("content/x/a.md", "../../../etc/passwd"),
+        Reference::Outside
+    );
+    assert!(
+        matches!(
+            r.resolve("content/x/a.md", "/guide/"),
+            Reference::Missing { .. }
+        ),
+        "no such page"
+    );
+}
+
+#[test]
+fn missing_page_suggests_close_name() {
+    let (r, _) = routes(&["content/runbooks/deploy.md", "content/x/a.md"]);
+    match r.resolve("content/x/a.md", "../runbooks/deplyo.md") {
+        Reference::Missing { path, suggestion } => {
+            assert_eq!(path, "content/runbooks/deplyo.md");
+            assert_eq!(suggestion.as_deref(), Some("../runbooks/deploy.md"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn links_written_as_urls_are_checked() {
+    let (mut r, _) = routes(&[
+        "content/guide/setup.md",
+        "content/guide/_index.md",
+        "content/notes/a.md",
+    ]);
+    r.set_static_files(["robots.txt".to_string()]);
+    match r.resolve("content/notes/a.md", "/hb/guide/setup/#install") {
+        Reference::Page {
+            source,
+            url,
+            fragment,
+        } => {
+            assert_eq!(source, "content/guide/setup.md");
+            assert_eq!(url, "/hb/guide/setup/#install");
+            assert_eq!(fragment.as_deref(), Some("install"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        r.resolve("content/notes/a.md", "/hb/guide/"),
+        Reference::Page { .. }
+    ));
+    assert!(matches!(
+        r.resolve("content/notes/a.md", "/guide/setup/index.html"),
+        Reference::Page { .. }
+    ));
+    assert_eq!(
+        r.resolve("content/notes/a.md", "/hb/notes/"),
+        Reference::Unknown,
+        "generated section page"
+    );
+    assert_eq!(
+        r.resolve("content/notes/a.md", "/robots.txt"),
+        Reference::Unknown,
+        "static file"
+    );
+    match r.resolve("content/notes/a.md", "/hb/guide/setpu/") {
+        Reference::Missing { path, suggestion } => {
+            assert_eq!(path, "/hb/guide/setpu/");
+            assert_eq!(suggestion.as_deref(), Some("/hb/guide/setup/"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn slug_on_index_page_warns() {
+    let reqs = [RouteRequest {
+        source: "content/a/_index.md",
+        slug: Some(("b", 3)),
+        aliases: &[],
+    }];
+    let (r, d) = Routes::plan("/", &reqs, []);
+    assert_eq!(r.page("content/a/_index.md").unwrap().dir, "a/");
+    assert_eq!(d.len(), 1);
+    assert!(!d[0].is_error() && d[0].line == 3, "{d:?}");
+}
+
+#[test]
+fn encodes_segments() {
+    assert_eq!(encode_path("a b/c#d/"), "a%20b/c%23d/");
+}
