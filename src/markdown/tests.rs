@@ -1,18 +1,14 @@
 //! Input → HTML tests for the parse stage.
 
 use super::*;
-use crate::route::RouteRequest;
 
 fn routes() -> Routes {
-    let reqs: Vec<_> = ["content/guide/a.md", "content/runbooks/deploy.md"]
-        .iter()
-        .map(|s| RouteRequest {
-            source: s,
-            slug: None,
-            aliases: &[],
-        })
-        .collect();
-    Routes::plan("/", &reqs, ["images/featured/theory.png".to_string()]).0
+    crate::route::test_routes(
+        "/",
+        &["content/guide/a.md", "content/runbooks/deploy.md"],
+        &["images/featured/theory.png"],
+    )
+    .0
 }
 
 fn md(body: &str) -> ParsedPage {

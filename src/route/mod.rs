@@ -447,5 +447,23 @@ fn collision(dir: &str, claimants: &[(String, usize)]) -> Diagnostic {
     }
 }
 
+/// Routes for pages at `sources` (no slugs) and the given assets, for tests.
+#[cfg(test)]
+pub(crate) fn test_routes(
+    base_path: &str,
+    sources: &[&str],
+    assets: &[&str],
+) -> (Routes, Vec<Diagnostic>) {
+    let reqs: Vec<_> = sources
+        .iter()
+        .map(|s| RouteRequest {
+            source: s,
+            slug: None,
+            aliases: &[],
+        })
+        .collect();
+    Routes::plan(base_path, &reqs, assets.iter().map(|a| a.to_string()))
+}
+
 #[cfg(test)]
 mod tests;

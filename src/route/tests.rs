@@ -3,19 +3,7 @@
 use super::*;
 
 fn routes(sources: &[&str]) -> (Routes, Vec<Diagnostic>) {
-    let reqs: Vec<_> = sources
-        .iter()
-        .map(|s| RouteRequest {
-            source: s,
-            slug: None,
-            aliases: &[],
-        })
-        .collect();
-    Routes::plan(
-        "/hb/",
-        &reqs,
-        ["images/a.png".to_string(), "content/x/pic.png".to_string()],
-    )
+    test_routes("/hb/", sources, &["images/a.png", "content/x/pic.png"])
 }
 
 #[test]
