@@ -103,6 +103,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         seen_block: false,
         in_summary: false,
         summary_done: false,
+        tables: 0,
     };
     let mut html = String::with_capacity(input.body.len() * 3 / 2);
     html::push_html(&mut html, &mut rw);
@@ -149,6 +150,8 @@ struct Rewriter<'a> {
     seen_block: bool,
     in_summary: bool,
     summary_done: bool,
+    /// Tables seen so far, to name their scroll regions.
+    tables: usize,
 }
 
 impl<'a> Iterator for Rewriter<'a> {
@@ -221,7 +224,10 @@ impl<'a> Rewriter<'a> {
             // Scrollable regions must be reachable by keyboard.
             Event::Start(Tag::Table(_)) => {
                 self.pending.push_back(event);
-                Event::Html("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n".into())
+                // Each scrollable region needs its own name (axe: landmark-unique).
+                self.tables += 1;
+                let n = self.tables;
+                Event::Html(format!("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table {n}\">\n").into())
             }
             Event::End(TagEnd::Table) => {
                 self.pending.push_back(Event::Html("</div>\n".into()));
