@@ -162,11 +162,7 @@ impl Project {
         let (found, d) = discover(root);
         clock.lap("discover");
         diags.extend(d);
-        let (mut site, routes) =
-            build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
-        let (variants, d) = images::featured_variants(root, &mut site, &config.base_path());
-        diags.extend(d);
-        clock.lap("image variants");
+        let (site, routes) = build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
         let (Some((mut templates, theme)), false) =
             (templates, diags.iter().any(Diagnostic::is_error))
         else {
@@ -195,10 +191,22 @@ impl Project {
             found,
             routes,
             site,
-            variants,
+            variants: Vec::new(),
             warnings: diags,
             stages: clock.stages,
         })
+    }
+
+    /// Makes (or reuses) the WebP variants of featured images and sets
+    /// their `srcset`. Only worth doing when the site will be written, so
+    /// `folio check` and broken sites skip it.
+    pub fn make_image_variants(&mut self) {
+        let started = Instant::now();
+        let (variants, d) =
+            images::featured_variants(&self.opts.root, &mut self.site, &self.config.base_path());
+        self.variants = variants;
+        self.warnings.extend(d);
+        self.stages.push(("image variants", started.elapsed()));
     }
 
     /// A renderer over this project.
@@ -211,7 +219,8 @@ impl Project {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     check_out_dir(&opts.root, &opts.out).map_err(BuildFailure::environment)?;
-    let project = Project::load(opts)?;
+    let mut project = Project::load(opts)?;
+    project.make_image_variants();
     let mut stages = project.stages.clone();
     let lap = Instant::now();
     let staging = Staging::begin(&opts.out).map_err(BuildFailure::environment)?;

@@ -114,10 +114,11 @@ impl Session {
 
     fn full_rebuild(&mut self) -> Outcome {
         let started = Instant::now();
-        let project = match Project::load(&self.opts) {
+        let mut project = match Project::load(&self.opts) {
             Ok(p) => p,
             Err(f) => return Outcome::Failed(f.diagnostics),
         };
+        project.make_image_variants();
         self.generation += 1;
         let dir = self.base.join(format!("site-{}", self.generation));
         let staging = match Staging::begin(&dir) {
