@@ -199,6 +199,51 @@ impl LineIndex {
     }
 }
 
+/// Offset → line lookups that mostly move forward through one text, as a
+/// parser's do: each lookup counts only the newlines since the last one, so
+/// locating every link of a page costs one pass over it, not one index.
+#[derive(Debug, Clone)]
+pub struct LineCursor {
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl Default for LineCursor {
+    fn default() -> Self {
+        LineCursor {
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+}
+
+impl LineCursor {
+    /// 1-based line and column (in characters) of `offset` in `text`, and
+    /// the text of that line.
+    pub fn locate<'t>(&mut self, text: &'t str, offset: usize) -> (usize, usize, &'t str) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        if offset < self.offset {
+            *self = LineCursor::default();
+        }
+        let skipped = &text.as_bytes()[self.offset..offset];
+        let newlines = skipped.iter().filter(|&&b| b == b'\n').count();
+        if newlines > 0 {
+            self.line += newlines;
+            let last = skipped.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+            self.line_start = self.offset + last + 1;
+        }
+        self.offset = offset;
+        let column = text[self.line_start..offset].chars().count() + 1;
+        let end = text[self.line_start..]
+            .find('\n')
+            .map_or(text.len(), |e| self.line_start + e);
+        let line_text = text[self.line_start..end].trim_end_matches('\r');
+        (self.line, column, line_text)
+    }
+}
+
 /// Counts errors and warnings in a list of diagnostics.
 pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -243,6 +288,11 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_col(text, 5), (2, 3));
         assert_eq!(idx.line_col(text, 9), (3, 2));
+        let mut cursor = LineCursor::default();
+        assert_eq!(cursor.locate(text, 5), (2, 3, "cdé"));
+        assert_eq!(cursor.locate(text, 9), (3, 2, "fg"));
+        assert_eq!(cursor.locate(text, 1), (1, 2, "ab"), "moving back restarts");
+        assert_eq!(cursor.locate(text, 3), (2, 1, "cdé"));
     }
 
     #[test]

@@ -20,7 +20,6 @@ use crate::config::{normalize_base_url, Config};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover, Discovered};
 use crate::load::{load_page, LoadedPage};
-use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::output::{check_out_dir, Staging};
 use crate::render::theme::Theme;
 use crate::render::{set_globals, Renderer, Templates};
@@ -28,10 +27,7 @@ use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
 pub use sources::image_size;
 pub use update::PageUpdate;
-pub use write::{render_jobs, write_all};
-
-/// Pages slower than this to parse get a warning naming the file.
-const SLOW_PAGE: Duration = Duration::from_secs(5);
+pub use write::{render_jobs, render_site, write_all};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -111,7 +107,11 @@ impl BuildFailure {
 
 /// A site loaded into memory: everything a build knows before it writes.
 ///
-/// `folio build` loads a project once and writes it; `folio serve` keeps it
+/// Loading reads every page and its front matter and assembles the site,
+/// but leaves the Markdown bodies unparsed: [`write_all`] (or
+/// [`render_site`]) parses, renders and writes each page in one parallel
+/// pass, so a large site's HTML is never all in memory at once. `folio
+/// build` loads a project once and writes it; `folio serve` keeps it
 /// between changes and updates parts of it.
 pub struct Project {
     /// The options it was loaded with.
@@ -162,10 +162,14 @@ impl Project {
         let (found, d) = discover(root);
         clock.lap("discover");
         diags.extend(d);
-        let (site, routes) = build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
+        let (mut site, routes) =
+            build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
         let (Some((mut templates, theme)), false) =
             (templates, diags.iter().any(Diagnostic::is_error))
         else {
+            // Nothing will be rendered, but every page's own problems
+            // (broken links, missing images) are still worth reporting.
+            diags.extend(write::parse_all(&mut site, &routes));
             return Err(BuildFailure {
                 kind: FailureKind::Content,
                 diagnostics: diags,
@@ -224,7 +228,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut stages = project.stages.clone();
     let lap = Instant::now();
     let staging = Staging::begin(&opts.out).map_err(BuildFailure::environment)?;
-    let errors = write_all(&project, &staging);
+    let errors = write_all(&mut project, &staging);
     if !errors.is_empty() {
         staging.abort();
         let mut diagnostics = project.warnings;
@@ -234,7 +238,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             diagnostics,
         });
     }
-    stages.push(("render and write", lap.elapsed()));
+    stages.push(("parse, render and write", lap.elapsed()));
     let lap = Instant::now();
     let out = staging.commit().map_err(BuildFailure::environment)?;
     stages.push(("swap in", lap.elapsed()));
@@ -248,7 +252,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
-/// Loads, parses and assembles every page.
+/// Loads every page, plans routes and assembles the site.
 fn build_site(
     root: &Path,
     config: &Config,
@@ -317,36 +321,12 @@ fn build_site(
             .filter_map(|(k, v)| Some((k.clone(), *v.as_ref().ok()?)))
             .collect(),
     );
-    let parsed: Vec<(LoadedPage, ParsedPage)> = pages
-        .into_par_iter()
-        .map(|mut page| {
-            let started = Instant::now();
-            let mut parsed = parse(ParseInput { source: &page.source, body: page.body(), body_line: page.body_line }, &routes);
-            let took = started.elapsed();
-            if took > SLOW_PAGE {
-                parsed.diagnostics.push(
-                    Diagnostic::warning(format!("page took {:.1} s to parse", took.as_secs_f64()))
-                        .in_file(page.source.clone())
-                        .with_hint("it may contain pathological Markdown (e.g. thousands of unclosed brackets)"),
-                );
-            }
-            // The body is parsed; keep only the front matter's lines, which
-            // later messages quote. Halves the memory a large site needs.
-            page.text.truncate(page.body_start);
-            page.text.shrink_to_fit();
-            (page, parsed)
-        })
-        .collect();
-    for (_, p) in &parsed {
-        diags.extend(p.diagnostics.iter().cloned());
-    }
-    clock.lap("parse");
     let (mut site, d) = assemble(AssembleInput {
-        pages: parsed,
+        pages,
         routes: &routes,
     });
     diags.extend(d);
     sources::apply_featured_sizes(&mut site, &image_sizes, diags);
-    clock.lap("assemble");
+    clock.lap("route and assemble");
     (site, routes)
 }

@@ -1,26 +1,36 @@
-//! Rendering every page and copying every asset into an output folder.
+//! The pass that parses, renders and writes, and the copying of assets.
 //!
-//! The I/O edge on the output side: pages are rendered and written in
-//! parallel, one reusable buffer per worker.
+//! The I/O edge on the output side. Each regular page is parsed, rendered
+//! and handed to the sink by one worker in one go, and only the small facts
+//! other pages need (heading ids, links, summary) are kept: the site's HTML
+//! is never all in memory, so a large build stays small and its memory is
+//! reused from page to page instead of freshly mapped. Section pages, which
+//! list their pages' summaries, are rendered once every page is parsed.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
+use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::output::Staging;
 use crate::render::theme::{AssetData, Theme, ThemeAsset};
 use crate::render::{Job, Renderer};
+use crate::route::Routes;
+use crate::site::{check_anchors, Page, PageId, Site};
 
 use super::Project;
 
-/// Renders every page and copies every asset into `staging`; returns the
-/// problems (an empty list means the folder is complete).
-pub fn write_all(project: &Project, staging: &Staging) -> Vec<Diagnostic> {
-    let renderer = project.renderer();
-    let jobs = renderer.jobs();
-    let mut errors = render_jobs(&renderer, &jobs, |path, bytes| staging.write(path, bytes));
+/// Pages slower than this to parse get a warning naming the file.
+const SLOW_PAGE: Duration = Duration::from_secs(5);
+
+/// Parses, renders and writes every page and copies every asset into
+/// `staging`. Warnings go to `project.warnings`; the errors are returned
+/// (an empty list means the folder is complete).
+pub fn write_all(project: &mut Project, staging: &Staging) -> Vec<Diagnostic> {
+    let mut errors = render_site(project, |path, bytes| staging.write(path, bytes));
     errors.extend(copy_assets(staging, &project.found, &project.theme));
     errors.extend(
         project
@@ -37,6 +47,95 @@ pub fn write_all(project: &Project, staging: &Staging) -> Vec<Diagnostic> {
     errors
 }
 
+/// Parses every page and renders every file of the site, handing each to
+/// `sink` (which writes it). Afterwards the site holds every page's parsed
+/// facts, and its HTML only for section index pages. Warnings go to
+/// `project.warnings`; the errors are returned, one per template error.
+pub fn render_site(
+    project: &mut Project,
+    sink: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
+) -> Vec<Diagnostic> {
+    let renderer = project.renderer();
+    let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = project
+        .site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map_init(Vec::new, |buf, (i, page)| {
+            let mut parsed = parse_page(page, &project.routes);
+            let mut errors = Vec::new();
+            if !page.is_index {
+                buf.clear();
+                let path = format!("{}index.html", page.route.dir);
+                match renderer.render_page(PageId(i as u32), &parsed, buf) {
+                    Ok(()) => errors.extend(sink(&path, buf).err().map(|e| write_error(&path, &e))),
+                    Err(d) => errors = d,
+                }
+                // Written: only section pages need a page's HTML again.
+                parsed.html = String::new();
+            }
+            (parsed, errors)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for (page, (mut parsed, render_errors)) in project.site.pages.iter_mut().zip(parsed) {
+        for d in std::mem::take(&mut parsed.diagnostics) {
+            if d.is_error() {
+                errors.push(d);
+            } else {
+                project.warnings.push(d);
+            }
+        }
+        errors.extend(render_errors);
+        page.set_parsed(parsed);
+    }
+    errors.extend(check_anchors(&project.site));
+    let renderer = project.renderer();
+    let mut jobs = renderer.jobs();
+    jobs.retain(|(_, job)| !matches!(job, Job::Page(_)));
+    errors.extend(render_each(&renderer, &jobs, sink));
+    dedupe(errors)
+}
+
+/// Parses every page without rendering (when the site cannot be rendered,
+/// to report every page's problems anyway); returns their diagnostics.
+pub(super) fn parse_all(site: &mut Site, routes: &Routes) -> Vec<Diagnostic> {
+    let parsed: Vec<ParsedPage> = site
+        .pages
+        .par_iter()
+        .map(|page| parse_page(page, routes))
+        .collect();
+    let mut diags = Vec::new();
+    for (page, mut parsed) in site.pages.iter_mut().zip(parsed) {
+        diags.append(&mut parsed.diagnostics);
+        page.set_parsed(parsed);
+    }
+    diags.extend(check_anchors(site));
+    diags
+}
+
+/// Parses one page's body, warning when that took suspiciously long.
+fn parse_page(page: &Page, routes: &Routes) -> ParsedPage {
+    let started = Instant::now();
+    let input = ParseInput {
+        source: &page.source,
+        body: page.body(),
+        body_line: page.body_line,
+    };
+    let mut parsed = parse(input, routes);
+    let took = started.elapsed();
+    if took > SLOW_PAGE {
+        parsed.diagnostics.push(
+            Diagnostic::warning(format!("page took {:.1} s to parse", took.as_secs_f64()))
+                .in_file(page.source.clone())
+                .with_hint(
+                    "it may contain pathological Markdown (e.g. thousands of unclosed brackets)",
+                ),
+        );
+    }
+    parsed
+}
+
 /// Renders `jobs` in parallel and hands each result to `sink` (which writes
 /// it); returns the problems, one per template error.
 pub fn render_jobs(
@@ -44,8 +143,15 @@ pub fn render_jobs(
     jobs: &[(String, Job)],
     sink: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
 ) -> Vec<Diagnostic> {
-    let errors: Vec<Diagnostic> = jobs
-        .par_iter()
+    dedupe(render_each(renderer, jobs, sink))
+}
+
+fn render_each(
+    renderer: &Renderer<'_>,
+    jobs: &[(String, Job)],
+    sink: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
+) -> Vec<Diagnostic> {
+    jobs.par_iter()
         .map_init(Vec::new, |buf, (path, job)| {
             buf.clear();
             renderer.render(*job, buf)?;
@@ -53,8 +159,7 @@ pub fn render_jobs(
         })
         .filter_map(Result::err)
         .flatten()
-        .collect();
-    dedupe(errors)
+        .collect()
 }
 
 fn copy_assets(staging: &Staging, found: &Discovered, theme: &Theme) -> Vec<Diagnostic> {

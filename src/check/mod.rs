@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::build::{render_jobs, BuildFailure, BuildOptions, FailureKind, Project};
+use crate::build::{render_site, BuildFailure, BuildOptions, FailureKind, Project};
 use crate::diagnostic::Diagnostic;
 
 /// What to check.
@@ -59,7 +59,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
         base_url: None,
         live_reload: false,
     };
-    let project = match Project::load(&build) {
+    let mut project = match Project::load(&build) {
         Ok(p) => p,
         Err(f) if f.kind == FailureKind::Environment => return Err(f),
         Err(f) => {
@@ -71,19 +71,18 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
             })
         }
     };
-    let renderer = project.renderer();
-    let jobs = renderer.jobs();
-    let mut diagnostics = project.warnings.clone();
     let base_path = project.config.base_path();
     let links = std::sync::Mutex::new(HashMap::new());
-    diagnostics.extend(render_jobs(&renderer, &jobs, |path, html| {
+    let errors = render_site(&mut project, |path, html| {
         let targets = internal_targets(&String::from_utf8_lossy(html), &base_path);
         links
             .lock()
             .map_err(|_| std::io::Error::other("poisoned"))?
             .insert(path.to_string(), targets);
         Ok(())
-    }));
+    });
+    let mut diagnostics = project.warnings.clone();
+    diagnostics.extend(errors);
     diagnostics.extend(orphans(&project, &links.into_inner().unwrap_or_default()));
     let mut external_links = 0;
     if let Some(ext) = &opts.external {

@@ -1,4 +1,5 @@
-//! Stage 2, load: a page's bytes → text, front matter and body.
+//! Stage 2, load: a page's bytes → text, front matter and body (and the
+//! title heading when the front matter has no title).
 //!
 //! [`load_page`] is pure: it takes the bytes the driver read and returns the
 //! loaded page plus diagnostics. It strips a BOM (with a warning), turns
@@ -28,6 +29,9 @@ pub struct LoadedPage {
     pub body_line: usize,
     /// Validated front matter.
     pub front: FrontMatter,
+    /// Text of a leading `# H1` when the front matter has no title (it
+    /// becomes the title, so it is needed before the body is parsed).
+    pub title_heading: Option<String>,
 }
 
 impl LoadedPage {
@@ -60,12 +64,17 @@ pub fn load_page(
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
+    let title_heading = match front.title {
+        Some(_) => None,
+        None => crate::markdown::title_heading(&text[body_start..]),
+    };
     Some(LoadedPage {
         source: source.to_string(),
         text,
         body_start,
         body_line,
         front,
+        title_heading,
     })
 }
 
@@ -80,7 +89,8 @@ fn decode(source: &str, mut bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Opti
                 .with_hint("save the file as UTF-8 without BOM"),
         );
     }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    // `contains` on bytes is a memchr; a byte loop cost ~2 µs a page.
+    if bytes[..bytes.len().min(8192)].contains(&0) {
         diags.push(
             Diagnostic::warning("binary file with a Markdown name; skipped")
                 .in_file(source)

@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineCursor};
 use crate::route::Routes;
 pub use markup::escape_attr;
 use markup::{alert_open, code_block, img_tag};
@@ -95,7 +95,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         routes,
         events: Parser::new_ext(input.body, options()).into_offset_iter(),
         pending: VecDeque::new(),
-        lines: None,
+        lines: LineCursor::default(),
         slugger: slug::Slugger::default(),
         headings: Vec::new(),
         same_page: Vec::new(),
@@ -126,6 +126,48 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
     out
 }
 
+/// The text of a leading `# H1`, found without parsing the whole body.
+///
+/// Page titles (and so every page's navigation) must be known before the
+/// bodies are parsed, so that parsing, rendering and writing can run as one
+/// pass that never holds every page's HTML. A title heading is the first
+/// block, so only that block is parsed; when it may use a reference link
+/// defined further down (it contains `[`), the whole body is. Agrees with
+/// [`ParsedPage::first_h1`] (a test checks).
+pub fn title_heading(body: &str) -> Option<String> {
+    let start = body.len() - body.trim_start_matches(['\n', ' ', '\t']).len();
+    let start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+    let rest = &body[start..];
+    let first_block = match rest.find("\n\n") {
+        Some(end) => &rest[..end + 1],
+        None => rest,
+    };
+    let text = if first_block.contains('[') {
+        body
+    } else {
+        first_block
+    };
+    let mut events = Parser::new_ext(text, options());
+    if !matches!(
+        events.next(),
+        Some(Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }))
+    ) {
+        return None;
+    }
+    let mut title = String::new();
+    for e in events {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => title.push_str(&t),
+            _ => {}
+        }
+    }
+    Some(title)
+}
+
 struct Heading {
     level: u8,
     id: String,
@@ -140,8 +182,8 @@ struct Rewriter<'a> {
     events: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
     /// Events produced ahead (a heading expands into several).
     pending: VecDeque<Event<'a>>,
-    /// Built on the first diagnostic only.
-    lines: Option<LineIndex>,
+    /// Locates links and problems (they come in order).
+    lines: LineCursor,
     slugger: slug::Slugger,
     headings: Vec<Heading>,
     /// `#fragment` links on this page, checked after all headings are known.

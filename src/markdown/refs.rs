@@ -4,7 +4,7 @@
 use pulldown_cmark::{CowStr, LinkType};
 
 use super::{with_suggestion, PageLink, Rewriter};
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::Diagnostic;
 use crate::route::Reference;
 
 impl<'a> Rewriter<'a> {
@@ -138,17 +138,9 @@ impl<'a> Rewriter<'a> {
         (src, None)
     }
 
-    fn line_index(&mut self) -> &LineIndex {
-        self.lines
-            .get_or_insert_with(|| LineIndex::new(self.input.body))
-    }
-
     pub(super) fn locate(&mut self, offset: usize) -> (usize, usize, String) {
-        let body = self.input.body;
-        let index = self.line_index();
-        let (line, column) = index.line_col(body, offset);
-        let source_line = index.line_text(body, line).to_string();
-        (line + self.input.body_line - 1, column, source_line)
+        let (line, column, text) = self.lines.locate(self.input.body, offset);
+        (line + self.input.body_line - 1, column, text.to_string())
     }
 
     pub(super) fn problem(&mut self, offset: usize, message: String) -> Diagnostic {

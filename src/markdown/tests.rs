@@ -153,3 +153,26 @@ fn deeply_nested_input_does_not_overflow() {
     let p = md(&body);
     assert!(!p.html.is_empty());
 }
+
+#[test]
+fn title_heading_agrees_with_a_full_parse() {
+    let cases = [
+        "# The Title\n\nIntro.\n",
+        "\n\n  # Indented a little\n",
+        "    # Indented code, not a heading\n",
+        "Setext title\n============\n\nBody.\n",
+        "Setext h2\n---------\n",
+        "# With `code` and *emphasis*\n",
+        "# [Reference][r] title\n\n[r]: https://example.com\n",
+        "[r]: https://example.com\n# After a definition\n",
+        "<!-- comment -->\n# Not first\n",
+        "Intro.\n\n# Later H1\n",
+        "## Only an h2\n",
+        "# Explicit id {#custom}\n",
+        "",
+        "#\n",
+    ];
+    for body in cases {
+        assert_eq!(title_heading(body), md(body).first_h1, "{body:?}");
+    }
+}

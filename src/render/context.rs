@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::config::Config;
-use crate::markdown::TocEntry;
+use crate::markdown::{ParsedPage, TocEntry};
 use crate::site::{Featured, Page, PageId, Section, SectionId, Site};
 
 /// `site`: the same for every page.
@@ -222,11 +222,20 @@ impl<'a> ContextBuilder<'a> {
         }
     }
 
-    /// Context for a regular page.
+    /// Context for a regular page, with its body as parsed into the site.
     pub fn for_page(&self, id: PageId) -> RenderContext<'a> {
+        self.for_page_parsed(id, &self.site.page(id).parsed)
+    }
+
+    /// Context for a regular page whose body was just parsed (the build's
+    /// single pass renders it before the site holds the result).
+    pub fn for_page_parsed<'b>(&self, id: PageId, parsed: &'b ParsedPage) -> RenderContext<'b>
+    where
+        'a: 'b,
+    {
         let page = self.site.page(id);
         RenderContext {
-            page: self.page(page, page.section, false),
+            page: self.page(page, parsed, page.section, false),
             section: None,
         }
     }
@@ -235,7 +244,10 @@ impl<'a> ContextBuilder<'a> {
     pub fn for_section(&self, id: SectionId) -> RenderContext<'a> {
         let section = self.site.section(id);
         let page_ctx = || match section.index {
-            Some(pid) => self.page(self.site.page(pid), id, true),
+            Some(pid) => {
+                let page = self.site.page(pid);
+                self.page(page, &page.parsed, id, true)
+            }
             None => self.empty_section_page(section),
         };
         RenderContext {
@@ -257,7 +269,9 @@ impl<'a> ContextBuilder<'a> {
                             title: &sub.title,
                             url: &sub.route.url,
                             pages_count: self.site.pages_count(*s),
-                            description: index.map(description).unwrap_or_default(),
+                            description: index
+                                .map(|p| description(p, &p.parsed))
+                                .unwrap_or_default(),
                             featured: index.and_then(|p| self.featured(p)),
                         }
                     })
@@ -312,7 +326,16 @@ impl<'a> ContextBuilder<'a> {
         page
     }
 
-    fn page(&self, page: &'a Page, section: SectionId, is_section: bool) -> PageContext<'a> {
+    fn page<'b>(
+        &self,
+        page: &'b Page,
+        parsed: &'b ParsedPage,
+        section: SectionId,
+        is_section: bool,
+    ) -> PageContext<'b>
+    where
+        'a: 'b,
+    {
         let link = |id: Option<PageId>| {
             id.map(|id| {
                 let p = self.site.page(id);
@@ -330,18 +353,18 @@ impl<'a> ContextBuilder<'a> {
         PageContext {
             title: &page.title,
             title_in_body: page.title_in_body,
-            description: description(page),
+            description: description(page, parsed),
             url: &page.route.url,
             permalink: format!("{}{}", self.origin, page.route.url),
-            content: &page.parsed.html,
-            summary: &page.parsed.summary,
-            toc: &page.parsed.toc,
+            content: &parsed.html,
+            summary: &parsed.summary,
+            toc: &parsed.toc,
             featured: self.featured(page),
             date: page.front.date.as_deref(),
             updated: page.front.updated.as_deref(),
             tags: &page.front.tags,
-            word_count: page.parsed.word_count,
-            reading_minutes: page.parsed.word_count.div_ceil(200).max(1),
+            word_count: parsed.word_count,
+            reading_minutes: parsed.word_count.div_ceil(200).max(1),
             prev: link(page.prev),
             next: link(page.next),
             ancestors: self.ancestors(parent),
@@ -355,7 +378,7 @@ impl<'a> ContextBuilder<'a> {
         }
     }
 
-    fn featured(&self, page: &'a Page) -> Option<FeaturedContext<'a>> {
+    fn featured<'b>(&self, page: &'b Page) -> Option<FeaturedContext<'b>> {
         page.featured.as_ref().map(|f: &Featured| FeaturedContext {
             url: &f.url,
             permalink: if f.url.starts_with('/') {
@@ -391,7 +414,7 @@ impl<'a> ContextBuilder<'a> {
         PageSummary {
             title: &page.title,
             url: &page.route.url,
-            description: description(page),
+            description: description(page, &page.parsed),
             featured: self.featured(page),
             date: page.front.date.as_deref(),
             weight: page.front.weight,
@@ -401,10 +424,10 @@ impl<'a> ContextBuilder<'a> {
 
 static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
-fn description(page: &Page) -> String {
+fn description(page: &Page, parsed: &ParsedPage) -> String {
     match &page.front.description {
         Some(d) => d.clone(),
-        None => truncate_words(&page.parsed.summary, 160),
+        None => truncate_words(&parsed.summary, 160),
     }
 }
 

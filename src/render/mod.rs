@@ -12,7 +12,7 @@ use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::escape_attr;
+use crate::markdown::{escape_attr, ParsedPage};
 use crate::site::{PageId, SectionId, Site};
 use std::collections::BTreeMap;
 
@@ -103,12 +103,7 @@ impl<'a> Renderer<'a> {
     /// Renders one job into `out`.
     pub fn render(&self, job: Job, out: &mut Vec<u8>) -> Result<(), Vec<Diagnostic>> {
         match job {
-            Job::Page(id) => {
-                let page = self.site.page(id);
-                let template = page.front.template.as_deref().unwrap_or("page.html");
-                let at = (page.section, page.route.url.as_str());
-                self.render_template(template, &self.builder.for_page(id), at, &page.source, out)
-            }
+            Job::Page(id) => self.render_page(id, &self.site.page(id).parsed, out),
             Job::Section(id) => {
                 let section = self.site.section(id);
                 let template = match section
@@ -137,6 +132,21 @@ impl<'a> Renderer<'a> {
                 Ok(())
             }
         }
+    }
+
+    /// Renders a regular page with `parsed` as its body, which the site
+    /// need not hold yet.
+    pub fn render_page(
+        &self,
+        id: PageId,
+        parsed: &ParsedPage,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let page = self.site.page(id);
+        let template = page.front.template.as_deref().unwrap_or("page.html");
+        let at = (page.section, page.route.url.as_str());
+        let ctx = self.builder.for_page_parsed(id, parsed);
+        self.render_template(template, &ctx, at, &page.source, out)
     }
 
     /// The home page uses `index.html` when the site has one, or when the

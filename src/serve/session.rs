@@ -125,7 +125,7 @@ impl Session {
             Ok(s) => s,
             Err(d) => return Outcome::Failed(vec![d]),
         };
-        let errors = write_all(&project, &staging);
+        let errors = write_all(&mut project, &staging);
         if !errors.is_empty() {
             staging.abort();
             return Outcome::Failed(errors);

@@ -6,7 +6,7 @@
 
 mod assemble;
 
-pub use assemble::{assemble, check_anchor, AssembleInput};
+pub use assemble::{assemble, check_anchor, check_anchors, AssembleInput};
 
 use crate::load::FrontMatter;
 use crate::markdown::ParsedPage;
@@ -48,7 +48,15 @@ pub struct Page {
     pub title_in_body: bool,
     /// Validated front matter.
     pub front: FrontMatter,
-    /// Parsed body.
+    /// Normalised source text: the whole file until the body is parsed,
+    /// then only the front matter, which later messages quote.
+    pub text: String,
+    /// Byte offset of the body in the file.
+    pub body_start: usize,
+    /// File line (1-based) where the body starts.
+    pub body_line: usize,
+    /// Parsed body: empty until the parse pass, which runs after the site
+    /// is assembled (see [`crate::build`]).
     pub parsed: ParsedPage,
     /// The section the page belongs to (for an index page: the section it introduces).
     pub section: SectionId,
@@ -90,6 +98,20 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Every section, by [`SectionId`]; index 0 is the root.
     pub sections: Vec<Section>,
+}
+
+impl Page {
+    /// The Markdown body, while it is held (until the page is parsed).
+    pub fn body(&self) -> &str {
+        self.text.get(self.body_start..).unwrap_or("")
+    }
+
+    /// Stores the parsed body and lets go of the Markdown source.
+    pub fn set_parsed(&mut self, parsed: ParsedPage) {
+        self.parsed = parsed;
+        self.text.truncate(self.body_start);
+        self.text.shrink_to_fit();
+    }
 }
 
 impl Site {
@@ -153,24 +175,23 @@ pub(crate) fn test_site(files: &[(&str, &str)]) -> (Site, Vec<crate::diagnostic:
         .collect();
     let (routes, d) = Routes::plan("/", &reqs, ["images/pic.png".to_string()]);
     diags.extend(d);
-    let pages = loaded
-        .into_iter()
-        .map(|l| {
-            let parsed = parse(
-                ParseInput {
-                    source: &l.source,
-                    body: l.body(),
-                    body_line: l.body_line,
-                },
-                &routes,
-            );
-            (l, parsed)
-        })
-        .collect();
-    let (site, d) = assemble(AssembleInput {
-        pages,
+    let (mut site, d) = assemble(AssembleInput {
+        pages: loaded,
         routes: &routes,
     });
     diags.extend(d);
+    for page in &mut site.pages {
+        let parsed = parse(
+            ParseInput {
+                source: &page.source,
+                body: page.body(),
+                body_line: page.body_line,
+            },
+            &routes,
+        );
+        diags.extend(parsed.diagnostics.iter().cloned());
+        page.set_parsed(parsed);
+    }
+    diags.extend(check_anchors(&site));
     (site, diags)
 }

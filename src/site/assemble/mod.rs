@@ -1,8 +1,9 @@
 //! Building the [`Site`] from loaded and parsed pages.
 //!
 //! Pure: sections come from folders, order from weight then title, and
-//! cross-page facts (anchors in other pages, featured images) are checked
-//! here because they need every page at once. All work is linear or
+//! featured images are resolved. Needs only what loading found (titles come
+//! from front matter or the title heading), so it runs before the bodies
+//! are parsed; [`check_anchors`] runs once they are. All work is linear or
 //! n log n in the number of pages.
 
 use std::collections::{BTreeMap, HashMap};
@@ -10,18 +11,18 @@ use std::collections::{BTreeMap, HashMap};
 use super::{Featured, Page, PageId, Section, SectionId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedPage;
-use crate::markdown::{PageLink, ParsedPage};
+use crate::markdown::PageLink;
 use crate::route::{output_dir, Reference, Route, Routes};
 
 /// Pages ready to be assembled.
 pub struct AssembleInput<'a> {
-    /// Loaded and parsed pages, in any order.
-    pub pages: Vec<(LoadedPage, ParsedPage)>,
+    /// Loaded pages, in any order; page ids follow this order.
+    pub pages: Vec<LoadedPage>,
     /// Routes planned for them.
     pub routes: &'a Routes,
 }
 
-/// Builds the site model and reports cross-page problems.
+/// Builds the site model and reports problems with featured images.
 pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
     let routes = input.routes;
     let mut diags = Vec::new();
@@ -30,17 +31,17 @@ pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
     let dirs: Vec<String> = input
         .pages
         .iter()
-        .map(|(l, _)| content_dir(&l.source).to_string())
+        .map(|l| content_dir(&l.source).to_string())
         .collect();
     for dir in &dirs {
         ensure_section(&mut site, &mut section_of_dir, routes, dir);
     }
     ensure_section(&mut site, &mut section_of_dir, routes, "");
 
-    for ((loaded, parsed), dir) in input.pages.into_iter().zip(dirs) {
+    for (loaded, dir) in input.pages.into_iter().zip(dirs) {
         let id = PageId(site.pages.len() as u32);
         let section = section_of_dir[&dir];
-        let page = make_page(loaded, parsed, section, routes, &mut diags);
+        let page = make_page(loaded, section, routes, &mut diags);
         if page.is_index {
             site.sections[section.0 as usize].index = Some(id);
         } else {
@@ -51,7 +52,6 @@ pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
     name_sections(&mut site);
     order(&mut site);
     link_neighbours(&mut site);
-    check_anchors(&site, &mut diags);
     (site, diags)
 }
 
@@ -103,7 +103,6 @@ fn ensure_section(
 
 fn make_page(
     loaded: LoadedPage,
-    parsed: ParsedPage,
     section: SectionId,
     routes: &Routes,
     diags: &mut Vec<Diagnostic>,
@@ -111,7 +110,7 @@ fn make_page(
     let file = loaded.source.rsplit('/').next().unwrap_or_default();
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     let is_index = crate::route::is_index_stem(stem);
-    let (title, title_in_body) = match (&loaded.front.title, &parsed.first_h1) {
+    let (title, title_in_body) = match (&loaded.front.title, &loaded.title_heading) {
         (Some(t), _) => (t.clone(), false),
         (None, Some(h1)) => (h1.clone(), true),
         (None, None) => (title_from_stem(stem), false),
@@ -134,7 +133,10 @@ fn make_page(
         title,
         title_in_body,
         front: loaded.front,
-        parsed,
+        text: loaded.text,
+        body_start: loaded.body_start,
+        body_line: loaded.body_line,
+        parsed: Default::default(),
         section,
         is_index,
         prev: None,
@@ -280,7 +282,10 @@ fn link_neighbours(site: &mut Site) {
     }
 }
 
-fn check_anchors(site: &Site, diags: &mut Vec<Diagnostic>) {
+/// Checks every link's `#anchor` against its target's heading ids; runs
+/// once every page is parsed.
+pub fn check_anchors(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     let ids: HashMap<&str, &[String]> = site
         .pages
         .iter()
@@ -294,6 +299,7 @@ fn check_anchors(site: &Site, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    diags
 }
 
 /// Checks a link's `#anchor` against the heading ids of its target page.
