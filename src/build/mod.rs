@@ -242,10 +242,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let lap = Instant::now();
     let out = staging.commit().map_err(BuildFailure::environment)?;
     stages.push(("swap in", lap.elapsed()));
+    let pages = project.site.pages.iter().filter(|p| !p.is_index).count();
+    let sections = project.site.sections.len();
+    let diagnostics = std::mem::take(&mut project.warnings);
+    // Freeing every page one by one took ~20 ms of a 10k-page build, on
+    // one thread, after the work was done: leave it to a thread of its own
+    // (the process may well exit first, which frees it all at once).
+    std::thread::spawn(move || drop(project));
     Ok(BuildReport {
-        pages: project.site.pages.iter().filter(|p| !p.is_index).count(),
-        sections: project.site.sections.len(),
-        diagnostics: project.warnings,
+        pages,
+        sections,
+        diagnostics,
         elapsed: started.elapsed(),
         out,
         stages,
