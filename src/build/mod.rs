@@ -315,6 +315,7 @@ fn build_site(
     let assets = found.assets.iter().map(|a| a.rel.clone());
     let (mut routes, d) = Routes::plan(&config.base_path(), &requests, assets);
     diags.extend(d);
+    clock.lap("route plan");
     routes.set_static_files(
         found
             .statics
@@ -328,6 +329,7 @@ fn build_site(
             .filter_map(|(k, v)| Some((k.clone(), *v.as_ref().ok()?)))
             .collect(),
     );
+    clock.lap("image sizes");
     let (mut site, d) = assemble(AssembleInput {
         pages,
         routes: &routes,

@@ -90,11 +90,11 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
             .site
             .pages
             .iter()
+            .filter(|p| !p.parsed.external_links.is_empty())
             .flat_map(|p| {
-                p.parsed
-                    .external_links
-                    .iter()
-                    .map(|l| (p.source.clone(), l.clone()))
+                external_links_of(&opts.root, p)
+                    .into_iter()
+                    .map(|l| (p.source.clone(), l))
             })
             .collect();
         let cache = opts.root.join(external::CACHE_FILE);
@@ -108,6 +108,23 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
         diagnostics: sorted(diagnostics),
         elapsed: started.elapsed(),
     })
+}
+
+/// A page's external links with their lines. The build kept only their
+/// offsets in the body, so the page is read again; if it cannot be, the
+/// links are still checked, without a line.
+fn external_links_of(
+    root: &std::path::Path,
+    page: &crate::site::Page,
+) -> Vec<crate::markdown::PageLink> {
+    let links = &page.parsed.external_links;
+    let text = std::fs::read(root.join(&page.source))
+        .ok()
+        .and_then(|bytes| crate::load::load_page(&page.source, bytes, &mut Vec::new()));
+    match text {
+        Some(loaded) => crate::markdown::locate_links(loaded.body(), loaded.body_line, links),
+        None => crate::markdown::locate_links("", 1, links),
+    }
 }
 
 /// Output paths (`a/b/index.html`) that a rendered page links to.

@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{CowStr, LinkType};
 
-use super::{with_suggestion, PageLink, Rewriter};
+use super::{with_suggestion, ExternalLink, PageLink, Rewriter};
 use crate::diagnostic::Diagnostic;
 use crate::route::Reference;
 
@@ -85,13 +85,9 @@ impl<'a> Rewriter<'a> {
             }
             Reference::External => {
                 if dest.starts_with("http://") || dest.starts_with("https://") {
-                    let (line, column, source_line) = self.locate(offset);
-                    self.out.external_links.push(PageLink {
-                        target: dest.to_string(),
-                        fragment: None,
-                        line,
-                        column,
-                        source_line,
+                    self.out.external_links.push(ExternalLink {
+                        url: dest.to_string(),
+                        offset,
                     });
                 }
                 dest

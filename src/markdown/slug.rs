@@ -24,6 +24,10 @@ impl Slugger {
     }
 
     fn unique(&mut self, base: String) -> String {
+        if !self.seen.contains_key(&base) {
+            self.seen.insert(base.clone(), 0);
+            return base;
+        }
         let mut candidate = base.clone();
         while let Some(n) = self.seen.get(&candidate).copied() {
             let count = self.seen.entry(base.clone()).or_insert(n);
@@ -37,8 +41,21 @@ impl Slugger {
 
 /// GitHub's slug of a heading text (without de-duplication).
 pub fn slugify(text: &str) -> String {
-    text.trim()
-        .chars()
+    let text = text.trim();
+    if text.is_ascii() {
+        // The common case, byte by byte without case-mapping tables.
+        let mut slug = String::with_capacity(text.len());
+        for b in text.bytes() {
+            match b {
+                b' ' => slug.push('-'),
+                b'-' | b'_' => slug.push(b as char),
+                b if b.is_ascii_alphanumeric() => slug.push(b.to_ascii_lowercase() as char),
+                _ => {}
+            }
+        }
+        return slug;
+    }
+    text.chars()
         .flat_map(char::to_lowercase)
         .filter_map(|c| match c {
             ' ' => Some('-'),

@@ -176,3 +176,16 @@ fn title_heading_agrees_with_a_full_parse() {
         assert_eq!(title_heading(body), md(body).first_h1, "{body:?}");
     }
 }
+
+#[test]
+fn word_count_matches_a_plain_split_across_block_edges() {
+    let sample = "Words  and\twhitespace\nof every kind,\r\nsome long-ish-words-here x ";
+    for len in 0..sample.len() * 3 {
+        let text: String = sample.chars().cycle().take(len).collect();
+        assert_eq!(
+            count_words(&text),
+            text.split_ascii_whitespace().count(),
+            "{text:?}"
+        );
+    }
+}

