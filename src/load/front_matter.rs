@@ -85,6 +85,21 @@ pub fn parse(
     let Some(format) = split.format else {
         return FrontMatter::default();
     };
+    if format == Format::Yaml {
+        if let Some((map, lines)) = super::simple_yaml::parse(split.block) {
+            let key_lines = lines
+                .into_iter()
+                .map(|(k, l)| (k, split.block_line + l))
+                .collect();
+            return KeyChecker {
+                file,
+                text,
+                split,
+                diags,
+            }
+            .build_with_lines(map, key_lines);
+        }
+    }
     let parsed = match format {
         Format::Yaml => YAML::parse(split.block),
         Format::Toml => TOML::parse(split.block),
@@ -131,10 +146,20 @@ struct KeyChecker<'a, 'd> {
 
 impl KeyChecker<'_, '_> {
     fn build(&mut self, map: Map<String, Value>) -> FrontMatter {
-        let mut fm = FrontMatter::default();
-        for key in map.keys() {
-            fm.key_lines.insert(key.clone(), self.line_of(key));
-        }
+        let key_lines = map.keys().map(|k| (k.clone(), self.line_of(k))).collect();
+        self.build_with_lines(map, key_lines)
+    }
+
+    /// Checks every key, knowing the file line of each.
+    fn build_with_lines(
+        &mut self,
+        map: Map<String, Value>,
+        key_lines: std::collections::BTreeMap<String, usize>,
+    ) -> FrontMatter {
+        let mut fm = FrontMatter {
+            key_lines,
+            ..FrontMatter::default()
+        };
         for (key, value) in map {
             match key.as_str() {
                 "title" => fm.title = self.string(&key, value),
@@ -146,7 +171,8 @@ impl KeyChecker<'_, '_> {
                 "updated" => fm.updated = self.date(&key, value),
                 "draft" => fm.draft = self.boolean(&key, value).unwrap_or(false),
                 "featured" => {
-                    fm.featured = self.string(&key, value).map(|v| (v, self.line_of(&key)))
+                    let line = fm.line_of(&key);
+                    fm.featured = self.string(&key, value).map(|v| (v, line))
                 }
                 "slug" => fm.slug = self.slug(&key, value),
                 "tags" => fm.tags = self.strings(&key, value),
@@ -367,7 +393,7 @@ fn parse_line_col(msg: &str) -> Option<(usize, usize)> {
     Some((line, col))
 }
 
-fn pod_to_json(pod: Pod) -> Value {
+pub(super) fn pod_to_json(pod: Pod) -> Value {
     match pod {
         Pod::Null => Value::Null,
         Pod::String(s) => Value::String(s),
