@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use rayon::prelude::*;
 
 use crate::diagnostic::{closest, Diagnostic};
 
@@ -100,9 +101,9 @@ pub struct Routes {
 
 impl Routes {
     /// Plans routes for all pages; reports sources that collide on one URL.
-    pub fn plan(
+    pub fn plan<'a>(
         base_path: &str,
-        requests: &[RouteRequest<'_>],
+        requests: &[RouteRequest<'a>],
         assets: impl IntoIterator<Item = String>,
     ) -> (Routes, Vec<Diagnostic>) {
         let mut routes = Routes {
@@ -114,9 +115,36 @@ impl Routes {
             section_dirs: HashSet::new(),
             static_files: HashSet::new(),
         };
-        let mut claims: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        // Each page's folder, URL and case-folded key depend on it alone.
+        let planned: Vec<(String, String, String)> = requests
+            .par_iter()
+            .map(|req| {
+                let dir = output_dir(req.source, req.slug.map(|(s, _)| s));
+                let url = format!("{base_path}{}", encode_path(&dir));
+                let folded = fold(&dir);
+                (dir, url, folded)
+            })
+            .collect();
+        // Who claimed each folder first; later claimants make a collision.
+        let mut first_claim: HashMap<String, (&str, usize)> =
+            HashMap::with_capacity(requests.len());
+        let mut collisions: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        let mut claim = |folded: String, source: &'a str, line: usize| {
+            match first_claim.entry(folded) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((source, line));
+                }
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    let (first, first_line) = *o.get();
+                    collisions
+                        .entry(o.key().clone())
+                        .or_insert_with(|| vec![(first.to_string(), first_line)])
+                        .push((source.to_string(), line));
+                }
+            }
+        };
         let mut ignored_slugs = Vec::new();
-        for req in requests {
+        for (req, (dir, url, folded)) in requests.iter().zip(planned) {
             let stem = req
                 .source
                 .rsplit('/')
@@ -133,12 +161,7 @@ impl Routes {
                     .with_hint("rename the folder to change the section's URL"),
                 );
             }
-            let dir = output_dir(req.source, req.slug.map(|(s, _)| s));
-            let line = req.slug.map_or(0, |(_, l)| l);
-            claims
-                .entry(fold(&dir))
-                .or_default()
-                .push((req.source.to_string(), line));
+            claim(folded, req.source, req.slug.map_or(0, |(_, l)| l));
             for alias in req.aliases {
                 let alias_dir = format!("{}/", alias.trim_matches('/'));
                 let alias_dir = if alias_dir == "/" {
@@ -146,34 +169,24 @@ impl Routes {
                 } else {
                     alias_dir
                 };
-                claims
-                    .entry(fold(&alias_dir))
-                    .or_default()
-                    .push((req.source.to_string(), 0));
+                claim(fold(&alias_dir), req.source, 0);
             }
-            let url = format!("{base_path}{}", encode_path(&dir));
             let folder = req.source.strip_prefix("content/").unwrap_or(req.source);
-            let mut section = String::new();
-            for part in folder
-                .split('/')
-                .rev()
-                .skip(1)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-            {
-                section.push_str(part);
-                section.push('/');
-                routes.section_dirs.insert(section.clone());
+            let folder = folder.rsplit_once('/').map_or("", |(d, _)| d);
+            // Every folder on the way down is a section: `a/`, `a/b/`.
+            for (i, _) in folder.match_indices('/').chain([(folder.len(), "")]) {
+                if folder.is_empty() {
+                    break;
+                }
+                routes.section_dirs.insert(format!("{}/", &folder[..i]));
             }
             routes.by_dir.insert(dir.clone(), req.source.to_string());
             routes
                 .pages
                 .insert(req.source.to_string(), Route { dir, url });
         }
-        let mut diags: Vec<Diagnostic> = claims
+        let mut diags: Vec<Diagnostic> = collisions
             .into_iter()
-            .filter(|(_, c)| c.len() > 1)
             .map(|(dir, claimants)| collision(&dir, &claimants))
             .collect();
         diags.extend(ignored_slugs);

@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use super::{Featured, Page, PageId, Section, SectionId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedPage;
@@ -33,26 +35,39 @@ pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
         sections: Vec::new(),
     };
     let mut section_of_dir: BTreeMap<String, SectionId> = BTreeMap::new();
-    let dirs: Vec<String> = input
+    let sections: Vec<SectionId> = input
         .pages
         .iter()
-        .map(|l| content_dir(&l.source).to_string())
+        .map(|l| {
+            let dir = content_dir(&l.source);
+            match section_of_dir.get(dir) {
+                Some(id) => *id,
+                None => ensure_section(&mut site, &mut section_of_dir, routes, dir),
+            }
+        })
         .collect();
-    for dir in &dirs {
-        ensure_section(&mut site, &mut section_of_dir, routes, dir);
-    }
     ensure_section(&mut site, &mut section_of_dir, routes, "");
-
-    for (loaded, dir) in input.pages.into_iter().zip(dirs) {
+    // Pages are made in parallel (routes, titles, featured images); only
+    // wiring them into their sections is sequential.
+    let made: Vec<(Page, Vec<Diagnostic>)> = input
+        .pages
+        .into_par_iter()
+        .zip(sections.par_iter())
+        .map(|(loaded, &section)| {
+            let mut d = Vec::new();
+            (make_page(loaded, section, routes, &mut d), d)
+        })
+        .collect();
+    for (page, d) in made {
         let id = PageId(site.pages.len() as u32);
-        let section = section_of_dir[&dir];
-        let page = make_page(loaded, section, routes, &mut diags);
+        let section = &mut site.sections[page.section.0 as usize];
         if page.is_index {
-            site.sections[section.0 as usize].index = Some(id);
+            section.index = Some(id);
         } else {
-            site.sections[section.0 as usize].pages.push(id);
+            section.pages.push(id);
         }
         site.pages.push(page);
+        diags.extend(d);
     }
     name_sections(&mut site);
     order(&mut site);
