@@ -108,9 +108,10 @@ impl BuildFailure {
 /// A site loaded into memory: everything a build knows before it writes.
 ///
 /// Loading reads every page and its front matter and assembles the site,
-/// but leaves the Markdown bodies unparsed: [`write_all`] (or
-/// [`render_site`]) parses, renders and writes each page in one parallel
-/// pass, so a large site's HTML is never all in memory at once. `folio
+/// keeping only the front matter: [`write_all`] (or [`render_site`]) reads
+/// each file again, then parses, renders and writes it in one parallel
+/// pass, so neither a large site's Markdown nor its HTML is ever all in
+/// memory at once. `folio
 /// build` loads a project once and writes it; `folio serve` keeps it
 /// between changes and updates parts of it.
 pub struct Project {
@@ -169,7 +170,7 @@ impl Project {
         else {
             // Nothing will be rendered, but every page's own problems
             // (broken links, missing images) are still worth reporting.
-            diags.extend(write::parse_all(&mut site, &routes));
+            diags.extend(write::parse_all(&mut site, &routes, root));
             return Err(BuildFailure {
                 kind: FailureKind::Content,
                 diagnostics: diags,
@@ -274,7 +275,14 @@ fn build_site(
         .map(|f| {
             let mut d = Vec::new();
             let page = match fs::read(&f.abs) {
-                Ok(bytes) => load_page(&f.rel, bytes, &mut d),
+                Ok(bytes) => load_page(&f.rel, bytes, &mut d).map(|mut p| {
+                    // Only the front matter is kept until the body is
+                    // parsed (the file is read again then): the site's
+                    // text is never all in memory.
+                    p.text.truncate(p.body_start);
+                    p.text.shrink_to_fit();
+                    p
+                }),
                 Err(e) => {
                     d.push(Diagnostic::error(format!("cannot read: {e}")).in_file(f.rel.clone()));
                     None

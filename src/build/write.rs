@@ -7,7 +7,10 @@
 //! reused from page to page instead of freshly mapped. Section pages, which
 //! list their pages' summaries, are rendered once every page is parsed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -62,7 +65,7 @@ pub fn render_site(
         .par_iter()
         .enumerate()
         .map_init(Vec::new, |buf, (i, page)| {
-            let mut parsed = parse_page(page, &project.routes);
+            let mut parsed = parse_page(page, &project.routes, &project.opts.root);
             let mut errors = Vec::new();
             if !page.is_index {
                 buf.clear();
@@ -99,11 +102,11 @@ pub fn render_site(
 
 /// Parses every page without rendering (when the site cannot be rendered,
 /// to report every page's problems anyway); returns their diagnostics.
-pub(super) fn parse_all(site: &mut Site, routes: &Routes) -> Vec<Diagnostic> {
+pub(super) fn parse_all(site: &mut Site, routes: &Routes, root: &Path) -> Vec<Diagnostic> {
     let parsed: Vec<ParsedPage> = site
         .pages
         .par_iter()
-        .map(|page| parse_page(page, routes))
+        .map(|page| parse_page(page, routes, root))
         .collect();
     let mut diags = Vec::new();
     for (page, mut parsed) in site.pages.iter_mut().zip(parsed) {
@@ -115,11 +118,20 @@ pub(super) fn parse_all(site: &mut Site, routes: &Routes) -> Vec<Diagnostic> {
 }
 
 /// Parses one page's body, warning when that took suspiciously long.
-fn parse_page(page: &Page, routes: &Routes) -> ParsedPage {
+fn parse_page(page: &Page, routes: &Routes, root: &Path) -> ParsedPage {
     let started = Instant::now();
+    let text = match body_text(page, root) {
+        Ok(t) => t,
+        Err(d) => {
+            return ParsedPage {
+                diagnostics: vec![d],
+                ..ParsedPage::default()
+            }
+        }
+    };
     let input = ParseInput {
         source: &page.source,
-        body: page.body(),
+        body: text.get(page.body_start..).unwrap_or(""),
         body_line: page.body_line,
     };
     let mut parsed = parse(input, routes);
@@ -134,6 +146,27 @@ fn parse_page(page: &Page, routes: &Routes) -> ParsedPage {
         );
     }
     parsed
+}
+
+/// The page's text with its body. A build keeps only the front matter of
+/// each page between loading and this pass (so its memory does not grow
+/// with the site), and reads the file again here; the page must not have
+/// changed in between, or line numbers and front matter would disagree.
+fn body_text<'p>(page: &'p Page, root: &Path) -> Result<Cow<'p, str>, Diagnostic> {
+    if page.text.len() > page.body_start {
+        return Ok(Cow::Borrowed(&page.text));
+    }
+    let changed = || {
+        Diagnostic::error("the file changed while folio was building it")
+            .in_file(page.source.clone())
+            .with_hint("build again (`folio serve` does so by itself)")
+    };
+    let bytes = fs::read(root.join(&page.source)).map_err(|_| changed())?;
+    let text = crate::load::decode(&page.source, bytes, &mut Vec::new()).ok_or_else(changed)?;
+    if !text.starts_with(page.text.as_str()) {
+        return Err(changed());
+    }
+    Ok(Cow::Owned(text))
 }
 
 /// Renders `jobs` in parallel and hands each result to `sink` (which writes
@@ -231,4 +264,41 @@ fn dedupe(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             d
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_is_read_again_and_a_changed_file_is_refused() {
+        let text = "---\ntitle: A\n---\n# Body\n";
+        let (site, _) = crate::site::test_site(&[("content/a.md", text)]);
+        let mut page = site.pages[0].clone();
+        page.text = text.to_string();
+        assert_eq!(
+            body_text(&page, Path::new("/nowhere")).unwrap(),
+            text,
+            "held"
+        );
+        page.text.truncate(page.body_start);
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir_all(root.path().join("content")).unwrap();
+        fs::write(
+            root.path().join("content/a.md"),
+            "---\r\ntitle: A\r\n---\r\n# New body\r\n",
+        )
+        .unwrap();
+        let read = body_text(&page, root.path()).unwrap();
+        assert_eq!(
+            &read[page.body_start..],
+            "# New body\n",
+            "normalised like the first read"
+        );
+        fs::write(root.path().join("content/a.md"), "---\ntitle: B\n---\n").unwrap();
+        let err = body_text(&page, root.path()).unwrap_err();
+        assert!(err.message.contains("changed while folio was building"));
+        fs::remove_file(root.path().join("content/a.md")).unwrap();
+        assert!(body_text(&page, root.path()).is_err());
+    }
 }

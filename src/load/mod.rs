@@ -80,7 +80,7 @@ pub fn load_page(
 }
 
 /// Bytes → normalised text, without copying when there is nothing to fix.
-fn decode(source: &str, mut bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn decode(source: &str, mut bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
         diags.push(

@@ -129,8 +129,8 @@ impl Routes {
         let mut first_claim: HashMap<String, (&str, usize)> =
             HashMap::with_capacity(requests.len());
         let mut collisions: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-        let mut claim = |folded: String, source: &'a str, line: usize| {
-            match first_claim.entry(folded) {
+        let mut claim =
+            |folded: String, source: &'a str, line: usize| match first_claim.entry(folded) {
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert((source, line));
                 }
@@ -141,8 +141,7 @@ impl Routes {
                         .or_insert_with(|| vec![(first.to_string(), first_line)])
                         .push((source.to_string(), line));
                 }
-            }
-        };
+            };
         let mut ignored_slugs = Vec::new();
         for (req, (dir, url, folded)) in requests.iter().zip(planned) {
             let stem = req

@@ -48,8 +48,9 @@ pub struct Page {
     pub title_in_body: bool,
     /// Validated front matter.
     pub front: FrontMatter,
-    /// Normalised source text: the whole file until the body is parsed,
-    /// then only the front matter, which later messages quote.
+    /// Normalised source text. A build keeps only the front matter (which
+    /// messages quote) and reads the file again to parse the body; a site
+    /// made from text in memory holds the whole text until it is parsed.
     pub text: String,
     /// Byte offset of the body in the file.
     pub body_start: usize,
@@ -101,7 +102,7 @@ pub struct Site {
 }
 
 impl Page {
-    /// The Markdown body, while it is held (until the page is parsed).
+    /// The Markdown body, while it is held (see [`Page::text`]).
     pub fn body(&self) -> &str {
         self.text.get(self.body_start..).unwrap_or("")
     }
