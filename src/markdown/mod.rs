@@ -234,6 +234,49 @@ impl<'a> Iterator for Rewriter<'a> {
             return Some(e);
         }
         let (event, range) = self.events.next()?;
+        // Most events pass through untouched: look at them by reference
+        // and hand them on without moving them through `step`.
+        let passes = match &event {
+            Event::Text(t) | Event::Code(t) => {
+                self.out.word_count += count_words(t);
+                if self.in_summary {
+                    self.out.summary.push_str(t);
+                }
+                true
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if self.in_summary {
+                    self.out.summary.push(' ');
+                }
+                true
+            }
+            Event::Start(Tag::Paragraph) => {
+                self.in_summary |= !self.summary_done;
+                true
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if self.in_summary {
+                    self.in_summary = false;
+                    self.summary_done = true;
+                }
+                true
+            }
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::BlockQuote(Some(_))
+                | Tag::Table(_)
+                | Tag::CodeBlock(_),
+            )
+            | Event::End(TagEnd::Table | TagEnd::BlockQuote(Some(_)))
+            | Event::TaskListMarker(_) => false,
+            _ => true,
+        };
+        if passes {
+            self.seen_block = true;
+            return Some(event);
+        }
         let out = self.step(event, range);
         self.seen_block = true;
         Some(out)
@@ -334,26 +377,6 @@ impl<'a> Rewriter<'a> {
                 )
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
-            Event::Start(Tag::Paragraph) if !self.summary_done => {
-                self.in_summary = true;
-                event
-            }
-            Event::End(TagEnd::Paragraph) if self.in_summary => {
-                self.in_summary = false;
-                self.summary_done = true;
-                event
-            }
-            Event::SoftBreak | Event::HardBreak if self.in_summary => {
-                self.out.summary.push(' ');
-                event
-            }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                self.out.word_count += count_words(t);
-                if self.in_summary {
-                    self.out.summary.push_str(t);
-                }
-                event
-            }
             other => other,
         }
     }

@@ -1,6 +1,8 @@
 //! Resolving what links and images point to while parsing, and turning
 //! the ones that go nowhere into diagnostics at their line.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CowStr, LinkType};
 
 use super::{with_suggestion, ExternalLink, PageLink, Rewriter};
@@ -27,20 +29,23 @@ impl<'a> Rewriter<'a> {
                 // parsed; the rest resolved already.
                 let (line, column, source_line) = self.locate(offset);
                 self.out.links.push(PageLink {
-                    target: source,
+                    target: source.to_string(),
                     fragment: Some(fragment),
                     line,
                     column,
                     source_line,
                 });
-                url.into()
+                url.into_owned().into()
             }
             Reference::Page {
                 url,
                 fragment: None,
                 ..
-            }
-            | Reference::Asset { url, .. } => url.into(),
+            } => match url {
+                Cow::Borrowed(u) => CowStr::Borrowed(u),
+                Cow::Owned(u) => u.into(),
+            },
+            Reference::Asset { url, .. } => url.into(),
             Reference::SamePage(fragment) => {
                 if !fragment.is_empty() {
                     let d = self.problem(

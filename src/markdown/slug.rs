@@ -3,7 +3,7 @@
 //! GitHub lower-cases the heading text, drops punctuation except `-` and
 //! `_`, turns each space into `-`, and appends `-1`, `-2`, … to repeats.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Produces unique heading ids for one page.
 #[derive(Debug, Default)]

@@ -5,7 +5,10 @@
 //! into the page's URL while it renders. Two sources mapping to one URL are
 //! caught here, before anything is written.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use rayon::prelude::*;
@@ -48,9 +51,10 @@ pub struct RouteRequest<'a> {
     pub aliases: &'a [String],
 }
 
-/// What an `href` or `src` in a page refers to.
+/// What an `href` or `src` in a page refers to. Borrows from the routes
+/// where it can: resolving a link is on the hot path of every build.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reference {
+pub enum Reference<'r> {
     /// `https://…`, `mailto:` and the like: left alone.
     External,
     /// `#id` on the same page.
@@ -58,9 +62,9 @@ pub enum Reference {
     /// Another page, by source path, with its URL and optional `#id`.
     Page {
         /// Source of the target page.
-        source: String,
+        source: &'r str,
         /// URL to write, including `#fragment`.
-        url: String,
+        url: Cow<'r, str>,
         /// The fragment, if any, to check against the target's heading ids.
         fragment: Option<String>,
     },
@@ -230,19 +234,22 @@ impl Routes {
     }
 
     /// Resolves a link or image reference written in page `from`.
-    pub fn resolve(&self, from: &str, href: &str) -> Reference {
+    pub fn resolve(&self, from: &str, href: &str) -> Reference<'_> {
         let href = href.trim();
         if is_external(href) {
             return Reference::External;
         }
         if let Some(frag) = href.strip_prefix('#') {
-            return Reference::SamePage(decode(frag));
+            return Reference::SamePage(decode(frag).into_owned());
         }
-        let (path_part, fragment) = match href.split_once('#') {
-            Some((p, f)) => (p, Some(decode(f))),
+        let (path_part, fragment) = match memchr::memchr(b'#', href.as_bytes()) {
+            Some(i) => (&href[..i], Some(decode(&href[i + 1..]).into_owned())),
             None => (href, None),
         };
-        let path_part = path_part.split('?').next().unwrap_or_default();
+        let path_part = match memchr::memchr(b'?', path_part.as_bytes()) {
+            Some(i) => &path_part[..i],
+            None => path_part,
+        };
         let decoded = decode(path_part);
         if let Some(reference) = self.resolve_url(&decoded, fragment.as_deref()) {
             return reference;
@@ -251,12 +258,12 @@ impl Routes {
             return Reference::Outside;
         };
         if crate::discover::is_markdown(&target) {
-            return match self.pages.get(&target) {
-                Some(route) => Reference::Page {
-                    source: target,
+            return match self.pages.get_key_value(&target) {
+                Some((source, route)) => Reference::Page {
+                    source,
                     url: match &fragment {
-                        Some(f) => format!("{}#{f}", route.url),
-                        None => route.url.clone(),
+                        Some(f) => Cow::Owned(format!("{}#{f}", route.url)),
+                        None => Cow::Borrowed(&route.url),
                     },
                     fragment: fragment.filter(|f| !f.is_empty()),
                 },
@@ -297,7 +304,7 @@ impl Routes {
 impl Routes {
     /// Resolves a link written as a site URL (`/guide/setup/#install`),
     /// not a source path. `None` for anything else.
-    fn resolve_url(&self, decoded: &str, fragment: Option<&str>) -> Option<Reference> {
+    fn resolve_url(&self, decoded: &str, fragment: Option<&str>) -> Option<Reference<'_>> {
         let rest = decoded
             .strip_prefix(self.base_path.as_str())
             .or_else(|| decoded.strip_prefix('/'))?;
@@ -320,8 +327,8 @@ impl Routes {
         };
         if let Some(source) = self.by_dir.get(&dir) {
             return Some(Reference::Page {
-                source: source.clone(),
-                url: with_fragment(self.pages[source].url.clone()),
+                source,
+                url: Cow::Owned(with_fragment(self.pages[source].url.clone())),
                 fragment: fragment.filter(|f| !f.is_empty()).map(str::to_string),
             });
         }
@@ -368,36 +375,47 @@ pub fn is_external(href: &str) -> bool {
     }
 }
 
-fn decode(s: &str) -> String {
-    percent_decode_str(s).decode_utf8_lossy().into_owned()
+fn decode(s: &str) -> Cow<'_, str> {
+    if s.contains('%') {
+        Cow::Owned(percent_decode_str(s).decode_utf8_lossy().into_owned())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// Joins a reference to the folder of `from`; `/x` is site-rooted
 /// (`/images/a.png` → `images/a.png`, `/a.md` → `content/a.md`).
 /// `None` when `..` climbs out of the project.
 pub fn join(from: &str, reference: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
+    let mut out = String::with_capacity(from.len() + reference.len());
     let rest = if let Some(rooted) = reference.strip_prefix('/') {
         let first = rooted.split('/').next().unwrap_or_default();
         if first != "images" && first != "content" {
-            parts.push("content");
+            out.push_str("content");
         }
         rooted
     } else {
-        parts.extend(from.split('/'));
-        parts.pop();
+        out.push_str(from.rsplit_once('/').map_or("", |(dir, _)| dir));
         reference
     };
     for seg in rest.split('/') {
         match seg {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if out.is_empty() {
+                    return None;
+                }
+                out.truncate(out.rfind('/').unwrap_or(0));
             }
-            s => parts.push(s),
+            s => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(s);
+            }
         }
     }
-    Some(parts.join("/"))
+    Some(out)
 }
 
 /// Writes `target` relative to the folder of `from`, for suggestions.

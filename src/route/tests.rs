@@ -34,7 +34,7 @@ fn resolves_pages_anchors_and_assets() {
     assert_eq!(
         r.resolve("content/x/a.md", "../y/b%20c.md#roll-back"),
         Reference::Page {
-            source: "content/y/b c.md".into(),
+            source: "content/y/b c.md",
             url: "/hb/y/b%20c/#roll-back".into(),
             fragment: Some("roll-back".into())
         }
@@ -168,4 +168,52 @@ fn slug_on_index_page_warns() {
 #[test]
 fn encodes_segments() {
     assert_eq!(encode_path("a b/c#d/"), "a%20b/c%23d/");
+}
+
+#[test]
+fn joins_relative_and_rooted_references() {
+    assert_eq!(
+        join("content/x/a.md", "b.md").as_deref(),
+        Some("content/x/b.md")
+    );
+    assert_eq!(
+        join("content/x/a.md", "./y/../b.md").as_deref(),
+        Some("content/x/b.md")
+    );
+    assert_eq!(
+        join("content/x/a.md", "../../images/p.png").as_deref(),
+        Some("images/p.png")
+    );
+    assert_eq!(
+        join("content/a.md", "/x/b.md").as_deref(),
+        Some("content/x/b.md")
+    );
+    assert_eq!(
+        join("content/a.md", "/images/p.png").as_deref(),
+        Some("images/p.png")
+    );
+    assert_eq!(
+        join("content/x/a.md", "../../.."),
+        None,
+        "climbs out of the project"
+    );
+    assert_eq!(join("content/x/a.md", "../../../x/b.md"), None);
+    assert_eq!(join("a.md", "b.md").as_deref(), Some("b.md"));
+}
+
+#[test]
+fn borrows_the_url_of_a_plain_page_link() {
+    let (r, _) = routes(&["content/x/a.md", "content/y/b.md"]);
+    match r.resolve("content/x/a.md", "../y/b.md?v=1") {
+        Reference::Page {
+            source,
+            url,
+            fragment,
+        } => {
+            assert_eq!(source, "content/y/b.md");
+            assert!(matches!(url, Cow::Borrowed("/hb/y/b/")), "{url:?}");
+            assert_eq!(fragment, None);
+        }
+        other => panic!("{other:?}"),
+    }
 }
