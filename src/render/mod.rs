@@ -15,9 +15,11 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::{escape_attr, ParsedPage};
 use crate::site::{PageId, SectionId, Site};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use context::{ContextBuilder, FolioContext, RenderContext, SiteContext};
 pub use theme::{Templates, Theme};
+use theme::{SECTION_NAV, SECTION_NAV_VAR};
 
 /// One file the render stage produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,6 +38,9 @@ pub enum Job {
 pub struct Renderer<'a> {
     templates: &'a Templates,
     nav: nav::NavCache,
+    /// The built-in sidebar of each section, rendered on first use with
+    /// no link current (see [`theme::SECTION_NAV`]).
+    section_navs: Vec<OnceLock<Result<String, Vec<Diagnostic>>>>,
     builder: ContextBuilder<'a>,
     site: &'a Site,
 }
@@ -65,6 +70,7 @@ impl<'a> Renderer<'a> {
         Renderer {
             templates,
             nav: nav::NavCache::new(site),
+            section_navs: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             builder: ContextBuilder::new(site, config),
             site,
         }
@@ -182,10 +188,56 @@ impl<'a> Renderer<'a> {
             Value::from(Vec::<Value>::new())
         };
         context.insert_value("nav", nav);
+        if self.templates.uses_section_nav(name) {
+            let html = self.section_nav(at.0)?;
+            context.insert_value(
+                SECTION_NAV_VAR,
+                Value::safe_string(&self.mark_current(html, at.1)),
+            );
+        }
         self.templates
             .tera
             .render_to(name, &context, &mut *out)
             .map_err(|e| self.templates.error(&e, Some(source)))
+    }
+
+    /// The built-in sidebar for pages of `section`, with no link current.
+    fn section_nav(&self, section: SectionId) -> Result<&str, Vec<Diagnostic>> {
+        let cached = self.section_navs[section.0 as usize].get_or_init(|| {
+            let mut context = Context::new();
+            let mut page = tera::Map::default();
+            page.insert("url".into(), Value::from(""));
+            context.insert_value("page", Value::from(page));
+            context.insert_value("nav", self.nav.nav(self.site, section, ""));
+            self.templates
+                .tera
+                .render(SECTION_NAV, &context)
+                .map_err(|e| self.templates.error(&e, None))
+        });
+        cached.as_deref().map_err(Clone::clone)
+    }
+
+    /// `html` (a sidebar with no link current) with ` aria-current="page"`
+    /// after the link to `url`, as `nav.html` writes it for the current
+    /// page (the home link comes first, so it is the one found for the
+    /// home page).
+    fn mark_current(&self, html: &str, url: &str) -> String {
+        let mut href = b"href=\"".to_vec();
+        // Writing to a Vec cannot fail.
+        let _ = tera::escape_html(url, &mut href);
+        href.push(b'"');
+        let href = String::from_utf8_lossy(&href);
+        match html.find(href.as_ref()) {
+            Some(i) if !url.is_empty() => {
+                let end = i + href.len();
+                let mut marked = String::with_capacity(html.len() + 24);
+                marked.push_str(&html[..end]);
+                marked.push_str(" aria-current=\"page\"");
+                marked.push_str(&html[end..]);
+                marked
+            }
+            _ => html.to_string(),
+        }
     }
 }
 
@@ -200,4 +252,76 @@ fn redirect_page(target: &str, out: &mut Vec<u8>) {
         )
         .as_bytes(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::theme::embedded_theme;
+
+    /// Every file of `site` rendered with the built-in theme, with or
+    /// without the per-section sidebar.
+    fn render_all(site: &Site, section_nav: bool) -> Vec<(String, String)> {
+        let config = Config::default();
+        let mut templates = Templates::compile_with(&embedded_theme(), &[], section_nav).unwrap();
+        let theme = embedded_theme();
+        set_globals(&mut templates, &config, &theme.asset_urls("/"), false);
+        assert_eq!(
+            templates.uses_section_nav("page.html"),
+            section_nav,
+            "the built-in page template shows the sidebar"
+        );
+        let renderer = Renderer::new(&templates, site, &config);
+        renderer
+            .jobs()
+            .into_iter()
+            .map(|(path, job)| {
+                let mut out = Vec::new();
+                renderer.render(job, &mut out).unwrap();
+                (path, String::from_utf8(out).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_sidebar_rendered_once_per_section_is_the_same_as_per_page() {
+        let (site, _) = crate::site::test_site(&[
+            ("content/_index.md", "Home"),
+            ("content/top.md", "---\ntitle: Top & <more>\n---\nTop"),
+            ("content/a/_index.md", "---\ntitle: A\n---\n"),
+            ("content/a/x.md", "x"),
+            ("content/a/R&D notes.md", "y"),
+            ("content/a/b/c/d/e/deep.md", "five levels down"),
+            ("content/a/b/c/d/e/deeper.md", "also"),
+            ("content/a/b/c/page.md", "three"),
+            ("content/z/one.md", "one"),
+        ]);
+        let per_page = render_all(&site, false);
+        let per_section = render_all(&site, true);
+        assert_eq!(per_page.len(), per_section.len());
+        for ((path, a), (_, b)) in per_page.iter().zip(&per_section) {
+            assert_eq!(a, b, "{path} differs");
+        }
+        let current = |path: &str| {
+            let html = &per_section.iter().find(|(p, _)| p == path).unwrap().1;
+            let nav = &html[html.find("nav-list").unwrap()..html.find("</nav>").unwrap()];
+            nav.matches("aria-current").count()
+        };
+        assert_eq!(current("index.html"), 1, "home link");
+        assert_eq!(current("a/index.html"), 1, "the section's own link");
+        assert_eq!(current("a/R&D notes/index.html"), 1, "escaped URL");
+        assert_eq!(current("a/b/c/d/e/deep/index.html"), 0, "too deep to list");
+        assert_eq!(current("404.html"), 0);
+        let own_nav = theme::TemplateSource {
+            name: "nav.html".into(),
+            display_path: "templates/nav.html".into(),
+            text: "{% for item in nav %}{{ item.title }}{% endfor %}".into(),
+        };
+        let templates = Templates::compile_with(&embedded_theme(), &[own_nav], true).unwrap();
+        assert!(
+            !templates.uses_section_nav("page.html"),
+            "a site's own nav.html is rendered for every page"
+        );
+        assert!(templates.uses_nav("page.html"));
+    }
 }

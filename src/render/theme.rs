@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use tera::{ErrorKind, Tera};
+use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::diagnostic::Diagnostic;
 
@@ -165,16 +165,67 @@ pub struct Templates {
     paths: HashMap<String, (String, String)>,
     /// Names (as requested) of templates that read `nav`.
     nav_users: std::collections::HashSet<String>,
+    /// Names of templates that show the sidebar rendered once per section
+    /// (see [`SECTION_NAV`]).
+    section_nav_users: std::collections::HashSet<String>,
 }
+
+/// The built-in theme's sidebar (`nav.html`) lists ~120 links on a large
+/// site and was half the time of a build with the default theme when every
+/// page rendered it. Its markup differs between the pages of one section
+/// only in the ` aria-current="page"` after the current page's link, so
+/// when the site uses it unchanged, folio registers it under this name,
+/// renders it once per section with no link current, and adds that
+/// attribute per page (see [`super::Renderer`]); `nav.html` itself becomes
+/// a template that prints the result, held in [`SECTION_NAV_VAR`]. Output
+/// is byte-for-byte the same (a test renders sites both ways).
+pub const SECTION_NAV: &str = "folio-internal/nav.html";
+
+/// The variable holding a page's sidebar under [`SECTION_NAV`].
+pub const SECTION_NAV_VAR: &str = "__folio_section_nav";
+
+/// The built-in `nav.html`.
+const HANDBOOK_NAV: &str = include_str!("../../themes/handbook/templates/nav.html");
 
 impl Templates {
     /// Compiles theme and site templates. Every template with a syntax
     /// error is reported, not only the first.
     pub fn compile(theme: &Theme, site: &[TemplateSource]) -> Result<Templates, Vec<Diagnostic>> {
+        Self::compile_with(theme, site, true)
+    }
+
+    /// [`Templates::compile`], choosing whether the built-in sidebar may be
+    /// rendered once per section (tests compare both ways).
+    pub fn compile_with(
+        theme: &Theme,
+        site: &[TemplateSource],
+        allow_section_nav: bool,
+    ) -> Result<Templates, Vec<Diagnostic>> {
         let mut paths = HashMap::new();
         let mut named: Vec<(String, &TemplateSource)> = Vec::new();
+        let section_nav = allow_section_nav
+            && !site.iter().any(|t| t.name == "nav.html")
+            && theme
+                .templates
+                .iter()
+                .any(|t| t.name == "nav.html" && t.text == HANDBOOK_NAV);
+        let printer = theme
+            .templates
+            .iter()
+            .find(|t| section_nav && t.name == "nav.html")
+            .map(|t| TemplateSource {
+                // Already a safe string: printed without a filter's copy.
+                text: format!("{{{{ {SECTION_NAV_VAR} }}}}"),
+                ..t.clone()
+            });
         for t in &theme.templates {
-            named.push((format!("{THEME_PREFIX}{}", t.name), t));
+            match &printer {
+                Some(printer) if t.name == "nav.html" => {
+                    named.push((SECTION_NAV.to_string(), t));
+                    named.push((format!("{THEME_PREFIX}{}", t.name), printer));
+                }
+                _ => named.push((format!("{THEME_PREFIX}{}", t.name), t)),
+            }
         }
         for t in site {
             named.push((t.name.clone(), t));
@@ -195,6 +246,7 @@ impl Templates {
             return Err(diags);
         }
         let mut tera = Tera::new();
+        tera.register_filter("safe", safe);
         tera.set_fallback_prefixes([THEME_PREFIX])
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
         tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
@@ -203,6 +255,7 @@ impl Templates {
             tera,
             paths,
             nav_users: Default::default(),
+            section_nav_users: Default::default(),
         };
         let names: Vec<String> = templates
             .tera
@@ -214,7 +267,18 @@ impl Templates {
             .flat_map(|n| [n.clone(), n.trim_start_matches(THEME_PREFIX).to_string()])
             .filter(|n| templates.uses_variable(n, "nav"))
             .collect();
+        templates.section_nav_users = names
+            .iter()
+            .flat_map(|n| [n.clone(), n.trim_start_matches(THEME_PREFIX).to_string()])
+            .filter(|n| section_nav && templates.uses_variable(n, SECTION_NAV_VAR))
+            .collect();
         Ok(templates)
+    }
+
+    /// True if the template shows the built-in sidebar rendered once per
+    /// section ([`SECTION_NAV`]), which it expects in [`SECTION_NAV_VAR`].
+    pub fn uses_section_nav(&self, name: &str) -> bool {
+        self.section_nav_users.contains(name)
     }
 
     /// True if the template (with its parents and includes) may read the
@@ -245,6 +309,17 @@ impl Templates {
     /// Diagnostics for a Tera error, naming the page being rendered.
     pub fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Vec<Diagnostic> {
         template_error(&self.paths, e, rendering)
+    }
+}
+
+/// Tera's `safe` filter without its copy: a string (a page's whole
+/// content, for one) is only marked safe; anything else is printed first,
+/// as Tera's own filter does.
+fn safe(value: Value, _: Kwargs, _: &State) -> Value {
+    if value.is_string() {
+        value.mark_safe()
+    } else {
+        Value::safe_string(&value.to_string())
     }
 }
 
