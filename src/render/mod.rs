@@ -271,6 +271,11 @@ mod tests {
             section_nav,
             "the built-in page template shows the sidebar"
         );
+        assert_eq!(
+            templates.uses_nav("page.html"),
+            !section_nav,
+            "pages need no nav of their own when the sidebar comes per section"
+        );
         let renderer = Renderer::new(&templates, site, &config);
         renderer
             .jobs()

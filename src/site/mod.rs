@@ -110,6 +110,8 @@ impl Page {
     /// Stores the parsed body and lets go of the Markdown source.
     pub fn set_parsed(&mut self, parsed: ParsedPage) {
         self.parsed = parsed;
+        // Parsing sized the HTML generously; trim what is kept.
+        self.parsed.html.shrink_to_fit();
         self.text.truncate(self.body_start);
         self.text.shrink_to_fit();
     }
