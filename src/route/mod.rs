@@ -359,20 +359,16 @@ pub fn is_external(href: &str) -> bool {
     if href.starts_with("//") {
         return true;
     }
-    match href.find(':') {
-        Some(i) => {
-            let scheme = &href[..i];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-        }
-        None => false,
+    // A scheme: a letter, then letters, digits, `+`, `-` or `.`, then `:`.
+    let bytes = href.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return false;
     }
+    let end = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .unwrap_or(bytes.len());
+    bytes.get(end) == Some(&b':')
 }
 
 fn decode(s: &str) -> Cow<'_, str> {
@@ -387,25 +383,27 @@ fn decode(s: &str) -> Cow<'_, str> {
 /// (`/images/a.png` → `images/a.png`, `/a.md` → `content/a.md`).
 /// `None` when `..` climbs out of the project.
 pub fn join(from: &str, reference: &str) -> Option<String> {
+    // Byte searches for `/`: a `char` pattern compares each hit with memcmp.
+    let is_slash = |c: char| c == '/';
     let mut out = String::with_capacity(from.len() + reference.len());
     let rest = if let Some(rooted) = reference.strip_prefix('/') {
-        let first = rooted.split('/').next().unwrap_or_default();
+        let first = rooted.split(is_slash).next().unwrap_or_default();
         if first != "images" && first != "content" {
             out.push_str("content");
         }
         rooted
     } else {
-        out.push_str(from.rsplit_once('/').map_or("", |(dir, _)| dir));
+        out.push_str(memchr::memrchr(b'/', from.as_bytes()).map_or("", |i| &from[..i]));
         reference
     };
-    for seg in rest.split('/') {
+    for seg in rest.split(is_slash) {
         match seg {
             "" | "." => {}
             ".." => {
                 if out.is_empty() {
                     return None;
                 }
-                out.truncate(out.rfind('/').unwrap_or(0));
+                out.truncate(memchr::memrchr(b'/', out.as_bytes()).unwrap_or(0));
             }
             s => {
                 if !out.is_empty() {

@@ -217,3 +217,29 @@ fn borrows_the_url_of_a_plain_page_link() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn external_references_have_a_scheme() {
+    for href in [
+        "https://x.org",
+        "mailto:a@b.c",
+        "//cdn.x.org/a.js",
+        "git+ssh://h/r",
+        "a.b-c+d:x",
+    ] {
+        assert!(is_external(href), "{href}");
+    }
+    for href in [
+        "a.md",
+        "../a.md#x:y",
+        "1http://x",
+        ":x",
+        "",
+        "/a:b",
+        "a/b:c",
+        "ä:x",
+        "#a:b",
+    ] {
+        assert!(!is_external(href), "{href}");
+    }
+}
