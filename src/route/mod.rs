@@ -147,6 +147,7 @@ impl Routes {
                 }
             };
         let mut ignored_slugs = Vec::new();
+        let mut last_folder: Option<&str> = None;
         for (req, (dir, url, folded)) in requests.iter().zip(planned) {
             let stem = req
                 .source
@@ -177,11 +178,15 @@ impl Routes {
             let folder = req.source.strip_prefix("content/").unwrap_or(req.source);
             let folder = folder.rsplit_once('/').map_or("", |(d, _)| d);
             // Every folder on the way down is a section: `a/`, `a/b/`.
-            for (i, _) in folder.match_indices('/').chain([(folder.len(), "")]) {
-                if folder.is_empty() {
-                    break;
+            // Sources come folder by folder, so most repeat the last one.
+            if last_folder != Some(folder) {
+                for (i, _) in folder.match_indices('/').chain([(folder.len(), "")]) {
+                    if folder.is_empty() {
+                        break;
+                    }
+                    routes.section_dirs.insert(format!("{}/", &folder[..i]));
                 }
-                routes.section_dirs.insert(format!("{}/", &folder[..i]));
+                last_folder = Some(folder);
             }
             routes.by_dir.insert(dir.clone(), req.source.to_string());
             routes
