@@ -192,7 +192,7 @@ impl<'a> Renderer<'a> {
             let html = self.section_nav(at.0)?;
             context.insert_value(
                 SECTION_NAV_VAR,
-                Value::safe_string(&self.mark_current(html, at.1)),
+                Value::safe_string(&mark_current(html, at.1)),
             );
         }
         self.templates
@@ -216,28 +216,28 @@ impl<'a> Renderer<'a> {
         });
         cached.as_deref().map_err(Clone::clone)
     }
+}
 
-    /// `html` (a sidebar with no link current) with ` aria-current="page"`
-    /// after the link to `url`, as `nav.html` writes it for the current
-    /// page (the home link comes first, so it is the one found for the
-    /// home page).
-    fn mark_current(&self, html: &str, url: &str) -> String {
-        let mut href = b"href=\"".to_vec();
-        // Writing to a Vec cannot fail.
-        let _ = tera::escape_html(url, &mut href);
-        href.push(b'"');
-        let href = String::from_utf8_lossy(&href);
-        match html.find(href.as_ref()) {
-            Some(i) if !url.is_empty() => {
-                let end = i + href.len();
-                let mut marked = String::with_capacity(html.len() + 24);
-                marked.push_str(&html[..end]);
-                marked.push_str(" aria-current=\"page\"");
-                marked.push_str(&html[end..]);
-                marked
-            }
-            _ => html.to_string(),
+/// `html` (a sidebar with no link current) with ` aria-current="page"`
+/// after the link to `url`, as `nav.html` writes it for the current
+/// page (the home link comes first, so it is the one found for the
+/// home page).
+fn mark_current(html: &str, url: &str) -> String {
+    let mut href = b"href=\"".to_vec();
+    // Writing to a Vec cannot fail.
+    let _ = tera::escape_html(url, &mut href);
+    href.push(b'"');
+    let href = String::from_utf8_lossy(&href);
+    match html.find(href.as_ref()) {
+        Some(i) if !url.is_empty() => {
+            let end = i + href.len();
+            let mut marked = String::with_capacity(html.len() + 24);
+            marked.push_str(&html[..end]);
+            marked.push_str(" aria-current=\"page\"");
+            marked.push_str(&html[end..]);
+            marked
         }
+        _ => html.to_string(),
     }
 }
 
@@ -263,8 +263,8 @@ mod tests {
     /// without the per-section sidebar.
     fn render_all(site: &Site, section_nav: bool) -> Vec<(String, String)> {
         let config = Config::default();
-        let mut templates = Templates::compile_with(&embedded_theme(), &[], section_nav).unwrap();
         let theme = embedded_theme();
+        let mut templates = Templates::compile_with(&theme, &[], section_nav).unwrap();
         set_globals(&mut templates, &config, &theme.asset_urls("/"), false);
         assert_eq!(
             templates.uses_section_nav("page.html"),

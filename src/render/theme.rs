@@ -257,22 +257,26 @@ impl Templates {
             nav_users: Default::default(),
             section_nav_users: Default::default(),
         };
-        let names: Vec<String> = templates
-            .tera
-            .get_template_names()
-            .map(str::to_string)
-            .collect();
-        templates.nav_users = names
-            .iter()
-            .flat_map(|n| [n.clone(), n.trim_start_matches(THEME_PREFIX).to_string()])
-            .filter(|n| templates.uses_variable(n, "nav"))
-            .collect();
-        templates.section_nav_users = names
-            .iter()
-            .flat_map(|n| [n.clone(), n.trim_start_matches(THEME_PREFIX).to_string()])
-            .filter(|n| section_nav && templates.uses_variable(n, SECTION_NAV_VAR))
-            .collect();
+        templates.nav_users = templates.users_of("nav");
+        if section_nav {
+            templates.section_nav_users = templates.users_of(SECTION_NAV_VAR);
+        }
         Ok(templates)
+    }
+
+    /// Names (as requested, with or without the theme prefix) of the
+    /// templates that may read the top-level variable `var`.
+    fn users_of(&self, var: &str) -> std::collections::HashSet<String> {
+        self.tera
+            .get_template_names()
+            .flat_map(|n| {
+                [
+                    n.to_string(),
+                    n.trim_start_matches(THEME_PREFIX).to_string(),
+                ]
+            })
+            .filter(|n| self.uses_variable(n, var))
+            .collect()
     }
 
     /// True if the template shows the built-in sidebar rendered once per
