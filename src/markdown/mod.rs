@@ -262,29 +262,37 @@ impl<'a> Iterator for Rewriter<'a> {
                 }
                 true
             }
-            Event::Start(
-                Tag::Heading { .. }
-                | Tag::Link { .. }
-                | Tag::Image { .. }
-                | Tag::BlockQuote(Some(_))
-                | Tag::Table(_)
-                | Tag::CodeBlock(_),
-            )
-            | Event::End(TagEnd::Table | TagEnd::BlockQuote(Some(_)))
-            | Event::TaskListMarker(_) => false,
-            _ => true,
+            other => !rewrites(other),
         };
-        if passes {
-            self.seen_block = true;
-            return Some(event);
-        }
-        let out = self.step(event, range);
+        let out = if passes {
+            event
+        } else {
+            self.step(event, range)
+        };
         self.seen_block = true;
         Some(out)
     }
 }
 
+/// True for the events [`Rewriter::step`] changes; every other event is
+/// handed on as pulldown-cmark made it. Keep the two in step.
+fn rewrites(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(
+            Tag::Heading { .. }
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::BlockQuote(Some(_))
+                | Tag::Table(_)
+                | Tag::CodeBlock(_),
+        ) | Event::End(TagEnd::Table | TagEnd::BlockQuote(Some(_)))
+            | Event::TaskListMarker(_)
+    )
+}
+
 impl<'a> Rewriter<'a> {
+    /// Rewrites one of the events [`rewrites`] names.
     fn step(&mut self, event: Event<'a>, range: Range<usize>) -> Event<'a> {
         match event {
             Event::Start(Tag::Heading {

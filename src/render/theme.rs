@@ -203,21 +203,19 @@ impl Templates {
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut paths = HashMap::new();
         let mut named: Vec<(String, &TemplateSource)> = Vec::new();
-        let section_nav = allow_section_nav
-            && !site.iter().any(|t| t.name == "nav.html")
-            && theme
-                .templates
-                .iter()
-                .any(|t| t.name == "nav.html" && t.text == HANDBOOK_NAV);
+        // The built-in nav.html, unchanged and not overridden by the site,
+        // is replaced by a template printing the per-section sidebar.
         let printer = theme
             .templates
             .iter()
-            .find(|t| section_nav && t.name == "nav.html")
+            .find(|t| t.name == "nav.html" && t.text == HANDBOOK_NAV)
+            .filter(|_| allow_section_nav && !site.iter().any(|t| t.name == "nav.html"))
             .map(|t| TemplateSource {
                 // Already a safe string: printed without a filter's copy.
                 text: format!("{{{{ {SECTION_NAV_VAR} }}}}"),
                 ..t.clone()
             });
+        let section_nav = printer.is_some();
         for t in &theme.templates {
             match &printer {
                 Some(printer) if t.name == "nav.html" => {

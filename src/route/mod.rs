@@ -266,10 +266,7 @@ impl Routes {
             return match self.pages.get_key_value(&target) {
                 Some((source, route)) => Reference::Page {
                     source,
-                    url: match &fragment {
-                        Some(f) => Cow::Owned(format!("{}#{f}", route.url)),
-                        None => Cow::Borrowed(&route.url),
-                    },
+                    url: with_fragment(&route.url, fragment.as_deref()),
                     fragment: fragment.filter(|f| !f.is_empty()),
                 },
                 None => Reference::Missing {
@@ -326,14 +323,10 @@ impl Routes {
         } else {
             format!("{dir}/")
         };
-        let with_fragment = |url: String| match fragment {
-            Some(f) => format!("{url}#{f}"),
-            None => url,
-        };
         if let Some(source) = self.by_dir.get(&dir) {
             return Some(Reference::Page {
                 source,
-                url: Cow::Owned(with_fragment(self.pages[source].url.clone())),
+                url: with_fragment(&self.pages[source].url, fragment),
                 fragment: fragment.filter(|f| !f.is_empty()).map(str::to_string),
             });
         }
@@ -376,11 +369,16 @@ pub fn is_external(href: &str) -> bool {
     bytes.get(end) == Some(&b':')
 }
 
+/// Percent-decoded text; borrowed when there is nothing to decode.
 fn decode(s: &str) -> Cow<'_, str> {
-    if s.contains('%') {
-        Cow::Owned(percent_decode_str(s).decode_utf8_lossy().into_owned())
-    } else {
-        Cow::Borrowed(s)
+    percent_decode_str(s).decode_utf8_lossy()
+}
+
+/// A page URL with an optional `#fragment`; borrowed when there is none.
+fn with_fragment<'u>(url: &'u str, fragment: Option<&str>) -> Cow<'u, str> {
+    match fragment {
+        Some(f) => Cow::Owned(format!("{url}#{f}")),
+        None => Cow::Borrowed(url),
     }
 }
 
