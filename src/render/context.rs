@@ -4,6 +4,8 @@
 //! never test for undefined. Built here and nowhere else; the sample
 //! handbook's "Themes" page documents each field.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -52,6 +54,10 @@ pub struct FolioContext {
 }
 
 /// A title and URL (prev/next, breadcrumbs).
+///
+/// Pages show other pages' and sections' links: each is converted to a
+/// template value once per build ([`Shared`]) and shared by every page
+/// that shows it.
 #[derive(Debug, Serialize)]
 pub struct LinkContext<'a> {
     /// Link text.
@@ -59,6 +65,10 @@ pub struct LinkContext<'a> {
     /// Link target.
     pub url: &'a str,
 }
+
+/// A value already converted for the templates, shared between pages
+/// (Tera copies only a reference when it meets one in a context).
+pub type Shared = tera::Value;
 
 /// A featured image.
 #[derive(Debug, Serialize)]
@@ -110,12 +120,13 @@ pub struct PageContext<'a> {
     pub word_count: usize,
     /// Estimated minutes to read (200 words a minute, at least 1).
     pub reading_minutes: usize,
-    /// Previous page in the section.
-    pub prev: Option<LinkContext<'a>>,
-    /// Next page in the section.
-    pub next: Option<LinkContext<'a>>,
-    /// Sections from the home page down to the page's parent (breadcrumbs).
-    pub ancestors: Vec<LinkContext<'a>>,
+    /// Previous page in the section (a [`LinkContext`]).
+    pub prev: Option<Shared>,
+    /// Next page in the section (a [`LinkContext`]).
+    pub next: Option<Shared>,
+    /// Sections from the home page down to the page's parent (breadcrumbs;
+    /// an array of [`LinkContext`]).
+    pub ancestors: Shared,
     /// Project-relative source path.
     pub source_path: &'a str,
     /// Link to edit the source, when `edit_url` is configured.
@@ -204,6 +215,11 @@ pub struct ContextBuilder<'a> {
     pub config: &'a Config,
     /// `scheme://host` of `base_url`, for permalinks.
     pub origin: String,
+    /// Each page's [`LinkContext`], converted on first use.
+    links: Vec<OnceLock<Shared>>,
+    /// Each section's trail: the [`LinkContext`]s from the home page down
+    /// to it, converted on first use.
+    trails: Vec<OnceLock<Shared>>,
 }
 
 impl<'a> ContextBuilder<'a> {
@@ -219,6 +235,8 @@ impl<'a> ContextBuilder<'a> {
             site,
             config,
             origin,
+            links: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            trails: site.sections.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -313,7 +331,7 @@ impl<'a> ContextBuilder<'a> {
             reading_minutes: 0,
             prev: None,
             next: None,
-            ancestors: Vec::new(),
+            ancestors: self.ancestors(None),
             source_path: "",
             edit_url: None,
             extra: &EMPTY_MAP,
@@ -338,11 +356,15 @@ impl<'a> ContextBuilder<'a> {
     {
         let link = |id: Option<PageId>| {
             id.map(|id| {
-                let p = self.site.page(id);
-                LinkContext {
-                    title: &p.title,
-                    url: &p.route.url,
-                }
+                self.links[id.0 as usize]
+                    .get_or_init(|| {
+                        let p = self.site.page(id);
+                        shared(&LinkContext {
+                            title: &p.title,
+                            url: &p.route.url,
+                        })
+                    })
+                    .clone()
             })
         };
         let parent = if is_section {
@@ -394,20 +416,28 @@ impl<'a> ContextBuilder<'a> {
         })
     }
 
-    fn ancestors(&self, parent: Option<SectionId>) -> Vec<LinkContext<'a>> {
-        parent.map_or_else(Vec::new, |p| {
-            self.site
-                .section_path(p)
-                .into_iter()
-                .map(|s| {
-                    let s = self.site.section(s);
-                    LinkContext {
-                        title: &s.title,
-                        url: &s.route.url,
-                    }
-                })
-                .collect()
-        })
+    /// The breadcrumbs of a page whose parent is `parent`.
+    fn ancestors(&self, parent: Option<SectionId>) -> Shared {
+        let Some(parent) = parent else {
+            return Shared::from(Vec::<Shared>::new());
+        };
+        self.trails[parent.0 as usize]
+            .get_or_init(|| {
+                let trail: Vec<LinkContext<'_>> = self
+                    .site
+                    .section_path(parent)
+                    .into_iter()
+                    .map(|s| {
+                        let s = self.site.section(s);
+                        LinkContext {
+                            title: &s.title,
+                            url: &s.route.url,
+                        }
+                    })
+                    .collect();
+                shared(&trail)
+            })
+            .clone()
     }
 
     fn summary(&self, page: &'a Page) -> PageSummary<'a> {
@@ -420,6 +450,11 @@ impl<'a> ContextBuilder<'a> {
             weight: page.front.weight,
         }
     }
+}
+
+/// Converts a value for the templates once, to be shared.
+fn shared(value: &impl Serialize) -> Shared {
+    Shared::from_serializable(value)
 }
 
 static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
