@@ -10,7 +10,6 @@ mod sources;
 mod update;
 mod write;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -274,7 +273,7 @@ fn build_site(
         .par_iter()
         .map(|f| {
             let mut d = Vec::new();
-            let page = match fs::read(&f.abs) {
+            let page = match sources::read_source(&f.abs, None) {
                 Ok(bytes) => load_page(&f.rel, bytes, &mut d).map(|mut p| {
                     // Only the front matter is kept until the body is
                     // parsed (the file is read again then): the site's

@@ -1,10 +1,12 @@
-//! Reading what a build needs from disk: config, theme, templates, images.
+//! Reading what a build needs from disk: pages, config, theme, templates,
+//! images.
 //!
 //! The I/O edge of the pipeline on the input side; everything here hands
 //! plain data to the pure stages.
 
 use std::collections::HashMap;
-use std::fs;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -14,6 +16,41 @@ use crate::diagnostic::Diagnostic;
 use crate::render::theme::{embedded_theme, TemplateSource, Theme, ThemeAsset, EMBEDDED_THEME};
 use crate::render::Templates;
 use crate::site::Site;
+
+/// Reads a page's source file whole.
+///
+/// `fs::read` asks for the size (`statx`), reads, and reads once more to
+/// find the end. Here, with `expected` (the size the load stage saw), one
+/// read of that size plus a spare byte that comes back short shows the
+/// file is complete: 3 system calls instead of 5 for the pass that reads
+/// every page again, 4 instead of 5 on first load. A file that changed
+/// size is read on to its end.
+pub fn read_source(path: &Path, expected: Option<usize>) -> io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    let expected = match expected {
+        Some(n) => n,
+        None => usize::try_from(file.metadata()?.len()).unwrap_or(0),
+    };
+    let mut bytes = vec![0; expected.saturating_add(1).min(1 << 30)];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            bytes.resize(bytes.len() * 2, 0);
+        }
+        let n = match file.read(&mut bytes[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        filled += n;
+        // A regular file's read comes back short only at its end.
+        if n == 0 || (filled == expected && filled < bytes.len()) {
+            break;
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
+}
 
 pub(super) fn read_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Config, Diagnostic> {
     let path = root.join(CONFIG_FILE);
@@ -182,4 +219,29 @@ fn read_assets(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Them
         }
     }
     assets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_read_whole_whatever_size_was_expected() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("page.md");
+        let text = "---\ntitle: T\n---\n".repeat(1000);
+        fs::write(&path, &text).unwrap();
+        let n = text.len();
+        // As loaded, unchanged since, grown since, shrunk since.
+        for expected in [None, Some(n), Some(10), Some(0), Some(n + 5000)] {
+            assert_eq!(
+                read_source(&path, expected).unwrap(),
+                text.as_bytes(),
+                "{expected:?}"
+            );
+        }
+        fs::write(&path, "").unwrap();
+        assert!(read_source(&path, Some(n)).unwrap().is_empty());
+        assert!(read_source(&tmp.path().join("missing.md"), None).is_err());
+    }
 }

@@ -76,6 +76,7 @@ impl Project {
             old.front.description.is_none() && parsed.summary != old.parsed.summary;
         let page = &mut self.site.pages[index];
         page.parsed = parsed;
+        page.file_len = loaded.file_len;
         Ok(PageUpdate::Rerender(affected_jobs(
             &self.site,
             id,

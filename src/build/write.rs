@@ -9,7 +9,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -161,7 +160,8 @@ fn body_text<'p>(page: &'p Page, root: &Path) -> Result<Cow<'p, str>, Diagnostic
             .in_file(page.source.clone())
             .with_hint("build again (`folio serve` does so by itself)")
     };
-    let bytes = fs::read(root.join(&page.source)).map_err(|_| changed())?;
+    let bytes = super::sources::read_source(&root.join(&page.source), Some(page.file_len))
+        .map_err(|_| changed())?;
     let text = crate::load::decode(&page.source, bytes, &mut Vec::new()).ok_or_else(changed)?;
     if !text.starts_with(page.text.as_str()) {
         return Err(changed());
@@ -269,6 +269,7 @@ fn dedupe(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn the_body_is_read_again_and_a_changed_file_is_refused() {

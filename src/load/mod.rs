@@ -28,6 +28,8 @@ pub struct LoadedPage {
     pub body_start: usize,
     /// File line (1-based) where the body starts.
     pub body_line: usize,
+    /// Size of the file in bytes, as read.
+    pub file_len: usize,
     /// Validated front matter.
     pub front: FrontMatter,
     /// Text of a leading `# H1` when the front matter has no title (it
@@ -49,7 +51,9 @@ pub fn load_page(
     bytes: impl Into<Vec<u8>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<LoadedPage> {
-    let text = decode(source, bytes.into(), diags)?;
+    let bytes = bytes.into();
+    let file_len = bytes.len();
+    let text = decode(source, bytes, diags)?;
     let (split, warning) = match split::split(source, &text) {
         Ok(s) => s,
         Err(d) => {
@@ -75,6 +79,7 @@ pub fn load_page(
         text,
         body_start,
         body_line,
+        file_len,
         front,
         title_heading,
     })

@@ -54,6 +54,8 @@ pub struct Page {
     pub text: String,
     /// Byte offset of the body in the file.
     pub body_start: usize,
+    /// Size of the file in bytes when it was loaded.
+    pub file_len: usize,
     /// File line (1-based) where the body starts.
     pub body_line: usize,
     /// Parsed body: empty until the parse pass, which runs after the site

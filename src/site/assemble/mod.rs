@@ -155,6 +155,7 @@ fn make_page(
         front: loaded.front,
         text: loaded.text,
         body_start: loaded.body_start,
+        file_len: loaded.file_len,
         body_line: loaded.body_line,
         parsed: Default::default(),
         section,
