@@ -76,7 +76,7 @@ impl Project {
             old.front.description.is_none() && parsed.summary != old.parsed.summary;
         let page = &mut self.site.pages[index];
         page.parsed = parsed;
-        page.file_len = loaded.file_len;
+        page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
         Ok(PageUpdate::Rerender(affected_jobs(
             &self.site,
             id,

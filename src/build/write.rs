@@ -131,7 +131,7 @@ fn parse_page(page: &Page, routes: &Routes, root: &Path) -> ParsedPage {
     let input = ParseInput {
         source: &page.source,
         body: text.get(page.body_start..).unwrap_or(""),
-        body_line: page.body_line,
+        body_line: page.body_line as usize,
     };
     let mut parsed = parse(input, routes);
     let took = started.elapsed();
@@ -160,7 +160,7 @@ fn body_text<'p>(page: &'p Page, root: &Path) -> Result<Cow<'p, str>, Diagnostic
             .in_file(page.source.clone())
             .with_hint("build again (`folio serve` does so by itself)")
     };
-    let bytes = super::sources::read_source(&root.join(&page.source), Some(page.file_len))
+    let bytes = super::sources::read_source(&root.join(&page.source), Some(page.file_len as usize))
         .map_err(|_| changed())?;
     let text = crate::load::decode(&page.source, bytes, &mut Vec::new()).ok_or_else(changed)?;
     if !text.starts_with(page.text.as_str()) {
