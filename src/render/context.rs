@@ -54,10 +54,6 @@ pub struct FolioContext {
 }
 
 /// A title and URL (prev/next, breadcrumbs).
-///
-/// Pages show other pages' and sections' links: each is converted to a
-/// template value once per build ([`Shared`]) and shared by every page
-/// that shows it.
 #[derive(Debug, Serialize)]
 pub struct LinkContext<'a> {
     /// Link text.
@@ -120,10 +116,10 @@ pub struct PageContext<'a> {
     pub word_count: usize,
     /// Estimated minutes to read (200 words a minute, at least 1).
     pub reading_minutes: usize,
-    /// Previous page in the section (a [`LinkContext`]).
-    pub prev: Option<Shared>,
-    /// Next page in the section (a [`LinkContext`]).
-    pub next: Option<Shared>,
+    /// Previous page in the section.
+    pub prev: Option<LinkContext<'a>>,
+    /// Next page in the section.
+    pub next: Option<LinkContext<'a>>,
     /// Sections from the home page down to the page's parent (breadcrumbs;
     /// an array of [`LinkContext`]).
     pub ancestors: Shared,
@@ -215,8 +211,6 @@ pub struct ContextBuilder<'a> {
     pub config: &'a Config,
     /// `scheme://host` of `base_url`, for permalinks.
     pub origin: String,
-    /// Each page's [`LinkContext`], converted on first use.
-    links: Vec<OnceLock<Shared>>,
     /// Each section's trail: the [`LinkContext`]s from the home page down
     /// to it, converted on first use.
     trails: Vec<OnceLock<Shared>>,
@@ -235,7 +229,6 @@ impl<'a> ContextBuilder<'a> {
             site,
             config,
             origin,
-            links: site.pages.iter().map(|_| OnceLock::new()).collect(),
             trails: site.sections.iter().map(|_| OnceLock::new()).collect(),
         }
     }
@@ -356,15 +349,11 @@ impl<'a> ContextBuilder<'a> {
     {
         let link = |id: Option<PageId>| {
             id.map(|id| {
-                self.links[id.0 as usize]
-                    .get_or_init(|| {
-                        let p = self.site.page(id);
-                        shared(&LinkContext {
-                            title: &p.title,
-                            url: &p.route.url,
-                        })
-                    })
-                    .clone()
+                let p = self.site.page(id);
+                LinkContext {
+                    title: &p.title,
+                    url: &p.route.url,
+                }
             })
         };
         let parent = if is_section {
