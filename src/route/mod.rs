@@ -370,7 +370,15 @@ pub fn is_external(href: &str) -> bool {
 }
 
 /// Percent-decoded text; borrowed when there is nothing to decode.
+///
+/// Most links have no `%`: one vector search says so, where
+/// percent-encoding would scan for escapes and then check the borrowed
+/// bytes are UTF-8 (they are: they came from a `str`), together ~1% of
+/// parsing on the benchmark corpus.
 fn decode(s: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'%', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
+    }
     percent_decode_str(s).decode_utf8_lossy()
 }
 
