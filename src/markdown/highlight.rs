@@ -72,8 +72,16 @@ pub fn highlight(code: &str, lang: &str) -> Option<Arc<str>> {
     Some(html)
 }
 
-/// The languages already handed out for preparing.
-static PREPARED_LANGUAGES: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
+/// Languages handed out for preparing, and the blocks still waiting.
+#[derive(Default)]
+struct Preparing {
+    seen: HashSet<String>,
+    waiting: Vec<(String, String)>,
+    /// True while a worker is highlighting the waiting blocks.
+    busy: bool,
+}
+
+static PREPARING: LazyLock<Mutex<Preparing>> = LazyLock::new(Mutex::default);
 
 /// Pages [`prepare`] looks at, per process: the head start matters to
 /// small sites, whose every language shows within their first pages; on
@@ -89,20 +97,41 @@ pub fn prepare(body: &str) {
         return;
     }
     for (lang, code) in fences(body) {
-        let Ok(mut seen) = PREPARED_LANGUAGES.lock() else {
+        let Ok(mut preparing) = PREPARING.lock() else {
             return;
         };
-        if seen.insert(lang.to_string()) {
-            let (lang, code) = (lang.to_string(), code.to_string());
-            // A job for the worker pool, which picks it up when a worker
-            // is idle: in a large build once loading is done, while the
-            // site is planned on one thread. The pool's memory is the
-            // pass's, so the grammar costs no extra memory (a thread of
-            // its own cost ~15 MB more peak RSS at 10k pages).
-            rayon::spawn(move || {
-                highlight(&code, &lang);
-            });
+        if !preparing.seen.insert(lang.to_string()) {
+            continue;
         }
+        preparing.waiting.push((lang.to_string(), code.to_string()));
+        if !preparing.busy {
+            preparing.busy = true;
+            // One job for the worker pool at a time, taking the blocks
+            // one by one: at most one worker is busy with it, so stages
+            // that run in parallel never wait for every worker to finish
+            // a grammar. The pool's memory is the pass's, so the grammars
+            // cost no extra memory (a thread of its own cost ~9 MiB more
+            // at 10k pages).
+            rayon::spawn(highlight_waiting);
+        }
+    }
+}
+
+/// Highlights the waiting blocks until there are none.
+fn highlight_waiting() {
+    loop {
+        let next = match PREPARING.lock() {
+            Ok(mut preparing) => {
+                let next = preparing.waiting.pop();
+                preparing.busy = next.is_some();
+                next
+            }
+            Err(_) => None,
+        };
+        let Some((lang, code)) = next else {
+            return;
+        };
+        highlight(&code, &lang);
     }
 }
 

@@ -115,7 +115,7 @@ impl Routes {
             pages: HashMap::with_capacity(requests.len()),
             assets: assets.into_iter().collect(),
             image_sizes: HashMap::new(),
-            by_dir: HashMap::new(),
+            by_dir: HashMap::with_capacity(requests.len()),
             section_dirs: HashSet::new(),
             static_files: HashSet::new(),
         };
