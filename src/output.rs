@@ -6,7 +6,7 @@
 //! folio removes only folders that carry its mark (or are empty), and
 //! refuses output folders that would overwrite the site's own sources.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -67,6 +67,12 @@ fn normalize(path: &Path) -> PathBuf {
 pub struct Staging {
     target: PathBuf,
     tmp: PathBuf,
+    /// The folder being written, open: files and folders are made
+    /// relative to it, so the kernel walks `a/b/index.html`, not the whole
+    /// absolute path, for each (path lookups were ~8% of a 10k-page
+    /// build's samples, reads and writes together).
+    #[cfg(unix)]
+    fd: std::os::fd::OwnedFd,
 }
 
 impl Staging {
@@ -100,7 +106,14 @@ impl Staging {
         }
         fs::create_dir_all(&tmp).map_err(env_error)?;
         fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(env_error)?;
-        Ok(Staging { target, tmp })
+        #[cfg(unix)]
+        let fd = File::open(&tmp).map_err(env_error)?.into();
+        Ok(Staging {
+            target,
+            tmp,
+            #[cfg(unix)]
+            fd,
+        })
     }
 
     /// The folder being written.
@@ -121,22 +134,60 @@ impl Staging {
         io::copy(&mut src, &mut dst).map(|_| ())
     }
 
+    /// Creates a new file at `rel` (and its folders).
     fn create(&self, rel: &str) -> io::Result<File> {
-        let path = self.tmp.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        if let Some((parent, _)) = rel.rsplit_once('/') {
+            self.create_dirs(parent)?;
         }
-        OpenOptions::new()
+        self.create_new(rel).map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                io::Error::new(e.kind(), format!("two outputs would be written to `{rel}`"))
+            } else {
+                e
+            }
+        })
+    }
+
+    #[cfg(unix)]
+    fn create_new(&self, rel: &str) -> io::Result<File> {
+        use rustix::fs::{openat, Mode, OFlags};
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC;
+        Ok(openat(&self.fd, rel, flags, Mode::from_raw_mode(0o666))?.into())
+    }
+
+    #[cfg(not(unix))]
+    fn create_new(&self, rel: &str) -> io::Result<File> {
+        fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&path)
-            .map_err(|e| {
-                if e.kind() == io::ErrorKind::AlreadyExists {
-                    io::Error::new(e.kind(), format!("two outputs would be written to `{rel}`"))
-                } else {
-                    e
+            .open(self.tmp.join(rel))
+    }
+
+    /// Creates the folder `rel` and any missing parents; most exist
+    /// already or need only the last step, so that is tried first.
+    #[cfg(unix)]
+    fn create_dirs(&self, rel: &str) -> io::Result<()> {
+        use rustix::fs::{mkdirat, Mode};
+        use rustix::io::Errno;
+        match mkdirat(&self.fd, rel, Mode::from_raw_mode(0o777)) {
+            Ok(()) | Err(Errno::EXIST) => Ok(()),
+            Err(Errno::NOENT) => {
+                if let Some((parent, _)) = rel.rsplit_once('/') {
+                    self.create_dirs(parent)?;
                 }
-            })
+                match mkdirat(&self.fd, rel, Mode::from_raw_mode(0o777)) {
+                    // Another worker may have made it meanwhile.
+                    Ok(()) | Err(Errno::EXIST) => Ok(()),
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn create_dirs(&self, rel: &str) -> io::Result<()> {
+        fs::create_dir_all(self.tmp.join(rel))
     }
 
     /// Swaps the finished folder in place of the target.
@@ -239,6 +290,34 @@ mod tests {
         assert!(check_out_dir(&root, &root.join("themes")).is_err());
         assert!(check_out_dir(&root, Path::new("/")).is_err());
         assert!(check_out_dir(&root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn files_are_made_in_new_and_existing_folders_from_many_threads() {
+        let root = scratch("nested");
+        let out = root.join("public");
+        let s = Staging::begin(&out).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let s = &s;
+                scope.spawn(move || {
+                    for i in 0..50 {
+                        s.write(&format!("a/b{}/p{t}-{i}/index.html", i % 3), b"x")
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        s.write("a/index.html", b"section").unwrap();
+        s.copy("a/b0/copy.txt", &out.with_file_name("missing"))
+            .unwrap_err();
+        let err = s.write("a/b1/p0-1/index.html", b"again").unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("two outputs would be written to `a/b1/p0-1/index.html`"));
+        let target = s.commit().unwrap();
+        assert_eq!(fs::read(target.join("a/b2/p3-2/index.html")).unwrap(), b"x");
+        assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"section");
     }
 
     #[test]

@@ -268,12 +268,13 @@ fn build_site(
     diags: &mut Vec<Diagnostic>,
     clock: &mut StageClock,
 ) -> (Site, Routes) {
+    let sources = sources::SourceDir::open(root);
     let loaded: Vec<(String, Option<LoadedPage>, Vec<Diagnostic>)> = found
         .pages
         .par_iter()
         .map(|f| {
             let mut d = Vec::new();
-            let page = match sources::read_source(&f.abs, None) {
+            let page = match sources.read(&f.rel, None) {
                 Ok(bytes) => load_page(&f.rel, bytes, &mut d).map(|mut p| {
                     // Only the front matter is kept until the body is
                     // parsed (the file is read again then): the site's

@@ -21,6 +21,8 @@ use crate::output::Staging;
 use crate::render::theme::{AssetData, Theme, ThemeAsset};
 use crate::render::{Job, Renderer};
 use crate::route::Routes;
+
+use super::sources::SourceDir;
 use crate::site::{check_anchors, Page, PageId, Site};
 
 use super::Project;
@@ -58,13 +60,14 @@ pub fn render_site(
     sink: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
 ) -> Vec<Diagnostic> {
     let renderer = project.renderer();
+    let sources = SourceDir::open(&project.opts.root);
     let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = project
         .site
         .pages
         .par_iter()
         .enumerate()
         .map_init(Vec::new, |buf, (i, page)| {
-            let mut parsed = parse_page(page, &project.routes, &project.opts.root);
+            let mut parsed = parse_page(page, &project.routes, &sources);
             let mut errors = Vec::new();
             if !page.is_index {
                 buf.clear();
@@ -102,10 +105,11 @@ pub fn render_site(
 /// Parses every page without rendering (when the site cannot be rendered,
 /// to report every page's problems anyway); returns their diagnostics.
 pub(super) fn parse_all(site: &mut Site, routes: &Routes, root: &Path) -> Vec<Diagnostic> {
+    let sources = SourceDir::open(root);
     let parsed: Vec<ParsedPage> = site
         .pages
         .par_iter()
-        .map(|page| parse_page(page, routes, root))
+        .map(|page| parse_page(page, routes, &sources))
         .collect();
     let mut diags = Vec::new();
     for (page, mut parsed) in site.pages.iter_mut().zip(parsed) {
@@ -117,9 +121,9 @@ pub(super) fn parse_all(site: &mut Site, routes: &Routes, root: &Path) -> Vec<Di
 }
 
 /// Parses one page's body, warning when that took suspiciously long.
-fn parse_page(page: &Page, routes: &Routes, root: &Path) -> ParsedPage {
+fn parse_page(page: &Page, routes: &Routes, sources: &SourceDir) -> ParsedPage {
     let started = Instant::now();
-    let text = match body_text(page, root) {
+    let text = match body_text(page, sources) {
         Ok(t) => t,
         Err(d) => {
             return ParsedPage {
@@ -151,7 +155,7 @@ fn parse_page(page: &Page, routes: &Routes, root: &Path) -> ParsedPage {
 /// each page between loading and this pass (so its memory does not grow
 /// with the site), and reads the file again here; the page must not have
 /// changed in between, or line numbers and front matter would disagree.
-fn body_text<'p>(page: &'p Page, root: &Path) -> Result<Cow<'p, str>, Diagnostic> {
+fn body_text<'p>(page: &'p Page, sources: &SourceDir) -> Result<Cow<'p, str>, Diagnostic> {
     if page.text.len() > page.body_start {
         return Ok(Cow::Borrowed(&page.text));
     }
@@ -160,7 +164,8 @@ fn body_text<'p>(page: &'p Page, root: &Path) -> Result<Cow<'p, str>, Diagnostic
             .in_file(page.source.clone())
             .with_hint("build again (`folio serve` does so by itself)")
     };
-    let bytes = super::sources::read_source(&root.join(&page.source), Some(page.file_len as usize))
+    let bytes = sources
+        .read(&page.source, Some(page.file_len as usize))
         .map_err(|_| changed())?;
     let text = crate::load::decode(&page.source, bytes, &mut Vec::new()).ok_or_else(changed)?;
     if !text.starts_with(page.text.as_str()) {
@@ -278,7 +283,7 @@ mod tests {
         let mut page = site.pages[0].clone();
         page.text = text.to_string();
         assert_eq!(
-            body_text(&page, Path::new("/nowhere")).unwrap(),
+            body_text(&page, &SourceDir::open(Path::new("/nowhere"))).unwrap(),
             text,
             "held"
         );
@@ -290,16 +295,17 @@ mod tests {
             "---\r\ntitle: A\r\n---\r\n# New body\r\n",
         )
         .unwrap();
-        let read = body_text(&page, root.path()).unwrap();
+        let sources = SourceDir::open(root.path());
+        let read = body_text(&page, &sources).unwrap();
         assert_eq!(
             &read[page.body_start..],
             "# New body\n",
             "normalised like the first read"
         );
         fs::write(root.path().join("content/a.md"), "---\ntitle: B\n---\n").unwrap();
-        let err = body_text(&page, root.path()).unwrap_err();
+        let err = body_text(&page, &sources).unwrap_err();
         assert!(err.message.contains("changed while folio was building"));
         fs::remove_file(root.path().join("content/a.md")).unwrap();
-        assert!(body_text(&page, root.path()).is_err());
+        assert!(body_text(&page, &sources).is_err());
     }
 }
