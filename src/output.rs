@@ -134,8 +134,16 @@ impl Staging {
         io::copy(&mut src, &mut dst).map(|_| ())
     }
 
-    /// Creates a new file at `rel` (and its folders).
+    /// Creates a new file at `rel` (and its folders). A path that would
+    /// leave the folder (absolute, or with a `..` segment) is refused:
+    /// whatever the site says, nothing is written outside the output.
     fn create(&self, rel: &str) -> io::Result<File> {
+        if rel.starts_with('/') || rel.split(['/', '\\']).any(|s| s == "..") {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{rel}` would be written outside the output folder"),
+            ));
+        }
         if let Some((parent, _)) = rel.rsplit_once('/') {
             self.create_dirs(parent)?;
         }
@@ -311,6 +319,19 @@ mod tests {
         s.write("a/index.html", b"section").unwrap();
         s.copy("a/b0/copy.txt", &out.with_file_name("missing"))
             .unwrap_err();
+        for outside in [
+            "../x/index.html",
+            "/tmp/x.html",
+            "a/../../x.html",
+            "a\\..\\..\\x",
+        ] {
+            let err = s.write(outside, b"no").unwrap_err();
+            assert!(
+                err.to_string().contains("outside the output folder"),
+                "{outside}: {err}"
+            );
+        }
+        assert!(!root.join("x").exists() && !root.join("x.html").exists());
         let err = s.write("a/b1/p0-1/index.html", b"again").unwrap_err();
         assert!(err
             .to_string()

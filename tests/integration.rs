@@ -516,6 +516,46 @@ fn refuses_dangerous_output_folders_with_exit_2() {
 }
 
 #[test]
+fn aliases_cannot_write_outside_the_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    fs::create_dir_all(root.join("content")).unwrap();
+    fs::write(
+        root.join("content/a.md"),
+        "---\ntitle: A\naliases: [\"../../escaped\", /old/a/]\n---\nBody\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/b.md"),
+        "---\ntitle: B\naliases: [\"/x/../../../escaped-too\"]\n---\n",
+    )
+    .unwrap();
+    let r = root.to_str().unwrap();
+    let run = folio(&["build", "--root", r]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:3:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/b.md:3:1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("climbs out of the site"),
+        "{}",
+        run.stderr
+    );
+    assert!(!tmp.path().join("escaped").exists());
+    assert!(!tmp.path().join("escaped-too").exists());
+    assert!(!root.join("public").exists(), "nothing is written");
+    // Without the bad ones, the good alias redirects.
+    fs::write(
+        root.join("content/a.md"),
+        "---\ntitle: A\naliases: [/old/a/]\n---\nBody\n",
+    )
+    .unwrap();
+    fs::write(root.join("content/b.md"), "---\ntitle: B\n---\n").unwrap();
+    assert_eq!(folio(&["build", "--root", r]).code, 0);
+    let redirect = fs::read_to_string(root.join("public/old/a/index.html")).unwrap();
+    assert!(redirect.contains("url=/a/"), "{redirect}");
+}
+
+#[test]
 fn usage_errors_exit_2_and_help_documents_exit_codes() {
     let run = folio(&["build", "--root", "/nonexistent/folio-site"]);
     assert_eq!(run.code, 2);

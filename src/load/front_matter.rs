@@ -176,7 +176,7 @@ impl KeyChecker<'_, '_> {
                 }
                 "slug" => fm.slug = self.slug(&key, value),
                 "tags" => fm.tags = self.strings(&key, value),
-                "aliases" => fm.aliases = self.strings(&key, value),
+                "aliases" => fm.aliases = self.aliases(&key, value),
                 "extra" => match value {
                     Value::Object(m) => fm.extra.extend(m),
                     other => self.wrong_type(&key, "a mapping of keys to values", &other),
@@ -269,6 +269,27 @@ impl KeyChecker<'_, '_> {
             return None;
         }
         Some((s, line))
+    }
+
+    /// Aliases are site paths (`/old/path/`), each written as a redirect
+    /// page in the output folder: one that climbs out with `..` would be
+    /// written outside it, so it is refused.
+    fn aliases(&mut self, key: &str, value: Value) -> Vec<String> {
+        let mut aliases = self.strings(key, value);
+        let line = self.line_of(key);
+        aliases.retain(|alias| {
+            let climbs = alias.split(['/', '\\']).any(|segment| segment == "..");
+            if climbs {
+                self.diags.push(
+                    Diagnostic::error(format!("alias `{alias}` climbs out of the site with `..`"))
+                        .in_file(self.file)
+                        .at(self.text, line, 1)
+                        .with_hint("write aliases as site paths from the root, e.g. `/old/path/`"),
+                );
+            }
+            !climbs
+        });
+        aliases
     }
 
     fn strings(&mut self, key: &str, value: Value) -> Vec<String> {
@@ -460,6 +481,23 @@ mod tests {
             ]
         );
         assert!(d.iter().all(Diagnostic::is_error));
+    }
+
+    #[test]
+    fn aliases_that_climb_out_of_the_site_are_errors() {
+        let text = "---\ntitle: A\naliases: [/old/, \"../../etc/x\", \"a\\\\..\\\\b\"]\n---\n";
+        let (fm, d) = load(text);
+        assert_eq!(fm.aliases, ["/old/"]);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].line, 3);
+        assert!(
+            d[0].message.contains("`../../etc/x` climbs out"),
+            "{}",
+            d[0].message
+        );
+        let (fm, d) = load("---\naliases: /old..name/\n---\n");
+        assert!(d.is_empty(), "dots inside a name are fine: {d:?}");
+        assert_eq!(fm.aliases, ["/old..name/"]);
     }
 
     #[test]
