@@ -276,6 +276,8 @@ fn build_site(
             let mut d = Vec::new();
             let page = match sources.read(&f.rel, None) {
                 Ok(bytes) => load_page(&f.rel, bytes, &mut d).map(|mut p| {
+                    // Grammars for its code start loading in the background.
+                    crate::markdown::prepare_highlighting(p.body());
                     // Only the front matter is kept until the body is
                     // parsed (the file is read again then): the site's
                     // text is never all in memory.

@@ -21,10 +21,9 @@ use crate::output::Staging;
 use crate::render::theme::{AssetData, Theme, ThemeAsset};
 use crate::render::{Job, Renderer};
 use crate::route::Routes;
-
-use super::sources::SourceDir;
 use crate::site::{check_anchors, Page, PageId, Site};
 
+use super::sources::SourceDir;
 use super::Project;
 
 /// Pages slower than this to parse get a warning naming the file.

@@ -69,7 +69,6 @@ pub fn load_page(
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
-    crate::markdown::prepare_highlighting(&text[body_start..]);
     let title_heading = match front.title {
         Some(_) => None,
         None => crate::markdown::title_heading(&text[body_start..]),

@@ -424,7 +424,7 @@ impl<'a> ContextBuilder<'a> {
                         }
                     })
                     .collect();
-                shared(&trail)
+                Shared::from_serializable(&trail)
             })
             .clone()
     }
@@ -439,11 +439,6 @@ impl<'a> ContextBuilder<'a> {
             weight: page.front.weight,
         }
     }
-}
-
-/// Converts a value for the templates once, to be shared.
-fn shared(value: &impl Serialize) -> Shared {
-    Shared::from_serializable(value)
 }
 
 static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
