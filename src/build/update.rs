@@ -11,6 +11,7 @@ use std::fs;
 use crate::diagnostic::Diagnostic;
 use crate::load::load_page;
 use crate::markdown::{parse, ParseInput};
+use crate::render::context::listing_part;
 use crate::render::Job;
 use crate::site::{check_anchor, PageId, Site};
 
@@ -72,8 +73,9 @@ impl Project {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let description_changed =
-            old.front.description.is_none() && parsed.summary != old.parsed.summary;
+        // A written page keeps only its summary's listing part.
+        let description_changed = old.front.description.is_none()
+            && listing_part(&parsed.summary) != listing_part(&old.parsed.summary);
         let page = &mut self.site.pages[index];
         page.parsed = parsed;
         page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
@@ -141,4 +143,53 @@ fn affected_jobs(site: &Site, id: PageId, description_changed: bool) -> Vec<(Str
         }
     }
     jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::build::{render_site, BuildOptions};
+
+    #[test]
+    fn a_body_edit_rerenders_the_listing_only_when_the_description_changes() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        fs::create_dir_all(&content).unwrap();
+        fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
+        let page = |first: &str, last: &str| {
+            format!(
+                "---\ntitle: A\n---\n{first} {} {last}\n\nMore.\n",
+                "word ".repeat(50)
+            )
+        };
+        fs::write(content.join("a.md"), page("Start", "end")).unwrap();
+        let mut project = Project::load(&BuildOptions {
+            root: root.path().to_path_buf(),
+            out: root.path().join("public"),
+            drafts: false,
+            base_url: None,
+            live_reload: true,
+        })
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        assert!(render_site(&mut project, |_, _| Ok(())).is_empty());
+        let jobs = |project: &mut Project| -> Vec<Job> {
+            match project.update_page("content/a.md") {
+                Ok(PageUpdate::Rerender(jobs)) => jobs.into_iter().map(|(_, j)| j).collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let a = Job::Page(PageId(1));
+        let home = Job::Section(Site::ROOT);
+
+        // Past what the description shows: the listing stays as it is.
+        fs::write(content.join("a.md"), page("Start", "finish")).unwrap();
+        assert_eq!(jobs(&mut project), vec![a]);
+        // The description's first word: the listing shows the change.
+        fs::write(content.join("a.md"), page("Begin", "finish")).unwrap();
+        assert_eq!(jobs(&mut project), vec![a, home]);
+        // The same text again changes nothing but the page.
+        assert_eq!(jobs(&mut project), vec![a]);
+    }
 }

@@ -18,6 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
 use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::output::Staging;
+use crate::render::context::listing_summary;
 use crate::render::theme::{AssetData, Theme, ThemeAsset};
 use crate::render::{Job, Renderer};
 use crate::route::Routes;
@@ -75,8 +76,12 @@ pub fn render_site(
                     Ok(()) => errors.extend(sink(&path, buf).err().map(|e| write_error(&path, &e))),
                     Err(d) => errors = d,
                 }
-                // Written: only section pages need a page's HTML again.
+                // Written: only section pages need a page's HTML and
+                // table of contents again, and listings only the start of
+                // its summary. Kept, they were a third of peak memory.
                 parsed.html = String::new();
+                parsed.toc = Vec::new();
+                listing_summary(&mut parsed.summary);
             }
             (parsed, errors)
         })

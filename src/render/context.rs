@@ -443,11 +443,37 @@ impl<'a> ContextBuilder<'a> {
 
 static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
+/// Bytes of the summary that a description shows at most.
+const DESCRIPTION_BYTES: usize = 160;
+
 fn description(page: &Page, parsed: &ParsedPage) -> String {
     match &page.front.description {
         Some(d) => d.clone(),
-        None => truncate_words(&parsed.summary, 160),
+        None => truncate_words(&parsed.summary, DESCRIPTION_BYTES),
     }
+}
+
+/// The start of a summary that decides its description: one character
+/// past [`DESCRIPTION_BYTES`], so it is cut at the same word as the whole.
+pub fn listing_part(summary: &str) -> &str {
+    if summary.len() <= DESCRIPTION_BYTES {
+        return summary;
+    }
+    let mut end = DESCRIPTION_BYTES + 1;
+    while !summary.is_char_boundary(end) {
+        end += 1;
+    }
+    &summary[..end]
+}
+
+/// Shortens a written page's summary to its [`listing_part`], the only
+/// part section listings read.
+pub fn listing_summary(summary: &mut String) {
+    let keep = listing_part(summary).len();
+    if keep < summary.len() {
+        summary.truncate(keep);
+    }
+    summary.shrink_to_fit();
 }
 
 /// Shortens text to at most `max` bytes at a word boundary, adding `…`.
@@ -462,4 +488,38 @@ pub fn truncate_words(text: &str, max: usize) -> String {
     let head = &text[..cut];
     let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
     format!("{}…", head.trim_end_matches([',', ';', ':', '.']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listing_part_of_a_summary_gives_the_same_description() {
+        let long = "word ".repeat(60);
+        let cases = [
+            String::new(),
+            "Short summary.".to_string(),
+            "x".repeat(160),
+            "x".repeat(161),
+            long.clone(),
+            // A multi-byte character straddling the cut.
+            format!("{}é and more words after it", "a".repeat(159)),
+            format!("{} trailing, words: here.", "ü".repeat(100)),
+            format!("{}, next", "b ".repeat(80)),
+        ];
+        for summary in cases {
+            let part = listing_part(&summary);
+            assert!(summary.starts_with(part));
+            assert_eq!(
+                truncate_words(part, DESCRIPTION_BYTES),
+                truncate_words(&summary, DESCRIPTION_BYTES),
+                "{summary:?}"
+            );
+            let mut kept = summary.clone();
+            listing_summary(&mut kept);
+            assert_eq!(kept, part);
+        }
+        assert!(listing_part(&long).len() <= DESCRIPTION_BYTES + 4);
+    }
 }
