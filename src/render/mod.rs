@@ -227,8 +227,8 @@ fn mark_current(html: &str, url: &str) -> String {
     // Writing to a Vec cannot fail.
     let _ = tera::escape_html(url, &mut href);
     href.push(b'"');
-    let href = String::from_utf8_lossy(&href);
-    match html.find(href.as_ref()) {
+    // memchr's vector search: `str::find` was 1% of a default-theme build.
+    match memchr::memmem::find(html.as_bytes(), &href) {
         Some(i) if !url.is_empty() => {
             let end = i + href.len();
             let mut marked = String::with_capacity(html.len() + 24);
