@@ -117,6 +117,12 @@ pub struct ServeArgs {
     /// Most live-reload connections at once.
     #[arg(long, default_value_t = 64)]
     pub max_streams: usize,
+    /// Most connections at once (live-reload ones included); more get 503.
+    #[arg(long, default_value_t = 256)]
+    pub max_connections: usize,
+    /// Seconds a client has to send its request head; slower ones get 408.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub header_timeout: f64,
 }
 
 impl ServeArgs {
@@ -130,6 +136,12 @@ impl ServeArgs {
             open: self.open,
             allowed_hosts: self.allowed_hosts.clone(),
             max_streams: self.max_streams.max(1),
+            limits: crate::serve::gate::Limits {
+                max_connections: self.max_connections.max(1),
+                head_timeout: std::time::Duration::try_from_secs_f64(self.header_timeout)
+                    .unwrap_or(std::time::Duration::from_secs(10))
+                    .max(std::time::Duration::from_millis(10)),
+            },
         }
     }
 }

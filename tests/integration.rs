@@ -3,6 +3,7 @@
 //! it prints and its exit codes.
 
 use std::fs;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -815,6 +816,75 @@ fn serve_refuses_hostile_requests() {
         "DELETE / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
     ));
     assert!(head.contains("Allow: GET, HEAD"), "{head}");
+}
+
+#[test]
+fn serve_limits_slow_idle_and_oversized_connections() {
+    let server = Server::start_with(
+        &fixture("basic"),
+        false,
+        &["--max-connections", "3", "--header-timeout", "1"],
+    );
+    let port = server.port;
+    let connect = || {
+        let s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s
+    };
+    let status_of = |mut s: std::net::TcpStream| {
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let get = format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
+
+    // A head that never ends gets 408 once its time is up, however it drips.
+    let mut slow = connect();
+    let started = std::time::Instant::now();
+    slow.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    slow.write_all(b"Host: localhost\r\n").unwrap();
+    assert_eq!(status_of(slow), "HTTP/1.1 408 Request Timeout");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "{took:?}");
+
+    // Three idle connections are all it takes; the fourth is refused at once.
+    let idle: Vec<_> = (0..3).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut head = String::new();
+    connect().read_to_string(&mut head).unwrap();
+    assert!(head.starts_with("HTTP/1.1 503 "), "{head}");
+    assert!(head.contains("Retry-After: 1\r\n"), "{head}");
+    assert!(head.contains("X-Content-Type-Options: nosniff"), "{head}");
+    // Once one goes away, requests are answered again.
+    drop(idle);
+    std::thread::sleep(Duration::from_millis(200));
+    let mut ok = connect();
+    ok.write_all(get.as_bytes()).unwrap();
+    assert_eq!(status_of(ok), "HTTP/1.1 200 OK");
+
+    // A head past every header limit is refused without reaching tiny_http.
+    let mut big = connect();
+    let fields = "X-Filler: 0123456789012345678901234567890123456789\r\n".repeat(600);
+    let _ =
+        big.write_all(format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n{fields}").as_bytes());
+    assert_eq!(
+        status_of(big),
+        "HTTP/1.1 431 Request Header Fields Too Large"
+    );
+
+    // Keep-alive asked for or not, each connection carries one request, and
+    // the live-reload stream still works through the gate.
+    let mut twice = connect();
+    twice.write_all(format!("{get}{get}").as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = twice.read_to_string(&mut answer);
+    assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 1, "{answer}");
+    server.events().wait("ok");
 }
 
 #[test]

@@ -2,11 +2,13 @@
 //! browser.
 //!
 //! Uses the pipeline (through [`crate::build::Project`]) and never the
-//! other way round. Threads: a few HTTP workers, one heartbeat for the event
+//! other way round. Threads: the [`gate`] in front of tiny_http (one per
+//! open connection, capped), a few HTTP workers, one heartbeat for the event
 //! streams, the file watcher, and the main loop that applies changes one
 //! batch at a time. The site is served from a folder of folio's own under
 //! the system's temp folder, so `public/` is never touched.
 
+pub mod gate;
 pub mod http;
 pub mod live;
 pub mod path;
@@ -51,6 +53,8 @@ pub struct ServeOptions {
     pub allowed_hosts: Vec<String>,
     /// Most live-reload streams at once.
     pub max_streams: usize,
+    /// Connections at once and the time to send a request head.
+    pub limits: gate::Limits,
 }
 
 /// Messages for the main loop.
@@ -87,7 +91,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
     let mut watcher = watch::start(&opts.root, DEBOUNCE, watch_tx.clone())
         .map_err(|e| BuildFailure::environment(Diagnostic::error(e)))?;
     let base = std::env::temp_dir().join(format!("folio-serve-{}", std::process::id()));
-    let (mut session, first) = Session::start(build, base)?;
+    let (mut session, first) = Session::start(build, base.clone())?;
     let shared = Arc::new(http::Shared {
         current: session.current(),
         events: Broadcaster::new(opts.max_streams),
@@ -100,11 +104,12 @@ pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
     });
     report(&first, &shared);
     println!("Serving {} at {url} (Ctrl-C to stop)", opts.root.display());
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None).map_err(|e| {
-            BuildFailure::environment(Diagnostic::error(format!("cannot start the server: {e}")))
-        })?,
-    );
+    let (upstream, server) = gate::Upstream::listen(&base).map_err(|e| {
+        BuildFailure::environment(Diagnostic::error(format!("cannot start the server: {e}")))
+    })?;
+    let server = Arc::new(server);
+    let limits = opts.limits;
+    std::thread::spawn(move || gate::run(listener, upstream, limits));
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
             let (server, shared) = (server.clone(), shared.clone());

@@ -21,6 +21,11 @@ pub struct Server {
 impl Server {
     /// Copies `site` (content/, images/, folio.toml, themes/ when asked) and serves it.
     pub fn start(site: &Path, with_theme: bool) -> Server {
+        Server::start_with(site, with_theme, &[])
+    }
+
+    /// [`Server::start`] with more flags for `folio serve`.
+    pub fn start_with(site: &Path, with_theme: bool, flags: &[&str]) -> Server {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
         let mut dirs = vec!["content", "images", "static", "templates"];
@@ -38,6 +43,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
             .args(["serve", "--port", "0", "--root"])
             .arg(&root)
+            .args(flags)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
