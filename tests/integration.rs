@@ -297,6 +297,10 @@ fn theme_selection_and_site_template_override() {
         !out.path().join("public/folio.css").exists(),
         "the built-in theme is not used"
     );
+    assert!(
+        !out.path().join("public/search-index.js").exists(),
+        "no template links a search index, so none is written"
+    );
 }
 
 /// A generated corpus of `pages` pages (folio flavour), or `None` when
@@ -898,9 +902,13 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
     );
     let page = server.root.join("content/guide/setup.md");
     let text = fs::read_to_string(&page).unwrap();
+    let (status, _, index) = server.get("/search-index.js");
+    assert_eq!(status, 200);
+    assert!(index.contains("\"Install it\\nInstall it\""), "{index}");
     fs::write(
         &page,
-        text.replace("Run the installer.", "Run the NEW installer."),
+        text.replace("Run the installer.", "Run the NEW installer.")
+            .replace("## Install it\n\nRepeated", "## Upgrade it\n\nRepeated"),
     )
     .unwrap();
     let data = events.wait("reload");
@@ -913,6 +921,9 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
         .2
         .contains("Run the NEW installer."));
     server.wait_log("content/guide/setup.md →");
+    // The search index follows the new heading, without a full rebuild.
+    let index = server.get("/search-index.js").2;
+    assert!(index.contains("\"Install it\\nUpgrade it\""), "{index}");
 
     // Break the front matter: an overlay event with file and line; the last good page stays.
     fs::write(&page, "---\ntitle: [oops\n---\nBroken body\n").unwrap();

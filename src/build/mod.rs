@@ -130,6 +130,9 @@ pub struct Project {
     pub site: Site,
     /// Featured-image variants to copy into the output.
     pub variants: Vec<images::VariantFile>,
+    /// Each page's search record, by page (empty when no template links
+    /// the search index).
+    pub search: Vec<String>,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
     /// Wall time of each stage.
@@ -196,6 +199,7 @@ impl Project {
             routes,
             site,
             variants: Vec::new(),
+            search: Vec::new(),
             warnings: diags,
             stages: clock.stages,
         })
@@ -215,7 +219,7 @@ impl Project {
 
     /// A renderer over this project.
     pub fn renderer(&self) -> Renderer<'_> {
-        Renderer::new(&self.templates, &self.site, &self.config)
+        Renderer::new(&self.templates, &self.site, &self.config).with_search(&self.search)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::load_page;
 use crate::markdown::{parse, ParseInput};
 use crate::render::context::listing_part;
+use crate::render::search;
 use crate::render::Job;
 use crate::site::{check_anchor, PageId, Site};
 
@@ -76,14 +77,18 @@ impl Project {
         // A written page keeps only its summary's listing part.
         let description_changed = old.front.description.is_none()
             && listing_part(&parsed.summary) != listing_part(&old.parsed.summary);
+        let mut jobs = affected_jobs(&self.site, id, description_changed);
+        if let Some(old) = self.search.get_mut(index) {
+            let record = search::record(&self.site, id, &parsed);
+            if record != *old {
+                *old = record;
+                jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
+            }
+        }
         let page = &mut self.site.pages[index];
         page.parsed = parsed;
         page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
-        Ok(PageUpdate::Rerender(affected_jobs(
-            &self.site,
-            id,
-            description_changed,
-        )))
+        Ok(PageUpdate::Rerender(jobs))
     }
 }
 
@@ -186,10 +191,20 @@ mod tests {
         // Past what the description shows: the listing stays as it is.
         fs::write(content.join("a.md"), page("Start", "finish")).unwrap();
         assert_eq!(jobs(&mut project), vec![a]);
-        // The description's first word: the listing shows the change.
+        // The description's first word: the listing shows the change, and
+        // so does the search index (the theme links one).
         fs::write(content.join("a.md"), page("Begin", "finish")).unwrap();
-        assert_eq!(jobs(&mut project), vec![a, home]);
+        assert_eq!(jobs(&mut project), vec![a, home, Job::SearchIndex]);
         // The same text again changes nothing but the page.
         assert_eq!(jobs(&mut project), vec![a]);
+        // A new heading is found by search, though no listing shows it.
+        fs::write(
+            content.join("a.md"),
+            format!("{}\n## Rota\n", page("Begin", "finish")),
+        )
+        .unwrap();
+        assert_eq!(jobs(&mut project), vec![a, Job::SearchIndex]);
+        let record = &project.search[1];
+        assert!(record.ends_with(",\"Rota\"]"), "{record}");
     }
 }

@@ -19,6 +19,7 @@ use crate::discover::Discovered;
 use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::output::Staging;
 use crate::render::context::listing_summary;
+use crate::render::search;
 use crate::render::theme::{AssetData, Theme, ThemeAsset};
 use crate::render::{Job, Renderer};
 use crate::route::Routes;
@@ -61,13 +62,20 @@ pub fn render_site(
 ) -> Vec<Diagnostic> {
     let renderer = project.renderer();
     let sources = SourceDir::open(&project.opts.root);
-    let parsed: Vec<(ParsedPage, Vec<Diagnostic>)> = project
+    let searched = renderer.uses_search();
+    let parsed: Vec<(ParsedPage, Vec<Diagnostic>, String)> = project
         .site
         .pages
         .par_iter()
         .enumerate()
         .map_init(Vec::new, |buf, (i, page)| {
             let mut parsed = parse_page(page, &project.routes, &sources);
+            // Made now: the table of contents is dropped once written.
+            let record = if searched {
+                search::record(&project.site, PageId(i as u32), &parsed)
+            } else {
+                String::new()
+            };
             let mut errors = Vec::new();
             if !page.is_index {
                 buf.clear();
@@ -83,11 +91,15 @@ pub fn render_site(
                 parsed.toc = Vec::new();
                 listing_summary(&mut parsed.summary);
             }
-            (parsed, errors)
+            (parsed, errors, record)
         })
         .collect();
     let mut errors = Vec::new();
-    for (page, (mut parsed, render_errors)) in project.site.pages.iter_mut().zip(parsed) {
+    project.search = Vec::with_capacity(if searched { parsed.len() } else { 0 });
+    for (page, (mut parsed, render_errors, record)) in project.site.pages.iter_mut().zip(parsed) {
+        if searched {
+            project.search.push(record);
+        }
         for d in std::mem::take(&mut parsed.diagnostics) {
             if d.is_error() {
                 errors.push(d);

@@ -446,7 +446,8 @@ static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock:
 /// Bytes of the summary that a description shows at most.
 const DESCRIPTION_BYTES: usize = 160;
 
-fn description(page: &Page, parsed: &ParsedPage) -> String {
+/// `description` from front matter, else the summary cut at a word.
+pub(crate) fn description(page: &Page, parsed: &ParsedPage) -> String {
     match &page.front.description {
         Some(d) => d.clone(),
         None => truncate_words(&parsed.summary, DESCRIPTION_BYTES),

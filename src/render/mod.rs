@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod nav;
+pub mod search;
 pub mod theme;
 
 use tera::{Context, Value};
@@ -32,6 +33,8 @@ pub enum Job {
     NotFound,
     /// A redirect from an alias to a page.
     Alias(PageId, usize),
+    /// The search index (when a template links it).
+    SearchIndex,
 }
 
 /// Renders pages of one site with one set of templates.
@@ -43,6 +46,10 @@ pub struct Renderer<'a> {
     section_navs: Vec<OnceLock<Result<String, Vec<Diagnostic>>>>,
     builder: ContextBuilder<'a>,
     site: &'a Site,
+    /// Each page's search record (see [`search::record`]), once parsed.
+    search: &'a [String],
+    /// True when a template the site renders links the search index.
+    searched: bool,
 }
 
 /// Sets the values every template sees: `site`, `assets` and `folio`.
@@ -54,6 +61,10 @@ pub fn set_globals(
 ) {
     let globals = templates.tera.global_context();
     globals.insert("site", &SiteContext::from_config(config));
+    globals.insert(
+        search::INDEX_VAR,
+        &format!("{}{}", config.base_path(), search::INDEX_FILE),
+    );
     globals.insert("assets", assets);
     globals.insert(
         "folio",
@@ -73,7 +84,46 @@ impl<'a> Renderer<'a> {
             section_navs: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             builder: ContextBuilder::new(site, config),
             site,
+            search: &[],
+            searched: false,
         }
+        .find_search()
+    }
+
+    /// Notes whether a template this site renders reads `search_index`
+    /// (the theme's base template may, while the site's own pages never
+    /// use it): only then is the index written.
+    fn find_search(mut self) -> Self {
+        let t = self.templates;
+        let home = if self.home_uses_index() {
+            "index.html"
+        } else {
+            "section.html"
+        };
+        let mut names: Vec<&str> = self
+            .site
+            .pages
+            .iter()
+            .filter_map(|p| p.front.template.as_deref())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.extend(["page.html", "section.html", home, "404.html"]);
+        self.searched = names
+            .iter()
+            .any(|n| t.has(n) && t.uses_variable(n, search::INDEX_VAR));
+        self
+    }
+
+    /// True when the site gets a search index (see [`search`]).
+    pub fn uses_search(&self) -> bool {
+        self.searched
+    }
+
+    /// The same renderer, with each page's search record for the index.
+    pub fn with_search(mut self, records: &'a [String]) -> Self {
+        self.search = records;
+        self
     }
 
     /// Every file to render, with its output path relative to the output root.
@@ -102,6 +152,9 @@ impl<'a> Renderer<'a> {
         }
         if self.templates.has("404.html") {
             jobs.push(("404.html".into(), Job::NotFound));
+        }
+        if self.searched {
+            jobs.push((search::INDEX_FILE.into(), Job::SearchIndex));
         }
         jobs
     }
@@ -135,6 +188,10 @@ impl<'a> Renderer<'a> {
             }
             Job::Alias(id, _) => {
                 redirect_page(&self.site.page(id).route.url, out);
+                Ok(())
+            }
+            Job::SearchIndex => {
+                search::write_index(self.site, self.search, out);
                 Ok(())
             }
         }

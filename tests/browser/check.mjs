@@ -6,7 +6,8 @@
 // headless Chromium with playwright-core, and checks every path at 360 px
 // and 1280 px, in light and dark mode: no horizontal scroll, navigation
 // visible or toggleable, no layout shift from the hero image, dark mode
-// applied, the theme toggle persisting, pages usable with JavaScript off,
+// applied, the theme toggle persisting, search finding pages from the
+// keyboard, pages usable with JavaScript off,
 // and axe-core finding no violations at all (serious and critical ones
 // are what the issue requires; the rest are kept at zero too). Screenshots go to
 // <artefact-dir>. Prints a JSON report; exits 1 when a check fails.
@@ -183,6 +184,54 @@ for (const width of [360, 1280]) {
   await context.close();
 }
 
+// Search: "/" focuses the box; a page is found by its title and by a
+// heading; the keyboard picks a result and opens it; axe finds nothing
+// with the results open; on a phone the results fit the screen.
+for (const width of [1280, 360]) {
+  const context = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 900 } });
+  const target = paths[1];
+  const withHeadings = paths.find((p) => p.includes("markdown")) || target;
+  const { page: probe } = await open(context, target);
+  const title = (await probe.locator("main h1").first().textContent()).trim();
+  await probe.goto(origin + withHeadings, { waitUntil: "load" });
+  const heading = (await probe.locator(".prose h2").nth(1).textContent()).replace(/#$/, "").trim();
+  await probe.close();
+  const { page } = await open(context, paths[0]);
+  const label = `${width}-search`;
+  if (!(await page.locator(".search-input").isVisible())) fail(`${label}: search box not visible with JavaScript on`);
+  await page.keyboard.press("/");
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  if (focused !== "search-input") fail(`${label}: "/" did not focus the search box (${focused})`);
+  const hrefs = async (query) => {
+    await page.fill(".search-input", query);
+    await page.waitForSelector(".search-results:not([hidden]) li", { timeout: 5000 }).catch(() => {});
+    return page.$$eval(".search-results a", (as) => as.map((a) => a.getAttribute("href")));
+  };
+  const byTitle = await hrefs(title);
+  if (byTitle[0] !== target) fail(`${label}: searching "${title}" gave ${JSON.stringify(byTitle)}, expected ${target} first`);
+  const byHeading = await hrefs(heading);
+  if (!byHeading.includes(withHeadings)) fail(`${label}: searching the heading "${heading}" gave ${JSON.stringify(byHeading)}`);
+  if ((await hrefs("zzqx nothing like this")).length) fail(`${label}: nonsense query found pages`);
+  const none = await page.locator(".search-results .result-none").count();
+  if (!none) fail(`${label}: no "no pages match" message`);
+  await hrefs(title);
+  const m = await page.evaluate(() => {
+    const list = document.querySelector(".search-results").getBoundingClientRect();
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, left: list.left, right: list.right,
+      status: document.querySelector("#search-status").textContent };
+  });
+  if (m.left < 0 || m.right > m.innerWidth || m.scrollWidth > m.innerWidth + 1) fail(`${label}: results overflow the screen ${JSON.stringify(m)}`);
+  if (!/found/.test(m.status)) fail(`${label}: results not announced ${JSON.stringify(m)}`);
+  await runAxe(page, label);
+  await page.screenshot({ path: join(artefacts, `${label}.png`) });
+  await page.keyboard.press("ArrowDown");
+  const selected = await page.evaluate(() => document.activeElement.closest(".search-results") && document.activeElement.getAttribute("href"));
+  if (selected !== target) fail(`${label}: ArrowDown moved to ${selected}`);
+  await Promise.all([page.waitForURL((u) => u.pathname === target, { timeout: 5000 }).catch(() => {}), page.keyboard.press("Enter")]);
+  if (new URL(page.url()).pathname !== target) fail(`${label}: Enter opened ${page.url()}, expected ${target}`);
+  await context.close();
+}
+
 // Without JavaScript: navigation and content still there.
 {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
@@ -192,9 +241,11 @@ for (const width of [360, 1280]) {
     nav: document.querySelector(".sidebar").checkVisibility(),
     content: document.querySelector(".prose").innerText.length > 100,
     toggleHidden: document.querySelector(".theme-toggle").hidden,
+    searchHidden: document.querySelector(".search").hidden,
   }));
   if (!ok.nav || !ok.content) fail(`page unusable without JavaScript: ${JSON.stringify(ok)}`);
   if (!ok.toggleHidden) fail("theme toggle shown without JavaScript (it would do nothing)");
+  if (!ok.searchHidden) fail("search box shown without JavaScript (it would do nothing)");
   await page.screenshot({ path: join(artefacts, "1280-no-js.png") });
   await context.close();
 }

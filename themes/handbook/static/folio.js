@@ -95,7 +95,150 @@
     });
   }
 
-  function start() { setupTheme(); setupDrawer(); setupToc(); setupCopy(); }
+  /* Search: the index (a script, so it loads from file:// too) is fetched
+     the first time the box is used; results are a listbox driven from the
+     input, with the arrow keys, Enter and Escape; "/" focuses the box. */
+  var searchIndex = null;
+  var searchWaiting = [];
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+  function loadIndex(url, ready, failed) {
+    if (searchIndex) return ready();
+    searchWaiting.push(ready);
+    if (searchWaiting.length > 1) return;
+    var script = document.createElement("script");
+    script.src = url;
+    script.onload = function () {
+      searchIndex = (window.folioSearchIndex || []).map(function (r) {
+        return { title: r[0], url: r[1], trail: r[2], text: r[3], headings: r[4],
+          t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]) };
+      });
+      searchWaiting.splice(0).forEach(function (f) { f(); });
+    };
+    script.onerror = function () { searchWaiting = []; script.remove(); failed(); };
+    document.head.appendChild(script);
+  }
+  function startsWord(text, term) {
+    var i = text.indexOf(term);
+    return i === 0 || (i > 0 && !/[a-z0-9]/.test(text[i - 1]));
+  }
+  function findPages(query) {
+    var terms = fold(query).split(/\s+/).filter(Boolean);
+    if (!terms.length) return [];
+    var found = [];
+    searchIndex.forEach(function (p) {
+      var score = 0;
+      for (var i = 0; i < terms.length; i++) {
+        var term = terms[i];
+        if (p.t.indexOf(term) >= 0) score += startsWord(p.t, term) ? 12 : 8;
+        else if (p.h.indexOf(term) >= 0) score += startsWord(p.h, term) ? 4 : 3;
+        else if (p.d.indexOf(term) >= 0) score += 1;
+        else return;
+      }
+      found.push({ page: p, score: score });
+    });
+    found.sort(function (a, b) { return b.score - a.score || a.page.title.length - b.page.title.length; });
+    return found.slice(0, 12).map(function (f) { return f.page; });
+  }
+  function matchingHeading(page, query) {
+    var terms = fold(query).split(/\s+/).filter(Boolean);
+    return page.headings.split("\n").find(function (h) {
+      var f = fold(h);
+      return h && terms.every(function (t) { return f.indexOf(t) >= 0; });
+    });
+  }
+  function setupSearch() {
+    var box = document.querySelector(".search");
+    if (!box || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    var input = box.querySelector(".search-input");
+    var list = box.querySelector(".search-results");
+    var status = box.querySelector("[aria-live]");
+    box.hidden = false;
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
+    function close() { list.hidden = true; }
+    function show() {
+      var query = input.value.trim();
+      if (!query) { close(); status.textContent = ""; return; }
+      var pages = findPages(query);
+      list.textContent = "";
+      pages.forEach(function (p) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = p.url;
+        a.textContent = p.title;
+        var heading = matchingHeading(p, query);
+        var extra = heading ? "§ " + heading : p.text;
+        if (p.trail) {
+          var trail = document.createElement("span");
+          trail.className = "result-trail";
+          trail.textContent = p.trail;
+          a.appendChild(trail);
+        }
+        if (extra) {
+          var text = document.createElement("span");
+          text.className = "result-text";
+          text.textContent = extra;
+          a.appendChild(text);
+        }
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      if (!pages.length) {
+        var none = document.createElement("li");
+        none.className = "result-none";
+        none.textContent = "No pages match “" + query + "”";
+        list.appendChild(none);
+      }
+      list.hidden = false;
+      status.textContent = pages.length ? pages.length + (pages.length === 1 ? " page found" : " pages found") +
+        "; press the down arrow to pick one" : "No pages found";
+    }
+    function update() {
+      loadIndex(box.dataset.index, show, function () { status.textContent = "Search is not available right now"; });
+    }
+    function move(from, step) {
+      var all = links();
+      if (!all.length) return;
+      var i = all.indexOf(from) + step;
+      if (i < 0) { input.focus(); return; }
+      all[Math.min(i, all.length - 1)].focus();
+    }
+    input.addEventListener("input", update);
+    input.addEventListener("focus", function () { if (input.value.trim()) update(); });
+    box.addEventListener("keydown", function (e) {
+      var onInput = e.target === input;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (onInput && list.hidden) { update(); return; }
+        move(onInput ? null : e.target, e.key === "ArrowDown" ? 1 : -1);
+        e.preventDefault();
+      } else if (e.key === "Enter" && onInput) {
+        var first = links()[0];
+        if (first && !list.hidden) { window.location.href = first.href; e.preventDefault(); }
+      } else if (e.key === "Escape") {
+        if (onInput && list.hidden) input.value = "";
+        close();
+        input.focus();
+      }
+    });
+    box.addEventListener("focusout", function (e) {
+      if (!box.contains(e.relatedTarget)) close();
+    });
+  }
+  var slashWatched = false;
+  function setupSlash() {
+    if (slashWatched) return;
+    slashWatched = true;
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
+      var input = document.querySelector(".search:not([hidden]) .search-input");
+      if (input) { input.focus(); e.preventDefault(); }
+    });
+  }
+
+  function start() { setupTheme(); setupDrawer(); setupToc(); setupCopy(); setupSearch(); setupSlash(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
   /* folio serve swaps the page body in place after an edit. */
