@@ -132,7 +132,7 @@ pub struct Project {
     pub variants: Vec<images::VariantFile>,
     /// Each page's search record, by page (empty when no template links
     /// the search index).
-    pub search: Vec<String>,
+    pub search: crate::render::search::Records,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
     /// Wall time of each stage.
@@ -199,7 +199,7 @@ impl Project {
             routes,
             site,
             variants: Vec::new(),
-            search: Vec::new(),
+            search: Default::default(),
             warnings: diags,
             stages: clock.stages,
         })

@@ -28,6 +28,10 @@ use crate::site::{check_anchors, Page, PageId, Site};
 use super::sources::SourceDir;
 use super::Project;
 
+/// A page after the pass: its parsed facts, its errors, and where its
+/// search record went (see [`search::Gather`]).
+type Passed = (ParsedPage, Vec<Diagnostic>, Option<(usize, usize)>);
+
 /// Pages slower than this to parse get a warning naming the file.
 const SLOW_PAGE: Duration = Duration::from_secs(5);
 
@@ -63,7 +67,12 @@ pub fn render_site(
     let renderer = project.renderer();
     let sources = SourceDir::open(&project.opts.root);
     let searched = renderer.uses_search();
-    let parsed: Vec<(ParsedPage, Vec<Diagnostic>, String)> = project
+    let gather = search::Gather::new(if searched {
+        project.site.pages.len()
+    } else {
+        0
+    });
+    let parsed: Vec<Passed> = project
         .site
         .pages
         .par_iter()
@@ -71,11 +80,8 @@ pub fn render_site(
         .map_init(Vec::new, |buf, (i, page)| {
             let mut parsed = parse_page(page, &project.routes, &sources);
             // Made now: the table of contents is dropped once written.
-            let record = if searched {
-                search::record(&project.site, PageId(i as u32), &parsed)
-            } else {
-                String::new()
-            };
+            let record = searched
+                .then(|| gather.add(&search::record(&project.site, PageId(i as u32), &parsed)));
             let mut errors = Vec::new();
             if !page.is_index {
                 buf.clear();
@@ -95,11 +101,9 @@ pub fn render_site(
         })
         .collect();
     let mut errors = Vec::new();
-    project.search = Vec::with_capacity(if searched { parsed.len() } else { 0 });
+    let mut spans = Vec::with_capacity(if searched { parsed.len() } else { 0 });
     for (page, (mut parsed, render_errors, record)) in project.site.pages.iter_mut().zip(parsed) {
-        if searched {
-            project.search.push(record);
-        }
+        spans.extend(record);
         for d in std::mem::take(&mut parsed.diagnostics) {
             if d.is_error() {
                 errors.push(d);
@@ -110,6 +114,7 @@ pub fn render_site(
         errors.extend(render_errors);
         page.set_parsed(parsed);
     }
+    project.search = gather.finish(spans);
     errors.extend(check_anchors(&project.site));
     let renderer = project.renderer();
     let mut jobs = renderer.jobs();

@@ -22,6 +22,9 @@ use context::{ContextBuilder, FolioContext, RenderContext, SiteContext};
 pub use theme::{Templates, Theme};
 use theme::{SECTION_NAV, SECTION_NAV_VAR};
 
+/// Records of a renderer that has none yet.
+static EMPTY_RECORDS: search::Records = search::Records::EMPTY;
+
 /// One file the render stage produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
@@ -47,7 +50,7 @@ pub struct Renderer<'a> {
     builder: ContextBuilder<'a>,
     site: &'a Site,
     /// Each page's search record (see [`search::record`]), once parsed.
-    search: &'a [String],
+    search: &'a search::Records,
     /// True when a template the site renders links the search index.
     searched: bool,
 }
@@ -84,7 +87,7 @@ impl<'a> Renderer<'a> {
             section_navs: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             builder: ContextBuilder::new(site, config),
             site,
-            search: &[],
+            search: &EMPTY_RECORDS,
             searched: false,
         }
         .find_search()
@@ -121,7 +124,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The same renderer, with each page's search record for the index.
-    pub fn with_search(mut self, records: &'a [String]) -> Self {
+    pub fn with_search(mut self, records: &'a search::Records) -> Self {
         self.search = records;
         self
     }
