@@ -108,7 +108,12 @@ pub fn run(listener: TcpListener, upstream: Upstream, limits: Limits) {
     let upstream = Arc::new(upstream);
     let open = Arc::new(AtomicUsize::new(0));
     for client in listener.incoming() {
-        let Ok(client) = client else { continue };
+        let Ok(client) = client else {
+            // Out of file descriptors, say: wait for some to close rather
+            // than spin on a failing accept.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
         if open.fetch_add(1, Ordering::AcqRel) >= limits.max_connections {
             open.fetch_sub(1, Ordering::AcqRel);
             refuse(
@@ -166,7 +171,17 @@ fn relay(mut client: TcpStream, upstream: &Upstream, limits: Limits) -> io::Resu
         }
     };
     client.set_read_timeout(None)?;
-    let mut inner = upstream.connect()?;
+    let mut inner = match upstream.connect() {
+        Ok(inner) => inner,
+        Err(e) => {
+            refuse(
+                client,
+                "503 Service Unavailable",
+                "The preview is not answering; try again shortly",
+            );
+            return Err(e);
+        }
+    };
     inner.write_all(&one_request(&head))?;
     // No body is passed on (only GET and HEAD are answered): tiny_http sees
     // the end of the request instead of waiting for one.
