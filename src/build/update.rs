@@ -79,9 +79,10 @@ impl Project {
             && listing_part(&parsed.summary) != listing_part(&old.parsed.summary);
         let mut jobs = affected_jobs(&self.site, id, description_changed);
         if !self.search.is_empty()
-            && self
-                .search
-                .replace(index, &search::record(&self.site, id, &parsed))
+            && self.search.replace(
+                index,
+                &search::record(&self.site, &search::Trails::new(&self.site), id, &parsed),
+            )
         {
             jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
         }

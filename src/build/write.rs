@@ -72,6 +72,7 @@ pub fn render_site(
     } else {
         0
     });
+    let trails = searched.then(|| search::Trails::new(&project.site));
     let parsed: Vec<Passed> = project
         .site
         .pages
@@ -80,8 +81,14 @@ pub fn render_site(
         .map_init(Vec::new, |buf, (i, page)| {
             let mut parsed = parse_page(page, &project.routes, &sources);
             // Made now: the table of contents is dropped once written.
-            let record = searched
-                .then(|| gather.add(&search::record(&project.site, PageId(i as u32), &parsed)));
+            let record = trails.as_ref().map(|trails| {
+                gather.add(&search::record(
+                    &project.site,
+                    trails,
+                    PageId(i as u32),
+                    &parsed,
+                ))
+            });
             let mut errors = Vec::new();
             if !page.is_index {
                 buf.clear();

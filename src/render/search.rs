@@ -24,49 +24,109 @@ pub const INDEX_FILE: &str = "search-index.js";
 /// Template variable holding the index's URL.
 pub const INDEX_VAR: &str = "search_index";
 
+/// Each section's trail: the section titles from below the home page down
+/// to it, joined by ` › `. Made once per build, not once per page.
+pub struct Trails(Vec<String>);
+
+impl Trails {
+    /// The trails of every section of `site`.
+    pub fn new(site: &Site) -> Self {
+        Trails(
+            (0..site.sections.len())
+                .map(|i| {
+                    let titles: Vec<&str> = site
+                        .section_path(SectionId(i as u32))
+                        .into_iter()
+                        .skip(1)
+                        .map(|s| site.section(s).title.as_str())
+                        .collect();
+                    titles.join(" › ")
+                })
+                .collect(),
+        )
+    }
+
+    fn of(&self, section: Option<SectionId>) -> &str {
+        section.map_or("", |s| &self.0[s.0 as usize])
+    }
+}
+
 /// The record of page `id`, whose body parsed to `parsed`.
-pub fn record(site: &Site, id: PageId, parsed: &ParsedPage) -> String {
+pub fn record(site: &Site, trails: &Trails, id: PageId, parsed: &ParsedPage) -> String {
     let page = site.page(id);
     let above = if page.is_index {
         site.section(page.section).parent
     } else {
         Some(page.section)
     };
-    let mut headings = String::new();
+    let mut out = String::with_capacity(256 + parsed.toc.len() * 32);
+    out.push('[');
+    for field in [
+        page.title.as_str(),
+        &page.route.url,
+        trails.of(above),
+        &description(page, parsed),
+    ] {
+        push_json_str(&mut out, field);
+        out.push(',');
+    }
+    out.push('"');
     let mut todo: Vec<&TocEntry> = parsed.toc.iter().rev().collect();
+    let mut first = true;
     while let Some(entry) = todo.pop() {
-        if !headings.is_empty() {
-            headings.push('\n');
+        if !first {
+            out.push_str("\\n");
         }
-        headings.push_str(&entry.title);
+        first = false;
+        push_json_chars(&mut out, &entry.title);
         todo.extend(entry.children.iter().rev());
     }
-    to_json(&(
-        &page.title,
-        &page.route.url,
-        trail(site, above),
-        description(page, parsed),
-        headings,
-    ))
+    out.push_str("\"]");
+    out
 }
 
-/// Section titles from below the home page down to `section`.
-fn trail(site: &Site, section: Option<SectionId>) -> String {
-    let Some(section) = section else {
-        return String::new();
-    };
-    let titles: Vec<&str> = site
-        .section_path(section)
-        .into_iter()
-        .skip(1)
-        .map(|s| site.section(s).title.as_str())
-        .collect();
-    titles.join(" › ")
+/// `text` as a JSON string literal. serde_json's escaping was half the
+/// cost of a record; text needing no escapes is copied in runs here.
+fn push_json_str(out: &mut String, text: &str) {
+    out.push('"');
+    push_json_chars(out, text);
+    out.push('"');
 }
 
-fn to_json(record: &impl serde::Serialize) -> String {
-    // Strings and arrays of strings always serialise.
-    serde_json::to_string(record).unwrap_or_default()
+fn push_json_chars(out: &mut String, text: &str) {
+    // Most text needs no escape: find out sixteen bytes at a time (a fold
+    // without an early exit, which the compiler vectorises).
+    let special = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    if !text
+        .as_bytes()
+        .chunks(16)
+        .any(|c| c.iter().fold(false, |seen, &b| seen | special(b)))
+    {
+        out.push_str(text);
+        return;
+    }
+    let mut clean = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[clean..i]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        clean = i + 1;
+    }
+    out.push_str(&text[clean..]);
 }
 
 /// Every page's record, in one buffer. Kept as a string each, made in the
@@ -166,10 +226,19 @@ pub fn write_index(site: &Site, records: &Records, out: &mut Vec<u8>) {
         out.extend_from_slice(record);
         out.extend_from_slice(b",\n");
     }
+    let trails = Trails::new(site);
     for section in &site.sections {
         if section.index.is_none() && section.parent.is_some() {
-            let trail = trail(site, section.parent);
-            let record = to_json(&(&section.title, &section.route.url, trail, "", ""));
+            let mut record = String::from("[");
+            for field in [
+                &section.title,
+                &section.route.url,
+                trails.of(section.parent),
+            ] {
+                push_json_str(&mut record, field);
+                record.push(',');
+            }
+            record.push_str("\"\",\"\"]");
             out.extend_from_slice(record.as_bytes());
             out.extend_from_slice(b",\n");
         }
@@ -182,6 +251,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn strings_are_escaped_like_serde_json() {
+        for text in [
+            "",
+            "plain words",
+            "quote \" and backslash \\ and slash /",
+            "lines\nand\r\ttabs",
+            "\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f}",
+            "ünïcödé, 日本語, emoji 🦀, separators \u{2028}\u{2029}",
+            "</script><!--",
+        ] {
+            let mut ours = String::new();
+            push_json_str(&mut ours, text);
+            assert_eq!(ours, serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn records_carry_title_url_trail_description_and_every_heading() {
         let (site, _) = crate::site::test_site(&[
             ("content/_index.md", "Home"),
@@ -192,10 +278,11 @@ mod tests {
             ),
         ]);
         let gather = Gather::new(site.pages.len());
+        let trails = Trails::new(&site);
         let spans = (0..site.pages.len())
             .map(|i| {
                 let id = PageId(i as u32);
-                gather.add(&record(&site, id, &site.page(id).parsed))
+                gather.add(&record(&site, &trails, id, &site.page(id).parsed))
             })
             .collect();
         let mut records = gather.finish(spans);
