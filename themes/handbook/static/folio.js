@@ -242,5 +242,6 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
   /* folio serve swaps the page body in place after an edit. */
-  document.addEventListener("folio:swap", start);
+  /* An edit may have changed the index too: fetch it again when next used. */
+  document.addEventListener("folio:swap", function () { searchIndex = null; start(); });
 })();
