@@ -1,8 +1,8 @@
 //! Command-line interface: raw flags (clap) → validated options.
 //!
 //! Parsing happens in two steps, as in ripgrep: clap turns arguments into
-//! [`Cli`], then [`Cli::into_command`] resolves paths and defaults into the
-//! typed options the library receives. Exit codes are documented here.
+//! [`Cli`], then each subcommand's `options()` resolves paths and defaults
+//! into the typed options the library receives. Exit codes are documented here.
 
 use std::path::PathBuf;
 

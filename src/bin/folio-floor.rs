@@ -5,7 +5,7 @@
 //! page, in parallel with rayon. No templates, no links, no site model.
 //! `folio build` is measured against this.
 //!
-//! Usage: folio-floor <root> <out>
+//! Usage: `folio-floor <root> <out>`
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -444,7 +444,7 @@ impl<'a> ContextBuilder<'a> {
 static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
 /// Bytes of the summary that a description shows at most.
-const DESCRIPTION_BYTES: usize = 160;
+pub const DESCRIPTION_BYTES: usize = 160;
 
 /// `description` from front matter, else the summary cut at a word.
 pub(crate) fn description(page: &Page, parsed: &ParsedPage) -> String {
