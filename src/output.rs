@@ -5,6 +5,12 @@
 //! succeeded, so a failed or killed build never leaves a half-written site.
 //! folio removes only folders that carry its mark (or are empty), and
 //! refuses output folders that would overwrite the site's own sources.
+//!
+//! A file whose bytes are the same as in the previous output is linked
+//! from it rather than written again (on Unix): nothing is copied, and the
+//! file keeps its modification time, so tools that deploy by time skip
+//! it. Files are never changed in place, so the two folders never see
+//! each other's changes.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -73,6 +79,10 @@ pub struct Staging {
     /// build's samples, reads and writes together).
     #[cfg(unix)]
     fd: std::os::fd::OwnedFd,
+    /// The output being replaced, open, when it is folio's: unchanged
+    /// files are linked from it.
+    #[cfg(unix)]
+    previous: Option<std::os::fd::OwnedFd>,
 }
 
 impl Staging {
@@ -108,11 +118,17 @@ impl Staging {
         fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(env_error)?;
         #[cfg(unix)]
         let fd = File::open(&tmp).map_err(env_error)?.into();
+        #[cfg(unix)]
+        let previous = (target.join(MARKER).is_file())
+            .then(|| File::open(&target).ok().map(Into::into))
+            .flatten();
         Ok(Staging {
             target,
             tmp,
             #[cfg(unix)]
             fd,
+            #[cfg(unix)]
+            previous,
         })
     }
 
@@ -123,8 +139,63 @@ impl Staging {
 
     /// Writes a new file at `rel`; two writes to one path are an error.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        #[cfg(unix)]
+        if self.link_unchanged(rel, bytes)? {
+            return Ok(());
+        }
         let mut f = self.create(rel)?;
         f.write_all(bytes)
+    }
+
+    /// Links `rel` from the previous output when that file holds exactly
+    /// `bytes`; false when there is no such file (or it cannot be linked),
+    /// and the caller writes it. Only regular files are used: a symbolic
+    /// link in their place is not followed.
+    #[cfg(unix)]
+    fn link_unchanged(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+        use std::io::Read;
+
+        use rustix::fs::{fstat, linkat, openat, AtFlags, FileType, Mode, OFlags};
+        use rustix::io::Errno;
+        let Some(previous) = &self.previous else {
+            return Ok(false);
+        };
+        refuse_outside(rel)?;
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let Ok(old) = openat(previous, rel, flags, Mode::empty()) else {
+            return Ok(false);
+        };
+        let same_size = fstat(&old).is_ok_and(|st| {
+            FileType::from_raw_mode(st.st_mode) == FileType::RegularFile
+                && u64::try_from(st.st_size).ok() == Some(bytes.len() as u64)
+        });
+        if !same_size {
+            return Ok(false);
+        }
+        let mut old = File::from(old);
+        let mut chunk = [0u8; 16 * 1024];
+        let mut seen = 0;
+        loop {
+            match old.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) if bytes.get(seen..seen + n) == Some(&chunk[..n]) => seen += n,
+                Ok(_) => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Ok(false),
+            }
+        }
+        if seen != bytes.len() {
+            return Ok(false);
+        }
+        if let Some((parent, _)) = rel.rsplit_once('/') {
+            self.create_dirs(parent)?;
+        }
+        match linkat(previous, rel, &self.fd, rel, AtFlags::empty()) {
+            Ok(()) => Ok(true),
+            Err(Errno::EXIST) => Err(two_outputs(rel)),
+            // Another file system, a limit on links, …: write it instead.
+            Err(_) => Ok(false),
+        }
     }
 
     /// Copies a file to `rel`.
@@ -138,18 +209,13 @@ impl Staging {
     /// leave the folder (absolute, or with a `..` segment) is refused:
     /// whatever the site says, nothing is written outside the output.
     fn create(&self, rel: &str) -> io::Result<File> {
-        if rel.starts_with('/') || rel.split(['/', '\\']).any(|s| s == "..") {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("`{rel}` would be written outside the output folder"),
-            ));
-        }
+        refuse_outside(rel)?;
         if let Some((parent, _)) = rel.rsplit_once('/') {
             self.create_dirs(parent)?;
         }
         self.create_new(rel).map_err(|e| {
             if e.kind() == io::ErrorKind::AlreadyExists {
-                io::Error::new(e.kind(), format!("two outputs would be written to `{rel}`"))
+                two_outputs(rel)
             } else {
                 e
             }
@@ -231,6 +297,25 @@ impl Staging {
     pub fn abort(self) {
         let _ = fs::remove_dir_all(&self.tmp);
     }
+}
+
+/// Refuses a path that would leave the output folder (absolute, or with a
+/// `..` segment), whatever the site says.
+fn refuse_outside(rel: &str) -> io::Result<()> {
+    if rel.starts_with('/') || rel.split(['/', '\\']).any(|s| s == "..") {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{rel}` would be written outside the output folder"),
+        ));
+    }
+    Ok(())
+}
+
+fn two_outputs(rel: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("two outputs would be written to `{rel}`"),
+    )
 }
 
 /// Deletes a replaced output folder without making the build wait for it:
@@ -370,6 +455,55 @@ mod tests {
             fs::read_to_string(foreign.join("notes.txt")).unwrap(),
             "keep"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let root = scratch("link");
+        let out = root.join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write("same/index.html", b"unchanged").unwrap();
+        s.write("changed/index.html", b"old text").unwrap();
+        s.write("grown.html", b"short").unwrap();
+        s.write("trap.html", b"secret").unwrap();
+        s.commit().unwrap();
+        let inode = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        let before = (inode("same/index.html"), inode("changed/index.html"));
+        // A symbolic link where a file was is not followed.
+        fs::write(root.join("outside.txt"), "secret").unwrap();
+        fs::remove_file(out.join("trap.html")).unwrap();
+        std::os::unix::fs::symlink(root.join("outside.txt"), out.join("trap.html")).unwrap();
+
+        let s = Staging::begin(&out).unwrap();
+        s.write("same/index.html", b"unchanged").unwrap();
+        s.write("changed/index.html", b"new text").unwrap();
+        s.write("grown.html", b"longer now").unwrap();
+        s.write("trap.html", b"secret").unwrap();
+        let err = s.write("same/index.html", b"unchanged").unwrap_err();
+        assert!(err.to_string().contains("two outputs"), "{err}");
+        let staged = s.dir().to_path_buf();
+        let staged_inode = |p: &str| fs::metadata(staged.join(p)).unwrap().ino();
+        assert_eq!(staged_inode("same/index.html"), before.0, "linked");
+        assert_ne!(staged_inode("changed/index.html"), before.1, "written anew");
+        assert!(!fs::symlink_metadata(staged.join("trap.html"))
+            .unwrap()
+            .is_symlink());
+        // The previous output is untouched until the swap.
+        assert_eq!(
+            fs::read(out.join("changed/index.html")).unwrap(),
+            b"old text"
+        );
+        s.commit().unwrap();
+        assert_eq!(fs::read(out.join("same/index.html")).unwrap(), b"unchanged");
+        assert_eq!(
+            fs::read(out.join("changed/index.html")).unwrap(),
+            b"new text"
+        );
+        assert_eq!(fs::read(out.join("grown.html")).unwrap(), b"longer now");
+        assert_eq!(fs::read(out.join("trap.html")).unwrap(), b"secret");
+        assert_eq!(fs::read(root.join("outside.txt")).unwrap(), b"secret");
     }
 
     #[test]

@@ -486,6 +486,47 @@ fn failed_build_keeps_previous_output() {
 }
 
 #[test]
+fn a_rebuild_keeps_unchanged_files_and_their_times() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("content")).unwrap();
+    fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nFirst.\n").unwrap();
+    fs::write(root.join("content/b.md"), "---\ntitle: B\n---\nStays.\n").unwrap();
+    let rebuild = || folio(&["build", "--root", root.to_str().unwrap()]).code;
+    assert_eq!(rebuild(), 0);
+    let out = root.join("public");
+    let modified = |rel: &str| fs::metadata(out.join(rel)).unwrap().modified().unwrap();
+    let (a_before, b_before) = (modified("a/index.html"), modified("b/index.html"));
+    std::thread::sleep(Duration::from_millis(1100));
+    fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nSecond.\n").unwrap();
+    assert_eq!(rebuild(), 0);
+    assert!(fs::read_to_string(out.join("a/index.html"))
+        .unwrap()
+        .contains("Second."));
+    assert!(
+        modified("a/index.html") > a_before,
+        "a changed page is written"
+    );
+    if cfg!(unix) {
+        assert_eq!(
+            modified("b/index.html"),
+            b_before,
+            "an unchanged page keeps its time (deploy tools skip it)"
+        );
+    }
+    // The result is the same as a build from nothing.
+    let (fresh, run) = build(root, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for page in ["a/index.html", "b/index.html", "index.html", "404.html"] {
+        assert_eq!(
+            fs::read(out.join(page)).unwrap(),
+            fs::read(fresh.path().join("public").join(page)).unwrap(),
+            "{page}"
+        );
+    }
+}
+
+#[test]
 fn refuses_dangerous_output_folders_with_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
