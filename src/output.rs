@@ -132,6 +132,25 @@ impl Staging {
         })
     }
 
+    /// Takes unchanged files from `previous` (another output of folio's,
+    /// such as the site `folio serve` is serving) instead of the folder
+    /// being replaced.
+    pub fn reusing(self, previous: &Path) -> Self {
+        #[cfg(unix)]
+        {
+            let mut s = self;
+            if previous.join(MARKER).is_file() {
+                s.previous = File::open(previous).ok().map(Into::into);
+            }
+            s
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = previous;
+            self
+        }
+    }
+
     /// The folder being written.
     pub fn dir(&self) -> &Path {
         &self.tmp

@@ -121,7 +121,14 @@ impl Session {
         project.make_image_variants();
         self.generation += 1;
         let dir = self.base.join(format!("site-{}", self.generation));
-        let staging = match Staging::begin(&dir) {
+        let served = self
+            .current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        // Pages the change did not touch are linked from the site being
+        // served (files there are replaced, never changed in place).
+        let staging = match Staging::begin(&dir).map(|s| s.reusing(&served)) {
             Ok(s) => s,
             Err(d) => return Outcome::Failed(vec![d]),
         };
