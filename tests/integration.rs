@@ -57,6 +57,17 @@ fn build(root: &Path, extra: &[&str]) -> (tempfile::TempDir, Run) {
     (tmp, run)
 }
 
+/// A site in a temporary folder, made of these files.
+fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        let path = tmp.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    tmp
+}
+
 fn read(dir: &tempfile::TempDir, rel: &str) -> String {
     let path = dir.path().join("public").join(rel);
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -463,10 +474,8 @@ fn template_runtime_error_names_template_and_page() {
 
 #[test]
 fn failed_build_keeps_previous_output() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = site(&[("content/a.md", "---\ntitle: First\n---\n")]);
     let root = tmp.path();
-    fs::create_dir_all(root.join("content")).unwrap();
-    fs::write(root.join("content/a.md"), "---\ntitle: First\n---\n").unwrap();
     assert_eq!(folio(&["build", "--root", root.to_str().unwrap()]).code, 0);
     fs::write(root.join("content/a.md"), "---\ntitle: [broken\n---\n").unwrap();
     assert_eq!(folio(&["build", "--root", root.to_str().unwrap()]).code, 1);
@@ -487,11 +496,11 @@ fn failed_build_keeps_previous_output() {
 
 #[test]
 fn a_rebuild_keeps_unchanged_files_and_their_times() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = site(&[
+        ("content/a.md", "---\ntitle: A\n---\nFirst.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nStays.\n"),
+    ]);
     let root = tmp.path();
-    fs::create_dir_all(root.join("content")).unwrap();
-    fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nFirst.\n").unwrap();
-    fs::write(root.join("content/b.md"), "---\ntitle: B\n---\nStays.\n").unwrap();
     let rebuild = || folio(&["build", "--root", root.to_str().unwrap()]).code;
     assert_eq!(rebuild(), 0);
     let out = root.join("public");

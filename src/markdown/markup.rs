@@ -59,18 +59,37 @@ pub fn escape_attr(s: &str) -> String {
 /// Appends `s` escaped for a double-quoted attribute, copying the runs
 /// between special characters whole.
 pub fn push_escaped(out: &mut String, s: &str) {
+    push_replacing(
+        out,
+        s,
+        |b| matches!(b, b'&' | b'"' | b'<' | b'>'),
+        |b, out| {
+            out.push_str(match b {
+                b'&' => "&amp;",
+                b'"' => "&quot;",
+                b'<' => "&lt;",
+                _ => "&gt;",
+            })
+        },
+    );
+}
+
+/// Appends `s` with each ASCII byte that is `special` written by `write`
+/// instead, copying the runs in between whole.
+pub fn push_replacing(
+    out: &mut String,
+    s: &str,
+    special: impl Fn(u8) -> bool,
+    mut write: impl FnMut(u8, &mut String),
+) {
     let mut last = 0;
     for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'"' => "&quot;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(entity);
-        last = i + 1;
+        // Only ASCII may be special: cutting there keeps characters whole.
+        if b.is_ascii() && special(b) {
+            out.push_str(&s[last..i]);
+            write(b, out);
+            last = i + 1;
+        }
     }
     out.push_str(&s[last..]);
 }

@@ -22,7 +22,7 @@ use crate::diagnostic::{Diagnostic, LineCursor};
 use crate::route::Routes;
 pub use highlight::prepare as prepare_highlighting;
 use markup::{alert_open, code_block, img_tag};
-pub use markup::{escape_attr, push_escaped};
+pub use markup::{escape_attr, push_escaped, push_replacing};
 pub use toc::TocEntry;
 
 /// What the parse stage needs to know about a page.

@@ -13,7 +13,7 @@
 
 use std::sync::Mutex;
 
-use crate::markdown::{ParsedPage, TocEntry};
+use crate::markdown::{push_replacing, ParsedPage, TocEntry};
 use crate::site::{PageId, SectionId, Site};
 
 use super::context::description;
@@ -105,28 +105,16 @@ fn push_json_chars(out: &mut String, text: &str) {
         out.push_str(text);
         return;
     }
-    let mut clean = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&text[clean..i]);
-        if escape.is_empty() {
-            out.push_str(&format!("\\u{b:04x}"));
-        } else {
-            out.push_str(escape);
-        }
-        clean = i + 1;
-    }
-    out.push_str(&text[clean..]);
+    push_replacing(out, text, special, |b, out| match b {
+        b'"' => out.push_str("\\\""),
+        b'\\' => out.push_str("\\\\"),
+        b'\n' => out.push_str("\\n"),
+        b'\r' => out.push_str("\\r"),
+        b'\t' => out.push_str("\\t"),
+        0x08 => out.push_str("\\b"),
+        0x0c => out.push_str("\\f"),
+        _ => out.push_str(&format!("\\u{b:04x}")),
+    });
 }
 
 /// Every page's record, in one buffer. Kept as a string each, made in the
