@@ -20,7 +20,7 @@ pub const EXIT_USAGE: i32 = 2;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
-  1  the site has problems (content errors); every problem is listed
+  1  the site has problems (content errors, or warnings with --strict); every problem is listed
   2  usage or environment error (bad flag, missing or unreadable folder, refused --out)";
 
 /// folio: a fast static site generator for handbooks.
@@ -75,6 +75,9 @@ pub struct CheckArgs {
     /// External requests in flight at once.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+    /// Treat warnings as errors (exit code 1), e.g. overdue reviews in CI.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl CheckArgs {
@@ -167,6 +170,9 @@ pub struct BuildArgs {
     /// Print how long each build stage took.
     #[arg(long)]
     pub timings: bool,
+    /// Treat warnings as errors: the build fails and nothing is written.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl BuildArgs {
@@ -178,6 +184,7 @@ impl BuildArgs {
             drafts: self.drafts,
             base_url: self.base_url.clone(),
             live_reload: false,
+            strict: self.strict,
         }
     }
 }

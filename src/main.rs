@@ -68,9 +68,14 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
             print_diagnostics(&failure.diagnostics);
             let (errors, warnings) = counts(&failure.diagnostics);
             eprintln!(
-                "Build failed: {errors} error{}, {warnings} warning{}; nothing was written.",
+                "Build failed: {errors} error{}, {warnings} warning{}{}; nothing was written.",
                 if errors == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" }
+                if warnings == 1 { "" } else { "s" },
+                if errors == 0 && args.strict {
+                    " (--strict treats warnings as errors)"
+                } else {
+                    ""
+                }
             );
             match failure.kind {
                 FailureKind::Content => EXIT_CONTENT,
@@ -102,20 +107,26 @@ fn run_check(args: &folio::cli::CheckArgs) -> i32 {
                 String::new()
             };
             let summary = format!(
-                "Checked {} pages{external}: {errors} error{}, {warnings} warning{} in {} ms",
+                "Checked {} pages{external}: {errors} error{}, {warnings} warning{}{} in {} ms",
                 report.pages,
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" },
+                if args.strict && warnings > 0 {
+                    " (failing: --strict)"
+                } else {
+                    ""
+                },
                 report.elapsed.as_millis()
             );
-            if errors > 0 {
+            if errors > 0 || (args.strict && warnings > 0) {
                 eprintln!("{summary}");
             } else {
                 println!("{summary}");
             }
         }
     }
-    if report.errors() > 0 {
+    let (errors, warnings) = counts(&report.diagnostics);
+    if errors > 0 || (args.strict && warnings > 0) {
         EXIT_CONTENT
     } else {
         EXIT_OK

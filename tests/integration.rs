@@ -536,6 +536,40 @@ fn a_rebuild_keeps_unchanged_files_and_their_times() {
 }
 
 #[test]
+fn strict_makes_warnings_fail_build_and_check() {
+    // A byte-order mark is a warning: the page still builds.
+    let tmp = site(&[
+        ("content/a.md", "\u{feff}---\ntitle: A\n---\nBody.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nBody.\n"),
+    ]);
+    let root = tmp.path().to_str().unwrap();
+    let run = folio(&["build", "--root", root, "--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md"), "{}", run.stderr);
+    assert!(run.stderr.contains("--strict"), "{}", run.stderr);
+    assert!(!tmp.path().join("public").exists(), "nothing written");
+    let run = folio(&["build", "--root", root]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("1 warning"), "{}", run.stdout);
+    // A strict build that fails keeps the previous output.
+    let run = folio(&["build", "--root", root, "--strict"]);
+    assert_eq!(run.code, 1);
+    assert!(tmp.path().join("public/a/index.html").is_file());
+
+    assert_eq!(folio(&["check", "--root", root]).code, 0);
+    let run = folio(&["check", "--root", root, "--strict"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("1 warning (failing: --strict)"),
+        "{}",
+        run.stderr
+    );
+    let run = folio(&["check", "--root", root, "--strict", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("\"severity\""), "{}", run.stdout);
+}
+
+#[test]
 fn refuses_dangerous_output_folders_with_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();

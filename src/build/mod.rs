@@ -41,6 +41,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Sets `folio.live_reload` for templates.
     pub live_reload: bool,
+    /// Warnings fail the build like errors (nothing is written).
+    pub strict: bool,
 }
 
 /// A successful build.
@@ -233,7 +235,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let lap = Instant::now();
     let staging = Staging::begin(&opts.out).map_err(BuildFailure::environment)?;
     let errors = write_all(&mut project, &staging);
-    if !errors.is_empty() {
+    if !errors.is_empty() || (opts.strict && !project.warnings.is_empty()) {
         staging.abort();
         let mut diagnostics = project.warnings;
         diagnostics.extend(errors);

@@ -177,6 +177,7 @@ mod tests {
             drafts: false,
             base_url: None,
             live_reload: true,
+            strict: false,
         })
         .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         assert!(render_site(&mut project, |_, _| Ok(())).is_empty());

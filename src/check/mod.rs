@@ -58,6 +58,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
         drafts: opts.drafts,
         base_url: None,
         live_reload: false,
+        strict: false,
     };
     let mut project = match Project::load(&build) {
         Ok(p) => p,

@@ -85,6 +85,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
         live_reload: true,
+        strict: false,
     };
     // Watch before the first build, so no save is missed while it runs.
     let (watch_tx, watch_rx) = mpsc::channel();
