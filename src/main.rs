@@ -93,6 +93,8 @@ fn run_check(args: &folio::cli::CheckArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    let (errors, warnings) = counts(&report.diagnostics);
+    let failing = errors > 0 || (args.strict && warnings > 0);
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),
@@ -100,7 +102,6 @@ fn run_check(args: &folio::cli::CheckArgs) -> i32 {
         },
         Format::Text => {
             print_diagnostics(&report.diagnostics);
-            let (errors, warnings) = counts(&report.diagnostics);
             let external = if report.external_links > 0 {
                 format!(", {} external links", report.external_links)
             } else {
@@ -118,15 +119,14 @@ fn run_check(args: &folio::cli::CheckArgs) -> i32 {
                 },
                 report.elapsed.as_millis()
             );
-            if errors > 0 || (args.strict && warnings > 0) {
+            if failing {
                 eprintln!("{summary}");
             } else {
                 println!("{summary}");
             }
         }
     }
-    let (errors, warnings) = counts(&report.diagnostics);
-    if errors > 0 || (args.strict && warnings > 0) {
+    if failing {
         EXIT_CONTENT
     } else {
         EXIT_OK

@@ -118,30 +118,30 @@ impl Staging {
         fs::write(tmp.join(MARKER), MARKER_TEXT).map_err(env_error)?;
         #[cfg(unix)]
         let fd = File::open(&tmp).map_err(env_error)?.into();
-        #[cfg(unix)]
-        let previous = (target.join(MARKER).is_file())
-            .then(|| File::open(&target).ok().map(Into::into))
-            .flatten();
-        Ok(Staging {
+        let staging = Staging {
             target,
             tmp,
             #[cfg(unix)]
             fd,
             #[cfg(unix)]
-            previous,
-        })
+            previous: None,
+        };
+        let target = staging.target.clone();
+        Ok(staging.reusing(&target))
     }
 
-    /// Takes unchanged files from `previous` (another output of folio's,
-    /// such as the site `folio serve` is serving) instead of the folder
-    /// being replaced.
+    /// Takes unchanged files from `previous` when it is an output of
+    /// folio's: the folder being replaced (what [`Staging::begin`] sets),
+    /// or the site `folio serve` is serving.
     pub fn reusing(self, previous: &Path) -> Self {
         #[cfg(unix)]
         {
             let mut s = self;
-            if previous.join(MARKER).is_file() {
-                s.previous = File::open(previous).ok().map(Into::into);
-            }
+            s.previous = previous
+                .join(MARKER)
+                .is_file()
+                .then(|| File::open(previous).ok().map(Into::into))
+                .flatten();
             s
         }
         #[cfg(not(unix))]
@@ -158,18 +158,19 @@ impl Staging {
 
     /// Writes a new file at `rel`; two writes to one path are an error.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        refuse_outside(rel)?;
         #[cfg(unix)]
         if self.link_unchanged(rel, bytes)? {
             return Ok(());
         }
-        let mut f = self.create(rel)?;
+        let mut f = self.create_inside(rel)?;
         f.write_all(bytes)
     }
 
-    /// Links `rel` from the previous output when that file holds exactly
-    /// `bytes`; false when there is no such file (or it cannot be linked),
-    /// and the caller writes it. Only regular files are used: a symbolic
-    /// link in their place is not followed.
+    /// Links `rel` (checked to stay inside) from the previous output when
+    /// that file holds exactly `bytes`; false when there is no such file
+    /// (or it cannot be linked), and the caller writes it. Only regular
+    /// files are used: a symbolic link in their place is not followed.
     #[cfg(unix)]
     fn link_unchanged(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         use std::io::Read;
@@ -179,7 +180,6 @@ impl Staging {
         let Some(previous) = &self.previous else {
             return Ok(false);
         };
-        refuse_outside(rel)?;
         let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         let Ok(old) = openat(previous, rel, flags, Mode::empty()) else {
             return Ok(false);
@@ -229,6 +229,11 @@ impl Staging {
     /// whatever the site says, nothing is written outside the output.
     fn create(&self, rel: &str) -> io::Result<File> {
         refuse_outside(rel)?;
+        self.create_inside(rel)
+    }
+
+    /// [`Staging::create`] for a path already checked to stay inside.
+    fn create_inside(&self, rel: &str) -> io::Result<File> {
         if let Some((parent, _)) = rel.rsplit_once('/') {
             self.create_dirs(parent)?;
         }

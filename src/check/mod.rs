@@ -41,13 +41,6 @@ pub struct CheckReport {
     pub elapsed: Duration,
 }
 
-impl CheckReport {
-    /// Number of errors.
-    pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
-    }
-}
-
 /// Runs every check. Fails only when the site cannot be checked at all
 /// (environment problems); content problems are in the report.
 pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {

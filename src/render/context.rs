@@ -470,10 +470,7 @@ pub fn listing_part(summary: &str) -> &str {
 /// Shortens a written page's summary to its [`listing_part`], the only
 /// part section listings read.
 pub fn listing_summary(summary: &mut String) {
-    let keep = listing_part(summary).len();
-    if keep < summary.len() {
-        summary.truncate(keep);
-    }
+    summary.truncate(listing_part(summary).len());
     summary.shrink_to_fit();
 }
 

@@ -59,30 +59,42 @@ pub fn record(site: &Site, trails: &Trails, id: PageId, parsed: &ParsedPage) -> 
     } else {
         Some(page.section)
     };
+    let mut todo: Vec<&TocEntry> = parsed.toc.iter().rev().collect();
+    let headings = std::iter::from_fn(|| {
+        let entry = todo.pop()?;
+        todo.extend(entry.children.iter().rev());
+        Some(entry.title.as_str())
+    });
     let mut out = String::with_capacity(256 + parsed.toc.len() * 32);
+    push_record(
+        &mut out,
+        [
+            &page.title,
+            &page.route.url,
+            trails.of(above),
+            &description(page, parsed),
+        ],
+        headings,
+    );
+    out
+}
+
+/// Writes one record, `[title, url, trail, description, headings]`: the
+/// format is made here and nowhere else.
+fn push_record<'h>(out: &mut String, fields: [&str; 4], headings: impl Iterator<Item = &'h str>) {
     out.push('[');
-    for field in [
-        page.title.as_str(),
-        &page.route.url,
-        trails.of(above),
-        &description(page, parsed),
-    ] {
-        push_json_str(&mut out, field);
+    for field in fields {
+        push_json_str(out, field);
         out.push(',');
     }
     out.push('"');
-    let mut todo: Vec<&TocEntry> = parsed.toc.iter().rev().collect();
-    let mut first = true;
-    while let Some(entry) = todo.pop() {
-        if !first {
+    for (i, heading) in headings.enumerate() {
+        if i > 0 {
             out.push_str("\\n");
         }
-        first = false;
-        push_json_chars(&mut out, &entry.title);
-        todo.extend(entry.children.iter().rev());
+        push_json_chars(out, heading);
     }
     out.push_str("\"]");
-    out
 }
 
 /// `text` as a JSON string literal. serde_json's escaping was half the
@@ -217,16 +229,14 @@ pub fn write_index(site: &Site, records: &Records, out: &mut Vec<u8>) {
     let trails = Trails::new(site);
     for section in &site.sections {
         if section.index.is_none() && section.parent.is_some() {
-            let mut record = String::from("[");
-            for field in [
+            let mut record = String::new();
+            let fields = [
                 &section.title,
                 &section.route.url,
                 trails.of(section.parent),
-            ] {
-                push_json_str(&mut record, field);
-                record.push(',');
-            }
-            record.push_str("\"\",\"\"]");
+                "",
+            ];
+            push_record(&mut record, fields, std::iter::empty());
             out.extend_from_slice(record.as_bytes());
             out.extend_from_slice(b",\n");
         }

@@ -121,11 +121,7 @@ impl Session {
         project.make_image_variants();
         self.generation += 1;
         let dir = self.base.join(format!("site-{}", self.generation));
-        let served = self
-            .current
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let served = served(&self.current);
         // Pages the change did not touch are linked from the site being
         // served (files there are replaced, never changed in place).
         let staging = match Staging::begin(&dir).map(|s| s.reusing(&served)) {
@@ -177,11 +173,7 @@ impl Session {
         }
         jobs.sort();
         jobs.dedup();
-        let dir = self
-            .current
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let dir = served(&self.current);
         let renderer = project.renderer();
         let errors = render_jobs(&renderer, &jobs, |path, bytes| {
             write_atomic(&dir.join(path), bytes)
@@ -216,11 +208,7 @@ impl Session {
             .join("themes")
             .join(&project.config.theme)
             .join("static");
-        let dir = self
-            .current
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let dir = served(&self.current);
         for (from, to) in files {
             let source = if from.starts_with("static/") {
                 self.opts.root.join(from)
@@ -252,6 +240,11 @@ impl Session {
     pub fn cleanup(&self) {
         let _ = fs::remove_dir_all(&self.base);
     }
+}
+
+/// The folder being served now.
+fn served(current: &RwLock<PathBuf>) -> PathBuf {
+    current.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Replaces a file atomically: write a temporary sibling, then rename it.

@@ -123,8 +123,8 @@
     var i = text.indexOf(term);
     return i === 0 || (i > 0 && !/[a-z0-9]/.test(text[i - 1]));
   }
-  function findPages(query) {
-    var terms = fold(query).split(/\s+/).filter(Boolean);
+  function searchTerms(query) { return fold(query).split(/\s+/).filter(Boolean); }
+  function findPages(terms) {
     if (!terms.length) return [];
     var found = [];
     searchIndex.forEach(function (p) {
@@ -141,8 +141,7 @@
     found.sort(function (a, b) { return b.score - a.score || a.page.title.length - b.page.title.length; });
     return found.slice(0, 12).map(function (f) { return f.page; });
   }
-  function matchingHeading(page, query) {
-    var terms = fold(query).split(/\s+/).filter(Boolean);
+  function matchingHeading(page, terms) {
     return page.headings.split("\n").find(function (h) {
       var f = fold(h);
       return h && terms.every(function (t) { return f.indexOf(t) >= 0; });
@@ -161,14 +160,15 @@
     function show() {
       var query = input.value.trim();
       if (!query) { close(); status.textContent = ""; return; }
-      var pages = findPages(query);
+      var terms = searchTerms(query);
+      var pages = findPages(terms);
       list.textContent = "";
       pages.forEach(function (p) {
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = p.url;
         a.textContent = p.title;
-        var heading = matchingHeading(p, query);
+        var heading = matchingHeading(p, terms);
         var extra = heading ? "§ " + heading : p.text;
         if (p.trail) {
           var trail = document.createElement("span");
