@@ -1291,6 +1291,63 @@ fn featured_images_have_webp_srcsets_and_pages_social_metadata() {
 }
 
 #[test]
+fn highlighted_blocks_are_kept_between_builds() {
+    let page = "---\ntitle: Code\n---\n\n```rust\nfn main() {}\n```\n\n```toml\na = 1\n```\n";
+    let root = site(&[
+        ("folio.toml", "title = \"Cache\"\n"),
+        ("content/code.md", page),
+    ]);
+    let cache = root.path().join(".folio-cache/highlight");
+    let (first, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&first, "code/index.html");
+    assert!(
+        html.contains("<span class=\"hl-keyword\">fn </span>"),
+        "{html}"
+    );
+    let kept = fs::read(&cache).expect("cache written");
+    let written_at = fs::metadata(&cache).unwrap().modified().unwrap();
+
+    // An unchanged site reads the cache and leaves it as it is.
+    let (again, _) = build(root.path(), &[]);
+    assert_eq!(read(&again, "code/index.html"), html);
+    assert_eq!(
+        fs::metadata(&cache).unwrap().modified().unwrap(),
+        written_at
+    );
+
+    // The cache is what the page shows: a (same-length) edit to it shows.
+    let (from, to) = (b"\"hl-keyword\"", b"\"hl-KEYWORD\"");
+    let at = kept.windows(from.len()).position(|w| w == from).unwrap();
+    let mut marked = kept.clone();
+    marked[at..at + to.len()].copy_from_slice(to);
+    fs::write(&cache, marked).unwrap();
+    let (from_cache, _) = build(root.path(), &[]);
+    assert!(read(&from_cache, "code/index.html").contains("hl-KEYWORD"));
+
+    // A damaged cache is ignored and written again.
+    fs::write(&cache, &kept[..kept.len() - 3]).unwrap();
+    let (rebuilt, _) = build(root.path(), &[]);
+    assert_eq!(read(&rebuilt, "code/index.html"), html);
+    assert_eq!(fs::read(&cache).unwrap(), kept);
+
+    // Blocks no page shows any more leave the cache.
+    fs::write(
+        root.path().join("content/code.md"),
+        page.replace("fn main() {}", "fn other() {}"),
+    )
+    .unwrap();
+    let (changed, _) = build(root.path(), &[]);
+    assert!(read(&changed, "code/index.html").contains(">other<"));
+    let now = String::from_utf8_lossy(&fs::read(&cache).unwrap()).into_owned();
+    assert!(
+        now.contains("fn other() {}") && !now.contains("fn main() {}"),
+        "{now}"
+    );
+    assert!(now.contains("a = 1"), "unknown languages are kept too");
+}
+
+#[test]
 fn code_blocks_are_highlighted_at_build_time() {
     let (out, run) = build(&repo(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -163,6 +163,7 @@ impl Project {
             config.base_url = normalize_base_url(url);
         }
         let templates = sources::load_templates(root, &config, &mut diags);
+        sources::seed_highlight_cache(root);
         clock.lap("config and templates");
         let (found, d) = discover(root);
         clock.lap("discover");
@@ -219,6 +220,12 @@ impl Project {
         self.stages.push(("image variants", started.elapsed()));
     }
 
+    /// Keeps what this build learnt for the next one (today: the
+    /// highlighted code blocks), after a build that succeeded.
+    pub fn save_caches(&self) {
+        sources::save_highlight_cache(&self.opts.root);
+    }
+
     /// A renderer over this project.
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.templates, &self.site, &self.config).with_search(&self.search)
@@ -248,6 +255,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let lap = Instant::now();
     let out = staging.commit().map_err(BuildFailure::environment)?;
     stages.push(("swap in", lap.elapsed()));
+    project.save_caches();
     let pages = project.site.pages.iter().filter(|p| !p.is_index).count();
     let sections = project.site.sections.len();
     let diagnostics = std::mem::take(&mut project.warnings);

@@ -254,6 +254,53 @@ fn read_assets(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Them
     assets
 }
 
+/// Where highlighted code blocks are kept between builds (in the site root).
+pub const HIGHLIGHT_CACHE: &str = ".folio-cache/highlight";
+
+/// Gives the highlighter the blocks kept by the last build, if any.
+pub(super) fn seed_highlight_cache(root: &Path) {
+    if let Ok(bytes) = fs::read(root.join(HIGHLIGHT_CACHE)) {
+        crate::markdown::seed_highlight_cache(&executable_id(), &bytes);
+    }
+}
+
+/// The running executable's size and modification time, as ccache checks
+/// its compiler: blocks highlighted by another build of folio (whose
+/// highlighter may differ, though its version number does not) are not
+/// trusted.
+fn executable_id() -> String {
+    static ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let Ok(meta) = std::env::current_exe().and_then(fs::metadata) else {
+            return String::new();
+        };
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        format!("exe={}:{}", meta.len(), modified.as_nanos())
+    });
+    ID.clone()
+}
+
+/// Writes the highlight cache when it changed. A cache is only a help: a
+/// site folder that cannot be written to just builds without it.
+pub(super) fn save_highlight_cache(root: &Path) {
+    let Some(bytes) = crate::markdown::highlight_cache_to_save(&executable_id()) else {
+        return;
+    };
+    let path = root.join(HIGHLIGHT_CACHE);
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let written = path
+        .parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| fs::write(&tmp, bytes))
+        .and_then(|()| fs::rename(&tmp, &path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,34 +44,199 @@ fn canonical(lang: &str) -> &str {
     }
 }
 
+/// True for the languages that mean "no highlighting".
+fn is_plain(lang: &str) -> bool {
+    let lang = lang.trim();
+    lang.is_empty()
+        || ["text", "txt", "plain", "plaintext"]
+            .iter()
+            .any(|p| lang.eq_ignore_ascii_case(p))
+}
+
 fn find(lang: &str) -> Option<&'static SyntaxReference> {
-    let lang = lang.trim().to_ascii_lowercase();
-    if lang.is_empty() || matches!(lang.as_str(), "text" | "txt" | "plain" | "plaintext") {
+    if is_plain(lang) {
         return None;
     }
-    SYNTAXES.find_syntax_by_token(canonical(&lang))
+    SYNTAXES.find_syntax_by_token(canonical(&lang.trim().to_ascii_lowercase()))
 }
 
 /// Highlighted blocks by (language, code): handbooks repeat snippets, and
-/// `folio serve` rebuilds the same pages again and again. Bounded.
-type Memo = Mutex<HashMap<(String, String), Arc<str>>>;
-static MEMO: LazyLock<Memo> = LazyLock::new(Mutex::default);
+/// `folio serve` rebuilds the same pages again and again. Bounded. Kept
+/// between builds in a cache file (see [`seed_cache`]), because loading
+/// grammars and compiling their regexes is most of a small site's build
+/// (80% of the sample handbook's instructions).
+#[derive(Default)]
+struct Memo {
+    blocks: HashMap<(String, String), Block>,
+    /// True once a block was highlighted anew since the last seed or save.
+    changed: bool,
+}
+
+struct Block {
+    /// `None` for a language folio doesn't know.
+    html: Option<Arc<str>>,
+    /// True once a page used it since the last seed or save.
+    used: bool,
+}
+
+static MEMO: LazyLock<Mutex<Memo>> = LazyLock::new(Mutex::default);
 const MEMO_LIMIT: usize = 4096;
 
 /// Highlights `code` as `lang`; `None` when the language is unknown (the
 /// caller then escapes the code as plain text).
 pub fn highlight(code: &str, lang: &str) -> Option<Arc<str>> {
+    if is_plain(lang) {
+        return None;
+    }
     let key = (lang.to_string(), code.to_string());
-    if let Some(hit) = MEMO.lock().ok()?.get(&key) {
-        return Some(hit.clone());
+    if let Some(block) = MEMO.lock().ok()?.blocks.get_mut(&key) {
+        block.used = true;
+        return block.html.clone();
     }
-    let html: Arc<str> = highlight_uncached(code, lang)?.into();
+    let html: Option<Arc<str>> = highlight_uncached(code, lang).map(Into::into);
     let mut memo = MEMO.lock().ok()?;
-    if memo.len() >= MEMO_LIMIT {
-        memo.clear();
+    if memo.blocks.len() >= MEMO_LIMIT {
+        memo.blocks.clear();
     }
-    memo.insert(key, html.clone());
-    Some(html)
+    memo.blocks.insert(
+        key,
+        Block {
+            html: html.clone(),
+            used: true,
+        },
+    );
+    memo.changed = true;
+    html
+}
+
+/// The cache file's first line. The second is [`fingerprint`]: a cache
+/// written by another version of folio, or with other rules, is ignored.
+const CACHE_MAGIC: &[u8] = b"folio highlight cache\n";
+
+/// What the highlighted HTML depends on besides the code: folio's version
+/// (which pins syntect and its grammars), the rules and the classes, and
+/// `build` (from the driver: which executable is running, so that a
+/// rebuilt folio does not trust blocks highlighted by the one before).
+fn fingerprint(build: &str) -> String {
+    let mut text = format!("folio {} {build}", env!("CARGO_PKG_VERSION"));
+    for (prefix, kind) in RULES {
+        text.push_str(&format!(" {prefix}={}", kind.class()));
+    }
+    text.push('\n');
+    text
+}
+
+/// One cached block: language, code, and its HTML (`None`: unknown language).
+type CachedBlock = (String, String, Option<String>);
+
+/// Marks an unknown language where a length would be.
+const UNKNOWN: u32 = u32::MAX;
+
+/// Encodes blocks for the cache file: the two header lines, the number of
+/// blocks, then per block the language, the code and the HTML; numbers and
+/// lengths are little-endian `u32`s.
+fn encode<'b>(build: &str, blocks: &[(&'b str, &'b str, Option<&'b str>)]) -> Vec<u8> {
+    let mut out = CACHE_MAGIC.to_vec();
+    out.extend_from_slice(fingerprint(build).as_bytes());
+    out.extend_from_slice(&(blocks.len() as u32).to_le_bytes());
+    for &(lang, code, html) in blocks {
+        put_field(&mut out, Some(lang.as_bytes()));
+        put_field(&mut out, Some(code.as_bytes()));
+        put_field(&mut out, html.map(str::as_bytes));
+    }
+    out
+}
+
+fn put_field(out: &mut Vec<u8>, bytes: Option<&[u8]>) {
+    match bytes {
+        Some(b) => {
+            out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+            out.extend_from_slice(b);
+        }
+        None => out.extend_from_slice(&UNKNOWN.to_le_bytes()),
+    }
+}
+
+/// Decodes a cache file; `None` when it is not one this folio wrote whole.
+fn decode(build: &str, bytes: &[u8]) -> Option<Vec<CachedBlock>> {
+    let rest = bytes.strip_prefix(CACHE_MAGIC)?;
+    let rest = rest.strip_prefix(fingerprint(build).as_bytes())?;
+    let (count, mut rest) = rest.split_first_chunk::<4>()?;
+    let count = usize::try_from(u32::from_le_bytes(*count)).ok()?;
+    if count > MEMO_LIMIT {
+        return None;
+    }
+    let mut blocks = Vec::with_capacity(count);
+    for _ in 0..count {
+        let lang = take_field(&mut rest)??;
+        let code = take_field(&mut rest)??;
+        let html = take_field(&mut rest)?;
+        blocks.push((lang, code, html));
+    }
+    rest.is_empty().then_some(blocks)
+}
+
+/// The next field of a cache file: `Some(None)` for an unknown language's
+/// HTML, `None` when the bytes end early or are not text.
+fn take_field(rest: &mut &[u8]) -> Option<Option<String>> {
+    let (len, tail) = rest.split_first_chunk::<4>()?;
+    let len = u32::from_le_bytes(*len);
+    if len == UNKNOWN {
+        *rest = tail;
+        return Some(None);
+    }
+    let len = usize::try_from(len).ok()?;
+    if len > tail.len() {
+        return None;
+    }
+    let (text, tail) = tail.split_at(len);
+    *rest = tail;
+    Some(Some(String::from_utf8(text.to_vec()).ok()?))
+}
+
+/// Loads the blocks of a cache file (the bytes of
+/// `.folio-cache/highlight`, read by the build) into the memo, so that
+/// unchanged code needs no grammar. Bytes that are not a whole cache of
+/// this version (and `build`) are ignored.
+pub fn seed_cache(build: &str, bytes: &[u8]) {
+    let Some(blocks) = decode(build, bytes) else {
+        return;
+    };
+    let Ok(mut memo) = MEMO.lock() else {
+        return;
+    };
+    for (lang, code, html) in blocks {
+        memo.blocks.entry((lang, code)).or_insert(Block {
+            html: html.map(Into::into),
+            used: false,
+        });
+    }
+}
+
+/// The cache file to write after a build: the blocks its pages used, when
+/// that differs from what the cache held (a block was highlighted anew, or
+/// one is no longer used). Forgets the unused blocks and starts counting
+/// use afresh, for the next build of `folio serve`.
+pub fn cache_to_save(build: &str) -> Option<Vec<u8>> {
+    let mut memo = MEMO.lock().ok()?;
+    let stale = memo.blocks.values().any(|b| !b.used);
+    if !memo.changed && !stale {
+        return None;
+    }
+    memo.blocks.retain(|_, b| b.used);
+    let mut blocks: Vec<_> = memo.blocks.iter().collect();
+    // Sorted, so that the same site gives the same file.
+    blocks.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let blocks: Vec<_> = blocks
+        .into_iter()
+        .map(|((lang, code), b)| (lang.as_str(), code.as_str(), b.html.as_deref()))
+        .collect();
+    let bytes = encode(build, &blocks);
+    memo.changed = false;
+    for block in memo.blocks.values_mut() {
+        block.used = false;
+    }
+    Some(bytes)
 }
 
 /// Languages handed out for preparing, and the blocks still waiting.
@@ -453,10 +618,49 @@ mod tests {
     }
 
     #[test]
+    fn the_cache_file_round_trips_and_refuses_anything_else() {
+        let blocks = [
+            (
+                "rust",
+                "fn x() {}\n",
+                Some("<span class=\"hl-keyword\">fn </span>x() {}\n"),
+            ),
+            ("toml", "a = 1\n", None),
+            ("go", "", Some("")),
+        ];
+        let bytes = encode("b1", &blocks);
+        let back = decode("b1", &bytes).unwrap();
+        assert_eq!(
+            back.iter()
+                .map(|(l, c, h)| (l.as_str(), c.as_str(), h.as_deref()))
+                .collect::<Vec<_>>(),
+            blocks
+        );
+        assert_eq!(decode("b1", &encode("b1", &[])).unwrap(), []);
+        // Cut anywhere, or with bytes after the end, it is refused whole.
+        for cut in 0..bytes.len() {
+            assert_eq!(decode("b1", &bytes[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(decode("b1", &[bytes.as_slice(), b"x"].concat()), None);
+        // Another executable, version or rules wrote it: ignored.
+        assert_eq!(decode("b2", &bytes), None);
+        let mut other = bytes.clone();
+        other[CACHE_MAGIC.len() + 6] ^= 1;
+        assert_eq!(decode("b1", &other), None);
+        assert_eq!(decode("b1", b"garbage"), None);
+        let mut huge = CACHE_MAGIC.to_vec();
+        huge.extend_from_slice(fingerprint("b1").as_bytes());
+        huge.extend_from_slice(&1_u32.to_le_bytes());
+        huge.extend_from_slice(&0xFFFF_FFF0_u32.to_le_bytes());
+        assert_eq!(decode("b1", &huge), None);
+    }
+
+    #[test]
     fn unknown_languages_fall_back() {
         assert_eq!(highlight("x", "no-such-language"), None);
         assert_eq!(highlight("x", ""), None);
         assert_eq!(highlight("x", "text"), None);
+        assert_eq!(highlight("x", " Plain "), None);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, Ta
 use crate::diagnostic::{Diagnostic, LineCursor};
 use crate::route::Routes;
 pub use highlight::prepare as prepare_highlighting;
+pub use highlight::{cache_to_save as highlight_cache_to_save, seed_cache as seed_highlight_cache};
 use markup::{alert_open, code_block, img_tag};
 pub use markup::{escape_attr, push_escaped, push_replacing};
 pub use toc::TocEntry;

@@ -137,6 +137,7 @@ impl Session {
             Ok(d) => d,
             Err(d) => return Outcome::Failed(vec![d]),
         };
+        project.save_caches();
         let old = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
             dir,
