@@ -80,7 +80,8 @@ struct Block {
 }
 
 static MEMO: LazyLock<Mutex<Memo>> = LazyLock::new(Mutex::default);
-const MEMO_LIMIT: usize = 4096;
+/// Blocks kept at most: ~30 MiB at 2 KB of code and HTML each.
+const MEMO_LIMIT: usize = 16384;
 
 /// Highlights `code` as `lang`; `None` when the language is unknown (the
 /// caller then escapes the code as plain text).
@@ -96,7 +97,12 @@ pub fn highlight(code: &str, lang: &str) -> Option<Arc<str>> {
     let html: Option<Arc<str>> = highlight_uncached(code, lang).map(Into::into);
     let mut memo = MEMO.lock().ok()?;
     if memo.blocks.len() >= MEMO_LIMIT {
-        memo.blocks.clear();
+        // Blocks this build has not used go first (in `folio serve`, the
+        // versions of a block being edited); then all.
+        memo.blocks.retain(|_, b| b.used);
+        if memo.blocks.len() >= MEMO_LIMIT {
+            memo.blocks.clear();
+        }
     }
     memo.blocks.insert(
         key,
