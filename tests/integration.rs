@@ -406,6 +406,47 @@ fn every_content_error_is_reported_with_file_line_and_exit_1() {
 }
 
 #[test]
+fn long_pages_are_checked_whole_though_loading_reads_their_start() {
+    // Loading reads the first 2 KiB of a page; the rest is read and checked
+    // by the parse pass, with the same errors.
+    let filler = "A line of text that makes the page long.\n\n".repeat(80);
+    let mut bad = format!("---\ntitle: Long\n---\n{filler}").into_bytes();
+    let line = bad.iter().filter(|&&b| b == b'\n').count() + 1;
+    let at = bad.len() + 3;
+    bad.extend_from_slice(b"Caf\xE9 au lait.\n");
+    let long_front = format!(
+        "---\ntitle: Long front matter\ndescription: {}\n---\n# Heading\n",
+        "word ".repeat(600)
+    );
+    let untitled = format!("---\nweight: 3\n---\n{filler}# Late title\n");
+    let root = site(&[
+        ("content/ok.md", long_front.as_str()),
+        ("content/untitled.md", untitled.as_str()),
+    ]);
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&out, "ok/index.html");
+    assert!(html.contains("<title>Long front matter"), "{html}");
+    assert!(read(&out, "untitled/index.html").contains("<h1"), "built");
+
+    fs::write(root.path().join("content/bad.md"), &bad).unwrap();
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let message = format!("not UTF-8 at byte {at} (line {line})");
+    assert!(
+        run.stderr.contains(&message),
+        "no `{message}` in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("content/bad.md:{line}:")),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.path().join("public").exists(), "nothing written");
+}
+
+#[test]
 fn template_syntax_error_names_template_and_line() {
     let (_, run) = build(&fixture("bad-template"), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);

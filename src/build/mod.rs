@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::config::{normalize_base_url, Config};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover, Discovered};
-use crate::load::{load_page, LoadedPage};
+use crate::load::{load_front, load_head, Head, LoadedPage};
 use crate::output::{check_out_dir, Staging};
 use crate::render::theme::Theme;
 use crate::render::{set_globals, Renderer, Templates};
@@ -273,6 +273,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
+/// Bytes of each page the load stage reads: front matter rarely runs
+/// longer, and the parse pass reads every page whole anyway.
+const HEAD_BYTES: usize = 2048;
+
 /// Loads every page, plans routes and assembles the site.
 fn build_site(
     root: &Path,
@@ -286,24 +290,26 @@ fn build_site(
     let loaded: Vec<(String, Option<LoadedPage>, Vec<Diagnostic>)> = found
         .pages
         .par_iter()
-        .map(|f| {
+        .map_init(Vec::new, |buf, f| {
             let mut d = Vec::new();
-            let page = match sources.read(&f.rel, None) {
-                Ok(bytes) => load_page(&f.rel, bytes, &mut d).map(|mut p| {
-                    // Grammars for its code start loading in the background.
-                    crate::markdown::prepare_highlighting(p.body());
-                    // Only the front matter is kept until the body is
-                    // parsed (the file is read again then): the site's
-                    // text is never all in memory.
-                    p.text.truncate(p.body_start);
-                    p.text.shrink_to_fit();
-                    p
-                }),
-                Err(e) => {
-                    d.push(Diagnostic::error(format!("cannot read: {e}")).in_file(f.rel.clone()));
-                    None
+            // Only the front matter is kept until the body is parsed (the
+            // file is read whole then), so most pages are read only as far
+            // as their first kilobytes here, into one buffer per worker.
+            // Grammars for their code start loading in the background.
+            let look = crate::markdown::prepare_highlighting;
+            let page = sources.read_head(&f.rel, HEAD_BYTES, buf).and_then(|len| {
+                match load_head(&f.rel, buf, len, &mut d, look) {
+                    Head::Done(page) => Ok(page),
+                    Head::NeedsWhole => {
+                        sources.read_into(&f.rel, Some(len), buf)?;
+                        Ok(load_front(&f.rel, buf, &mut d, look))
+                    }
                 }
-            };
+            });
+            let page = page.unwrap_or_else(|e| {
+                d.push(Diagnostic::error(format!("cannot read: {e}")).in_file(f.rel.clone()));
+                None
+            });
             (f.rel.clone(), page, d)
         })
         .collect();

@@ -195,7 +195,19 @@ fn body_text<'p>(page: &'p Page, sources: &SourceDir) -> Result<Cow<'p, str>, Di
     let bytes = sources
         .read(&page.source, Some(page.file_len as usize))
         .map_err(|_| changed())?;
-    let text = crate::load::decode(&page.source, bytes, &mut Vec::new()).ok_or_else(changed)?;
+    // The load stage read most pages only up to their body: the rest is
+    // checked here, with the same errors.
+    let mut found = Vec::new();
+    let Some(text) = crate::load::decode(&page.source, bytes, &mut found) else {
+        return Err(found
+            .into_iter()
+            .find(Diagnostic::is_error)
+            .unwrap_or_else(|| {
+                Diagnostic::error("binary data (a NUL byte) in a Markdown page")
+                    .in_file(page.source.clone())
+                    .with_hint("move the file out of content/ or rename it")
+            }));
+    };
     if !text.starts_with(page.text.as_str()) {
         return Err(changed());
     }
