@@ -10,15 +10,15 @@
 //! never guesses: a test checks that whatever it accepts, gray_matter reads
 //! the same way.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
+
+use super::front_matter::KeyLines;
 
 /// The block's keys and values, and the block line (0-based) of each key;
 /// `None` when the block is not in the simple shape.
-pub fn parse(block: &str) -> Option<(Map<String, Value>, BTreeMap<String, usize>)> {
+pub fn parse(block: &str) -> Option<(Map<String, Value>, KeyLines)> {
     let mut map = Map::new();
-    let mut lines = BTreeMap::new();
+    let mut lines = Vec::new();
     for (n, line) in block.split('\n').enumerate() {
         if line.trim_start_matches(' ').is_empty() || line.starts_with('#') {
             continue;
@@ -31,7 +31,7 @@ pub fn parse(block: &str) -> Option<(Map<String, Value>, BTreeMap<String, usize>
         if map.insert(key.to_string(), value).is_some() {
             return None;
         }
-        lines.insert(key.to_string(), n);
+        lines.push((key.to_string(), n));
     }
     Some((map, lines))
 }
@@ -131,7 +131,8 @@ mod tests {
         assert_eq!(map["weight"], 47);
         assert_eq!(map["tags"], serde_json::json!(["pairing", "review"]));
         assert_eq!(map["featured"], "../../images/a.png");
-        assert_eq!(lines["featured"], 4);
+        assert_eq!(lines[3], ("featured".to_string(), 4));
+        assert_eq!(lines.len(), 5);
         assert_eq!(Some(map), full(block));
     }
 
