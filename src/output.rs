@@ -366,6 +366,24 @@ fn is_replaceable(dir: &Path) -> bool {
         && (dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()))
 }
 
+/// Replaces one file atomically: writes a hidden temporary sibling, named
+/// for this process so that two folio processes never write the same one,
+/// and renames it over `path` (creating the folder first). On failure the
+/// temporary file is removed and `path` is as it was. For single files
+/// outside a [`Staging`] folder: the preview's edits and folio's caches.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.folio-tmp-{}", std::process::id()));
+    let written = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
 /// Removes `<name>.tmp-*` and `<name>.old-*` siblings left by killed builds,
 /// but only when they carry folio's mark.
 fn remove_leftovers(parent: &Path, name: &str) {
@@ -388,6 +406,27 @@ fn remove_leftovers(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_atomic_replaces_whole_files_and_leaves_no_temporary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("cache/entry");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = fs::read_dir(tmp.path().join("cache"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["entry"]);
+        // A folder in the way: an error, and the folder is left alone.
+        let blocked = tmp.path().join("cache/dir");
+        fs::create_dir_all(blocked.join("inner")).unwrap();
+        assert!(write_atomic(&blocked, b"x").is_err());
+        assert!(blocked.join("inner").is_dir());
+        let names = fs::read_dir(tmp.path().join("cache")).unwrap().count();
+        assert_eq!(names, 2, "no temporary file left");
+    }
 
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("folio-output-{name}-{}", std::process::id()));

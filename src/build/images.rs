@@ -138,9 +138,7 @@ fn variants_of(
                 .encode(WEBP_QUALITY);
             fs::create_dir_all(cache)
                 .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
-            let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
-            fs::write(&tmp, &*encoded).map_err(|e| e.to_string())?;
-            fs::rename(&tmp, &cached).map_err(|e| e.to_string())?;
+            crate::output::write_atomic(&cached, &encoded).map_err(|e| e.to_string())?;
         }
         let out_rel = format!("{stem}.{:08x}.w{w}.webp", hash as u32);
         out.push((VariantFile { cached, out_rel }, w));

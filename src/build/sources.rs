@@ -335,16 +335,8 @@ pub(super) fn save_highlight_cache(root: &Path) {
     let Some(bytes) = crate::markdown::highlight_cache_to_save(&executable_id()) else {
         return;
     };
-    let path = root.join(HIGHLIGHT_CACHE);
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let written = path
-        .parent()
-        .map_or(Ok(()), fs::create_dir_all)
-        .and_then(|()| fs::write(&tmp, bytes))
-        .and_then(|()| fs::rename(&tmp, &path));
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    // Failure leaves the old cache (or none), which is only slower.
+    let _ = crate::output::write_atomic(&root.join(HIGHLIGHT_CACHE), &bytes);
 }
 
 #[cfg(test)]

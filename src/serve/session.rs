@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::build::{render_jobs, write_all, BuildFailure, BuildOptions, PageUpdate, Project};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::escape_attr;
-use crate::output::Staging;
+use crate::output::{write_atomic, Staging};
 
 use super::live::LiveEvent;
 use super::watch::Plan;
@@ -246,21 +246,6 @@ impl Session {
 /// The folder being served now.
 fn served(current: &RwLock<PathBuf>) -> PathBuf {
     current.read().unwrap_or_else(|e| e.into_inner()).clone()
-}
-
-/// Replaces a file atomically: write a temporary sibling, then rename it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let tmp = path.with_file_name(format!(
-        ".{}.folio-tmp",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, path)
 }
 
 /// The page served while the site has never built: it says so, and the
