@@ -74,7 +74,13 @@ pub fn load_front(
     look: impl FnOnce(&str),
 ) -> Option<LoadedPage> {
     let text = decode_borrowed(source, bytes, diags)?;
-    let mut page = analyse(source, &text, bytes.len(), false, diags).ok()??;
+    let page = analyse(source, &text, bytes.len(), false, diags).ok()?;
+    keep_front(page, &text, look)
+}
+
+/// `page` with its text up to the body only, once `look` has seen the body.
+fn keep_front(page: Option<LoadedPage>, text: &str, look: impl FnOnce(&str)) -> Option<LoadedPage> {
+    let mut page = page?;
     look(&text[page.body_start..]);
     page.text = text[..page.body_start].to_string();
     Some(page)
@@ -123,11 +129,7 @@ pub fn load_head(
                 found.push(large_page(source, file_len));
             }
             diags.extend(found);
-            Head::Done(page.map(|mut page| {
-                look(&text[page.body_start..]);
-                page.text = text[..page.body_start].to_string();
-                page
-            }))
+            Head::Done(keep_front(page, &text, look))
         }
         Err(NeedsWhole) => Head::NeedsWhole,
     }
