@@ -230,13 +230,13 @@ pub fn cache_to_save(build: &str) -> Option<Vec<u8>> {
         return None;
     }
     memo.blocks.retain(|_, b| b.used);
-    let mut blocks: Vec<_> = memo.blocks.iter().collect();
-    // Sorted, so that the same site gives the same file.
-    blocks.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let blocks: Vec<_> = blocks
-        .into_iter()
+    let mut blocks: Vec<_> = memo
+        .blocks
+        .iter()
         .map(|((lang, code), b)| (lang.as_str(), code.as_str(), b.html.as_deref()))
         .collect();
+    // Sorted, so that the same site gives the same file.
+    blocks.sort_unstable_by_key(|&(lang, code, _)| (lang, code));
     let bytes = encode(build, &blocks);
     memo.changed = false;
     for block in memo.blocks.values_mut() {
