@@ -124,15 +124,14 @@ impl Routes {
         let planned: Vec<Planned<'a>> = requests
             .par_iter()
             .map(|req| {
-                let dir = output_dir(req.source, req.slug.map(|(s, _)| s));
-                let rel = req.source.strip_prefix("content/").unwrap_or(req.source);
-                let (folder, file) = split_last(rel, b'/');
+                let (folder, stem) = source_parts(req.source);
+                let dir = dir_of(folder, stem, req.slug.map(|(s, _)| s));
                 Planned {
                     url: format!("{base_path}{}", encode_path(&dir)),
                     folded: fold(&dir),
                     dir,
                     folder,
-                    is_index: is_index_stem(split_last(file, b'.').0),
+                    is_index: is_index_stem(stem),
                 }
             })
             .collect();
@@ -456,22 +455,29 @@ struct Planned<'a> {
     is_index: bool,
 }
 
-/// `s` split at its last `sep` byte: `("a/b", "c")` for `a/b/c`, and
-/// `("", s)` without one. (By byte: `rsplit_once` with a `char` compares
-/// each candidate through `memcmp`, which the profile showed.)
-fn split_last(s: &str, sep: u8) -> (&str, &str) {
-    match memchr::memrchr(sep, s.as_bytes()) {
-        Some(i) => (&s[..i], &s[i + 1..]),
-        None => ("", s),
-    }
+/// A page source's folder under `content/` (`a/b`; empty at the top) and
+/// its file name without the extension. (By byte: `rsplit_once` with a
+/// `char` compares each candidate through `memcmp`, which the profile of
+/// the route plan showed.)
+fn source_parts(source: &str) -> (&str, &str) {
+    let rel = source.strip_prefix("content/").unwrap_or(source);
+    let (folder, file) = match memchr::memrchr(b'/', rel.as_bytes()) {
+        Some(i) => (&rel[..i], &rel[i + 1..]),
+        None => ("", rel),
+    };
+    let stem = memchr::memrchr(b'.', file.as_bytes()).map_or(file, |i| &file[..i]);
+    (folder, stem)
 }
 
 /// Output folder of a page source: `content/a/b.md` → `a/b/`,
 /// `content/a/_index.md` → `a/`, `content/_index.md` → ``.
 pub fn output_dir(source: &str, slug: Option<&str>) -> String {
-    let rel = source.strip_prefix("content/").unwrap_or(source);
-    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let (folder, stem) = source_parts(source);
+    dir_of(folder, stem, slug)
+}
+
+/// [`output_dir`] from the source's [`source_parts`].
+fn dir_of(dir: &str, stem: &str, slug: Option<&str>) -> String {
     let mut segs: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     if !is_index_stem(stem) {
         segs.push(slug.unwrap_or(stem));
