@@ -26,14 +26,22 @@ pub(super) fn img_tag(src: &str, alt: &str, title: &str, size: Option<(u32, u32)
 /// A code block: highlighted when the language is known, escaped text
 /// otherwise; focusable so keyboard users can scroll it.
 pub(super) fn code_block(code: &str, lang: &str) -> String {
-    let class = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"language-{}\"", escape_attr(lang))
-    };
-    let body =
-        highlight::highlight(code, lang).map_or_else(|| escape_attr(code), |h| h.to_string());
-    format!("<pre tabindex=\"0\"><code{class}>{body}</code></pre>\n")
+    let highlighted = highlight::highlight(code, lang);
+    let body_len = highlighted.as_deref().map_or(code.len(), str::len);
+    let mut out = String::with_capacity(body_len + lang.len() + 64);
+    out.push_str("<pre tabindex=\"0\"><code");
+    if !lang.is_empty() {
+        out.push_str(" class=\"language-");
+        push_escaped(&mut out, lang);
+        out.push('"');
+    }
+    out.push('>');
+    match highlighted {
+        Some(html) => out.push_str(&html),
+        None => push_escaped(&mut out, code),
+    }
+    out.push_str("</code></pre>\n");
+    out
 }
 
 pub(super) fn alert_open(kind: BlockQuoteKind) -> String {
