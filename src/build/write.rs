@@ -124,8 +124,7 @@ pub fn render_site(
     project.search = gather.finish(spans);
     errors.extend(check_anchors(&project.site));
     let renderer = project.renderer();
-    let mut jobs = renderer.jobs();
-    jobs.retain(|(_, job)| !matches!(job, Job::Page(_)));
+    let jobs = renderer.jobs_besides_pages();
     errors.extend(render_each(&renderer, &jobs, sink));
     dedupe(errors)
 }

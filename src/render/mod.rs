@@ -131,7 +131,18 @@ impl<'a> Renderer<'a> {
 
     /// Every file to render, with its output path relative to the output root.
     pub fn jobs(&self) -> Vec<(String, Job)> {
-        let mut jobs = Vec::with_capacity(self.site.pages.len() + self.site.sections.len() + 1);
+        self.collect_jobs(true)
+    }
+
+    /// Every file to render but the regular pages, which the build's pass
+    /// renders as it parses them.
+    pub fn jobs_besides_pages(&self) -> Vec<(String, Job)> {
+        self.collect_jobs(false)
+    }
+
+    fn collect_jobs(&self, with_pages: bool) -> Vec<(String, Job)> {
+        let pages = if with_pages { self.site.pages.len() } else { 0 };
+        let mut jobs = Vec::with_capacity(pages + self.site.sections.len() + 1);
         for (i, s) in self.site.sections.iter().enumerate() {
             jobs.push((
                 format!("{}index.html", s.route.dir),
@@ -140,7 +151,7 @@ impl<'a> Renderer<'a> {
         }
         for (i, p) in self.site.pages.iter().enumerate() {
             let id = PageId(i as u32);
-            if !p.is_index {
+            if with_pages && !p.is_index {
                 jobs.push((format!("{}index.html", p.route.dir), Job::Page(id)));
             }
             for (n, alias) in p.front.aliases.iter().enumerate() {
@@ -388,5 +399,25 @@ mod tests {
             "a site's own nav.html is rendered for every page"
         );
         assert!(templates.uses_nav("page.html"));
+    }
+
+    #[test]
+    fn jobs_besides_pages_are_every_job_but_the_regular_pages() {
+        let (site, _) = crate::site::test_site(&[
+            ("content/_index.md", "Home"),
+            ("content/a/_index.md", "---\ntitle: A\n---\n"),
+            ("content/a/x.md", "---\naliases: [/old/x/]\n---\nx"),
+            ("content/y.md", "y"),
+        ]);
+        let config = Config::default();
+        let templates = Templates::compile_with(&embedded_theme(), &[], true).unwrap();
+        let renderer = Renderer::new(&templates, &site, &config);
+        let mut expected = renderer.jobs();
+        let pages = expected.len();
+        expected.retain(|(_, job)| !matches!(job, Job::Page(_)));
+        assert_eq!(pages - expected.len(), 2, "x and y");
+        assert!(expected.iter().any(|(p, j)| p == "old/x/index.html" && matches!(j, Job::Alias(..))));
+        assert!(expected.iter().any(|(_, j)| *j == Job::NotFound));
+        assert_eq!(renderer.jobs_besides_pages(), expected);
     }
 }
