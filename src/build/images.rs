@@ -14,7 +14,7 @@ use image::imageops::FilterType;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::route::encode_path;
+use crate::route::path_url;
 use crate::site::Site;
 
 /// Widths (in pixels) of the generated variants; an image narrower than
@@ -70,12 +70,12 @@ pub fn featured_variants(
             Ok(variants) => {
                 let srcset = variants
                     .iter()
-                    .map(|(v, w)| format!("{base_path}{} {w}w", encode_path(&v.out_rel)))
+                    .map(|(v, w)| format!("{} {w}w", path_url(base_path, &v.out_rel)))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let smallest = variants
                     .first()
-                    .map(|(v, _)| format!("{base_path}{}", encode_path(&v.out_rel)))
+                    .map(|(v, _)| path_url(base_path, &v.out_rel))
                     .unwrap_or_default();
                 srcsets.insert(path, (srcset, smallest));
                 files.extend(variants.into_iter().map(|(v, _)| v));

@@ -168,6 +168,20 @@ fn slug_on_index_page_warns() {
 #[test]
 fn encodes_segments() {
     assert_eq!(encode_path("a b/c#d/"), "a%20b/c%23d/");
+    assert_eq!(encode_path(""), "");
+    assert_eq!(
+        encode_path("R&D notes/ünï/100%/a?b/"),
+        "R&D%20notes/%C3%BCn%C3%AF/100%25/a%3Fb/"
+    );
+    assert_eq!(path_url("/handbook/", "a b/"), "/handbook/a%20b/");
+    // The whole path at once gives what segment by segment gave.
+    for path in ["a/b/c", "/lead/and/trail/", "x//y", "sp ace/`tick`/{c}|p^"] {
+        let by_segment: Vec<String> = path
+            .split('/')
+            .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+            .collect();
+        assert_eq!(encode_path(path), by_segment.join("/"), "{path}");
+    }
 }
 
 #[test]
