@@ -416,7 +416,9 @@ mod tests {
         let pages = expected.len();
         expected.retain(|(_, job)| !matches!(job, Job::Page(_)));
         assert_eq!(pages - expected.len(), 2, "x and y");
-        assert!(expected.iter().any(|(p, j)| p == "old/x/index.html" && matches!(j, Job::Alias(..))));
+        assert!(expected
+            .iter()
+            .any(|(p, j)| p == "old/x/index.html" && matches!(j, Job::Alias(..))));
         assert!(expected.iter().any(|(_, j)| *j == Job::NotFound));
         assert_eq!(renderer.jobs_besides_pages(), expected);
     }

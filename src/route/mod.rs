@@ -127,7 +127,7 @@ impl Routes {
                 let (folder, stem) = source_parts(req.source);
                 let dir = dir_of(folder, stem, req.slug.map(|(s, _)| s));
                 Planned {
-                    url: path_url(&base_path, &dir),
+                    url: path_url(base_path, &dir),
                     folded: fold(&dir),
                     dir,
                     folder,
