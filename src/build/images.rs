@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use image::imageops::FilterType;
 use rayon::prelude::*;
@@ -46,16 +47,21 @@ pub fn featured_variants(
     site: &mut Site,
     base_path: &str,
 ) -> (Vec<VariantFile>, Vec<Diagnostic>) {
-    let sources: BTreeMap<String, (u32, u32)> = site
+    // Pages share a few images: each distinct one is looked at once.
+    let featured: BTreeMap<&str, (u32, u32)> = site
         .pages
         .iter()
         .filter_map(|p| {
             let f = p.featured.as_ref()?;
-            Some((f.path.clone()?, f.size?))
+            Some((f.path.as_deref()?, f.size?))
         })
+        .collect();
+    let sources: Vec<(String, (u32, u32))> = featured
+        .into_iter()
         .filter(|(path, _)| {
             super::sources::is_raster(path) && !path.to_ascii_lowercase().ends_with(".gif")
         })
+        .map(|(path, size)| (path.to_string(), size))
         .collect();
     let cache = root.join(CACHE_DIR);
     let made: Vec<(String, Result<Variants, String>)> = sources
@@ -64,7 +70,7 @@ pub fn featured_variants(
         .collect();
     let mut files = Vec::new();
     let mut diags = Vec::new();
-    let mut srcsets: HashMap<String, (String, String)> = HashMap::new();
+    let mut srcsets: HashMap<String, (Arc<str>, Arc<str>)> = HashMap::new();
     for (path, result) in made {
         match result {
             Ok(variants) => {
@@ -77,7 +83,7 @@ pub fn featured_variants(
                     .first()
                     .map(|(v, _)| path_url(base_path, &v.out_rel))
                     .unwrap_or_default();
-                srcsets.insert(path, (srcset, smallest));
+                srcsets.insert(path, (srcset.into(), smallest.into()));
                 files.extend(variants.into_iter().map(|(v, _)| v));
             }
             Err(e) => diags.push(
@@ -90,8 +96,8 @@ pub fn featured_variants(
     for page in &mut site.pages {
         if let Some(f) = &mut page.featured {
             if let Some((srcset, smallest)) = f.path.as_ref().and_then(|p| srcsets.get(p)) {
-                f.srcset = Some(srcset.clone());
-                f.thumbnail = Some(smallest.clone());
+                f.srcset = Some(Arc::clone(srcset));
+                f.thumbnail = Some(Arc::clone(smallest));
             }
         }
     }

@@ -8,6 +8,8 @@ mod assemble;
 
 pub use assemble::{assemble, check_anchor, check_anchors, AssembleInput};
 
+use std::sync::Arc;
+
 use crate::load::FrontMatter;
 use crate::markdown::ParsedPage;
 use crate::route::Route;
@@ -29,10 +31,11 @@ pub struct Featured {
     pub path: Option<String>,
     /// Pixel size read from the file (remote images have none).
     pub size: Option<(u32, u32)>,
-    /// WebP variants as a `srcset` value, when generated.
-    pub srcset: Option<String>,
+    /// WebP variants as a `srcset` value, when generated (shared by every
+    /// page that features the same image).
+    pub srcset: Option<Arc<str>>,
     /// URL of the smallest variant, when generated.
-    pub thumbnail: Option<String>,
+    pub thumbnail: Option<Arc<str>>,
 }
 
 /// One page (regular or a section's index page).
