@@ -129,15 +129,18 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// Every file to render, with its output path relative to the output root.
-    pub fn jobs(&self) -> Vec<(String, Job)> {
-        self.collect_jobs(true)
-    }
-
     /// Every file to render but the regular pages, which the build's pass
-    /// renders as it parses them.
+    /// renders as it parses them, with its output path relative to the
+    /// output root.
     pub fn jobs_besides_pages(&self) -> Vec<(String, Job)> {
         self.collect_jobs(false)
+    }
+
+    /// Every file to render, the regular pages included (tests render
+    /// whole sites with it).
+    #[cfg(test)]
+    pub fn jobs(&self) -> Vec<(String, Job)> {
+        self.collect_jobs(true)
     }
 
     fn collect_jobs(&self, with_pages: bool) -> Vec<(String, Job)> {

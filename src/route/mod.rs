@@ -490,11 +490,6 @@ pub fn is_index_stem(stem: &str) -> bool {
     stem == "_index" || stem == "index"
 }
 
-/// Percent-encodes each segment of a `/`-separated path.
-pub fn encode_path(path: &str) -> String {
-    path_url("", path)
-}
-
 /// The site URL of `path` under `base_path`: `base_path` followed by
 /// `path` with each segment percent-encoded (`/` is not in [`SEGMENT`], so
 /// the path is encoded whole), in one allocation. Splitting, encoding and

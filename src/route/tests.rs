@@ -167,6 +167,7 @@ fn slug_on_index_page_warns() {
 
 #[test]
 fn encodes_segments() {
+    let encode_path = |path| path_url("", path);
     assert_eq!(encode_path("a b/c#d/"), "a%20b/c%23d/");
     assert_eq!(encode_path(""), "");
     assert_eq!(

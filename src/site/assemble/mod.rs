@@ -99,11 +99,7 @@ fn ensure_section(
         &format!("content/{dir}/_index.md").replace("content//", "content/"),
         None,
     );
-    let url = format!(
-        "{}{}",
-        routes.base_path(),
-        crate::route::encode_path(&out_dir)
-    );
+    let url = crate::route::path_url(routes.base_path(), &out_dir);
     site.sections.push(Section {
         dir: dir.to_string(),
         route: Route { dir: out_dir, url },
