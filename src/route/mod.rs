@@ -459,7 +459,7 @@ struct Planned<'a> {
 /// its file name without the extension. (By byte: `rsplit_once` with a
 /// `char` compares each candidate through `memcmp`, which the profile of
 /// the route plan showed.)
-fn source_parts(source: &str) -> (&str, &str) {
+pub fn source_parts(source: &str) -> (&str, &str) {
     let rel = source.strip_prefix("content/").unwrap_or(source);
     let (folder, file) = match memchr::memrchr(b'/', rel.as_bytes()) {
         Some(i) => (&rel[..i], &rel[i + 1..]),
@@ -474,6 +474,13 @@ fn source_parts(source: &str) -> (&str, &str) {
 pub fn output_dir(source: &str, slug: Option<&str>) -> String {
     let (folder, stem) = source_parts(source);
     dir_of(folder, stem, slug)
+}
+
+/// Output folder of the section for `folder` under `content/` (`a/b` →
+/// `a/b/`, the top → ``): where its `_index.md` goes, whether it has one
+/// or not.
+pub fn section_dir(folder: &str) -> String {
+    dir_of(folder, "_index", None)
 }
 
 /// [`output_dir`] from the source's [`source_parts`].

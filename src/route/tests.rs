@@ -13,6 +13,12 @@ fn output_dirs() {
     assert_eq!(output_dir("content/a/index.md", None), "a/");
     assert_eq!(output_dir("content/_index.md", None), "");
     assert_eq!(output_dir("content/a/b.md", Some("c")), "a/c/");
+    // A folder's section goes where its `_index.md` would.
+    for folder in ["", "a", "a/b c"] {
+        let index = format!("content/{folder}/_index.md").replace("content//", "content/");
+        assert_eq!(section_dir(folder), output_dir(&index, None), "{folder:?}");
+        assert_eq!(source_parts(&index).0, folder);
+    }
 }
 
 #[test]

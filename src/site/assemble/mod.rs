@@ -14,7 +14,7 @@ use super::{Featured, Page, PageId, Section, SectionId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedPage;
 use crate::markdown::PageLink;
-use crate::route::{output_dir, Reference, Route, Routes};
+use crate::route::{output_dir, section_dir, source_parts, Reference, Route, Routes};
 
 /// Pages ready to be assembled.
 pub struct AssembleInput<'a> {
@@ -37,7 +37,7 @@ pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
         .pages
         .iter()
         .map(|l| {
-            let dir = content_dir(&l.source);
+            let (dir, _) = source_parts(&l.source);
             match section_of_dir.get(dir) {
                 Some(id) => *id,
                 None => ensure_section(&mut site, &mut section_of_dir, routes, dir),
@@ -75,12 +75,6 @@ pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
     (site, diags)
 }
 
-/// The folder of a source, relative to `content/` (`content/a/b.md` → `a`).
-fn content_dir(source: &str) -> &str {
-    let rel = source.strip_prefix("content/").unwrap_or(source);
-    rel.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
 fn ensure_section(
     site: &mut Site,
     index: &mut BTreeMap<String, SectionId>,
@@ -95,10 +89,7 @@ fn ensure_section(
         ensure_section(site, index, routes, parent_dir)
     });
     let id = SectionId(site.sections.len() as u32);
-    let out_dir = output_dir(
-        &format!("content/{dir}/_index.md").replace("content//", "content/"),
-        None,
-    );
+    let out_dir = section_dir(dir);
     let url = crate::route::path_url(routes.base_path(), &out_dir);
     site.sections.push(Section {
         dir: dir.to_string(),
