@@ -464,17 +464,12 @@ fn template_syntax_error_names_template_and_line() {
 
 #[test]
 fn template_runtime_error_names_template_and_page() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = site(&[
+        ("content/a.md", "---\ntitle: A\n---\n"),
+        ("content/b.md", "---\ntitle: B\n---\n"),
+        ("templates/page.html", "<p>\n{{ page.nope.deeper }}\n</p>\n"),
+    ]);
     let root = tmp.path();
-    fs::create_dir_all(root.join("content")).unwrap();
-    fs::create_dir_all(root.join("templates")).unwrap();
-    fs::write(root.join("content/a.md"), "---\ntitle: A\n---\n").unwrap();
-    fs::write(root.join("content/b.md"), "---\ntitle: B\n---\n").unwrap();
-    fs::write(
-        root.join("templates/page.html"),
-        "<p>\n{{ page.nope.deeper }}\n</p>\n",
-    )
-    .unwrap();
     let run = folio(&["build", "--root", root.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -612,10 +607,8 @@ fn strict_makes_warnings_fail_build_and_check() {
 
 #[test]
 fn refuses_dangerous_output_folders_with_exit_2() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = site(&[("content/a.md", "# A\n")]);
     let root = tmp.path();
-    fs::create_dir_all(root.join("content")).unwrap();
-    fs::write(root.join("content/a.md"), "# A\n").unwrap();
     let r = root.to_str().unwrap();
     for out in [
         r.to_string(),
@@ -1406,13 +1399,7 @@ fn code_blocks_are_highlighted_at_build_time() {
         "palettes in the theme"
     );
     // Unknown languages fall back to escaped text without error.
-    let tmp = tempfile::tempdir().unwrap();
-    fs::create_dir_all(tmp.path().join("content")).unwrap();
-    fs::write(
-        tmp.path().join("content/a.md"),
-        "```klingon\n<b>qapla'</b>\n```\n",
-    )
-    .unwrap();
+    let tmp = site(&[("content/a.md", "```klingon\n<b>qapla'</b>\n```\n")]);
     let run = folio(&["build", "--root", tmp.path().to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = fs::read_to_string(tmp.path().join("public/a/index.html")).unwrap();
@@ -1528,14 +1515,9 @@ fn check_external_links_with_a_local_server_and_cache() {
             let _ = request.respond(tiny_http::Response::empty(status));
         }
     });
-    let tmp = tempfile::tempdir().unwrap();
+    let page = format!("Fine [ok](http://127.0.0.1:{port}/ok) and\n[broken](http://127.0.0.1:{port}/gone) and [down](http://127.0.0.1:1/nothing).\n");
+    let tmp = site(&[("content/a.md", page.as_str())]);
     let root = tmp.path();
-    fs::create_dir_all(root.join("content")).unwrap();
-    fs::write(
-        root.join("content/a.md"),
-        format!("Fine [ok](http://127.0.0.1:{port}/ok) and\n[broken](http://127.0.0.1:{port}/gone) and [down](http://127.0.0.1:1/nothing).\n"),
-    )
-    .unwrap();
     let r = root.to_str().unwrap();
     assert_eq!(
         folio(&["check", "--root", r]).code,
