@@ -7,6 +7,7 @@
 pub mod context;
 pub mod nav;
 pub mod search;
+mod sidebar;
 pub mod theme;
 
 use tera::{Context, Value};
@@ -46,7 +47,9 @@ pub struct Renderer<'a> {
     nav: nav::NavCache,
     /// The built-in sidebar of each section, rendered on first use with
     /// no link current (see [`theme::SECTION_NAV`]).
-    section_navs: Vec<OnceLock<Result<String, Vec<Diagnostic>>>>,
+    section_navs: Vec<OnceLock<Result<sidebar::Sidebar, Vec<Diagnostic>>>>,
+    /// What templates print in place of that sidebar (see [`sidebar`]).
+    nav_marker: sidebar::Marker,
     builder: ContextBuilder<'a>,
     site: &'a Site,
     /// Each page's search record (see [`search::record`]), once parsed.
@@ -85,6 +88,7 @@ impl<'a> Renderer<'a> {
             templates,
             nav: nav::NavCache::new(site),
             section_navs: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+            nav_marker: sidebar::Marker::new(),
             builder: ContextBuilder::new(site, config),
             site,
             search: &EMPTY_RECORDS,
@@ -262,21 +266,24 @@ impl<'a> Renderer<'a> {
             Value::from(Vec::<Value>::new())
         };
         context.insert_value("nav", nav);
-        if self.templates.uses_section_nav(name) {
-            let html = self.section_nav(at.0)?;
-            context.insert_value(
-                SECTION_NAV_VAR,
-                Value::safe_string(&mark_current(html, at.1)),
-            );
-        }
-        self.templates
-            .tera
-            .render_to(name, &context, &mut *out)
-            .map_err(|e| self.templates.error(&e, Some(source)))
+        let rendered = if self.templates.uses_section_nav(name) {
+            let sidebar = self.section_nav(at.0)?;
+            context.insert_value(SECTION_NAV_VAR, Value::safe_string(self.nav_marker.text()));
+            let mut splice = sidebar::Splice {
+                out,
+                marker: &self.nav_marker,
+                html: sidebar.html(),
+                current: sidebar.current_link(at.1),
+            };
+            self.templates.tera.render_to(name, &context, &mut splice)
+        } else {
+            self.templates.tera.render_to(name, &context, &mut *out)
+        };
+        rendered.map_err(|e| self.templates.error(&e, Some(source)))
     }
 
     /// The built-in sidebar for pages of `section`, with no link current.
-    fn section_nav(&self, section: SectionId) -> Result<&str, Vec<Diagnostic>> {
+    fn section_nav(&self, section: SectionId) -> Result<&sidebar::Sidebar, Vec<Diagnostic>> {
         let cached = self.section_navs[section.0 as usize].get_or_init(|| {
             let mut context = Context::new();
             let mut page = tera::Map::default();
@@ -286,32 +293,10 @@ impl<'a> Renderer<'a> {
             self.templates
                 .tera
                 .render(SECTION_NAV, &context)
+                .map(sidebar::Sidebar::new)
                 .map_err(|e| self.templates.error(&e, None))
         });
-        cached.as_deref().map_err(Clone::clone)
-    }
-}
-
-/// `html` (a sidebar with no link current) with ` aria-current="page"`
-/// after the link to `url`, as `nav.html` writes it for the current
-/// page (the home link comes first, so it is the one found for the
-/// home page).
-fn mark_current(html: &str, url: &str) -> String {
-    let mut href = b"href=\"".to_vec();
-    // Writing to a Vec cannot fail.
-    let _ = tera::escape_html(url, &mut href);
-    href.push(b'"');
-    // memchr's vector search: `str::find` was 1% of a default-theme build.
-    match memchr::memmem::find(html.as_bytes(), &href) {
-        Some(i) if !url.is_empty() => {
-            let end = i + href.len();
-            let mut marked = String::with_capacity(html.len() + 24);
-            marked.push_str(&html[..end]);
-            marked.push_str(" aria-current=\"page\"");
-            marked.push_str(&html[end..]);
-            marked
-        }
-        _ => html.to_string(),
+        cached.as_ref().map_err(Clone::clone)
     }
 }
 
@@ -336,9 +321,18 @@ mod tests {
     /// Every file of `site` rendered with the built-in theme, with or
     /// without the per-section sidebar.
     fn render_all(site: &Site, section_nav: bool) -> Vec<(String, String)> {
+        render_all_with(site, &[], section_nav)
+    }
+
+    /// [`render_all`] with the site's own templates over the theme's.
+    fn render_all_with(
+        site: &Site,
+        own: &[theme::TemplateSource],
+        section_nav: bool,
+    ) -> Vec<(String, String)> {
         let config = Config::default();
         let theme = embedded_theme();
-        let mut templates = Templates::compile_with(&theme, &[], section_nav).unwrap();
+        let mut templates = Templates::compile_with(&theme, own, section_nav).unwrap();
         set_globals(&mut templates, &config, &theme.asset_urls("/"), false);
         assert_eq!(
             templates.uses_section_nav("page.html"),
@@ -391,6 +385,30 @@ mod tests {
         assert_eq!(current("a/R&D notes/index.html"), 1, "escaped URL");
         assert_eq!(current("a/b/c/d/e/deep/index.html"), 0, "too deep to list");
         assert_eq!(current("404.html"), 0);
+
+        // A site's base template that captures the sidebar before showing
+        // it (twice) gets the same sidebar.
+        let base = embedded_theme()
+            .templates
+            .into_iter()
+            .find(|t| t.name == "base.html")
+            .unwrap();
+        let capturing = theme::TemplateSource {
+            name: "base.html".into(),
+            display_path: "templates/base.html".into(),
+            text: base.text.replace(
+                "{% include \"nav.html\" %}",
+                "{% set side %}{% include \"nav.html\" %}{% endset %}{{ side | safe }}<!--{{ side | safe }}-->",
+            ),
+        };
+        assert_ne!(capturing.text, base.text);
+        let own = [capturing];
+        let captured = render_all_with(&site, &own, true);
+        let shown_twice = render_all_with(&site, &own, false);
+        for ((path, a), (_, b)) in captured.iter().zip(&shown_twice) {
+            assert_eq!(a, b, "{path} differs");
+            assert!(!a.contains('\u{1}'), "{path} kept the marker");
+        }
         let own_nav = theme::TemplateSource {
             name: "nav.html".into(),
             display_path: "templates/nav.html".into(),

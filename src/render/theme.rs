@@ -175,8 +175,8 @@ pub struct Templates {
 /// page rendered it. Its markup differs between the pages of one section
 /// only in the ` aria-current="page"` after the current page's link, so
 /// when the site uses it unchanged, folio registers it under this name,
-/// renders it once per section with no link current, and adds that
-/// attribute per page (see [`super::Renderer`]); `nav.html` itself becomes
+/// renders it once per section with no link current, and writes it into
+/// each page with that attribute added (see [`super::sidebar`]); `nav.html` itself becomes
 /// a template that prints the result, held in [`SECTION_NAV_VAR`]. Output
 /// is byte-for-byte the same (a test renders sites both ways).
 pub const SECTION_NAV: &str = "folio-internal/nav.html";

@@ -1,0 +1,222 @@
+//! The built-in sidebar, rendered once per section, spliced into each
+//! page as Tera writes it.
+//!
+//! A page's template sees a short marker in place of the sidebar
+//! ([`super::theme::SECTION_NAV_VAR`]), and the writer Tera renders into
+//! ([`Splice`]) writes the section's sidebar where the marker comes out,
+//! with ` aria-current="page"` after the link to the page. The sidebar
+//! (~9 KB on a large site) is so copied once per page, straight into the
+//! output: putting it in the context as a string cost two more copies
+//! (marked, then into Tera's value) and 5% of a default-theme build.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::io::{self, Write};
+
+/// The attribute that marks the link to the page being shown.
+const CURRENT: &str = " aria-current=\"page\"";
+
+/// What a template prints in place of the sidebar: digits between two
+/// U+0001 characters, drawn anew for each build so that no page or
+/// template text can carry it. Short enough that Tera keeps it inline
+/// (no allocation per page), and unchanged by case or trim filters.
+#[derive(Debug)]
+pub struct Marker {
+    text: String,
+}
+
+impl Marker {
+    /// A fresh marker.
+    pub fn new() -> Marker {
+        let n = std::hash::RandomState::new().hash_one(0u8) % 10_u64.pow(16);
+        Marker {
+            text: format!("\u{1}{n:016}\u{1}"),
+        }
+    }
+
+    /// The text a template prints in place of the sidebar.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A section's sidebar with no link current, and where each link's
+/// ` aria-current="page"` would go.
+#[derive(Debug)]
+pub struct Sidebar {
+    html: String,
+    /// Escaped `href` value → offset just after its closing quote, for
+    /// the first link to each URL (as `nav.html` marks it: the home link
+    /// comes first, so it is the one found for the home page).
+    links: HashMap<Box<[u8]>, usize>,
+}
+
+impl Sidebar {
+    /// Indexes the links of `html`, rendered once for a section.
+    pub fn new(html: String) -> Sidebar {
+        let mut links = HashMap::new();
+        let bytes = html.as_bytes();
+        for start in memchr::memmem::find_iter(bytes, HREF) {
+            let value = start + HREF.len();
+            if let Some(len) = memchr::memchr(b'"', &bytes[value..]) {
+                links
+                    .entry(bytes[value..value + len].into())
+                    .or_insert(value + len + 1);
+            }
+        }
+        Sidebar { html, links }
+    }
+
+    /// Where the attribute goes for the page at `url` (`None` when the
+    /// sidebar does not list it).
+    pub fn current_link(&self, url: &str) -> Option<usize> {
+        if url.is_empty() {
+            return None;
+        }
+        let mut escaped = Vec::with_capacity(url.len() + 8);
+        // Writing to a Vec cannot fail.
+        let _ = tera::escape_html(url, &mut escaped);
+        self.links.get(escaped.as_slice()).copied()
+    }
+
+    /// The sidebar's markup.
+    pub fn html(&self) -> &str {
+        &self.html
+    }
+}
+
+/// How `nav.html` writes a link's target.
+const HREF: &[u8] = b"href=\"";
+
+/// A writer that copies what it is given into `out`, writing the sidebar
+/// wherever the marker appears.
+///
+/// Tera hands a printed value to its writer in one call, so the marker
+/// usually arrives alone and is recognised by comparison. A template
+/// that captures the sidebar first (`{% set %}` … `{% endset %}`) prints
+/// it later inside a longer text; longer writes are searched for it.
+pub struct Splice<'a> {
+    /// Where the page goes.
+    pub out: &'a mut Vec<u8>,
+    /// The marker the template was given.
+    pub marker: &'a Marker,
+    /// The section's sidebar, no link current.
+    pub html: &'a str,
+    /// Where the current page's attribute goes (see
+    /// [`Sidebar::current_link`]).
+    pub current: Option<usize>,
+}
+
+impl Splice<'_> {
+    fn sidebar(&mut self) {
+        match self.current {
+            Some(at) => {
+                self.out.extend_from_slice(&self.html.as_bytes()[..at]);
+                self.out.extend_from_slice(CURRENT.as_bytes());
+                self.out.extend_from_slice(&self.html.as_bytes()[at..]);
+            }
+            None => self.out.extend_from_slice(self.html.as_bytes()),
+        }
+    }
+}
+
+impl Write for Splice<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let marker = self.marker.text.as_bytes();
+        if buf == marker {
+            self.sidebar();
+        } else if buf.len() > marker.len() {
+            // The marker's first byte is rare in pages: a byte search
+            // costs less than a substring searcher's set-up, per write.
+            let mut rest = buf;
+            while let Some(i) = memchr::memchr(marker[0], rest) {
+                if rest[i..].starts_with(marker) {
+                    self.out.extend_from_slice(&rest[..i]);
+                    self.sidebar();
+                    rest = &rest[i + marker.len()..];
+                } else {
+                    self.out.extend_from_slice(&rest[..=i]);
+                    rest = &rest[i + 1..];
+                }
+            }
+            self.out.extend_from_slice(rest);
+        } else {
+            self.out.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAV: &str =
+        "<a href=\"/\">Home</a><a href=\"/a/R&amp;D/\">R&amp;D</a><a href=\"/\">Top</a>";
+
+    fn splice(writes: &[&[u8]], url: &str, marker: &Marker) -> String {
+        let sidebar = Sidebar::new(NAV.to_string());
+        let mut out = Vec::new();
+        let mut w = Splice {
+            out: &mut out,
+            marker,
+            html: sidebar.html(),
+            current: sidebar.current_link(url),
+        };
+        for b in writes {
+            w.write_all(b).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_sidebar_goes_where_the_marker_is_written_with_the_page_marked() {
+        let m = Marker::new();
+        let marked =
+            "<a href=\"/\">Home</a><a href=\"/a/R&amp;D/\" aria-current=\"page\">R&amp;D</a><a href=\"/\">Top</a>";
+        assert_eq!(
+            splice(&[b"<nav>", m.text().as_bytes(), b"</nav>"], "/a/R&D/", &m),
+            format!("<nav>{marked}</nav>")
+        );
+        // The home link is the first link to `/`, and the only one marked.
+        let home = splice(&[m.text().as_bytes()], "/", &m);
+        assert!(home.starts_with("<a href=\"/\" aria-current=\"page\">Home</a>"));
+        assert_eq!(home.matches("aria-current").count(), 1);
+        // No link current: a page not listed, or the 404 page.
+        assert_eq!(splice(&[m.text().as_bytes()], "/elsewhere/", &m), NAV);
+        assert_eq!(splice(&[m.text().as_bytes()], "", &m), NAV);
+    }
+
+    #[test]
+    fn a_marker_inside_longer_text_is_replaced_too() {
+        let m = Marker::new();
+        let captured = format!("<p>{}</p><div>{}</div>", m.text(), m.text());
+        assert_eq!(
+            splice(&[captured.as_bytes(), b"!"], "/elsewhere/", &m),
+            format!("<p>{NAV}</p><div>{NAV}</div>!")
+        );
+        // Text without it passes unchanged, short or long, even with
+        // the marker's first byte or a different number.
+        let long = format!("\u{1}{}\u{1}", "x".repeat(100));
+        let other = Marker::new();
+        let text = format!("{long}{}", other.text());
+        assert_eq!(
+            splice(&[b"\x01", text.as_bytes()], "/", &m),
+            format!("\u{1}{text}")
+        );
+    }
+
+    #[test]
+    fn markers_are_short_fresh_and_filter_proof() {
+        let (a, b) = (Marker::new(), Marker::new());
+        assert_ne!(a.text(), b.text());
+        // Tera keeps strings up to 21 bytes inline.
+        assert_eq!(a.text().len(), 18);
+        assert_eq!(a.text().to_uppercase(), a.text());
+        assert_eq!(a.text().trim(), a.text());
+    }
+}
