@@ -269,13 +269,10 @@ impl<'a> Renderer<'a> {
         let rendered = if self.templates.uses_section_nav(name) {
             let sidebar = self.section_nav(at.0)?;
             context.insert_value(SECTION_NAV_VAR, Value::safe_string(self.nav_marker.text()));
-            let mut splice = sidebar::Splice {
-                out,
-                marker: &self.nav_marker,
-                html: sidebar.html(),
-                current: sidebar.current_link(at.1),
-            };
-            self.templates.tera.render_to(name, &context, &mut splice)
+            let mut splice = sidebar::Splice::new(out, &self.nav_marker, sidebar, at.1);
+            let rendered = self.templates.tera.render_to(name, &context, &mut splice);
+            splice.finish();
+            rendered
         } else {
             self.templates.tera.render_to(name, &context, &mut *out)
         };

@@ -78,11 +78,6 @@ impl Sidebar {
         let _ = tera::escape_html(url, &mut escaped);
         self.links.get(escaped.as_slice()).copied()
     }
-
-    /// The sidebar's markup.
-    pub fn html(&self) -> &str {
-        &self.html
-    }
 }
 
 /// How `nav.html` writes a link's target.
@@ -94,52 +89,82 @@ const HREF: &[u8] = b"href=\"";
 /// Tera hands a printed value to its writer in one call, so the marker
 /// usually arrives alone and is recognised by comparison. A template
 /// that captures the sidebar first (`{% set %}` … `{% endset %}`) prints
-/// it later inside a longer text; longer writes are searched for it.
+/// it later inside a longer text: [`Splice::finish`] looks for any
+/// marker left, in one search of the page (searching each write cost
+/// three times as much).
 pub struct Splice<'a> {
-    /// Where the page goes.
-    pub out: &'a mut Vec<u8>,
-    /// The marker the template was given.
-    pub marker: &'a Marker,
-    /// The section's sidebar, no link current.
-    pub html: &'a str,
+    out: &'a mut Vec<u8>,
+    /// Where this page starts in `out`.
+    start: usize,
+    marker: &'a [u8],
+    html: &'a [u8],
     /// Where the current page's attribute goes (see
     /// [`Sidebar::current_link`]).
-    pub current: Option<usize>,
+    current: Option<usize>,
 }
 
-impl Splice<'_> {
-    fn sidebar(&mut self) {
-        match self.current {
-            Some(at) => {
-                self.out.extend_from_slice(&self.html.as_bytes()[..at]);
-                self.out.extend_from_slice(CURRENT.as_bytes());
-                self.out.extend_from_slice(&self.html.as_bytes()[at..]);
-            }
-            None => self.out.extend_from_slice(self.html.as_bytes()),
+impl<'a> Splice<'a> {
+    /// Writes a page to the end of `out`, with `sidebar` for `marker`
+    /// and the link to `url` marked current.
+    pub fn new(out: &'a mut Vec<u8>, marker: &'a Marker, sidebar: &'a Sidebar, url: &str) -> Self {
+        Splice {
+            start: out.len(),
+            out,
+            marker: marker.text.as_bytes(),
+            html: sidebar.html.as_bytes(),
+            current: sidebar.current_link(url),
         }
     }
+
+    fn sidebar(&mut self) {
+        push_sidebar(self.out, self.html, self.current);
+    }
+
+    /// Replaces the markers that came out inside longer text.
+    pub fn finish(self) {
+        let page = &self.out[self.start..];
+        let Some(first) = find(page, self.marker) else {
+            return;
+        };
+        let tail = self.out.split_off(self.start + first);
+        let mut rest = &tail[..];
+        while let Some(i) = find(rest, self.marker) {
+            self.out.extend_from_slice(&rest[..i]);
+            push_sidebar(self.out, self.html, self.current);
+            rest = &rest[i + self.marker.len()..];
+        }
+        self.out.extend_from_slice(rest);
+    }
+}
+
+fn push_sidebar(out: &mut Vec<u8>, html: &[u8], current: Option<usize>) {
+    match current {
+        Some(at) => {
+            out.extend_from_slice(&html[..at]);
+            out.extend_from_slice(CURRENT.as_bytes());
+            out.extend_from_slice(&html[at..]);
+        }
+        None => out.extend_from_slice(html),
+    }
+}
+
+/// The first `marker` in `text`: a search for its first byte, rare in
+/// pages, then a comparison.
+fn find(text: &[u8], marker: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(marker[0], &text[from..]) {
+        if text[from + i..].starts_with(marker) {
+            return Some(from + i);
+        }
+        from += i + 1;
+    }
+    None
 }
 
 impl Write for Splice<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let marker = self.marker.text.as_bytes();
-        if buf == marker {
+        if buf == self.marker {
             self.sidebar();
-        } else if buf.len() > marker.len() {
-            // The marker's first byte is rare in pages: a byte search
-            // costs less than a substring searcher's set-up, per write.
-            let mut rest = buf;
-            while let Some(i) = memchr::memchr(marker[0], rest) {
-                if rest[i..].starts_with(marker) {
-                    self.out.extend_from_slice(&rest[..i]);
-                    self.sidebar();
-                    rest = &rest[i + marker.len()..];
-                } else {
-                    self.out.extend_from_slice(&rest[..=i]);
-                    rest = &rest[i + 1..];
-                }
-            }
-            self.out.extend_from_slice(rest);
         } else {
             self.out.extend_from_slice(buf);
         }
@@ -160,17 +185,17 @@ mod tests {
 
     fn splice(writes: &[&[u8]], url: &str, marker: &Marker) -> String {
         let sidebar = Sidebar::new(NAV.to_string());
-        let mut out = Vec::new();
-        let mut w = Splice {
-            out: &mut out,
-            marker,
-            html: sidebar.html(),
-            current: sidebar.current_link(url),
-        };
+        let mut out = b"before".to_vec();
+        let mut w = Splice::new(&mut out, marker, &sidebar, url);
         for b in writes {
             w.write_all(b).unwrap();
         }
-        String::from_utf8(out).unwrap()
+        w.finish();
+        String::from_utf8(out)
+            .unwrap()
+            .strip_prefix("before")
+            .unwrap()
+            .to_string()
     }
 
     #[test]
