@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use context::{ContextBuilder, FolioContext, RenderContext, SiteContext};
+use theme::SECTION_NAV_VAR;
 pub use theme::{Templates, Theme};
-use theme::{SECTION_NAV, SECTION_NAV_VAR};
 
 /// Records of a renderer that has none yet.
 static EMPTY_RECORDS: search::Records = search::Records::EMPTY;
@@ -45,9 +45,9 @@ pub enum Job {
 pub struct Renderer<'a> {
     templates: &'a Templates,
     nav: nav::NavCache,
-    /// The built-in sidebar of each section, rendered on first use with
-    /// no link current (see [`theme::SECTION_NAV`]).
-    section_navs: Vec<OnceLock<Result<sidebar::Sidebar, Vec<Diagnostic>>>>,
+    /// The built-in sidebar of each section, written on first use with
+    /// no link current (see [`sidebar`]).
+    section_navs: Vec<OnceLock<sidebar::Sidebar>>,
     /// What templates print in place of that sidebar (see [`sidebar`]).
     nav_marker: sidebar::Marker,
     builder: ContextBuilder<'a>,
@@ -267,7 +267,7 @@ impl<'a> Renderer<'a> {
         };
         context.insert_value("nav", nav);
         let rendered = if self.templates.uses_section_nav(name) {
-            let sidebar = self.section_nav(at.0)?;
+            let sidebar = self.section_nav(at.0);
             context.insert_value(SECTION_NAV_VAR, Value::safe_string(self.nav_marker.text()));
             let mut splice = sidebar::Splice::new(out, &self.nav_marker, sidebar, at.1);
             let rendered = self.templates.tera.render_to(name, &context, &mut splice);
@@ -280,20 +280,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// The built-in sidebar for pages of `section`, with no link current.
-    fn section_nav(&self, section: SectionId) -> Result<&sidebar::Sidebar, Vec<Diagnostic>> {
-        let cached = self.section_navs[section.0 as usize].get_or_init(|| {
-            let mut context = Context::new();
-            let mut page = tera::Map::default();
-            page.insert("url".into(), Value::from(""));
-            context.insert_value("page", Value::from(page));
-            context.insert_value("nav", self.nav.nav(self.site, section, ""));
-            self.templates
-                .tera
-                .render(SECTION_NAV, &context)
-                .map(sidebar::Sidebar::new)
-                .map_err(|e| self.templates.error(&e, None))
-        });
-        cached.as_ref().map_err(Clone::clone)
+    fn section_nav(&self, section: SectionId) -> &sidebar::Sidebar {
+        self.section_navs[section.0 as usize].get_or_init(|| {
+            let base_path = self.builder.config.base_path();
+            sidebar::Sidebar::new(sidebar::render_builtin(self.site, section, &base_path))
+        })
     }
 }
 
@@ -318,7 +309,7 @@ mod tests {
     /// Every file of `site` rendered with the built-in theme, with or
     /// without the per-section sidebar.
     fn render_all(site: &Site, section_nav: bool) -> Vec<(String, String)> {
-        render_all_with(site, &[], section_nav)
+        render_all_with(site, &[], section_nav, &Config::default())
     }
 
     /// [`render_all`] with the site's own templates over the theme's.
@@ -326,11 +317,11 @@ mod tests {
         site: &Site,
         own: &[theme::TemplateSource],
         section_nav: bool,
+        config: &Config,
     ) -> Vec<(String, String)> {
-        let config = Config::default();
         let theme = embedded_theme();
         let mut templates = Templates::compile_with(&theme, own, section_nav).unwrap();
-        set_globals(&mut templates, &config, &theme.asset_urls("/"), false);
+        set_globals(&mut templates, config, &theme.asset_urls("/"), false);
         assert_eq!(
             templates.uses_section_nav("page.html"),
             section_nav,
@@ -341,7 +332,7 @@ mod tests {
             !section_nav,
             "pages need no nav of their own when the sidebar comes per section"
         );
-        let renderer = Renderer::new(&templates, site, &config);
+        let renderer = Renderer::new(&templates, site, config);
         renderer
             .jobs()
             .into_iter()
@@ -365,12 +356,29 @@ mod tests {
             ("content/a/b/c/d/e/deeper.md", "also"),
             ("content/a/b/c/page.md", "three"),
             ("content/z/one.md", "one"),
+            ("content/z/it's \"quoted\".md", "q"),
+            ("content/empty/_index.md", "---\ntitle: Empty\n---\n"),
+            ("content/only-sub/inner/p.md", "p"),
         ]);
         let per_page = render_all(&site, false);
         let per_section = render_all(&site, true);
         assert_eq!(per_page.len(), per_section.len());
         for ((path, a), (_, b)) in per_page.iter().zip(&per_section) {
             assert_eq!(a, b, "{path} differs");
+        }
+        // The home link's target comes from the configuration.
+        let below = Config {
+            base_url: "https://example.com/R&D's handbook/".into(),
+            ..Config::default()
+        };
+        let both =
+            [false, true].map(|per_section| render_all_with(&site, &[], per_section, &below));
+        for ((path, a), (_, b)) in both[0].iter().zip(&both[1]) {
+            assert!(
+                !path.ends_with(".html") || a.contains("href=\"/R&amp;D&#39;s handbook/\">Home"),
+                "{path}"
+            );
+            assert_eq!(a, b, "{path} differs under a base path");
         }
         let current = |path: &str| {
             let html = &per_section.iter().find(|(p, _)| p == path).unwrap().1;
@@ -400,8 +408,8 @@ mod tests {
         };
         assert_ne!(capturing.text, base.text);
         let own = [capturing];
-        let captured = render_all_with(&site, &own, true);
-        let shown_twice = render_all_with(&site, &own, false);
+        let captured = render_all_with(&site, &own, true, &Config::default());
+        let shown_twice = render_all_with(&site, &own, false, &Config::default());
         for ((path, a), (_, b)) in captured.iter().zip(&shown_twice) {
             assert_eq!(a, b, "{path} differs");
             assert!(!a.contains('\u{1}'), "{path} kept the marker");

@@ -165,23 +165,22 @@ pub struct Templates {
     paths: HashMap<String, (String, String)>,
     /// Names (as requested) of templates that read `nav`.
     nav_users: std::collections::HashSet<String>,
-    /// Names of templates that show the sidebar rendered once per section
-    /// (see [`SECTION_NAV`]).
+    /// Names of templates that show the sidebar written once per section
+    /// (see [`SECTION_NAV_VAR`]).
     section_nav_users: std::collections::HashSet<String>,
 }
 
-/// The built-in theme's sidebar (`nav.html`) lists ~120 links on a large
-/// site and was half the time of a build with the default theme when every
-/// page rendered it. Its markup differs between the pages of one section
-/// only in the ` aria-current="page"` after the current page's link, so
-/// when the site uses it unchanged, folio registers it under this name,
-/// renders it once per section with no link current, and writes it into
-/// each page with that attribute added (see [`super::sidebar`]); `nav.html` itself becomes
-/// a template that prints the result, held in [`SECTION_NAV_VAR`]. Output
-/// is byte-for-byte the same (a test renders sites both ways).
-pub const SECTION_NAV: &str = "folio-internal/nav.html";
-
-/// The variable holding a page's sidebar under [`SECTION_NAV`].
+/// The variable a page's sidebar is printed from, when the site uses the
+/// built-in theme's sidebar (`nav.html`) unchanged.
+///
+/// That sidebar lists ~120 links on a large site and was half the time
+/// of a build with the default theme when every page rendered it. Its
+/// markup differs between the pages of one section only in the
+/// ` aria-current="page"` after the current page's link, so folio writes
+/// it once per section with no link current and copies it into each page
+/// with that attribute added (see [`super::sidebar`]); `nav.html` itself
+/// becomes a template that prints this variable. Output is byte-for-byte
+/// the same (a test renders sites both ways).
 pub const SECTION_NAV_VAR: &str = "__folio_section_nav";
 
 /// The built-in `nav.html`.
@@ -219,7 +218,6 @@ impl Templates {
         for t in &theme.templates {
             match &printer {
                 Some(printer) if t.name == "nav.html" => {
-                    named.push((SECTION_NAV.to_string(), t));
                     named.push((format!("{THEME_PREFIX}{}", t.name), printer));
                 }
                 _ => named.push((format!("{THEME_PREFIX}{}", t.name), t)),
@@ -277,8 +275,8 @@ impl Templates {
             .collect()
     }
 
-    /// True if the template shows the built-in sidebar rendered once per
-    /// section ([`SECTION_NAV`]), which it expects in [`SECTION_NAV_VAR`].
+    /// True if the template shows the built-in sidebar written once per
+    /// section, which it expects in [`SECTION_NAV_VAR`].
     pub fn uses_section_nav(&self, name: &str) -> bool {
         self.section_nav_users.contains(name)
     }
