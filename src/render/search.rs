@@ -11,7 +11,7 @@
 //! replace one after an edit. A script rather than JSON, so the index also
 //! loads when the site is opened from `file://`.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use crate::markdown::{push_replacing, ParsedPage, TocEntry};
 use crate::site::{PageId, SectionId, Site};
@@ -25,34 +25,41 @@ pub const INDEX_FILE: &str = "search-index.js";
 pub const INDEX_VAR: &str = "search_index";
 
 /// Each section's trail: the section titles from below the home page down
-/// to it, joined by ` › `. Made once per build, not once per page.
-pub struct Trails(Vec<String>);
+/// to it, joined by ` › `. Each is made on first use, once per build, not
+/// once per page (and `folio serve`'s one-page update makes only its own).
+pub struct Trails<'a> {
+    site: &'a Site,
+    made: Vec<OnceLock<String>>,
+}
 
-impl Trails {
-    /// The trails of every section of `site`.
-    pub fn new(site: &Site) -> Self {
-        Trails(
-            (0..site.sections.len())
-                .map(|i| {
-                    let titles: Vec<&str> = site
-                        .section_path(SectionId(i as u32))
-                        .into_iter()
-                        .skip(1)
-                        .map(|s| site.section(s).title.as_str())
-                        .collect();
-                    titles.join(" › ")
-                })
-                .collect(),
-        )
+impl<'a> Trails<'a> {
+    /// The trails of `site`'s sections, none made yet.
+    pub fn new(site: &'a Site) -> Self {
+        Trails {
+            site,
+            made: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+        }
     }
 
     fn of(&self, section: Option<SectionId>) -> &str {
-        section.map_or("", |s| &self.0[s.0 as usize])
+        let Some(section) = section else {
+            return "";
+        };
+        self.made[section.0 as usize].get_or_init(|| {
+            let titles: Vec<&str> = self
+                .site
+                .section_path(section)
+                .into_iter()
+                .skip(1)
+                .map(|s| self.site.section(s).title.as_str())
+                .collect();
+            titles.join(" › ")
+        })
     }
 }
 
 /// The record of page `id`, whose body parsed to `parsed`.
-pub fn record(site: &Site, trails: &Trails, id: PageId, parsed: &ParsedPage) -> String {
+pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &ParsedPage) -> String {
     let page = site.page(id);
     let above = if page.is_index {
         site.section(page.section).parent
