@@ -462,30 +462,45 @@ impl<'a> Rewriter<'a> {
 /// Counts runs of non-whitespace bytes: a word count that costs one pass.
 ///
 /// Counts the non-space bytes that follow a space (or start the text),
-/// comparing each byte with its neighbour independently, which the
-/// compiler turns into vector compares. A byte-at-a-time loop carrying
-/// "was the last byte a space" was 7% of a build's instructions.
+/// 32 bytes at a time in a fixed-size window, which the compiler turns
+/// into a few vector instructions with no loop over leftover bytes: the
+/// text of an event is ~60 bytes, and such a leftover loop was most of
+/// the cost. (A byte-at-a-time loop carrying "was the last byte a space"
+/// was 7% of a build's instructions.)
 fn count_words(text: &str) -> usize {
-    // Space, or \t \n \v \f \r: two compares that vectorise.
-    fn is_space(b: u8) -> bool {
-        (b == b' ') | (b.wrapping_sub(b'\t') < 5)
-    }
-    let bytes = text.as_bytes();
-    let Some(&first) = bytes.first() else {
-        return 0;
-    };
-    // Per block of pairs, a byte-wide sum (at most 128 < 256) keeps the
-    // vector lanes narrow.
+    let mut bytes = text.as_bytes();
+    // window[0] is the byte before the block in window[1..]; spaces after
+    // the text start no word.
+    let mut window = [b' '; 33];
     let mut starts = 0;
-    for (block, before) in bytes[1..].chunks(128).zip(bytes.chunks(128)) {
-        let n: u8 = block
-            .iter()
-            .zip(before)
-            .map(|(&b, &prev)| u8::from(!is_space(b) & is_space(prev)))
-            .fold(0, u8::wrapping_add);
-        starts += usize::from(n);
+    while !bytes.is_empty() {
+        if let Some((block, rest)) = bytes.split_first_chunk::<32>() {
+            window[1..].copy_from_slice(block);
+            bytes = rest;
+        } else {
+            window[1..].fill(b' ');
+            window[1..=bytes.len()].copy_from_slice(bytes);
+            bytes = &[];
+        }
+        starts += word_starts(&window);
+        window[0] = window[32];
     }
-    starts + usize::from(!is_space(first))
+    starts
+}
+
+/// Space, or \t \n \v \f \r: two compares that vectorise.
+fn is_space(b: u8) -> bool {
+    (b == b' ') | (b.wrapping_sub(b'\t') < 5)
+}
+
+/// Bytes of `window[1..]` that start a word.
+#[inline(always)]
+fn word_starts(window: &[u8; 33]) -> usize {
+    let mut n = 0u8;
+    for i in 0..32 {
+        n += u8::from(!is_space(window[i + 1]) & is_space(window[i]));
+    }
+    usize::from(n)
 }
 
 fn with_suggestion(d: Diagnostic, suggestion: Option<String>) -> Diagnostic {
