@@ -102,7 +102,8 @@ fn list(out: &mut Vec<u8>, site: &Site, path: &[SectionId], depth: usize) {
     }
 }
 
-/// Tera's escaping, which `nav.html` gets for every value it prints.
+/// Tera's escaping, which `nav.html` gets for every value it prints (and
+/// so the form of each `href` in the sidebar).
 fn escape(out: &mut Vec<u8>, text: &str) {
     // Writing to a Vec cannot fail.
     let _ = tera::escape_html(text, out);
@@ -142,8 +143,7 @@ impl Sidebar {
             return None;
         }
         let mut escaped = Vec::with_capacity(url.len() + 8);
-        // Writing to a Vec cannot fail.
-        let _ = tera::escape_html(url, &mut escaped);
+        escape(&mut escaped, url);
         self.links.get(escaped.as_slice()).copied()
     }
 }
