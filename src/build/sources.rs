@@ -91,17 +91,10 @@ impl SourceDir {
             return Ok(bytes.len());
         }
         bytes.clear();
-        bytes.resize(limit, 0);
-        let mut filled = 0;
-        while filled < limit {
-            match file.read(&mut bytes[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        bytes.truncate(filled);
+        // With room for `limit` bytes, one read fills it and the bound
+        // ends the loop without asking the file again.
+        bytes.reserve(limit);
+        file.take(limit as u64).read_to_end(bytes)?;
         Ok(size)
     }
 }
@@ -365,8 +358,22 @@ mod tests {
         };
         let bytes = by_path.read("content/a/page.md", Some(n)).unwrap();
         assert_eq!(bytes, text.as_bytes());
+        // The head of a long page, and all of a short one, with its size.
+        let mut head = b"left over".to_vec();
+        assert_eq!(
+            dir.read_head("content/a/page.md", 100, &mut head).unwrap(),
+            n
+        );
+        assert_eq!(head, &text.as_bytes()[..100]);
+        assert_eq!(dir.read_head("content/a/page.md", n, &mut head).unwrap(), n);
+        assert_eq!(head, text.as_bytes());
         fs::write(&path, "").unwrap();
         assert!(dir.read("content/a/page.md", Some(n)).unwrap().is_empty());
+        assert_eq!(
+            dir.read_head("content/a/page.md", 100, &mut head).unwrap(),
+            0
+        );
+        assert!(head.is_empty());
         assert!(dir.read("content/missing.md", None).is_err());
     }
 }
