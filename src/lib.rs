@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alloc;
 pub mod build;
 pub mod check;
 pub mod cli;

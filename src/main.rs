@@ -9,7 +9,7 @@ use clap::Parser;
 /// mimalloc: 1.24x faster than glibc's allocator on the 10,000-page
 /// benchmark (746 -> 600 ms, hyperfine, 8 runs), at ~50 MB more peak RSS.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: folio::alloc::Mimalloc = folio::alloc::Mimalloc;
 
 use folio::build::{build, FailureKind};
 use folio::cli::{Cli, Command, Format, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
