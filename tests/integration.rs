@@ -1327,13 +1327,33 @@ fn featured_images_have_webp_srcsets_and_pages_social_metadata() {
 #[test]
 fn highlighted_blocks_are_kept_between_builds() {
     let page = "---\ntitle: Code\n---\n\n```rust\nfn main() {}\n```\n\n```toml\na = 1\n```\n";
+    // A long page whose YAML block crosses the end of the first 2 KiB,
+    // the part of each page the load stage reads: only whole blocks are
+    // highlighted ahead and kept, never the part within that head.
+    let yaml: String = (0..60).map(|i| format!("key_{i}: value\n")).collect();
+    let long = format!(
+        "---\ntitle: Long\n---\n\n{}\n\n```yaml\n{yaml}```\n",
+        "Words of a long page. ".repeat(90)
+    );
+    let block_at = long.find("key_0").unwrap();
+    assert!(
+        block_at < 2048 && block_at + yaml.len() > 2048,
+        "{block_at}"
+    );
     let root = site(&[
         ("folio.toml", "title = \"Cache\"\n"),
         ("content/code.md", page),
+        ("content/long.md", &long),
     ]);
     let cache = root.path().join(".folio-cache/highlight");
     let (first, run) = build(root.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    let blocks_with = |needle: &[u8]| {
+        let bytes = fs::read(&cache).unwrap();
+        bytes.windows(needle.len()).filter(|w| *w == needle).count()
+    };
+    assert_eq!(blocks_with(b"key_0: value"), 1, "only the whole YAML block");
+    assert_eq!(blocks_with(b"key_59: value"), 1);
     let html = read(&first, "code/index.html");
     assert!(
         html.contains("<span class=\"hl-keyword\">fn </span>"),

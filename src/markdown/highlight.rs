@@ -308,10 +308,11 @@ fn highlight_waiting() {
     }
 }
 
-/// The language and text of each fenced code block of `body` that names a
-/// language, found by a quick scan for runs of three backticks or tildes
-/// (SIMD searches that skip inline code): blocks nested in lists or
-/// quotes are missed, which only costs them their head start.
+/// The language and text of each closed fenced code block of `body` that
+/// names a language, found by a quick scan for runs of three backticks or
+/// tildes (SIMD searches that skip inline code): blocks nested in lists or
+/// quotes, and a block still open where `body` ends, are missed, which
+/// only costs them their head start.
 fn fences(body: &str) -> impl Iterator<Item = (&str, &str)> {
     static TICKS: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new("```"));
@@ -346,9 +347,11 @@ fn fences(body: &str) -> impl Iterator<Item = (&str, &str)> {
                 .unwrap_or("");
             let code_start = (line_end + 1).min(bytes.len());
             let close = &body[i..i + run];
-            let code_end = body[code_start..]
-                .find(close)
-                .map_or(bytes.len(), |n| code_start + n);
+            // A block left open runs to the end of the page, but `body`
+            // may be only the page's head: its code could be cut short,
+            // and highlighting that would be work no page uses (and a
+            // block the cache file keeps, then drops, build after build).
+            let code_end = code_start + body[code_start..].find(close)?;
             // The closing fence's line is not code.
             let code_end = body[code_start..code_end]
                 .rfind('\n')
@@ -673,8 +676,10 @@ mod tests {
     fn fenced_blocks_are_found_by_the_quick_scan() {
         let body = "Intro with `code` and ``more``.\n\n```rust\nfn x() {}\n```\n\n\
                     ~~~~ yaml {.wide}\na: 1\n~~~\nb: 2\n~~~~\n\n```\nplain\n```\n\n    ```indented\n\
-                    ```python,ignore\nprint(1)\n";
+                    ```python,ignore\nprint(1)\n```\n\n```go\nfunc main() {\n";
         let found: Vec<_> = fences(body).collect();
+        // The go block is still open where the text ends (a page's head
+        // can end mid-block): its code may be cut short, so it is left.
         assert_eq!(
             found,
             [
@@ -684,7 +689,8 @@ mod tests {
             ]
         );
         assert_eq!(fences("```").count(), 0);
-        assert_eq!(fences("``` go").collect::<Vec<_>>(), [("go", "")]);
+        assert_eq!(fences("``` go").count(), 0);
+        assert_eq!(fences("``` go\n```").collect::<Vec<_>>(), [("go", "")]);
     }
 
     #[test]
