@@ -160,6 +160,25 @@ impl Config {
     pub fn base_path(&self) -> String {
         base_path_of(&self.base_url)
     }
+
+    /// True when `base_url` is a `file://` URL: the site is read from
+    /// disk, where a browser lists a folder instead of opening its
+    /// `index.html`, so folder URLs name the file.
+    pub fn read_from_disk(&self) -> bool {
+        self.base_url
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("file://"))
+    }
+
+    /// The home page's URL: [`base_path`](Self::base_path), plus
+    /// `index.html` for a site [read from disk](Self::read_from_disk).
+    pub fn home_url(&self) -> String {
+        let mut url = self.base_path();
+        if self.read_from_disk() {
+            url.push_str("index.html");
+        }
+        url
+    }
 }
 
 /// Ensures a base URL ends with exactly one `/`.
@@ -204,6 +223,25 @@ mod tests {
         let (c, _) = Config::parse("base_url = \"https://example.com/handbook\"\n");
         assert_eq!(c.base_url, "https://example.com/handbook/");
         assert_eq!(c.base_path(), "/handbook/");
+        assert_eq!(c.home_url(), "/handbook/");
+        assert!(!c.read_from_disk());
+    }
+
+    #[test]
+    fn file_urls_name_the_home_page_file() {
+        for url in [
+            "file:///srv/handbook/public",
+            "FILE:///srv/handbook/public/",
+        ] {
+            let (c, _) = Config::parse(&format!("base_url = \"{url}\"\n"));
+            assert!(c.read_from_disk(), "{url}");
+            assert_eq!(c.base_path(), "/srv/handbook/public/");
+            assert_eq!(c.home_url(), "/srv/handbook/public/index.html");
+        }
+        for url in ["/", "http://127.0.0.1:1111/", "files/"] {
+            let (c, _) = Config::parse(&format!("base_url = \"{url}\"\n"));
+            assert!(!c.read_from_disk(), "{url}");
+        }
     }
 
     #[test]

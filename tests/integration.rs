@@ -125,6 +125,89 @@ fn sample_handbook_builds_with_the_seed_page() {
     }
 }
 
+/// Every `href`, `src` and `srcset` URL of every page that points into
+/// the site, as the output file it names (fragment and query dropped,
+/// percent-decoded), with the page it is on.
+fn site_urls(out: &Path, base_path: &str) -> Vec<(String, String)> {
+    let mut urls = Vec::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = fs::read_to_string(path).unwrap();
+        let page = path.strip_prefix(out).unwrap().display().to_string();
+        for attr in ["href=\"", "src=\"", "srcset=\""] {
+            for value in html.split(attr).skip(1) {
+                let value = &value[..value.find('"').unwrap()];
+                for url in value.split(", ") {
+                    let url = url.split(' ').next().unwrap().replace("&amp;", "&");
+                    let Some(rel) = url.strip_prefix(base_path) else {
+                        continue;
+                    };
+                    let rel = rel.split(['#', '?']).next().unwrap();
+                    let rel = percent_encoding::percent_decode_str(rel)
+                        .decode_utf8()
+                        .unwrap();
+                    urls.push((page.clone(), rel.into_owned()));
+                }
+            }
+        }
+    }
+    urls
+}
+
+#[test]
+fn a_handbook_built_for_reading_from_disk_links_to_files() {
+    // Opened from disk, a folder URL shows a folder listing, so a site
+    // whose base URL is a file:// URL names every index.html.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let base_path = format!("{}/", out.display());
+    let base_url = format!("file://{base_path}");
+    let run = folio(&[
+        "build",
+        "--root",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        &base_url,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let urls = site_urls(&out, &base_path);
+    assert!(urls.len() > 300, "{} links", urls.len());
+    for (page, rel) in &urls {
+        let target = out.join(rel);
+        assert!(
+            target.is_file(),
+            "{page} links to {rel}, which is not a file of the site"
+        );
+    }
+    let home = fs::read_to_string(out.join("reference/configuration/index.html")).unwrap();
+    assert!(home.contains(&format!(
+        "<a class=\"brand\" href=\"{base_path}index.html\">"
+    )));
+    assert!(home.contains(&format!(
+        "href=\"{base_path}reference/configuration/index.html\" aria-current=\"page\""
+    )));
+    // The search index lists the same URLs.
+    let index = fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(index.contains(&format!(
+        "\"{base_path}reference/configuration/index.html\""
+    )));
+
+    // Built for a web server, the same site keeps folder URLs.
+    let (served, run) = build(&repo(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let urls = site_urls(&served.path().join("public"), "/");
+    assert!(urls
+        .iter()
+        .any(|(_, rel)| rel == "reference/configuration/"));
+    assert!(!urls.iter().any(|(_, rel)| rel.ends_with("/index.html")));
+}
+
 #[test]
 fn sample_handbook_has_every_page_and_section() {
     let (out, run) = build(&repo(), &[]);

@@ -345,6 +345,9 @@ fn build_site(
     let assets = found.assets.iter().map(|a| a.rel.clone());
     let (mut routes, d) = Routes::plan(&config.base_path(), &requests, assets);
     diags.extend(d);
+    if config.read_from_disk() {
+        routes.name_index_files();
+    }
     clock.lap("route plan");
     routes.set_static_files(
         found

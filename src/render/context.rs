@@ -24,6 +24,9 @@ pub struct SiteContext<'a> {
     pub base_url: &'a str,
     /// Path part of `base_url` (`/` or `/handbook/`); prefix for theme assets.
     pub base_path: String,
+    /// The home page's URL: `base_path`, plus `index.html` when `base_url`
+    /// is a `file://` URL (every page URL then names its `index.html`).
+    pub home_url: String,
     /// Language code.
     pub language: &'a str,
     /// `[extra]` from folio.toml.
@@ -38,6 +41,7 @@ impl<'a> SiteContext<'a> {
             description: &config.description,
             base_url: &config.base_url,
             base_path: config.base_path(),
+            home_url: config.home_url(),
             language: &config.language,
             extra: &config.extra,
         }

@@ -282,8 +282,8 @@ impl<'a> Renderer<'a> {
     /// The built-in sidebar for pages of `section`, with no link current.
     fn section_nav(&self, section: SectionId) -> &sidebar::Sidebar {
         self.section_navs[section.0 as usize].get_or_init(|| {
-            let base_path = self.builder.config.base_path();
-            sidebar::Sidebar::new(sidebar::render_builtin(self.site, section, &base_path))
+            let home_url = self.builder.config.home_url();
+            sidebar::Sidebar::new(sidebar::render_builtin(self.site, section, &home_url))
         })
     }
 }
@@ -379,6 +379,41 @@ mod tests {
                 "{path}"
             );
             assert_eq!(a, b, "{path} differs under a base path");
+        }
+        // A site read from disk: every folder URL names its index.html,
+        // the home link's too, and the current page is still marked.
+        let disk = Config {
+            base_url: "file:///srv/R&D's handbook/".into(),
+            ..Config::default()
+        };
+        let (disk_site, _) = crate::site::test_site_at(
+            &disk,
+            &[
+                ("content/_index.md", "Home"),
+                ("content/a/_index.md", "---\ntitle: A\n---\n"),
+                ("content/a/x.md", "x"),
+                ("content/a/b/y.md", "y"),
+                ("content/z/one.md", "one"),
+            ],
+        );
+        let both =
+            [false, true].map(|per_section| render_all_with(&disk_site, &[], per_section, &disk));
+        for ((path, a), (_, b)) in both[0].iter().zip(&both[1]) {
+            assert_eq!(a, b, "{path} differs when read from disk");
+            if !path.ends_with(".html") || path == "404.html" {
+                continue;
+            }
+            let nav = &a[a.find("nav-list").unwrap()..a.find("</nav>").unwrap()];
+            assert!(
+                nav.contains("href=\"/srv/R&amp;D&#39;s handbook/index.html\">Home")
+                    || nav.contains("href=\"/srv/R&amp;D&#39;s handbook/index.html\" aria-current"),
+                "{path}: {nav}"
+            );
+            for href in nav.split("href=\"").skip(1) {
+                let href = &href[..href.find('"').unwrap()];
+                assert!(href.ends_with("/index.html"), "{path}: {href}");
+            }
+            assert_eq!(nav.matches("aria-current").count(), 1, "{path}");
         }
         let current = |path: &str| {
             let html = &per_section.iter().find(|(p, _)| p == path).unwrap().1;

@@ -53,11 +53,11 @@ impl Marker {
 /// The template shows four levels: the top-level list, and the children
 /// of each expanded item (the sections on the path to `section`) below
 /// it; only the first two levels mark sections with a class.
-pub fn render_builtin(site: &Site, section: SectionId, base_path: &str) -> String {
+pub fn render_builtin(site: &Site, section: SectionId, home_url: &str) -> String {
     let path = site.section_path(section);
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"<ul class=\"nav-list\">\n<li class=\"nav-home\"><a href=\"");
-    escape(&mut out, base_path);
+    escape(&mut out, home_url);
     out.extend_from_slice(b"\">Home</a></li>\n");
     list(&mut out, site, &path, 0);
     out.extend_from_slice(b"</ul>\n");

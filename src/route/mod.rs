@@ -101,6 +101,8 @@ pub struct Routes {
     section_dirs: HashSet<String>,
     /// Output paths of files copied from `static/`.
     static_files: HashSet<String>,
+    /// Folder URLs end in `index.html` (see [`Routes::name_index_files`]).
+    index_files: bool,
 }
 
 impl Routes {
@@ -118,6 +120,7 @@ impl Routes {
             by_dir: HashMap::with_capacity(requests.len()),
             section_dirs: HashSet::new(),
             static_files: HashSet::new(),
+            index_files: false,
         };
         // Each page's folder, URL, case-folded key, source folder and
         // whether it is a section index depend on it alone.
@@ -214,6 +217,28 @@ impl Routes {
     /// The base path every URL starts with (`/` or `/handbook/`).
     pub fn base_path(&self) -> &str {
         &self.base_path
+    }
+
+    /// Makes every page's URL, and every folder URL from
+    /// [`folder_url`](Self::folder_url), name its `index.html`
+    /// (`/handbook/a/b/index.html`): for sites read from disk, where a
+    /// browser lists a folder instead of opening its index.
+    pub fn name_index_files(&mut self) {
+        self.index_files = true;
+        for route in self.pages.values_mut() {
+            if route.url.ends_with('/') {
+                route.url.push_str("index.html");
+            }
+        }
+    }
+
+    /// The URL of output folder `dir` (`a/b/`, empty for the root).
+    pub fn folder_url(&self, dir: &str) -> String {
+        let mut url = path_url(&self.base_path, dir);
+        if self.index_files {
+            url.push_str("index.html");
+        }
+        url
     }
 
     /// Records the files copied from `static/` (output-relative), which

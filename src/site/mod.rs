@@ -168,6 +168,15 @@ impl Site {
 /// stages that read the site model. `images/pic.png` exists.
 #[cfg(test)]
 pub(crate) fn test_site(files: &[(&str, &str)]) -> (Site, Vec<crate::diagnostic::Diagnostic>) {
+    test_site_at(&crate::config::Config::default(), files)
+}
+
+/// [`test_site`] with the routes `config` (its `base_url`) gives.
+#[cfg(test)]
+pub(crate) fn test_site_at(
+    config: &crate::config::Config,
+    files: &[(&str, &str)],
+) -> (Site, Vec<crate::diagnostic::Diagnostic>) {
     use crate::load::{load_page, LoadedPage};
     use crate::markdown::{parse, ParseInput};
     use crate::route::{RouteRequest, Routes};
@@ -184,8 +193,11 @@ pub(crate) fn test_site(files: &[(&str, &str)]) -> (Site, Vec<crate::diagnostic:
             aliases: &[],
         })
         .collect();
-    let (routes, d) = Routes::plan("/", &reqs, ["images/pic.png".to_string()]);
+    let (mut routes, d) = Routes::plan(&config.base_path(), &reqs, ["images/pic.png".to_string()]);
     diags.extend(d);
+    if config.read_from_disk() {
+        routes.name_index_files();
+    }
     let (mut site, d) = assemble(AssembleInput {
         pages: loaded,
         routes: &routes,

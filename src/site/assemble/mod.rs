@@ -90,7 +90,7 @@ fn ensure_section(
     });
     let id = SectionId(site.sections.len() as u32);
     let out_dir = section_dir(dir);
-    let url = crate::route::path_url(routes.base_path(), &out_dir);
+    let url = routes.folder_url(&out_dir);
     site.sections.push(Section {
         dir: dir.to_string(),
         route: Route { dir: out_dir, url },
