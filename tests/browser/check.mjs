@@ -181,6 +181,22 @@ for (const width of [360, 1280]) {
   if (active !== `#${target}`) fail(`ToC highlights ${active}, expected #${target}`);
   const copy = await page.locator(".copy-button").count();
   if (copy === 0) fail("no copy buttons on code blocks");
+  // With a mouse, a copy button shows only over its block (it would hide
+  // the end of the first line) or when it has keyboard focus.
+  const button = page.locator(".copy-button").first();
+  const opacity = () => button.evaluate((b) => Number(getComputedStyle(b).opacity));
+  await page.mouse.move(1, 1);
+  await page.waitForTimeout(250);
+  if ((await opacity()) !== 0) fail("a copy button shows over a block the mouse is not on");
+  await page.locator(".code-block").first().hover();
+  await page.waitForTimeout(250);
+  if ((await opacity()) < 0.8) fail("a copy button does not show over its block");
+  await page.mouse.move(1, 1);
+  await button.focus();
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Tab");
+  await page.waitForTimeout(250);
+  if ((await opacity()) !== 1) fail("a focused copy button is not shown");
   await context.close();
 }
 
