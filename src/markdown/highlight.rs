@@ -28,6 +28,23 @@ use super::markup::push_escaped;
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
+/// Grammars folio adds to syntect's bundled ones (which have no TOML, the
+/// format of `folio.toml` and of many a handbook's configuration examples).
+/// Built on the first block that needs one: its regexes compile then.
+static EXTRA_SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(|| {
+    let mut builder = syntect::parsing::SyntaxSetBuilder::new();
+    match syntect::parsing::SyntaxDefinition::load_from_str(
+        include_str!("toml.sublime-syntax"),
+        true,
+        None,
+    ) {
+        Ok(toml) => builder.add(toml),
+        // A unit test loads it; a grammar that fails only loses colours.
+        Err(e) => debug_assert!(false, "toml.sublime-syntax: {e}"),
+    }
+    builder.build()
+});
+
 /// Common names that syntect's bundled syntaxes know under another token.
 fn canonical(lang: &str) -> &str {
     match lang {
@@ -53,11 +70,20 @@ fn is_plain(lang: &str) -> bool {
             .any(|p| lang.eq_ignore_ascii_case(p))
 }
 
-fn find(lang: &str) -> Option<&'static SyntaxReference> {
+/// The grammar for `lang`, with the set it belongs to (its rules refer
+/// to the set's other grammars).
+fn find(lang: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
     if is_plain(lang) {
         return None;
     }
-    SYNTAXES.find_syntax_by_token(canonical(&lang.trim().to_ascii_lowercase()))
+    let token = lang.trim().to_ascii_lowercase();
+    let token = canonical(&token);
+    if token == "toml" {
+        let set: &'static SyntaxSet = &EXTRA_SYNTAXES;
+        return set.find_syntax_by_token(token).map(|s| (set, s));
+    }
+    let set: &'static SyntaxSet = &SYNTAXES;
+    set.find_syntax_by_token(token).map(|s| (set, s))
 }
 
 /// Highlighted blocks by (language, code): handbooks repeat snippets, and
@@ -519,7 +545,7 @@ impl Spans {
 }
 
 fn highlight_uncached(code: &str, lang: &str) -> Option<String> {
-    let syntax = find(lang)?;
+    let (set, syntax) = find(lang)?;
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
     let mut spans = Spans {
@@ -528,7 +554,7 @@ fn highlight_uncached(code: &str, lang: &str) -> Option<String> {
     };
     for line in LinesWithEndings::from(code) {
         let mut at = 0;
-        for (i, op) in state.parse_line(line, &SYNTAXES).ok()? {
+        for (i, op) in state.parse_line(line, set).ok()? {
             spans.push(&line[at..i], kind_of(stack.as_slice()));
             at = i;
             stack.apply(&op).ok()?;
@@ -691,6 +717,31 @@ mod tests {
         assert_eq!(fences("```").count(), 0);
         assert_eq!(fences("``` go").count(), 0);
         assert_eq!(fences("``` go\n```").collect::<Vec<_>>(), [("go", "")]);
+    }
+
+    #[test]
+    fn toml_is_highlighted_by_folio_s_own_grammar() {
+        let code = "# Site settings\ntitle = \"Acme\"\nweight = -1_000.5e3\n\
+                    draft = false # no\nwhen = 2026-11-26T10:00:00Z\ntags = ['a', 3]\n\
+                    [extra]\nteam.name = { a = 1 }\n[[schema]]\nnotes = \"\"\"\nx = 1\n\"\"\"\n";
+        let html = highlight_uncached(code, "TOML").expect("toml is known");
+        for part in [
+            "<span class=\"hl-comment\"># Site settings\n</span>",
+            "<span class=\"hl-attribute\">title </span><span class=\"hl-punct\">= </span><span class=\"hl-string\">&quot;Acme&quot;\n</span>",
+            "<span class=\"hl-constant\">-1_000.5e3\n</span>",
+            "<span class=\"hl-constant\">false </span><span class=\"hl-comment\"># no\n</span>",
+            "<span class=\"hl-constant\">2026-11-26T10:00:00Z\n</span>",
+            "<span class=\"hl-punct\">= [</span><span class=\"hl-string\">'a'</span><span class=\"hl-punct\">, </span><span class=\"hl-constant\">3</span>",
+            "]\n[</span><span class=\"hl-type\">extra</span>",
+            "<span class=\"hl-attribute\">team</span><span class=\"hl-punct\">.</span><span class=\"hl-attribute\">name </span>",
+            "<span class=\"hl-punct\">= { </span><span class=\"hl-attribute\">a </span>",
+            "[[</span><span class=\"hl-type\">schema</span>",
+            // A key = value line inside a multi-line string is string.
+            "<span class=\"hl-string\">&quot;&quot;&quot;\nx = 1\n&quot;&quot;&quot;\n</span>",
+        ] {
+            assert!(html.contains(part), "{part}\nin\n{html}");
+        }
+        assert_eq!(find("toml").map(|(_, s)| s.name.as_str()), Some("TOML"));
     }
 
     #[test]
