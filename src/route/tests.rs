@@ -220,6 +220,18 @@ fn joins_relative_and_rooted_references() {
     );
     assert_eq!(join("content/x/a.md", "../../../x/b.md"), None);
     assert_eq!(join("a.md", "b.md").as_deref(), Some("b.md"));
+    // Empty, doubled and trailing separators; characters of several bytes.
+    assert_eq!(join("content/x/a.md", "").as_deref(), Some("content/x"));
+    assert_eq!(
+        join("content/x/a.md", "y//z/./").as_deref(),
+        Some("content/x/y/z")
+    );
+    assert_eq!(
+        join("content/ü/a.md", "../straße/ß.md").as_deref(),
+        Some("content/straße/ß.md")
+    );
+    assert_eq!(join("content/a.md", "/").as_deref(), Some("content"));
+    assert_eq!(join("content/a.md", "/images").as_deref(), Some("images"));
 }
 
 #[test]
