@@ -473,7 +473,12 @@ fn every_content_error_is_reported_with_file_line_and_exit_1() {
         "content/list.md:2:1",
         "front matter must be a mapping",
         "not UTF-8 at byte 25 (line 5)",
-        "Build failed: 11 errors, 1 warning; nothing was written.",
+        // Pages whose front matter is wrong still have their bodies checked.
+        "content/wrong-types.md:8:11",
+        "`content/nope.md` does not exist",
+        "content/bad-yaml.md:6:11",
+        "image `../images/none.png` not found",
+        "Build failed: 13 errors, 1 warning; nothing was written.",
     ] {
         assert!(run.stderr.contains(expected), "missing `{expected}` in:\n{}", run.stderr);
     }

@@ -318,11 +318,16 @@ fn build_site(
     let mut pages = Vec::with_capacity(loaded.len());
     let mut failed = Vec::new();
     for (source, page, d) in loaded {
+        // A page with front matter errors is kept for its body's checks;
+        // its schema is not checked (its bad keys are at their defaults).
+        let front_ok = !d.iter().any(Diagnostic::is_error);
         diags.extend(d);
         match page {
             Some(p) if p.front.draft && !drafts => {}
             Some(p) => {
-                diags.extend(crate::schema::check_page(&config.schema, &p, &today));
+                if front_ok {
+                    diags.extend(crate::schema::check_page(&config.schema, &p, &today));
+                }
                 pages.push(p);
             }
             None => failed.push(source),

@@ -50,7 +50,9 @@ impl LoadedPage {
 }
 
 /// Decodes and splits one page. Returns `None` when the page cannot be used
-/// (the reason is in the diagnostics).
+/// (the reason is in the diagnostics); a page whose front matter has errors
+/// is returned, with those errors in the diagnostics, so that its body can
+/// still be checked.
 pub fn load_page(
     source: &str,
     bytes: impl Into<Vec<u8>>,
@@ -160,13 +162,12 @@ fn analyse(
         }
     };
     diags.extend(warning);
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    // Front matter with errors still gives a page (its bad keys left at
+    // their defaults): the build fails on those errors, but the body's own
+    // problems (broken links, missing images) are reported in the same run.
     let front = front_matter::parse(source, text, &split, diags);
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
-        return Ok(None);
-    }
     let title_heading = match front.title {
         Some(_) => None,
         None if partial => return Err(NeedsWhole),
@@ -392,11 +393,20 @@ mod tests {
     fn problems_in_the_head_are_reported_from_it() {
         let bad = b"---\ntitle: A\nweight: high\n---\nBody text here\n";
         let (got, d) = head(bad, 40);
-        assert!(matches!(got, Head::Done(None)));
         assert!(
             d[0].message.contains("`weight` must be a whole number"),
             "{d:?}"
         );
+        // The page is kept, its bad key left out, so that its body can
+        // still be checked.
+        let Head::Done(Some(page)) = got else {
+            panic!("{got:?}");
+        };
+        assert_eq!(
+            (page.front.title.as_deref(), page.front.weight),
+            (Some("A"), None)
+        );
+        assert_eq!(page.body_line, 5);
         let (got, d) = head(b"---\ntitle: caf\xE9\n---\nBody text\n", 25);
         assert!(matches!(got, Head::Done(None)));
         assert_eq!(d[0].message, "not UTF-8 at byte 14 (line 2)");
