@@ -24,10 +24,13 @@ const browser = await chromium.launch({
     "--disable-component-update", "--disable-sync"],
 });
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 700 } })).newPage();
+// The first edit must not come before the page's event stream is open (a
+// fixed pause was too short on a loaded machine): wait for its answer.
+const streamOpen = page.waitForResponse((r) => r.url().endsWith("/__folio/events"), { timeout: 15000 });
 await page.goto(base.replace(/\/$/, "") + pagePath, { waitUntil: "load" });
 await page.waitForFunction(() => document.querySelector('script[src="/__folio/live.js"]'));
-// Let the event stream connect.
-await page.waitForTimeout(300);
+await streamOpen.catch(() => fail("the live-reload event stream did not open within 15 s"));
+await page.waitForTimeout(50);
 
 const original = await readFile(source, "utf8");
 const latencies = [];
