@@ -163,21 +163,12 @@ impl Config {
 
     /// True when `base_url` is a `file://` URL: the site is read from
     /// disk, where a browser lists a folder instead of opening its
-    /// `index.html`, so folder URLs name the file.
+    /// `index.html`, so folder URLs name the file (see
+    /// [`crate::route::folder_url`]).
     pub fn read_from_disk(&self) -> bool {
         self.base_url
             .get(..7)
             .is_some_and(|scheme| scheme.eq_ignore_ascii_case("file://"))
-    }
-
-    /// The home page's URL: [`base_path`](Self::base_path), plus
-    /// `index.html` for a site [read from disk](Self::read_from_disk).
-    pub fn home_url(&self) -> String {
-        let mut url = self.base_path();
-        if self.read_from_disk() {
-            url.push_str("index.html");
-        }
-        url
     }
 }
 
@@ -223,7 +214,10 @@ mod tests {
         let (c, _) = Config::parse("base_url = \"https://example.com/handbook\"\n");
         assert_eq!(c.base_url, "https://example.com/handbook/");
         assert_eq!(c.base_path(), "/handbook/");
-        assert_eq!(c.home_url(), "/handbook/");
+        assert_eq!(
+            crate::route::folder_url(&c.base_path(), "", c.read_from_disk()),
+            "/handbook/"
+        );
         assert!(!c.read_from_disk());
     }
 
@@ -236,7 +230,10 @@ mod tests {
             let (c, _) = Config::parse(&format!("base_url = \"{url}\"\n"));
             assert!(c.read_from_disk(), "{url}");
             assert_eq!(c.base_path(), "/srv/handbook/public/");
-            assert_eq!(c.home_url(), "/srv/handbook/public/index.html");
+            assert_eq!(
+                crate::route::folder_url(&c.base_path(), "", c.read_from_disk()),
+                "/srv/handbook/public/index.html"
+            );
         }
         for url in ["/", "http://127.0.0.1:1111/", "files/"] {
             let (c, _) = Config::parse(&format!("base_url = \"{url}\"\n"));

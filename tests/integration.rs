@@ -130,13 +130,8 @@ fn sample_handbook_builds_with_the_seed_page() {
 /// percent-decoded), with the page it is on.
 fn site_urls(out: &Path, base_path: &str) -> Vec<(String, String)> {
     let mut urls = Vec::new();
-    for entry in walkdir::WalkDir::new(out) {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "html") {
-            continue;
-        }
-        let html = fs::read_to_string(path).unwrap();
+    for path in walk_html(out) {
+        let html = fs::read_to_string(&path).unwrap();
         let page = path.strip_prefix(out).unwrap().display().to_string();
         for attr in ["href=\"", "src=\"", "srcset=\""] {
             for value in html.split(attr).skip(1) {

@@ -348,11 +348,13 @@ fn build_site(
     }));
     clock.lap("load");
     let assets = found.assets.iter().map(|a| a.rel.clone());
-    let (mut routes, d) = Routes::plan(&config.base_path(), &requests, assets);
+    let (mut routes, d) = Routes::plan(
+        &config.base_path(),
+        config.read_from_disk(),
+        &requests,
+        assets,
+    );
     diags.extend(d);
-    if config.read_from_disk() {
-        routes.name_index_files();
-    }
     clock.lap("route plan");
     routes.set_static_files(
         found

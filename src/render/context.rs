@@ -41,7 +41,7 @@ impl<'a> SiteContext<'a> {
             description: &config.description,
             base_url: &config.base_url,
             base_path: config.base_path(),
-            home_url: config.home_url(),
+            home_url: crate::route::folder_url(&config.base_path(), "", config.read_from_disk()),
             language: &config.language,
             extra: &config.extra,
         }

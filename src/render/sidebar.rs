@@ -52,12 +52,13 @@ impl Marker {
 ///
 /// The template shows four levels: the top-level list, and the children
 /// of each expanded item (the sections on the path to `section`) below
-/// it; only the first two levels mark sections with a class.
-pub fn render_builtin(site: &Site, section: SectionId, home_url: &str) -> String {
+/// it; only the first two levels mark sections with a class. The home
+/// link is the top section's URL (the template's `site.home_url`).
+pub fn render_builtin(site: &Site, section: SectionId) -> String {
     let path = site.section_path(section);
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"<ul class=\"nav-list\">\n<li class=\"nav-home\"><a href=\"");
-    escape(&mut out, home_url);
+    escape(&mut out, &site.section(path[0]).route.url);
     out.extend_from_slice(b"\">Home</a></li>\n");
     list(&mut out, site, &path, 0);
     out.extend_from_slice(b"</ul>\n");
@@ -184,10 +185,6 @@ impl<'a> Splice<'a> {
         }
     }
 
-    fn sidebar(&mut self) {
-        push_sidebar(self.out, self.html, self.current);
-    }
-
     /// Replaces the markers that came out inside longer text.
     pub fn finish(self) {
         let page = &self.out[self.start..];
@@ -232,7 +229,7 @@ fn find(text: &[u8], marker: &[u8]) -> Option<usize> {
 impl Write for Splice<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if buf == self.marker {
-            self.sidebar();
+            push_sidebar(self.out, self.html, self.current);
         } else {
             self.out.extend_from_slice(buf);
         }

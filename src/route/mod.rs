@@ -101,14 +101,17 @@ pub struct Routes {
     section_dirs: HashSet<String>,
     /// Output paths of files copied from `static/`.
     static_files: HashSet<String>,
-    /// Folder URLs end in `index.html` (see [`Routes::name_index_files`]).
+    /// Folder URLs name their `index.html` (see [`folder_url`]).
     index_files: bool,
 }
 
 impl Routes {
     /// Plans routes for all pages; reports sources that collide on one URL.
+    /// With `index_files`, page URLs name their `index.html` (see
+    /// [`folder_url`]).
     pub fn plan<'a>(
         base_path: &str,
+        index_files: bool,
         requests: &[RouteRequest<'a>],
         assets: impl IntoIterator<Item = String>,
     ) -> (Routes, Vec<Diagnostic>) {
@@ -120,7 +123,7 @@ impl Routes {
             by_dir: HashMap::with_capacity(requests.len()),
             section_dirs: HashSet::new(),
             static_files: HashSet::new(),
-            index_files: false,
+            index_files,
         };
         // Each page's folder, URL, case-folded key, source folder and
         // whether it is a section index depend on it alone.
@@ -130,7 +133,7 @@ impl Routes {
                 let (folder, stem) = source_parts(req.source);
                 let dir = dir_of(folder, stem, req.slug.map(|(s, _)| s));
                 Planned {
-                    url: path_url(base_path, &dir),
+                    url: folder_url(base_path, &dir, index_files),
                     folded: fold(&dir),
                     dir,
                     folder,
@@ -219,26 +222,10 @@ impl Routes {
         &self.base_path
     }
 
-    /// Makes every page's URL, and every folder URL from
-    /// [`folder_url`](Self::folder_url), name its `index.html`
-    /// (`/handbook/a/b/index.html`): for sites read from disk, where a
-    /// browser lists a folder instead of opening its index.
-    pub fn name_index_files(&mut self) {
-        self.index_files = true;
-        for route in self.pages.values_mut() {
-            if route.url.ends_with('/') {
-                route.url.push_str("index.html");
-            }
-        }
-    }
-
-    /// The URL of output folder `dir` (`a/b/`, empty for the root).
+    /// The URL of output folder `dir` (`a/b/`, empty for the root), in
+    /// the form the pages' URLs have (see [`folder_url`]).
     pub fn folder_url(&self, dir: &str) -> String {
-        let mut url = path_url(&self.base_path, dir);
-        if self.index_files {
-            url.push_str("index.html");
-        }
-        url
+        folder_url(&self.base_path, dir, self.index_files)
     }
 
     /// Records the files copied from `static/` (output-relative), which
@@ -529,6 +516,18 @@ pub fn is_index_stem(stem: &str) -> bool {
     stem == "_index" || stem == "index"
 }
 
+/// The URL of output folder `dir` (`a/b/`, empty for the root) under
+/// `base_path`: `/handbook/a/b/`, or with `index_files`
+/// `/handbook/a/b/index.html`, for a site read from disk (a `file://` base
+/// URL), where a browser lists a folder instead of opening its index.
+pub fn folder_url(base_path: &str, dir: &str, index_files: bool) -> String {
+    let mut url = path_url(base_path, dir);
+    if index_files {
+        url.push_str("index.html");
+    }
+    url
+}
+
 /// The site URL of `path` under `base_path`: `base_path` followed by
 /// `path` with each segment percent-encoded (`/` is not in [`SEGMENT`], so
 /// the path is encoded whole), in one allocation. Splitting, encoding and
@@ -577,7 +576,12 @@ pub(crate) fn test_routes(
             aliases: &[],
         })
         .collect();
-    Routes::plan(base_path, &reqs, assets.iter().map(|a| a.to_string()))
+    Routes::plan(
+        base_path,
+        false,
+        &reqs,
+        assets.iter().map(|a| a.to_string()),
+    )
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ fn slug_on_index_page_warns() {
         slug: Some(("b", 3)),
         aliases: &[],
     }];
-    let (r, d) = Routes::plan("/", &reqs, []);
+    let (r, d) = Routes::plan("/", false, &reqs, []);
     assert_eq!(r.page("content/a/_index.md").unwrap().dir, "a/");
     assert_eq!(d.len(), 1);
     assert!(!d[0].is_error() && d[0].line == 3, "{d:?}");

@@ -193,11 +193,13 @@ pub(crate) fn test_site_at(
             aliases: &[],
         })
         .collect();
-    let (mut routes, d) = Routes::plan(&config.base_path(), &reqs, ["images/pic.png".to_string()]);
+    let (routes, d) = Routes::plan(
+        &config.base_path(),
+        config.read_from_disk(),
+        &reqs,
+        ["images/pic.png".to_string()],
+    );
     diags.extend(d);
-    if config.read_from_disk() {
-        routes.name_index_files();
-    }
     let (mut site, d) = assemble(AssembleInput {
         pages: loaded,
         routes: &routes,
