@@ -78,11 +78,12 @@ fn find(lang: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
     }
     let token = lang.trim().to_ascii_lowercase();
     let token = canonical(&token);
-    if token == "toml" {
-        let set: &'static SyntaxSet = &EXTRA_SYNTAXES;
-        return set.find_syntax_by_token(token).map(|s| (set, s));
-    }
-    let set: &'static SyntaxSet = &SYNTAXES;
+    // Only TOML's own block builds the extra set.
+    let set: &'static SyntaxSet = if token == "toml" {
+        &EXTRA_SYNTAXES
+    } else {
+        &SYNTAXES
+    };
     set.find_syntax_by_token(token).map(|s| (set, s))
 }
 
