@@ -151,6 +151,9 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
 
 /// Project-relative `/`-separated path, refusing names that cannot be URLs.
 fn project_rel(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    if let Some(rel) = plain_rel(root, path) {
+        return Ok(rel.to_string());
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut parts = Vec::new();
     for comp in rel.components() {
@@ -167,6 +170,34 @@ fn project_rel(root: &Path, path: &Path) -> Result<String, Diagnostic> {
         parts.push(part);
     }
     Ok(parts.join("/"))
+}
+
+/// The common case of [`project_rel`] without taking the path apart (that
+/// was half of walking a site's folders): on Unix, a walked path is the
+/// root, then `/`-separated names. `None` sends any other path, and every
+/// name with a control character (or a byte that may start one), the
+/// long way.
+fn plain_rel<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
+    if !cfg!(unix) {
+        return None;
+    }
+    let root = root.as_os_str().as_encoded_bytes();
+    let rest = path.as_os_str().as_encoded_bytes().strip_prefix(root)?;
+    let rest = match rest.strip_prefix(b"/") {
+        Some(r) => r,
+        None if root.is_empty() || root.ends_with(b"/") => rest,
+        None => return None,
+    };
+    // C0 controls and DEL are bytes below 0x20 and 0x7F; C1 controls
+    // (U+0080 to U+009F) start with 0xC2 in UTF-8.
+    if rest.iter().any(|&b| b < 0x20 || b == 0x7F || b == 0xC2) {
+        return None;
+    }
+    let rel = std::str::from_utf8(rest).ok()?;
+    let plain = rel
+        .split('/')
+        .all(|name| !name.is_empty() && name != "." && name != "..");
+    plain.then_some(rel)
 }
 
 #[cfg(test)]
@@ -188,6 +219,45 @@ mod tests {
         }
         for n in ["page.md", "_index.md", "img.png"] {
             assert!(!is_ignored_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn project_paths_are_the_same_the_short_and_the_long_way() {
+        let long = |root: &Path, path: &Path| {
+            let rel = path.strip_prefix(root).unwrap();
+            let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_str().unwrap()).collect();
+            parts.join("/")
+        };
+        for (root, path) in [
+            ("site", "site/content/a/b.md"),
+            ("site/", "site/content/a/b.md"),
+            ("/abs/site", "/abs/site/images/x y.png"),
+            (".", "./content/été/page.md"),
+            ("", "content/page.md"),
+        ] {
+            let (root, path) = (Path::new(root), Path::new(path));
+            let rel = project_rel(root, path).unwrap();
+            assert_eq!(rel, long(root, path), "{path:?}");
+            if cfg!(unix) {
+                assert_eq!(plain_rel(root, path), Some(rel.as_str()), "{path:?}");
+            }
+        }
+        // Paths that are not plain go the long way, with the same result.
+        for (root, path, rel) in [
+            ("site", "site/content//a.md", "content/a.md"),
+            ("site", "site/content/./a.md", "content/a.md"),
+            ("site", "site/content/\u{a9}.md", "content/\u{a9}.md"),
+        ] {
+            let (root, path) = (Path::new(root), Path::new(path));
+            assert_eq!(plain_rel(root, path), None, "{path:?}");
+            assert_eq!(project_rel(root, path).unwrap(), rel);
+        }
+        // A prefix of a name is not the root.
+        assert_eq!(plain_rel(Path::new("site"), Path::new("sites/a.md")), None);
+        for bad in ["site/content/a\u{7}.md", "site/content/a\u{85}.md", "site/a\u{7f}"] {
+            let err = project_rel(Path::new("site"), Path::new(bad)).unwrap_err();
+            assert!(err.message.contains("control characters"), "{bad}");
         }
     }
 

@@ -103,25 +103,38 @@ impl SourceDir {
 /// read when it is `expected` bytes long (see [`SourceDir::read`]).
 fn read_whole(file: &mut File, expected: usize, bytes: &mut Vec<u8>) -> io::Result<()> {
     bytes.clear();
-    bytes.resize(expected.saturating_add(1).min(1 << 30), 0);
-    let mut filled = 0;
+    bytes.reserve_exact(expected.saturating_add(1).min(1 << 30));
     loop {
-        if filled == bytes.len() {
-            bytes.resize(bytes.len() * 2, 0);
+        if bytes.len() == bytes.capacity() {
+            bytes.reserve(bytes.capacity());
         }
-        let n = match file.read(&mut bytes[filled..]) {
+        let n = match append_read(file, bytes) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        filled += n;
         // A regular file's read comes back short only at its end.
-        if n == 0 || (filled == expected && filled < bytes.len()) {
-            break;
+        if n == 0 || (bytes.len() == expected && bytes.len() < bytes.capacity()) {
+            return Ok(());
         }
     }
-    bytes.truncate(filled);
-    Ok(())
+}
+
+/// One read into the spare capacity of `bytes`, appended to what it holds.
+/// On Unix the spare room is not zeroed first (zeroing every page's buffer
+/// was 1.7% of a build's instructions, callgrind, 1k pages).
+#[cfg(unix)]
+fn append_read(file: &File, bytes: &mut Vec<u8>) -> io::Result<usize> {
+    Ok(rustix::io::read(file, rustix::buffer::spare_capacity(bytes))?)
+}
+
+#[cfg(not(unix))]
+fn append_read(mut file: &File, bytes: &mut Vec<u8>) -> io::Result<usize> {
+    let filled = bytes.len();
+    bytes.resize(bytes.capacity(), 0);
+    let n = file.read(&mut bytes[filled..]);
+    bytes.truncate(filled + *n.as_ref().unwrap_or(&0));
+    n
 }
 
 pub(super) fn read_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Config, Diagnostic> {

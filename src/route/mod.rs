@@ -503,12 +503,17 @@ pub fn section_dir(folder: &str) -> String {
 }
 
 /// [`output_dir`] from the source's [`source_parts`].
+///
+/// Made in one string: a `format!` per segment was 2.5k instructions a
+/// page (1% of a build's).
 fn dir_of(dir: &str, stem: &str, slug: Option<&str>) -> String {
-    let mut segs: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    if !is_index_stem(stem) {
-        segs.push(slug.unwrap_or(stem));
+    let last = (!is_index_stem(stem)).then(|| slug.unwrap_or(stem));
+    let mut out = String::with_capacity(dir.len() + last.map_or(0, str::len) + 2);
+    for seg in dir.split('/').filter(|s| !s.is_empty()).chain(last) {
+        out.push_str(seg);
+        out.push('/');
     }
-    segs.iter().map(|s| format!("{s}/")).collect()
+    out
 }
 
 /// True for `_index` and `index`, the stems of section pages.
