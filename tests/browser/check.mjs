@@ -7,8 +7,8 @@
 // and 1280 px, in light and dark mode: no horizontal scroll, navigation
 // visible or toggleable, no layout shift from the hero image, dark mode
 // applied, the theme toggle persisting, search finding pages from the
-// keyboard, pages usable with JavaScript off,
-// and axe-core finding no violations at all (serious and critical ones
+// keyboard, pages usable with JavaScript off, nothing requested that the
+// output lacks, and axe-core finding no violations at all (serious and critical ones
 // are what the issue requires; the rest are kept at zero too). Screenshots go to
 // <artefact-dir>. Prints a JSON report; exits 1 when a check fails.
 
@@ -30,7 +30,10 @@ await mkdir(artefacts, { recursive: true });
 const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".png": "image/png",
   ".jpg": "image/jpeg", ".svg": "image/svg+xml", ".webp": "image/webp", ".txt": "text/plain" };
 
-// A minimal static server: folders serve index.html, unknown paths the 404 page.
+// A minimal static server: folders serve index.html, unknown paths the 404
+// page. Every other path it could not find is a failure: the pages' assets
+// and what browsers ask for by themselves (a favicon) must exist.
+const notFound = new Set();
 const server = createServer(async (req, res) => {
   const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
   let file = normalize(join(publicDir, path));
@@ -43,6 +46,7 @@ const server = createServer(async (req, res) => {
     const body = await readFile(file);
     res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" }).end(body);
   } catch {
+    notFound.add(path);
     const body = await readFile(join(publicDir, "404.html")).catch(() => "not found");
     res.writeHead(404, { "content-type": TYPES[".html"] }).end(body);
   }
@@ -279,6 +283,9 @@ for (const width of [1280, 360]) {
 
 await browser.close();
 server.close();
+for (const path of notFound) {
+  if (!paths.includes(path)) fail(`${path}: requested, and not in the output (404)`);
+}
 report.failures = failures;
 console.log(JSON.stringify(report, null, 1));
 process.exit(failures.length ? 1 : 0);
