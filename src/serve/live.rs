@@ -27,23 +27,40 @@ pub const SCRIPT_PATH: &str = "/__folio/live.js";
 pub const CLIENT_SCRIPT: &str = r#"(function () {
   "use strict";
   var key = "folio-scroll:" + location.pathname, source = null, overlay = null;
+  /* The position a swap or reload could not reach because the new page was
+     too short (an edit that cut the page, or a file caught half-written):
+     kept, and reached by a later swap, until the reader scrolls or clicks. */
+  var wantedY = null;
+  ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (type) {
+    addEventListener(type, function () { wantedY = null; }, { passive: true, capture: true });
+  });
+  function scrollBack(y) {
+    window.scrollTo(0, y);
+    wantedY = Math.abs(window.scrollY - y) > 1 ? y : null;
+  }
   try {
     var saved = sessionStorage.getItem(key);
     if (saved !== null) {
       sessionStorage.removeItem(key);
-      var y = +saved;
-      var restore = function () { window.scrollTo(0, y); };
+      var restore = scrollBack.bind(null, +saved);
       if (document.readyState === "complete") restore(); else addEventListener("load", restore);
     }
   } catch (e) {}
+  function keptY() {
+    // Away from the bottom the page is no longer cut short there: the
+    // reader's own position counts again.
+    var root = document.documentElement;
+    if (window.scrollY + window.innerHeight < root.scrollHeight - 2) wantedY = null;
+    return wantedY !== null ? wantedY : window.scrollY;
+  }
   function hardReload() {
-    try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) {}
+    try { sessionStorage.setItem(key, String(keptY())); } catch (e) {}
     location.reload();
   }
   /* Fetch the page and swap its body in place: no flash, no re-download of
      styles and images, scroll position kept. Falls back to a real reload. */
   function reload() {
-    var y = window.scrollY;
+    var y = keptY();
     fetch(location.href, { cache: "no-store" }).then(function (r) {
       if (!r.ok) throw new Error("status " + r.status);
       return r.text();
@@ -59,7 +76,7 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
         fresh.textContent = old.textContent;
         old.replaceWith(fresh);
       });
-      window.scrollTo(0, y);
+      scrollBack(y);
       // Themes re-run their enhancements on this event.
       document.dispatchEvent(new Event("folio:swap"));
     }).catch(hardReload);

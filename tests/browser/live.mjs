@@ -6,7 +6,7 @@
 // Opens <page-path> in headless Chromium, scrolls down, edits <source-file>
 // on disk and waits for the page to show the edit without a manual reload
 // (measuring save → new content in the browser), checks the scroll position
-// survived, then breaks the front matter and waits for the error overlay,
+// survived (also across a moment when the file is empty), then breaks the front matter and waits for the error overlay,
 // fixes it and waits for the overlay to go. Prints JSON; exits 1 on failure.
 
 import { readFile, writeFile } from "node:fs/promises";
@@ -52,6 +52,32 @@ for (let i = 0; i < rounds; i++) {
   await page.waitForTimeout(100);
   const after = await page.evaluate(() => window.scrollY);
   if (Math.abs(after - before) > 2) fail(`edit ${i}: scroll position lost (${before} → ${after})`);
+}
+
+// A file caught half-written (emptied, then written a moment later, as an
+// editor saving in place may): the short page in between must not cost the
+// reader their place.
+{
+  await page.evaluate(() => window.scrollTo(0, 400));
+  await page.waitForTimeout(50);
+  const before = await page.evaluate(() => window.scrollY);
+  const marker = `live-rewrite-${Date.now()}`;
+  await writeFile(source, "");
+  try {
+    await page.waitForFunction(() => !document.body.innerText.includes("live-edit-"), null, { timeout: 10000, polling: 5 });
+  } catch {
+    fail("the emptied page was not shown within 10 s");
+  }
+  await writeFile(source, `${original}\n\nThe marker ${marker} is here.\n`);
+  try {
+    await page.waitForFunction((m) => document.body && document.body.innerText.includes(m), marker, { timeout: 10000, polling: 5 });
+    await page.waitForLoadState("load");
+    await page.waitForTimeout(100);
+    const after = await page.evaluate(() => window.scrollY);
+    if (Math.abs(after - before) > 2) fail(`rewrite: scroll position lost (${before} → ${after})`);
+  } catch {
+    fail("rewrite: the page did not update within 10 s");
+  }
 }
 
 // Break the build: the overlay appears, naming file and line; the page keeps its content.
