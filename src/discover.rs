@@ -226,7 +226,10 @@ mod tests {
     fn project_paths_are_the_same_the_short_and_the_long_way() {
         let long = |root: &Path, path: &Path| {
             let rel = path.strip_prefix(root).unwrap();
-            let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_str().unwrap()).collect();
+            let parts: Vec<_> = rel
+                .components()
+                .map(|c| c.as_os_str().to_str().unwrap())
+                .collect();
             parts.join("/")
         };
         for (root, path) in [
@@ -255,7 +258,11 @@ mod tests {
         }
         // A prefix of a name is not the root.
         assert_eq!(plain_rel(Path::new("site"), Path::new("sites/a.md")), None);
-        for bad in ["site/content/a\u{7}.md", "site/content/a\u{85}.md", "site/a\u{7f}"] {
+        for bad in [
+            "site/content/a\u{7}.md",
+            "site/content/a\u{85}.md",
+            "site/a\u{7f}",
+        ] {
             let err = project_rel(Path::new("site"), Path::new(bad)).unwrap_err();
             assert!(err.message.contains("control characters"), "{bad}");
         }

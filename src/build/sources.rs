@@ -125,7 +125,10 @@ fn read_whole(file: &mut File, expected: usize, bytes: &mut Vec<u8>) -> io::Resu
 /// was 1.7% of a build's instructions, callgrind, 1k pages).
 #[cfg(unix)]
 fn append_read(file: &File, bytes: &mut Vec<u8>) -> io::Result<usize> {
-    Ok(rustix::io::read(file, rustix::buffer::spare_capacity(bytes))?)
+    Ok(rustix::io::read(
+        file,
+        rustix::buffer::spare_capacity(bytes),
+    )?)
 }
 
 #[cfg(not(unix))]
