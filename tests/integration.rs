@@ -392,6 +392,69 @@ fn theme_selection_and_site_template_override() {
     );
 }
 
+#[test]
+fn the_not_found_page_follows_the_sites_own_layout() {
+    let own = "<!doctype html><title>{{ page.title }}</title>\
+               <main class=\"own-look\">{{ page.content | safe }}</main>";
+    let tmp = site(&[
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+        ("content/a.md", "---\ntitle: A\n---\nText.\n"),
+        ("templates/page.html", own),
+        ("templates/section.html", "<main>{{ section.title }}</main>"),
+    ]);
+    let public = |out: &tempfile::TempDir| out.path().join("public");
+    // page.html with a layout of its own: the not-found page uses it, with
+    // a way home, and no search index is made for the theme's 404 page.
+    let (out, run) = build(tmp.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let not_found = read(&out, "404.html");
+    assert!(
+        not_found.contains("<main class=\"own-look\">"),
+        "{not_found}"
+    );
+    assert!(
+        not_found.contains("<title>Page not found</title>"),
+        "{not_found}"
+    );
+    assert!(
+        not_found.contains("<a href=\"/\">Go to the home page</a>"),
+        "{not_found}"
+    );
+    assert!(
+        !not_found.contains("not-found-code"),
+        "not the theme's 404 page"
+    );
+    assert!(!public(&out).join("search-index.js").exists());
+    // Under a sub-path, the way home follows it.
+    let (out, run) = build(tmp.path(), &["--base-url", "https://example.com/handbook/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(&out, "404.html").contains("<a href=\"/handbook/\">Go to the home page</a>"));
+    // A page.html built on the theme's base.html keeps the theme's 404 page
+    // (which then looks like the site's pages), search index and all.
+    fs::write(
+        tmp.path().join("templates/page.html"),
+        "{%- extends \"base.html\" %}{% block content %}<main class=\"own-look\">{{ page.content | safe }}</main>{% endblock content %}",
+    )
+    .unwrap();
+    let (out, run) = build(tmp.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let not_found = read(&out, "404.html");
+    assert!(not_found.contains("not-found-code"), "{not_found}");
+    assert!(public(&out).join("search-index.js").exists());
+    // The site's own 404.html wins over both.
+    fs::write(
+        tmp.path().join("templates/404.html"),
+        "<p class=\"own-404\">{{ page.title }}</p>",
+    )
+    .unwrap();
+    let (out, run) = build(tmp.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(&out, "404.html"),
+        "<p class=\"own-404\">Page not found</p>"
+    );
+}
+
 /// A generated corpus of `pages` pages (folio flavour), or `None` when
 /// `../shared/bench/gen_corpus.py` is not beside the checkout.
 fn generated_corpus(pages: usize) -> Option<tempfile::TempDir> {

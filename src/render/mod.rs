@@ -115,7 +115,8 @@ impl<'a> Renderer<'a> {
             .collect();
         names.sort_unstable();
         names.dedup();
-        names.extend(["page.html", "section.html", home, "404.html"]);
+        names.extend(["page.html", "section.html", home]);
+        names.extend(self.not_found_template());
         self.searched = names
             .iter()
             .any(|n| t.has(n) && t.uses_variable(n, search::INDEX_VAR));
@@ -171,7 +172,7 @@ impl<'a> Renderer<'a> {
                 jobs.push((path, Job::Alias(id, n)));
             }
         }
-        if self.templates.has("404.html") {
+        if self.not_found_template().is_some() {
             jobs.push(("404.html".into(), Job::NotFound));
         }
         if self.searched {
@@ -201,11 +202,22 @@ impl<'a> Renderer<'a> {
                 self.render_template(template, &self.builder.for_section(id), at, source, out)
             }
             Job::NotFound => {
-                let content = "<p>The page you are looking for does not exist or has moved.</p>";
+                let Some(template) = self.not_found_template() else {
+                    return Ok(());
+                };
+                let gone = "<p>The page you are looking for does not exist or has moved.</p>";
+                // A 404.html adds its own way home; a page template does not.
+                let content = match template {
+                    "404.html" => gone.to_string(),
+                    _ => format!(
+                        "{gone}\n<p><a href=\"{}\">Go to the home page</a></p>",
+                        escape_attr(&self.site.section(Site::ROOT).route.url)
+                    ),
+                };
                 let ctx = self
                     .builder
-                    .for_standalone("Page not found", content, "/404.html");
-                self.render_template("404.html", &ctx, (Site::ROOT, "/404.html"), "404.html", out)
+                    .for_standalone("Page not found", &content, "/404.html");
+                self.render_template(template, &ctx, (Site::ROOT, "/404.html"), "404.html", out)
             }
             Job::Alias(id, _) => {
                 redirect_page(&self.site.page(id).route.url, out);
@@ -231,6 +243,19 @@ impl<'a> Renderer<'a> {
         let at = (page.section, page.route.url.as_str());
         let ctx = self.builder.for_page_parsed(id, parsed);
         self.render_template(template, &ctx, at, &page.source, out)
+    }
+
+    /// The template of the not-found page, if any: the site's `404.html`,
+    /// else the site's `page.html` when it has a layout of its own (no
+    /// `extends`; the theme's 404 page would look like another site, and
+    /// bring a search index made for it alone), else the theme's.
+    fn not_found_template(&self) -> Option<&'static str> {
+        let t = &self.templates;
+        if !t.has_site("404.html") && t.stands_alone("page.html") {
+            Some("page.html")
+        } else {
+            t.has("404.html").then_some("404.html")
+        }
     }
 
     /// The home page uses `index.html` when the site has one, or when the

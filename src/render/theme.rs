@@ -301,6 +301,20 @@ impl Templates {
         self.tera.get_template_names().any(|n| n == name)
     }
 
+    /// True if the site's own `templates/` has this template and it builds
+    /// on no other (no `{% extends %}`): a layout of the site's own.
+    pub fn stands_alone(&self, name: &str) -> bool {
+        self.has_site(name)
+            && self.paths.get(name).is_some_and(|(_, text)| {
+                !text.match_indices("{%").any(|(i, _)| {
+                    text[i + 2..]
+                        .trim_start_matches('-')
+                        .trim_start()
+                        .starts_with("extends")
+                })
+            })
+    }
+
     /// True if a template of this name exists in the site or the theme.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
@@ -398,4 +412,35 @@ fn message_errors(
         );
     }
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_template_stands_alone_unless_it_extends_another() {
+        let own = |name: &str, text: &str| TemplateSource {
+            name: name.into(),
+            display_path: format!("templates/{name}"),
+            text: text.into(),
+        };
+        let site = [
+            own("alone.html", "<p>{{ page.title }}</p>{# extends nothing #}"),
+            own(
+                "extends.html",
+                "{% extends \"base.html\" %}{% block content %}x{% endblock content %}",
+            ),
+            own(
+                "trimmed.html",
+                "{%-  extends 'base.html' -%}{% block content %}x{% endblock content %}",
+            ),
+        ];
+        let t = Templates::compile(&embedded_theme(), &site).unwrap();
+        assert!(t.stands_alone("alone.html"));
+        assert!(!t.stands_alone("extends.html"));
+        assert!(!t.stands_alone("trimmed.html"));
+        assert!(!t.stands_alone("base.html"), "the theme's, not the site's");
+        assert!(!t.stands_alone("missing.html"));
+    }
 }
