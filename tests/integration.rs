@@ -628,8 +628,9 @@ fn template_runtime_error_names_template_and_page() {
         "names the page: {}",
         run.stderr
     );
+    // b.md, and the not-found page (made with this page.html too).
     assert!(
-        run.stderr.contains("(and 1 more pages)"),
+        run.stderr.contains("(and 2 more pages)"),
         "one template error reported once: {}",
         run.stderr
     );
