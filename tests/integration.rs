@@ -408,22 +408,14 @@ fn the_not_found_page_follows_the_sites_own_layout() {
     let (out, run) = build(tmp.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let not_found = read(&out, "404.html");
-    assert!(
-        not_found.contains("<main class=\"own-look\">"),
-        "{not_found}"
-    );
-    assert!(
-        not_found.contains("<title>Page not found</title>"),
-        "{not_found}"
-    );
-    assert!(
-        not_found.contains("<a href=\"/\">Go to the home page</a>"),
-        "{not_found}"
-    );
-    assert!(
-        !not_found.contains("not-found-code"),
-        "not the theme's 404 page"
-    );
+    for part in [
+        "<main class=\"own-look\">",
+        "<title>Page not found</title>",
+        "<a href=\"/\">Go to the home page</a>",
+    ] {
+        assert!(not_found.contains(part), "{part} in {not_found}");
+    }
+    assert!(!not_found.contains("not-found-code"), "not the theme's");
     assert!(!public(&out).join("search-index.js").exists());
     // Under a sub-path, the way home follows it.
     let (out, run) = build(tmp.path(), &["--base-url", "https://example.com/handbook/"]);
