@@ -421,26 +421,23 @@ fn the_not_found_page_follows_the_sites_own_layout() {
     let (out, run) = build(tmp.path(), &["--base-url", "https://example.com/handbook/"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(read(&out, "404.html").contains("<a href=\"/handbook/\">Go to the home page</a>"));
+    let rebuild_with = |template: &str, text: &str| {
+        fs::write(tmp.path().join("templates").join(template), text).unwrap();
+        let (out, run) = build(tmp.path(), &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        out
+    };
     // A page.html built on the theme's base.html keeps the theme's 404 page
     // (which then looks like the site's pages), search index and all.
-    fs::write(
-        tmp.path().join("templates/page.html"),
+    let out = rebuild_with(
+        "page.html",
         "{%- extends \"base.html\" %}{% block content %}<main class=\"own-look\">{{ page.content | safe }}</main>{% endblock content %}",
-    )
-    .unwrap();
-    let (out, run) = build(tmp.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    );
     let not_found = read(&out, "404.html");
     assert!(not_found.contains("not-found-code"), "{not_found}");
     assert!(public(&out).join("search-index.js").exists());
     // The site's own 404.html wins over both.
-    fs::write(
-        tmp.path().join("templates/404.html"),
-        "<p class=\"own-404\">{{ page.title }}</p>",
-    )
-    .unwrap();
-    let (out, run) = build(tmp.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = rebuild_with("404.html", "<p class=\"own-404\">{{ page.title }}</p>");
     assert_eq!(
         read(&out, "404.html"),
         "<p class=\"own-404\">Page not found</p>"
