@@ -202,9 +202,9 @@ impl<'a> Renderer<'a> {
                 self.render_template(template, &self.builder.for_section(id), at, source, out)
             }
             Job::NotFound => {
-                let Some(template) = self.not_found_template() else {
-                    return Ok(());
-                };
+                // The job exists only when there is a template; without one
+                // the name below reports itself as missing.
+                let template = self.not_found_template().unwrap_or("404.html");
                 let gone = "<p>The page you are looking for does not exist or has moved.</p>";
                 // A 404.html adds its own way home; a page template does not.
                 let content = match template {

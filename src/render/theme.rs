@@ -302,17 +302,18 @@ impl Templates {
     }
 
     /// True if the site's own `templates/` has this template and it builds
-    /// on no other (no `{% extends %}`): a layout of the site's own.
+    /// on no other (no `{% extends %}`): a layout of the site's own. (Only
+    /// the site's templates are in `paths` under their plain names; the
+    /// theme's carry its prefix.)
     pub fn stands_alone(&self, name: &str) -> bool {
-        self.has_site(name)
-            && self.paths.get(name).is_some_and(|(_, text)| {
-                !text.match_indices("{%").any(|(i, _)| {
-                    text[i + 2..]
-                        .trim_start_matches('-')
-                        .trim_start()
-                        .starts_with("extends")
-                })
+        self.paths.get(name).is_some_and(|(_, text)| {
+            !text.match_indices("{%").any(|(i, _)| {
+                text[i + 2..]
+                    .trim_start_matches('-')
+                    .trim_start()
+                    .starts_with("extends")
             })
+        })
     }
 
     /// True if a template of this name exists in the site or the theme.
