@@ -287,7 +287,7 @@ fn build_site(
     clock: &mut StageClock,
 ) -> (Site, Routes) {
     let sources = sources::SourceDir::open(root);
-    let loaded: Vec<(String, Option<LoadedPage>, Vec<Diagnostic>)> = found
+    let loaded: Vec<(Option<LoadedPage>, Vec<Diagnostic>)> = found
         .pages
         .par_iter()
         .map_init(Vec::new, |buf, f| {
@@ -310,29 +310,37 @@ fn build_site(
                 d.push(Diagnostic::error(format!("cannot read: {e}")).in_file(f.rel.clone()));
                 None
             });
-            (f.rel.clone(), page, d)
+            (page, d)
         })
         .collect();
     let today = crate::schema::today();
     diags.extend(crate::schema::check_rules(&config.schema));
-    let mut pages = Vec::with_capacity(loaded.len());
-    let mut failed = Vec::new();
-    for (source, page, d) in loaded {
-        // A page with front matter errors is kept for its body's checks;
-        // its schema is not checked (its bad keys are at their defaults).
-        let front_ok = !d.iter().any(Diagnostic::is_error);
-        diags.extend(d);
-        match page {
-            Some(p) if p.front.draft && !drafts => {}
-            Some(p) => {
-                if front_ok {
-                    diags.extend(crate::schema::check_page(&config.schema, &p, &today));
+    let mut failed: Vec<&str> = Vec::new();
+    // Filtered in place, in the loaded vector's memory: a vector of its
+    // own was ~4 MB of fresh memory at 10k pages.
+    let pages: Vec<LoadedPage> = loaded
+        .into_iter()
+        .zip(&found.pages)
+        .filter_map(|((page, d), f)| {
+            // A page with front matter errors is kept for its body's checks;
+            // its schema is not checked (its bad keys are at their defaults).
+            let front_ok = !d.iter().any(Diagnostic::is_error);
+            diags.extend(d);
+            match page {
+                Some(p) if p.front.draft && !drafts => None,
+                Some(p) => {
+                    if front_ok {
+                        diags.extend(crate::schema::check_page(&config.schema, &p, &today));
+                    }
+                    Some(p)
                 }
-                pages.push(p);
+                None => {
+                    failed.push(&f.rel);
+                    None
+                }
             }
-            None => failed.push(source),
-        }
-    }
+        })
+        .collect();
     let mut requests: Vec<RouteRequest<'_>> = pages
         .iter()
         .map(|p| RouteRequest {
