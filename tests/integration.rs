@@ -500,8 +500,9 @@ fn every_content_error_is_reported_with_file_line_and_exit_1() {
     for expected in [
         "content/unclosed.md:1:1",
         "front matter opened here is never closed",
-        "content/bad-yaml.md:3:1",
+        "content/bad-yaml.md:3:7",
         "front matter is not valid YAML",
+        "this list opens with `[` and is not closed on its line: end it with `]`",
         "content/wrong-types.md:3:1",
         "`weight` must be a whole number",
         "content/wrong-types.md:4:1",
@@ -1190,7 +1191,7 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
     // Break the front matter: an overlay event with file and line; the last good page stays.
     fs::write(&page, "---\ntitle: [oops\n---\nBroken body\n").unwrap();
     let data = events.wait("failed");
-    assert!(data.contains("content/guide/setup.md:2:1"), "{data}");
+    assert!(data.contains("content/guide/setup.md:2:8"), "{data}");
     assert!(
         server
             .get("/guide/setup/")

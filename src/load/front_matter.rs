@@ -369,17 +369,132 @@ fn syntax_error(file: &str, text: &str, split: &Split<'_>, raw: &str) -> Diagnos
         _ => "YAML",
     };
     let message = first_sentence(raw);
-    let mut d = Diagnostic::error(format!("front matter is not valid {format}: {message}"))
-        .in_file(file)
-        .at(text, line, col);
-    d = if message.contains("duplicated key") {
-        d.with_hint("remove one of the two entries; each key may appear once")
-    } else if message.contains("tab") {
-        d.with_hint("indent with spaces; YAML does not allow tabs")
-    } else {
-        d.with_hint("check quotes, brackets and indentation on this line and the one before")
+    let d =
+        Diagnostic::error(format!("front matter is not valid {format}: {message}")).in_file(file);
+    let unclosed = match split.format {
+        Some(Format::Yaml) => unclosed_value(split.block, inner_line.clamp(1, block_lines)),
+        _ => None,
     };
-    d
+    if message.contains("duplicated key") {
+        d.at(text, line, col)
+            .with_hint("remove one of the two entries; each key may appear once")
+    } else if message.contains("tab") {
+        d.at(text, line, col)
+            .with_hint("indent with spaces; YAML does not allow tabs")
+    } else if let Some(open) = unclosed {
+        // The parser stumbles where the unclosed value runs into the next
+        // key (or the end of the block): point at where it was opened.
+        let what = match open.opener {
+            '"' | '\'' => "quoted value",
+            '[' => "list",
+            _ => "mapping",
+        };
+        d.at(text, split.block_line + open.line - 1, open.column)
+            .with_hint(format!(
+                "this {what} opens with `{}` and is not closed on its line: end it with `{}`",
+                open.opener,
+                closer(open.opener)
+            ))
+    } else {
+        d.at(text, line, col)
+            .with_hint("check quotes, brackets and indentation on this line and the one before")
+    }
+}
+
+/// Where a YAML value opens a quote, list or mapping that its line does
+/// not close.
+#[derive(Debug, PartialEq, Eq)]
+struct Unclosed {
+    /// Line in the block, 1-based.
+    line: usize,
+    /// Column of the opener, 1-based, in characters.
+    column: usize,
+    /// `"`, `'`, `[` or `{`.
+    opener: char,
+}
+
+/// The last line up to `upto` (1-based, in the block) whose value opens a
+/// quote, a `[` list or a `{` mapping and leaves it open: the usual cause
+/// of a YAML error reported further on. (YAML lets such values run over
+/// several lines, but a handbook's front matter almost never does, so a
+/// line that leaves one open is the first suspect.)
+fn unclosed_value(block: &str, upto: usize) -> Option<Unclosed> {
+    let mut found: Option<Unclosed> = None;
+    for (i, line) in block.lines().take(upto).enumerate() {
+        // A value may go on over the next lines and close there: then it
+        // was not the problem.
+        if found
+            .as_ref()
+            .is_some_and(|open| line.contains(closer(open.opener)))
+        {
+            found = None;
+        }
+        let body = line.trim_start();
+        let value_at = if let Some(item) = body.strip_prefix("- ") {
+            line.len() - item.len()
+        } else if let Some(colon) = body.find(": ") {
+            line.len() - body.len() + colon + 2
+        } else {
+            continue;
+        };
+        let value = line[value_at..].trim_start();
+        let start = line.len() - value.len();
+        let Some(opener) = value.chars().next() else {
+            continue;
+        };
+        if matches!(opener, '"' | '\'' | '[' | '{') && !closes(value) {
+            found = Some(Unclosed {
+                line: i + 1,
+                column: line[..start].chars().count() + 1,
+                opener,
+            });
+        }
+    }
+    found
+}
+
+/// The character that closes `opener`.
+fn closer(opener: char) -> char {
+    match opener {
+        '[' => ']',
+        '{' => '}',
+        quote => quote,
+    }
+}
+
+/// True when a value that starts with a quote or bracket ends it on the
+/// same text (escapes, doubled single quotes and quoted brackets allowed).
+fn closes(value: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                if depth == 0 {
+                    return true;
+                }
+            }
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return true;
+                }
+            }
+            (None, _) => {}
+        }
+    }
+    false
 }
 
 fn first_sentence(raw: &str) -> String {
@@ -519,6 +634,49 @@ mod tests {
             "{}",
             d[0].message
         );
+    }
+
+    #[test]
+    fn an_unclosed_quote_or_list_is_pointed_at_where_it_opens() {
+        let (_, d) = load("---\ntitle: \"Home\nweight: 3\n---\nbody\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].line, d[0].column), (2, 8));
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(hint.contains("quoted value opens with `\"`"), "{hint}");
+        let (_, d) = load("---\ntitle: A\ntags: [a, b\n---\nbody\n");
+        assert_eq!((d[0].line, d[0].column), (3, 7));
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(hint.contains("end it with `]`"), "{hint}");
+        // Other errors keep the engine's place and the general advice.
+        let (_, d) = load("---\ntitle: A\n  bad: [indent]\nx: y\n---\n");
+        assert!(
+            d[0].hint.as_deref().unwrap().starts_with("check quotes"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn values_left_open_are_found_and_closed_ones_are_not() {
+        let open =
+            |block: &str, upto| unclosed_value(block, upto).map(|u| (u.line, u.column, u.opener));
+        assert_eq!(open("title: \"Home\nweight: 3", 2), Some((1, 8, '"')));
+        assert_eq!(open("a: 1\ntags:\n  - 'x\nb: 2", 4), Some((3, 5, '\'')));
+        assert_eq!(open("extra: {a: 1\nb: 2", 2), Some((1, 8, '{')));
+        assert_eq!(
+            open("title: \"Ünï\\\"code\"\ntags: [a, \"b]\", 'c''d']", 2),
+            None
+        );
+        assert_eq!(open("title: \"said \\\"hi\\\"", 1), Some((1, 8, '"')));
+        // Columns count characters, not bytes.
+        assert_eq!(open("tïtle: \"x", 1), Some((1, 8, '"')));
+        // A list that goes on over lines and closes is not the problem.
+        assert_eq!(open("tags: [a,\n  b]\n  oops: 1", 3), None);
+        // Only lines up to the error count.
+        assert_eq!(open("a: 1\nb: 2\nc: \"x", 2), None);
+        assert!(closes("[a, [b], c]"));
+        assert!(!closes("[a, \"]\""));
+        assert!(closes("'it''s'"));
+        assert!(!closes("'it''s"));
     }
 
     #[test]
