@@ -251,13 +251,30 @@ pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
 }
 
 /// The closest candidate within edit distance 2, for "did you mean" hints.
+/// Letter case counts last: `B.md` suggests `b.md` before `a.md`, and
+/// `SETUP.md` finds `setup.md`. Ties go to the first in sort order, so
+/// the hint does not depend on a hash map's order.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let folded = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (edit_distance(&folded, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= 2 && *d < c.len().max(word.len()))
-        .min_by_key(|(d, _)| *d)
+        .min_by_key(|&(d, c)| (d, edit_distance(word, c), c))
         .map(|(_, c)| c)
+}
+
+/// A "did you mean" hint for a path. When the suggestion differs from what
+/// was written only in letter case, it says so: such a link works on a
+/// disk that ignores case (macOS, Windows) and breaks on Linux, where
+/// sites are usually built.
+pub fn did_you_mean(written: &str, suggestion: &str) -> String {
+    let plain = |s: &str| s.trim_start_matches("./").to_lowercase();
+    if written != suggestion && plain(written) == plain(suggestion) {
+        format!("did you mean `{suggestion}`? (file names are case-sensitive)")
+    } else {
+        format!("did you mean `{suggestion}`?")
+    }
 }
 
 /// Levenshtein distance over characters.
@@ -315,5 +332,33 @@ mod tests {
         assert_eq!(closest("titel", known), Some("title"));
         assert_eq!(closest("featurd", known), Some("featured"));
         assert_eq!(closest("owner", known), None);
+    }
+
+    #[test]
+    fn closest_weighs_letter_case_last_and_breaks_ties_by_name() {
+        let pages = ["content/a.md", "content/b.md", "content/setup.md"];
+        assert_eq!(closest("content/B.md", pages), Some("content/b.md"));
+        assert_eq!(closest("content/SETUP.md", pages), Some("content/setup.md"));
+        // `c.md` is one edit from both `a.md` and `b.md`: the first by name wins,
+        // whatever order the candidates come in.
+        assert_eq!(closest("content/c.md", pages), Some("content/a.md"));
+        let reversed = pages.iter().rev().copied();
+        assert_eq!(closest("content/c.md", reversed), Some("content/a.md"));
+    }
+
+    #[test]
+    fn did_you_mean_notes_a_difference_of_case_only() {
+        assert_eq!(
+            did_you_mean("B.md", "b.md"),
+            "did you mean `b.md`? (file names are case-sensitive)"
+        );
+        assert_eq!(
+            did_you_mean("./Guide/Setup.md", "guide/setup.md"),
+            "did you mean `guide/setup.md`? (file names are case-sensitive)"
+        );
+        assert_eq!(
+            did_you_mean("stup.md", "setup.md"),
+            "did you mean `setup.md`?"
+        );
     }
 }

@@ -503,9 +503,9 @@ fn word_starts(window: &[u8; 33]) -> usize {
     usize::from(n)
 }
 
-fn with_suggestion(d: Diagnostic, suggestion: Option<String>) -> Diagnostic {
+fn with_suggestion(d: Diagnostic, written: &str, suggestion: Option<String>) -> Diagnostic {
     match suggestion {
-        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+        Some(s) => d.with_hint(crate::diagnostic::did_you_mean(written, &s)),
         None => d.with_hint("check the path; it is relative to this page's folder"),
     }
 }

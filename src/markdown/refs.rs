@@ -67,7 +67,7 @@ impl<'a> Rewriter<'a> {
                     format!("link to `{dest}`, but no page has the URL `{path}`"),
                 );
                 let d = match suggestion {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    Some(s) => d.with_hint(crate::diagnostic::did_you_mean(&dest, &s)),
                     None => d.with_hint("link to the page's source file instead (e.g. `../guide/setup.md`); folio checks and rewrites those"),
                 };
                 self.out.diagnostics.push(d);
@@ -78,7 +78,9 @@ impl<'a> Rewriter<'a> {
                     offset,
                     format!("link to `{dest}`, but `{path}` does not exist"),
                 );
-                self.out.diagnostics.push(with_suggestion(d, suggestion));
+                self.out
+                    .diagnostics
+                    .push(with_suggestion(d, &dest, suggestion));
                 dest
             }
             Reference::Outside => {
@@ -125,7 +127,9 @@ impl<'a> Rewriter<'a> {
                     offset,
                     format!("image `{dest}` not found (looked for `{path}`)"),
                 );
-                self.out.diagnostics.push(with_suggestion(d, suggestion));
+                self.out
+                    .diagnostics
+                    .push(with_suggestion(d, &dest, suggestion));
                 dest
             }
             _ => {

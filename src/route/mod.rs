@@ -316,6 +316,20 @@ impl Routes {
                 path: target,
             };
         }
+        // A file that is there in another letter case (`Diagram.PNG` for
+        // `diagram.png`): found on a disk that ignores case, broken once
+        // built and served from one that does not.
+        if let Some(real) = self
+            .assets
+            .iter()
+            .filter(|a| a.eq_ignore_ascii_case(&target))
+            .min()
+        {
+            return Reference::Missing {
+                suggestion: Some(relative(from, real)),
+                path: target,
+            };
+        }
         Reference::Unknown
     }
 }

@@ -112,6 +112,33 @@ fn missing_page_suggests_close_name() {
 }
 
 #[test]
+fn a_file_there_in_another_letter_case_is_missing_with_its_real_name() {
+    let (r, _) = routes(&["content/x/a.md", "content/x/b.md"]);
+    let missing = |href| match r.resolve("content/x/a.md", href) {
+        Reference::Missing { path, suggestion } => (path, suggestion),
+        other => panic!("{href}: {other:?}"),
+    };
+    // A co-located image and a page, whose names differ only in case.
+    assert_eq!(
+        missing("Pic.PNG"),
+        ("content/x/Pic.PNG".into(), Some("pic.png".into()))
+    );
+    assert_eq!(
+        missing("B.md"),
+        ("content/x/B.md".into(), Some("b.md".into()))
+    );
+    assert_eq!(
+        missing("../../images/A.png"),
+        ("images/A.png".into(), Some("../../images/a.png".into()))
+    );
+    // A file folio does not know in any case is still left alone.
+    assert!(matches!(
+        r.resolve("content/x/a.md", "report.pdf"),
+        Reference::Unknown
+    ));
+}
+
+#[test]
 fn links_written_as_urls_are_checked() {
     let (mut r, _) = routes(&[
         "content/guide/setup.md",

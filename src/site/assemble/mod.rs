@@ -201,7 +201,7 @@ fn resolve_featured(
         } => {
             diags.push(problem(
                 format!("featured image `{href}` not found (looked for `{path}`)"),
-                format!("did you mean `{s}`?"),
+                crate::diagnostic::did_you_mean(href, &s),
             ));
             None
         }
