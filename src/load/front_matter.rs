@@ -213,6 +213,26 @@ impl KeyChecker<'_, '_> {
         );
     }
 
+    /// `tags: a, b` is one tag, "a, b", in YAML: almost never what was
+    /// meant, and only seen when the tag page or listing looks wrong.
+    fn comma_list(&mut self, key: &str, text: &str) {
+        let line = self.line_of(key);
+        let items: Vec<&str> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        self.diags.push(
+            Diagnostic::warning(format!("`{key}` is one value, `{text}`, not a list"))
+                .in_file(self.file)
+                .at(self.text, line, 1)
+                .with_hint(format!(
+                    "for several, write a list: `{key}: [{}]`",
+                    items.join(", ")
+                )),
+        );
+    }
+
     fn string(&mut self, key: &str, value: Value) -> Option<String> {
         match value {
             Value::String(s) => Some(s),
@@ -300,7 +320,12 @@ impl KeyChecker<'_, '_> {
 
     fn strings(&mut self, key: &str, value: Value) -> Vec<String> {
         match value {
-            Value::String(s) => vec![s],
+            Value::String(s) => {
+                if key == "tags" && s.contains(',') {
+                    self.comma_list(key, &s);
+                }
+                vec![s]
+            }
             Value::Array(items) if items.iter().all(|v| v.is_string() || v.is_number()) => items
                 .into_iter()
                 .map(|v| match v {
@@ -602,6 +627,23 @@ mod tests {
             ]
         );
         assert!(d.iter().all(Diagnostic::is_error));
+    }
+
+    #[test]
+    fn tags_written_with_commas_warn_and_stay_one_tag() {
+        let (fm, d) = load("---\ntitle: A\ntags: deploy, on-call\n---\n");
+        assert_eq!(fm.tags, ["deploy, on-call"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(!d[0].is_error());
+        assert_eq!(d[0].line, 3);
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some("for several, write a list: `tags: [deploy, on-call]`")
+        );
+        let (fm, d) = load("---\ntags: [deploy, on-call]\n---\n");
+        assert_eq!((fm.tags.len(), d.len()), (2, 0));
+        let (_, d) = load("---\ntags: \"deploy\"\n---\n");
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
