@@ -270,6 +270,21 @@ impl KeyChecker<'_, '_> {
     fn date(&mut self, key: &str, value: Value) -> Option<String> {
         match value {
             Value::String(s) if is_date(&s) => Some(s),
+            Value::String(s) if date_parts(&s).is_some() => {
+                // Shaped like a date, but no such day: say which part is wrong.
+                let (year, month, day) = date_parts(&s)?;
+                let why = impossible(year, month, day)?;
+                let line = self.line_of(key);
+                self.diags.push(
+                    Diagnostic::error(format!("`{key}` is `{s}`, which is not a date: {why}"))
+                        .in_file(self.file)
+                        .at(self.text, line, 1)
+                        .with_hint(
+                            "check the month and day: dates are `YYYY-MM-DD`, e.g. `2024-05-31`",
+                        ),
+                );
+                None
+            }
             Value::Null => None,
             other => {
                 self.wrong_type(
@@ -354,20 +369,59 @@ impl KeyChecker<'_, '_> {
     }
 }
 
-/// True for `YYYY-MM-DD`, optionally followed by a time.
+/// True for a real calendar date `YYYY-MM-DD`, optionally followed by a
+/// time.
 pub fn is_date(s: &str) -> bool {
+    date_parts(s).is_some_and(|(year, month, day)| impossible(year, month, day).is_none())
+}
+
+/// Year, month and day of text shaped like `YYYY-MM-DD` (optionally
+/// followed by a time), whether or not that day exists.
+fn date_parts(s: &str) -> Option<(u32, u32, u32)> {
     let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let month = s.get(5..7).and_then(|m| m.parse::<u8>().ok());
-    let day = s.get(8..10).and_then(|d| d.parse::<u8>().ok());
-    b.len() >= 10
-        && digits(0..4)
+    let number = |r: std::ops::Range<usize>| {
+        let digits = b.get(r.clone())?;
+        digits
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s[r].parse().ok())?
+    };
+    let shaped = b.len() >= 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && month.is_some_and(|m| (1..=12).contains(&m))
-        && day.is_some_and(|d| (1..=31).contains(&d))
-        && (b.len() == 10 || matches!(b[10], b'T' | b't' | b' '))
+        && (b.len() == 10 || matches!(b[10], b'T' | b't' | b' '));
+    shaped.then_some((number(0..4)?, number(5..7)?, number(8..10)?))
+}
+
+/// Why a year, month and day make no date (`None` when they do).
+fn impossible(year: u32, month: u32, day: u32) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return Some(format!("there is no month {month}")),
+    };
+    let name = MONTHS[month as usize - 1];
+    (day == 0 || day > days).then(|| match day {
+        0 => "days start at 01".to_string(),
+        _ => format!("{name} {year} has {days} days"),
+    })
 }
 
 /// File line of a top-level key in the block (the block's first line if not found).
@@ -750,5 +804,32 @@ mod tests {
         assert!(is_date("2024-05-31T09:00:00Z"));
         assert!(!is_date("2024-13-01"));
         assert!(!is_date("yesterday"));
+        assert!(is_date("2024-02-29") && !is_date("2023-02-29"));
+        assert!(is_date("2000-02-29") && !is_date("1900-02-29"));
+        assert!(!is_date("2024-04-31") && !is_date("2024-05-00"));
+        assert!(!is_date("2024-5-31") && !is_date("2024-05-31x"));
+    }
+
+    #[test]
+    fn impossible_dates_say_what_is_wrong() {
+        let text = "---\ndate: 2024-13-45\nupdated: 2023-02-29\n---\n";
+        let (fm, d) = load(text);
+        assert_eq!(fm.date, None);
+        let messages: Vec<_> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    2,
+                    "`date` is `2024-13-45`, which is not a date: there is no month 13"
+                ),
+                (
+                    3,
+                    "`updated` is `2023-02-29`, which is not a date: February 2023 has 28 days"
+                ),
+            ]
+        );
+        let (_, d) = load("---\ndate: last week\n---\n");
+        assert!(d[0].message.ends_with("but it is text"), "{}", d[0].message);
     }
 }
