@@ -1155,6 +1155,28 @@ fn serve_limits_slow_idle_and_oversized_connections() {
 }
 
 #[test]
+fn serve_started_inside_the_site_without_root_sees_saves() {
+    // `folio serve` in the site's folder is how authors start it; the
+    // watcher reports absolute paths, and every save used to be ignored.
+    let server = Server::start_inside(&fixture("basic"));
+    let events = server.events();
+    assert_eq!(events.wait("ok"), "{}");
+    let page = server.root.join("content/guide/setup.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(
+        &page,
+        text.replace("Run the installer.", "Run the NEW installer."),
+    )
+    .unwrap();
+    assert!(events.wait("reload").contains("\"/guide/setup/\""));
+    server.wait_log("content/guide/setup.md →");
+    assert!(server
+        .get("/guide/setup/")
+        .2
+        .contains("Run the NEW installer."));
+}
+
+#[test]
 fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
     let server = Server::start(&fixture("basic"), false);
     let events = server.events();

@@ -65,7 +65,17 @@ enum Message {
 
 /// Runs the preview until Ctrl-C. Returns an error only when it cannot
 /// start (no content folder, no free port).
-pub fn serve(opts: ServeOptions) -> Result<(), BuildFailure> {
+pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
+    // The watcher may report changed files by absolute paths
+    // (`/home/me/site/./content/a.md` for a root of `.`, the default),
+    // which a relative root is not a prefix of: every save was then
+    // ignored. An absolute root is.
+    opts.root = std::path::absolute(&opts.root).map_err(|e| {
+        BuildFailure::environment(Diagnostic::error(format!(
+            "cannot find the site folder `{}`: {e}",
+            opts.root.display()
+        )))
+    })?;
     let listener = bind(opts.bind, opts.port)?;
     let port = listener
         .local_addr()

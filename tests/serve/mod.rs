@@ -26,6 +26,16 @@ impl Server {
 
     /// [`Server::start`] with more flags for `folio serve`.
     pub fn start_with(site: &Path, with_theme: bool, flags: &[&str]) -> Server {
+        Server::launch(site, with_theme, flags, false)
+    }
+
+    /// [`Server::start`], but run as an author would: from inside the site
+    /// folder, with no `--root`.
+    pub fn start_inside(site: &Path) -> Server {
+        Server::launch(site, false, &[], true)
+    }
+
+    fn launch(site: &Path, with_theme: bool, flags: &[&str], inside: bool) -> Server {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
         let mut dirs = vec!["content", "images", "static", "templates"];
@@ -40,9 +50,14 @@ impl Server {
         if site.join("folio.toml").is_file() {
             fs::copy(site.join("folio.toml"), root.join("folio.toml")).unwrap();
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(&root)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_folio"));
+        command.args(["serve", "--port", "0"]);
+        if inside {
+            command.current_dir(&root);
+        } else {
+            command.arg("--root").arg(&root);
+        }
+        let mut child = command
             .args(flags)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
