@@ -1174,6 +1174,14 @@ fn serve_started_inside_the_site_without_root_sees_saves() {
         .get("/guide/setup/")
         .2
         .contains("Run the NEW installer."));
+    // A new page rebuilds the site, counted as `folio build` counts it.
+    fs::write(
+        server.root.join("content/guide/new.md"),
+        "---\ntitle: New\n---\nNew page.\n",
+    )
+    .unwrap();
+    server.wait_log("rebuilt the site (6 pages, 4 sections)");
+    assert_eq!(server.get("/guide/new/").0, 200);
 }
 
 #[test]

@@ -256,8 +256,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let out = staging.commit().map_err(BuildFailure::environment)?;
     stages.push(("swap in", lap.elapsed()));
     project.save_caches();
-    let pages = project.site.pages.iter().filter(|p| !p.is_index).count();
-    let sections = project.site.sections.len();
+    let (pages, sections) = project.site.counts();
     let diagnostics = std::mem::take(&mut project.warnings);
     // Freeing every page one by one took ~20 ms of a 10k-page build, on
     // one thread, after the work was done: leave it to a thread of its own

@@ -147,7 +147,7 @@ impl Session {
             // large site it takes long, so it must not hold up the reload.
             crate::output::remove_in_background(&old);
         }
-        let pages = project.site.pages.len();
+        let (pages, sections) = project.site.counts();
         self.project = Some(project);
         Outcome::Updated {
             event: LiveEvent::Reload {
@@ -155,7 +155,7 @@ impl Session {
                 all: true,
             },
             took: started.elapsed(),
-            summary: format!("rebuilt the site ({pages} pages)"),
+            summary: format!("rebuilt the site ({pages} pages, {sections} sections)"),
         }
     }
 

@@ -162,6 +162,13 @@ impl Site {
         }
         count
     }
+
+    /// The pages and sections a build reports (a section's index page
+    /// counts as its section, not as a page).
+    pub fn counts(&self) -> (usize, usize) {
+        let pages = self.pages.iter().filter(|p| !p.is_index).count();
+        (pages, self.sections.len())
+    }
 }
 
 /// Builds a site from in-memory `(path, text)` pages, for tests of the
