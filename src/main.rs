@@ -108,7 +108,7 @@ fn run_check(args: &folio::cli::CheckArgs) -> i32 {
                 String::new()
             };
             let summary = format!(
-                "Checked {} pages{external}: {errors} error{}, {warnings} warning{}{} in {} ms",
+                "Checked {} Markdown files{external}: {errors} error{}, {warnings} warning{}{} in {} ms",
                 report.pages,
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" },

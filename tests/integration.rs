@@ -1628,7 +1628,7 @@ fn check_lists_every_problem_with_file_line_and_exits_1() {
         "`status` is `\"paused\"`, which is not one of \"active\", \"retired\"",
         "warning: review overdue: `review_by` was 2020-01-31",
         "content/playbooks/review.md:4:1",
-        "Checked 5 pages: 7 errors, 1 warning",
+        "Checked 5 Markdown files: 7 errors, 1 warning",
     ] {
         assert!(
             run.stderr.contains(expected),

@@ -30,7 +30,7 @@ pub struct CheckOptions {
 /// What `folio check` found.
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
-    /// Pages checked.
+    /// Markdown files checked (section index pages included).
     pub pages: usize,
     /// External links checked (0 without `--external`).
     pub external_links: usize,
