@@ -90,7 +90,8 @@ pub struct ParsedPage {
     pub html: String,
     /// Table of contents (headings below the title), as a tree.
     pub toc: Vec<TocEntry>,
-    /// Every heading id on the page.
+    /// Every id a `#fragment` can point at: the headings', then those of
+    /// `id` and `name` attributes in the page's raw HTML.
     pub heading_ids: Vec<String>,
     /// Text of a leading `# H1`, used as title when front matter has none.
     pub first_h1: Option<String>,
@@ -131,6 +132,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         slugger: slug::Slugger::default(),
         headings: Vec::new(),
         same_page: Vec::new(),
+        html_ids: Vec::new(),
         out: ParsedPage::default(),
         seen_block: false,
         in_summary: false,
@@ -144,13 +146,15 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
     let Rewriter {
         headings,
         same_page,
+        html_ids,
         mut out,
         ..
     } = rw;
     out.html = html;
     out.heading_ids = headings.iter().map(|h| h.id.clone()).collect();
+    out.heading_ids.extend(html_ids);
     for (fragment, d) in same_page {
-        if !out.heading_ids.contains(&fragment) {
+        if !has_anchor(&out.heading_ids, &fragment) {
             out.diagnostics.push(d);
         }
     }
@@ -221,6 +225,8 @@ struct Rewriter<'a> {
     headings: Vec<Heading>,
     /// `#fragment` links on this page, checked after all headings are known.
     same_page: Vec<(String, Diagnostic)>,
+    /// Ids written in the page's raw HTML (`<a id="faq"></a>`).
+    html_ids: Vec<String>,
     out: ParsedPage,
     seen_block: bool,
     in_summary: bool,
@@ -264,6 +270,10 @@ impl<'a> Iterator for Rewriter<'a> {
                 }
                 true
             }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                html_ids(html, &mut self.html_ids);
+                true
+            }
             other => !rewrites(other),
         };
         let out = if passes {
@@ -273,6 +283,37 @@ impl<'a> Iterator for Rewriter<'a> {
         };
         self.seen_block = true;
         Some(out)
+    }
+}
+
+/// True when a page with these ids has the anchor `#fragment`. `#top`
+/// always does: browsers scroll to the top for it (HTML's "indicated part
+/// of the document") unless the page has an element of that id.
+pub fn has_anchor(ids: &[String], fragment: &str) -> bool {
+    fragment.eq_ignore_ascii_case("top") || ids.iter().any(|id| id == fragment)
+}
+
+/// Adds the values of the `id` and `name` attributes in a piece of raw
+/// HTML to `ids`: `<a id="faq"></a>` is as good a link target as a heading.
+fn html_ids(html: &str, ids: &mut Vec<String>) {
+    let bytes = html.as_bytes();
+    for needle in ["id=", "name="] {
+        for at in memchr::memmem::find_iter(bytes, needle.as_bytes()) {
+            // An attribute of its own (not `data-id=`, not text).
+            if at == 0 || !bytes[at - 1].is_ascii_whitespace() {
+                continue;
+            }
+            let rest = &html[at + needle.len()..];
+            let value = match rest.as_bytes().first() {
+                Some(&quote @ (b'"' | b'\'')) => rest[1..].split(char::from(quote)).next(),
+                _ => rest
+                    .split(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                    .next(),
+            };
+            if let Some(value) = value.filter(|v| !v.is_empty()) {
+                ids.push(value.to_string());
+            }
+        }
     }
 }
 

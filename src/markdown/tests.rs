@@ -116,6 +116,31 @@ fn same_page_anchor_to_existing_heading_is_fine() {
 }
 
 #[test]
+fn ids_in_raw_html_and_top_are_anchors_too() {
+    let p = md(concat!(
+        "[faq](#faq) [inline](#pin) [old](#legacy) [up](#top) [Up](#TOP) [no](#nope) [data](#x)\n\n",
+        "<a id=\"faq\"></a>\n\n",
+        "Text <span id='pin'>here</span> and <a name=legacy>there</a>.\n\n",
+        "<div data-id=\"x\">not an id</div>\n",
+    ));
+    let missing: Vec<_> = p
+        .diagnostics
+        .iter()
+        .map(|d| d.message.split('`').nth(1).unwrap())
+        .collect();
+    assert_eq!(missing, ["#nope", "#x"], "{:?}", p.diagnostics);
+    for id in ["faq", "pin", "legacy"] {
+        assert!(
+            p.heading_ids.iter().any(|h| h == id),
+            "{id}: {:?}",
+            p.heading_ids
+        );
+    }
+    assert!(has_anchor(&[], "top") && has_anchor(&[], "Top"));
+    assert!(!has_anchor(&[], "topics"));
+}
+
+#[test]
 fn images_resolve_relative_to_page() {
     let p = md("![theory](../../images/featured/theory.png)\n");
     assert!(

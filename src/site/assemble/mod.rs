@@ -313,7 +313,7 @@ pub fn check_anchors(site: &Site) -> Vec<Diagnostic> {
 /// Checks a link's `#anchor` against the heading ids of its target page.
 pub fn check_anchor(from: &str, link: &PageLink, target_ids: &[String]) -> Option<Diagnostic> {
     let fragment = link.fragment.as_ref()?;
-    if target_ids.iter().any(|id| id == fragment) {
+    if crate::markdown::has_anchor(target_ids, fragment) {
         return None;
     }
     let suggestion = crate::diagnostic::closest(fragment, target_ids.iter().map(String::as_str));

@@ -53,8 +53,14 @@ fn title_falls_back_to_file_name() {
 #[test]
 fn anchors_into_other_pages_are_checked() {
     let (_, d) = build(&[
-        ("content/a.md", "See [b](b.md#real) and [c](b.md#unreal).\n"),
-        ("content/b.md", "## Real\n\n## Really\n"),
+        (
+            "content/a.md",
+            "See [b](b.md#real) and [c](b.md#unreal), [up](b.md#top), [faq](b.md#faq).\n",
+        ),
+        (
+            "content/b.md",
+            "## Real\n\n## Really\n\n<a id=\"faq\"></a>\n",
+        ),
     ]);
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].line, 1);
