@@ -358,6 +358,32 @@ fn drafts_only_with_flag_and_base_url_flag_overrides() {
 }
 
 #[test]
+fn a_link_to_a_draft_says_it_is_a_draft() {
+    let dir = site(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nSee [wip](wip.md).\n",
+        ),
+        (
+            "content/wip.md",
+            "---\ntitle: WIP\ndraft: true\n---\nSoon.\n",
+        ),
+    ]);
+    let (_, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "link to `wip.md`, a draft: `content/wip.md` has `draft: true` and is not built"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("build with --drafts"), "{}", run.stderr);
+    let (_, run) = build(dir.path(), &["--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
 fn quiet_prints_no_summary() {
     let (_, run) = build(&fixture("override"), &["--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

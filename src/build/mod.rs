@@ -315,6 +315,7 @@ fn build_site(
     let today = crate::schema::today();
     diags.extend(crate::schema::check_rules(&config.schema));
     let mut failed: Vec<&str> = Vec::new();
+    let mut drafted: Vec<String> = Vec::new();
     // Filtered in place, in the loaded vector's memory: a vector of its
     // own was ~4 MB of fresh memory at 10k pages.
     let pages: Vec<LoadedPage> = loaded
@@ -326,7 +327,10 @@ fn build_site(
             let front_ok = !d.iter().any(Diagnostic::is_error);
             diags.extend(d);
             match page {
-                Some(p) if p.front.draft && !drafts => None,
+                Some(p) if p.front.draft && !drafts => {
+                    drafted.push(p.source);
+                    None
+                }
                 Some(p) => {
                     if front_ok {
                         diags.extend(crate::schema::check_page(&config.schema, &p, &today));
@@ -363,6 +367,7 @@ fn build_site(
     );
     diags.extend(d);
     clock.lap("route plan");
+    routes.set_drafts(drafted);
     routes.set_static_files(
         found
             .statics

@@ -73,6 +73,18 @@ impl<'a> Rewriter<'a> {
                 self.out.diagnostics.push(d);
                 dest
             }
+            Reference::Missing { path, .. } if self.routes.is_draft(&path) => {
+                let d = self.problem(
+                    offset,
+                    format!(
+                        "link to `{dest}`, a draft: `{path}` has `draft: true` and is not built"
+                    ),
+                );
+                self.out.diagnostics.push(d.with_hint(
+                    "publish it (remove `draft: true`), drop the link until it is, or build with --drafts to preview both",
+                ));
+                dest
+            }
             Reference::Missing { path, suggestion } => {
                 let d = self.problem(
                     offset,

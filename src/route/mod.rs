@@ -101,6 +101,9 @@ pub struct Routes {
     section_dirs: HashSet<String>,
     /// Output paths of files copied from `static/`.
     static_files: HashSet<String>,
+    /// Sources of draft pages left out of this build (`draft: true`
+    /// without `--drafts`), so a link to one can say so.
+    drafts: HashSet<String>,
     /// Folder URLs name their `index.html` (see [`folder_url`]).
     index_files: bool,
 }
@@ -123,6 +126,7 @@ impl Routes {
             by_dir: HashMap::with_capacity(requests.len()),
             section_dirs: HashSet::new(),
             static_files: HashSet::new(),
+            drafts: HashSet::new(),
             index_files,
         };
         // Each page's folder, URL, case-folded key, source folder and
@@ -232,6 +236,16 @@ impl Routes {
     /// links may point at.
     pub fn set_static_files(&mut self, files: impl IntoIterator<Item = String>) {
         self.static_files = files.into_iter().collect();
+    }
+
+    /// Records the draft pages this build leaves out.
+    pub fn set_drafts(&mut self, sources: impl IntoIterator<Item = String>) {
+        self.drafts = sources.into_iter().collect();
+    }
+
+    /// True for a page this build leaves out as a draft.
+    pub fn is_draft(&self, source: &str) -> bool {
+        self.drafts.contains(source)
     }
 
     /// Records the pixel sizes of image assets, for `width`/`height`.
