@@ -244,6 +244,15 @@ impl LineCursor {
     }
 }
 
+/// `n` and the noun, plural unless `n` is 1: "1 page", "16 pages".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Counts errors and warnings in a list of diagnostics.
 pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -324,6 +333,13 @@ mod tests {
         assert!(shown.contains(" 2 | two three"));
         assert!(shown.contains("   |     ^"));
         assert!(shown.contains("help: fix it"));
+    }
+
+    #[test]
+    fn plural_is_for_all_but_one() {
+        assert_eq!(plural(1, "page"), "1 page");
+        assert_eq!(plural(0, "page"), "0 pages");
+        assert_eq!(plural(16, "section"), "16 sections");
     }
 
     #[test]

@@ -13,7 +13,7 @@ static GLOBAL: folio::alloc::Mimalloc = folio::alloc::Mimalloc;
 
 use folio::build::{build, FailureKind};
 use folio::cli::{Cli, Command, Format, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
-use folio::diagnostic::{counts, Diagnostic};
+use folio::diagnostic::{counts, plural, Diagnostic};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -48,11 +48,10 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
             if !args.quiet {
                 let (_, warnings) = counts(&report.diagnostics);
                 println!(
-                    "Built {} pages, {} sections, {} warning{} in {} ms → {}",
-                    report.pages,
-                    report.sections,
-                    warnings,
-                    if warnings == 1 { "" } else { "s" },
+                    "Built {}, {}, {} in {} ms → {}",
+                    plural(report.pages, "page"),
+                    plural(report.sections, "section"),
+                    plural(warnings, "warning"),
                     report.elapsed.as_millis(),
                     report.out.display()
                 );
@@ -68,9 +67,9 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
             print_diagnostics(&failure.diagnostics);
             let (errors, warnings) = counts(&failure.diagnostics);
             eprintln!(
-                "Build failed: {errors} error{}, {warnings} warning{}{}; nothing was written.",
-                if errors == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" },
+                "Build failed: {}, {}{}; nothing was written.",
+                plural(errors, "error"),
+                plural(warnings, "warning"),
                 if errors == 0 && args.strict {
                     " (--strict treats warnings as errors)"
                 } else {
@@ -108,10 +107,10 @@ fn run_check(args: &folio::cli::CheckArgs) -> i32 {
                 String::new()
             };
             let summary = format!(
-                "Checked {} Markdown files{external}: {errors} error{}, {warnings} warning{}{} in {} ms",
-                report.pages,
-                if errors == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" },
+                "Checked {}{external}: {}, {}{} in {} ms",
+                plural(report.pages, "Markdown file"),
+                plural(errors, "error"),
+                plural(warnings, "warning"),
                 if args.strict && warnings > 0 {
                     " (failing: --strict)"
                 } else {

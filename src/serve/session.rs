@@ -155,7 +155,11 @@ impl Session {
                 all: true,
             },
             took: started.elapsed(),
-            summary: format!("rebuilt the site ({pages} pages, {sections} sections)"),
+            summary: format!(
+                "rebuilt the site ({}, {})",
+                crate::diagnostic::plural(pages, "page"),
+                crate::diagnostic::plural(sections, "section")
+            ),
         }
     }
 
@@ -188,10 +192,9 @@ impl Session {
             .collect();
         Outcome::Updated {
             summary: format!(
-                "{} → {} file{}",
+                "{} → {}",
                 sources.join(", "),
-                jobs.len(),
-                if jobs.len() == 1 { "" } else { "s" }
+                crate::diagnostic::plural(jobs.len(), "file")
             ),
             event: LiveEvent::Reload { paths, all: false },
             took: started.elapsed(),
