@@ -104,6 +104,9 @@ pub struct Routes {
     /// Sources of draft pages left out of this build (`draft: true`
     /// without `--drafts`), so a link to one can say so.
     drafts: HashSet<String>,
+    /// `assets` by their lower-cased path, for links that miss by letter
+    /// case only; made when first needed.
+    assets_folded: std::sync::OnceLock<HashMap<String, String>>,
     /// Folder URLs name their `index.html` (see [`folder_url`]).
     index_files: bool,
 }
@@ -127,6 +130,7 @@ impl Routes {
             section_dirs: HashSet::new(),
             static_files: HashSet::new(),
             drafts: HashSet::new(),
+            assets_folded: std::sync::OnceLock::new(),
             index_files,
         };
         // Each page's folder, URL, case-folded key, source folder and
@@ -333,12 +337,19 @@ impl Routes {
         // A file that is there in another letter case (`Diagram.PNG` for
         // `diagram.png`): found on a disk that ignores case, broken once
         // built and served from one that does not.
-        if let Some(real) = self
-            .assets
-            .iter()
-            .filter(|a| a.eq_ignore_ascii_case(&target))
-            .min()
-        {
+        // Looked up in a case-folded index made on first need, not by a scan
+        // of every asset for each such link.
+        let folded = self.assets_folded.get_or_init(|| {
+            let mut index: HashMap<String, String> = HashMap::with_capacity(self.assets.len());
+            for asset in &self.assets {
+                let slot = index.entry(asset.to_ascii_lowercase()).or_default();
+                if slot.is_empty() || asset < slot {
+                    asset.clone_into(slot);
+                }
+            }
+            index
+        });
+        if let Some(real) = folded.get(&target.to_ascii_lowercase()) {
             return Reference::Missing {
                 suggestion: Some(relative(from, real)),
                 path: target,
