@@ -268,33 +268,33 @@ impl KeyChecker<'_, '_> {
     }
 
     fn date(&mut self, key: &str, value: Value) -> Option<String> {
-        match value {
-            Value::String(s) if is_date(&s) => Some(s),
-            Value::String(s) if date_parts(&s).is_some() => {
-                // Shaped like a date, but no such day: say which part is wrong.
-                let (year, month, day) = date_parts(&s)?;
-                let why = impossible(year, month, day)?;
-                let line = self.line_of(key);
-                self.diags.push(
-                    Diagnostic::error(format!("`{key}` is `{s}`, which is not a date: {why}"))
-                        .in_file(self.file)
-                        .at(self.text, line, 1)
-                        .with_hint(
-                            "check the month and day: dates are `YYYY-MM-DD`, e.g. `2024-05-31`",
-                        ),
-                );
-                None
-            }
-            Value::Null => None,
-            other => {
-                self.wrong_type(
-                    key,
-                    "a date like `2024-05-31` or `2024-05-31T09:00:00Z`",
-                    &other,
-                );
-                None
-            }
-        }
+        let value = match value {
+            Value::String(s) => match date_parts(&s).map(|(y, m, d)| impossible(y, m, d)) {
+                Some(None) => return Some(s),
+                Some(Some(why)) => {
+                    // Shaped like a date, but no such day: say which part is wrong.
+                    let line = self.line_of(key);
+                    self.diags.push(
+                        Diagnostic::error(format!("`{key}` is `{s}`, which is not a date: {why}"))
+                            .in_file(self.file)
+                            .at(self.text, line, 1)
+                            .with_hint(
+                                "check the month and day: dates are `YYYY-MM-DD`, e.g. `2024-05-31`",
+                            ),
+                    );
+                    return None;
+                }
+                None => Value::String(s),
+            },
+            Value::Null => return None,
+            other => other,
+        };
+        self.wrong_type(
+            key,
+            "a date like `2024-05-31` or `2024-05-31T09:00:00Z`",
+            &value,
+        );
+        None
     }
 
     fn slug(&mut self, key: &str, value: Value) -> Option<(String, usize)> {

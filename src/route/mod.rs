@@ -336,9 +336,9 @@ impl Routes {
         }
         // A file that is there in another letter case (`Diagram.PNG` for
         // `diagram.png`): found on a disk that ignores case, broken once
-        // built and served from one that does not.
-        // Looked up in a case-folded index made on first need, not by a scan
-        // of every asset for each such link.
+        // built and served from one that does not. Looked up in a
+        // case-folded index made on first need, not by a scan of every
+        // asset for each such link.
         let folded = self.assets_folded.get_or_init(|| {
             let mut index: HashMap<String, String> = HashMap::with_capacity(self.assets.len());
             for asset in &self.assets {
