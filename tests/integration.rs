@@ -384,6 +384,70 @@ fn a_link_to_a_draft_says_it_is_a_draft() {
 }
 
 #[test]
+fn folder_links_are_read_from_the_page_folder_like_every_relative_link() {
+    // `content/runbooks/` has no index file: folio makes its page.
+    let page = "---\ntitle: Deploy\n---\n\
+        [all runbooks](./) [home](../) [guide](../guide/#start) \
+        [filtered](../runbooks/?tag=db) [as a URL](../rollback/)\n";
+    let files = [
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+        (
+            "content/guide/_index.md",
+            "---\ntitle: Guide\n---\n## Start\n",
+        ),
+        ("content/runbooks/deploy.md", page),
+        (
+            "content/runbooks/rollback.md",
+            "---\ntitle: Rollback\n---\nBack.\n",
+        ),
+    ];
+    let dir = site(&files);
+    let (out, run) = build(dir.path(), &["--base-url", "https://x.org/hb/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&out, "runbooks/deploy/index.html");
+    for expected in [
+        "<a href=\"/hb/runbooks/\">all runbooks</a>",
+        "<a href=\"/hb/\">home</a>",
+        "<a href=\"/hb/guide/#start\">guide</a>",
+        "<a href=\"/hb/runbooks/?tag=db\">filtered</a>",
+        // Relative to the built page, it reaches a page: left as written.
+        "<a href=\"../rollback/\">as a URL</a>",
+    ] {
+        assert!(html.contains(expected), "{expected} in {html}");
+    }
+    // Read from disk, folder URLs name their index.html.
+    let (out, run) = build(dir.path(), &["--base-url", "file:///srv/hb/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(&out, "runbooks/deploy/index.html")
+        .contains("<a href=\"/srv/hb/runbooks/index.html\">all runbooks</a>"));
+
+    // A folder that is not there, and a section's index file that is not.
+    let broken = site(&[
+        files[0],
+        files[1],
+        (
+            "content/runbooks/deploy.md",
+            "---\ntitle: Deploy\n---\nSee [guide](../giude/) and [all](_index.md).\n",
+        ),
+    ]);
+    let (_, run) = build(broken.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for expected in [
+        "link to `../giude/`, but no page or section is built from `content/giude/`",
+        "did you mean `../guide/`?",
+        "content/runbooks/deploy.md:4:5",
+        "link to `_index.md`, but `content/runbooks/_index.md` does not exist",
+        "the section `content/runbooks/` has no index file; link to its folder (`./`)",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected} in {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn quiet_prints_no_summary() {
     let (_, run) = build(&fixture("override"), &["--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

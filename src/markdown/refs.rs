@@ -45,7 +45,7 @@ impl<'a> Rewriter<'a> {
                 Cow::Borrowed(u) => CowStr::Borrowed(u),
                 Cow::Owned(u) => u.into(),
             },
-            Reference::Asset { url, .. } => url.into(),
+            Reference::Asset { url, .. } | Reference::Section { url } => url.into(),
             Reference::SamePage(fragment) => {
                 if !fragment.is_empty() {
                     let d = self.problem(
@@ -85,14 +85,31 @@ impl<'a> Rewriter<'a> {
                 ));
                 dest
             }
+            Reference::Missing { path, suggestion } if path.ends_with('/') => {
+                let d = self.problem(
+                    offset,
+                    format!("link to `{dest}`, but no page or section is built from `{path}`"),
+                );
+                let d = match suggestion {
+                    Some(s) => d.with_hint(crate::diagnostic::did_you_mean(&dest, &s)),
+                    None => d.with_hint("a folder link is relative to this page's folder and names a section (a folder of pages) in content/"),
+                };
+                self.out.diagnostics.push(d);
+                dest
+            }
             Reference::Missing { path, suggestion } => {
                 let d = self.problem(
                     offset,
                     format!("link to `{dest}`, but `{path}` does not exist"),
                 );
-                self.out
-                    .diagnostics
-                    .push(with_suggestion(d, &dest, suggestion));
+                let d = match index_of_section(self.routes, &path) {
+                    Some(folder) => d.with_hint(format!(
+                        "the section `{folder}` has no index file; link to its folder (`{}`) for the page folio makes for it",
+                        folder_link(&dest)
+                    )),
+                    None => with_suggestion(d, &dest, suggestion),
+                };
+                self.out.diagnostics.push(d);
                 dest
             }
             Reference::Outside => {
@@ -167,5 +184,25 @@ impl<'a> Rewriter<'a> {
             .at_line(line, column);
         d.source_line = Some(source_line);
         d
+    }
+}
+
+/// For a missing `content/a/_index.md` (or `index.md`) whose folder is a
+/// section without an index file: that folder (`content/a/`).
+fn index_of_section(routes: &crate::route::Routes, path: &str) -> Option<String> {
+    let folder = path
+        .strip_suffix("/_index.md")
+        .or_else(|| path.strip_suffix("/index.md"))?;
+    let dir = folder.strip_prefix("content")?.trim_start_matches('/');
+    routes.has_section(dir).then(|| format!("{folder}/"))
+}
+
+/// The folder link to write instead of a link to a section's missing
+/// index file: `../a/_index.md` → `../a/`, `_index.md` → `./`.
+fn folder_link(dest: &str) -> String {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    match path.rsplit_once('/') {
+        Some((folder, _)) => format!("{folder}/"),
+        None => "./".to_string(),
     }
 }

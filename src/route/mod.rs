@@ -84,7 +84,13 @@ pub enum Reference<'r> {
     },
     /// Climbs out of the site with `..`.
     Outside,
-    /// Something else (a folder URL, a file folio does not know): left alone.
+    /// A section without an index page (folio generates its listing), by
+    /// its URL with any `?query` and `#fragment`.
+    Section {
+        /// URL to write.
+        url: String,
+    },
+    /// Something else (a file folio does not know): left alone.
     Unknown,
 }
 
@@ -247,6 +253,13 @@ impl Routes {
         self.drafts = sources.into_iter().collect();
     }
 
+    /// True when `dir` (a folder under `content/`, `a/b` or `a/b/`; empty
+    /// for the top) holds pages: a section, with or without an index file.
+    pub fn has_section(&self, dir: &str) -> bool {
+        let dir = dir.trim_end_matches('/');
+        dir.is_empty() || self.section_dirs.contains(&format!("{dir}/"))
+    }
+
     /// True for a page this build leaves out as a draft.
     pub fn is_draft(&self, source: &str) -> bool {
         self.drafts.contains(source)
@@ -282,16 +295,16 @@ impl Routes {
         if let Some(frag) = href.strip_prefix('#') {
             return Reference::SamePage(decode(frag).into_owned());
         }
-        let (path_part, fragment) = match memchr::memchr(b'#', href.as_bytes()) {
-            Some(i) => (&href[..i], Some(decode(&href[i + 1..]).into_owned())),
-            None => (href, None),
-        };
-        let path_part = match memchr::memchr(b'?', path_part.as_bytes()) {
-            Some(i) => &path_part[..i],
-            None => path_part,
+        // `?query#fragment` is kept on the URL written; the fragment, decoded,
+        // is also checked against the target's ids.
+        let path_end = memchr::memchr2(b'?', b'#', href.as_bytes()).unwrap_or(href.len());
+        let (path_part, suffix) = href.split_at(path_end);
+        let (query, fragment) = match memchr::memchr(b'#', suffix.as_bytes()) {
+            Some(i) => (&suffix[..i], Some(decode(&suffix[i + 1..]).into_owned())),
+            None => (suffix, None),
         };
         let decoded = decode(path_part);
-        if let Some(reference) = self.resolve_url(&decoded, fragment.as_deref()) {
+        if let Some(reference) = self.resolve_url(&decoded, query, fragment.as_deref()) {
             return reference;
         }
         let Some(target) = join(from, &decoded) else {
@@ -301,7 +314,7 @@ impl Routes {
             return match self.pages.get_key_value(&target) {
                 Some((source, route)) => Reference::Page {
                     source,
-                    url: with_fragment(&route.url, fragment.as_deref()),
+                    url: with_suffix(&route.url, query, fragment.as_deref()),
                     fragment: fragment.filter(|f| !f.is_empty()),
                 },
                 None => Reference::Missing {
@@ -313,7 +326,7 @@ impl Routes {
         }
         if self.assets.contains(&target) {
             return Reference::Asset {
-                url: self.asset_url(&target),
+                url: self.asset_url(&target) + suffix,
                 path: target,
             };
         }
@@ -321,7 +334,7 @@ impl Routes {
         // site's images/ folder; accept it when the literal path misses.
         if let Some(site_image) = images_fallback(&decoded).filter(|p| self.assets.contains(p)) {
             return Reference::Asset {
-                url: self.asset_url(&site_image),
+                url: self.asset_url(&site_image) + suffix,
                 path: site_image,
             };
         }
@@ -333,6 +346,9 @@ impl Routes {
                     .map(|s| relative(from, s)),
                 path: target,
             };
+        }
+        if let Some(reference) = self.resolve_folder(from, &target, &decoded, query, &fragment) {
+            return reference;
         }
         // A file that is there in another letter case (`Diagram.PNG` for
         // `diagram.png`): found on a disk that ignores case, broken once
@@ -362,7 +378,12 @@ impl Routes {
 impl Routes {
     /// Resolves a link written as a site URL (`/guide/setup/#install`),
     /// not a source path. `None` for anything else.
-    fn resolve_url(&self, decoded: &str, fragment: Option<&str>) -> Option<Reference<'_>> {
+    fn resolve_url(
+        &self,
+        decoded: &str,
+        query: &str,
+        fragment: Option<&str>,
+    ) -> Option<Reference<'_>> {
         let rest = decoded
             .strip_prefix(self.base_path.as_str())
             .or_else(|| decoded.strip_prefix('/'))?;
@@ -379,14 +400,11 @@ impl Routes {
         } else {
             format!("{dir}/")
         };
-        if let Some(source) = self.by_dir.get(&dir) {
-            return Some(Reference::Page {
-                source,
-                url: with_fragment(&self.pages[source].url, fragment),
-                fragment: fragment.filter(|f| !f.is_empty()).map(str::to_string),
-            });
+        if let Some(found) = self.folder(&dir, query, fragment) {
+            return Some(found);
         }
-        if dir.is_empty() || self.section_dirs.contains(&dir) {
+        // A folder of `static/` with its own `index.html`.
+        if self.static_files.contains(&format!("{dir}index.html")) {
             return Some(Reference::Unknown);
         }
         let suggestion = closest(&dir, self.by_dir.keys().map(String::as_str))
@@ -394,6 +412,93 @@ impl Routes {
         Some(Reference::Missing {
             path: format!("{}{dir}", self.base_path),
             suggestion,
+        })
+    }
+
+    /// The page or section at output folder `dir` (`a/b/`, empty for the
+    /// home page), if there is one.
+    fn folder(&self, dir: &str, query: &str, fragment: Option<&str>) -> Option<Reference<'_>> {
+        if let Some(source) = self.by_dir.get(dir) {
+            return Some(Reference::Page {
+                source,
+                url: with_suffix(&self.pages[source].url, query, fragment),
+                fragment: fragment.filter(|f| !f.is_empty()).map(str::to_string),
+            });
+        }
+        (dir.is_empty() || self.section_dirs.contains(dir)).then(|| Reference::Section {
+            url: with_suffix(&self.folder_url(dir), query, fragment).into_owned(),
+        })
+    }
+
+    /// A relative link to a folder of `content/` (`../runbooks/`, `./`),
+    /// read from the page's folder like every relative link: the section
+    /// (or page) built from that folder, as on GitHub and in an editor.
+    /// A link ending in `/` that names no such folder is missing, unless
+    /// it works as written from the built page's URL (an author thinking
+    /// in URLs: `../deploy/` from `/runbooks/rollback/`), where it is left
+    /// alone.
+    fn resolve_folder(
+        &self,
+        from: &str,
+        target: &str,
+        decoded: &str,
+        query: &str,
+        fragment: &Option<String>,
+    ) -> Option<Reference<'_>> {
+        let rel = match target.strip_prefix("content") {
+            Some("") => "",
+            Some(rest) => rest.strip_prefix('/')?,
+            None => return None,
+        };
+        let dir = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("{rel}/")
+        };
+        if let Some(found) = self.folder(&dir, query, fragment.as_deref()) {
+            return Some(found);
+        }
+        if !decoded.ends_with('/') || decoded.starts_with('/') {
+            return None;
+        }
+        let built_from = self
+            .pages
+            .get(from)
+            .and_then(|route| join(&format!("content/{}index.md", route.dir), decoded));
+        if let Some(built) = built_from {
+            let built_dir = built.strip_prefix("content").map(|r| {
+                let r = r.trim_start_matches('/');
+                if r.is_empty() {
+                    String::new()
+                } else {
+                    format!("{r}/")
+                }
+            });
+            if built_dir.is_some_and(|d| self.folder(&d, "", None).is_some()) {
+                return None;
+            }
+        }
+        let folders = self.by_dir.keys().chain(self.section_dirs.iter());
+        let candidates: Vec<String> = folders
+            .map(|d| format!("content/{d}").trim_end_matches('/').to_string())
+            .collect();
+        Some(Reference::Missing {
+            suggestion: closest(target, candidates.iter().map(String::as_str)).map(|s| {
+                // A sibling of the folder written: only its last part changes.
+                let (parent, name) = s.rsplit_once('/').unwrap_or(("", s));
+                let written = decoded.trim_end_matches('/');
+                match (target.rsplit_once('/'), written.rsplit_once('/')) {
+                    (Some((p, _)), Some((prefix, _))) if p == parent => {
+                        format!("{prefix}/{name}/")
+                    }
+                    (Some((p, _)), None) if p == parent => format!("{name}/"),
+                    _ => match relative(from, s) {
+                        r if r.is_empty() => "./".to_string(),
+                        r => r + "/",
+                    },
+                }
+            }),
+            path: format!("{target}/"),
         })
     }
 }
@@ -438,11 +543,13 @@ fn decode(s: &str) -> Cow<'_, str> {
     percent_decode_str(s).decode_utf8_lossy()
 }
 
-/// A page URL with an optional `#fragment`; borrowed when there is none.
-fn with_fragment<'u>(url: &'u str, fragment: Option<&str>) -> Cow<'u, str> {
+/// A page URL with the link's `?query` (kept as written) and `#fragment`;
+/// borrowed when there is neither.
+fn with_suffix<'u>(url: &'u str, query: &str, fragment: Option<&str>) -> Cow<'u, str> {
     match fragment {
-        Some(f) => Cow::Owned(format!("{url}#{f}")),
-        None => Cow::Borrowed(url),
+        Some(f) => Cow::Owned(format!("{url}{query}#{f}")),
+        None if query.is_empty() => Cow::Borrowed(url),
+        None => Cow::Owned(format!("{url}{query}")),
     }
 }
 

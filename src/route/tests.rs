@@ -168,7 +168,9 @@ fn links_written_as_urls_are_checked() {
     ));
     assert_eq!(
         r.resolve("content/notes/a.md", "/hb/notes/"),
-        Reference::Unknown,
+        Reference::Section {
+            url: "/hb/notes/".into()
+        },
         "generated section page"
     );
     assert_eq!(
@@ -252,7 +254,7 @@ fn joins_relative_and_rooted_references() {
 #[test]
 fn borrows_the_url_of_a_plain_page_link() {
     let (r, _) = routes(&["content/x/a.md", "content/y/b.md"]);
-    match r.resolve("content/x/a.md", "../y/b.md?v=1") {
+    match r.resolve("content/x/a.md", "../y/b.md") {
         Reference::Page {
             source,
             url,
@@ -290,4 +292,94 @@ fn external_references_have_a_scheme() {
     ] {
         assert!(!is_external(href), "{href}");
     }
+}
+
+#[test]
+fn relative_folder_links_name_the_section_built_from_that_folder() {
+    let (r, _) = routes(&[
+        "content/guide/setup.md",
+        "content/guide/_index.md",
+        "content/notes/a.md",
+        "content/notes/deep/b.md",
+    ]);
+    let page = |href| match r.resolve("content/notes/deep/b.md", href) {
+        Reference::Page { source, url, .. } => (source.to_string(), url.into_owned()),
+        other => panic!("{href}: {other:?}"),
+    };
+    let section = |href| match r.resolve("content/notes/deep/b.md", href) {
+        Reference::Section { url } => url,
+        other => panic!("{href}: {other:?}"),
+    };
+    // Read from the page's folder (`content/notes/deep/`), as on GitHub,
+    // though the built page sits one folder lower (`/hb/notes/deep/b/`).
+    assert_eq!(
+        page("../../guide/"),
+        ("content/guide/_index.md".into(), "/hb/guide/".into())
+    );
+    assert_eq!(page("../../guide#top").1, "/hb/guide/#top");
+    assert_eq!(
+        section("../"),
+        "/hb/notes/",
+        "a section without an index file"
+    );
+    assert_eq!(section("./"), "/hb/notes/deep/");
+    assert_eq!(section("."), "/hb/notes/deep/");
+    assert_eq!(section("../.."), "/hb/", "the home page");
+    assert_eq!(section("../?view=all#x"), "/hb/notes/?view=all#x");
+    // Written as a URL relative to the built page, it works: left alone.
+    assert_eq!(
+        r.resolve("content/notes/deep/b.md", "../../a/"),
+        Reference::Unknown
+    );
+    // Neither reading finds it: missing, with the folder's sibling.
+    match r.resolve("content/notes/deep/b.md", "../../giude/") {
+        Reference::Missing { path, suggestion } => {
+            assert_eq!(path, "content/giude/");
+            assert_eq!(suggestion.as_deref(), Some("../../guide/"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without the final `/`, an unknown name may be a file: left alone.
+    assert_eq!(
+        r.resolve("content/notes/deep/b.md", "../../giude"),
+        Reference::Unknown
+    );
+    assert!(r.has_section("notes/deep") && r.has_section("") && !r.has_section("giude"));
+}
+
+#[test]
+fn queries_and_fragments_stay_on_the_url_written() {
+    let (r, _) = routes(&["content/guide/setup.md", "content/x/a.md"]);
+    match r.resolve("content/x/a.md", "../guide/setup.md?tab=linux#install") {
+        Reference::Page { url, fragment, .. } => {
+            assert_eq!(url, "/hb/guide/setup/?tab=linux#install");
+            assert_eq!(fragment.as_deref(), Some("install"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match r.resolve("content/x/a.md", "/hb/guide/setup/?tab=linux") {
+        Reference::Page { url, fragment, .. } => {
+            assert_eq!(url, "/hb/guide/setup/?tab=linux");
+            assert_eq!(fragment, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    match r.resolve("content/x/a.md", "pic.png?v=2#frag") {
+        Reference::Asset { url, path } => {
+            assert_eq!(path, "content/x/pic.png");
+            assert_eq!(url, "/hb/x/pic.png?v=2#frag");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_static_folder_with_an_index_file_is_a_link_target() {
+    let (mut r, _) = routes(&["content/x/a.md"]);
+    r.set_static_files(["api/index.html".to_string()]);
+    assert_eq!(r.resolve("content/x/a.md", "/hb/api/"), Reference::Unknown);
+    assert!(matches!(
+        r.resolve("content/x/a.md", "/hb/apj/"),
+        Reference::Missing { .. }
+    ));
 }
