@@ -1334,6 +1334,46 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
 }
 
 #[test]
+fn serve_started_on_a_broken_site_lists_the_problems_until_fixed() {
+    let dir = site(&[(
+        "content/_index.md",
+        "---\ntitle: Home\n---\n![flow](../images/flow.png)\n",
+    )]);
+    let server = Server::start(dir.path(), false);
+    let preamble = server.preamble.join("\n");
+    assert!(
+        preamble.contains("content/_index.md:4:1")
+            && preamble.contains("the preview lists the problems until they are fixed")
+            && !preamble.contains("last good version"),
+        "there is no good version yet: {preamble}"
+    );
+    let (status, _, body) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(body.contains("The site does not build yet") && body.contains("flow.png"));
+    let events = server.events();
+    assert!(events.wait("failed").contains("flow.png"));
+
+    // The missing image arrives: the site builds.
+    fs::create_dir_all(server.root.join("images")).unwrap();
+    fs::copy(
+        fixture("basic").join("images/banner.png"),
+        server.root.join("images/flow.png"),
+    )
+    .unwrap();
+    events.wait("reload");
+    assert!(server.get("/").2.contains("src=\"/images/flow.png\""));
+
+    // Broken again: now there is a good version to keep serving.
+    fs::write(
+        server.root.join("content/_index.md"),
+        "---\ntitle: Home\n---\n![flow](../images/flwo.png)\n",
+    )
+    .unwrap();
+    server.wait_log("still serving the last good version");
+    assert!(server.get("/").2.contains("src=\"/images/flow.png\""));
+}
+
+#[test]
 fn serve_handles_atomic_saves_new_and_deleted_pages() {
     let server = Server::start(&fixture("basic"), false);
     let events = server.events();

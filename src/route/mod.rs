@@ -407,8 +407,9 @@ impl Routes {
         if self.static_files.contains(&format!("{dir}index.html")) {
             return Some(Reference::Unknown);
         }
-        let suggestion = closest(&dir, self.by_dir.keys().map(String::as_str))
-            .map(|d| format!("{}{d}", self.base_path));
+        let folders = self.by_dir.keys().chain(&self.section_dirs);
+        let suggestion =
+            closest(&dir, folders.map(String::as_str)).map(|d| format!("{}{d}", self.base_path));
         Some(Reference::Missing {
             path: format!("{}{dir}", self.base_path),
             suggestion,
@@ -478,7 +479,7 @@ impl Routes {
                 return None;
             }
         }
-        let folders = self.by_dir.keys().chain(self.section_dirs.iter());
+        let folders = self.by_dir.keys().chain(&self.section_dirs);
         let candidates: Vec<String> = folders
             .map(|d| format!("content/{d}").trim_end_matches('/').to_string())
             .collect();

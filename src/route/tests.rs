@@ -178,6 +178,16 @@ fn links_written_as_urls_are_checked() {
         Reference::Unknown,
         "static file"
     );
+    match r.resolve("content/notes/a.md", "/hb/ntoes/") {
+        Reference::Missing { suggestion, .. } => {
+            assert_eq!(
+                suggestion.as_deref(),
+                Some("/hb/notes/"),
+                "a generated section"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     match r.resolve("content/notes/a.md", "/hb/guide/setpu/") {
         Reference::Missing { path, suggestion } => {
             assert_eq!(path, "/hb/guide/setpu/");

@@ -120,7 +120,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
         },
         state_frame: RwLock::new(LiveEvent::Ok.frame()),
     });
-    report(&first, &shared);
+    report(&first, &shared, session.project().is_some());
     println!("Serving {} at {url} (Ctrl-C to stop)", opts.root.display());
     let (upstream, server) = gate::Upstream::listen(&base).map_err(|e| {
         BuildFailure::environment(Diagnostic::error(format!("cannot start the server: {e}")))
@@ -190,7 +190,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                     .map(|(p, is_dir)| watch::classify(&opts.root, &theme, p, p.exists(), *is_dir))
                     .collect();
                 let outcome = session.apply(watch::plan(&changes));
-                report(&outcome, &shared);
+                report(&outcome, &shared, session.project().is_some());
             }
         }
     }
@@ -203,8 +203,9 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
     Ok(())
 }
 
-/// Prints an outcome and tells the browsers.
-fn report(outcome: &Outcome, shared: &http::Shared) {
+/// Prints an outcome and tells the browsers; `built` is true once a build
+/// has succeeded (there is a good version to keep serving).
+fn report(outcome: &Outcome, shared: &http::Shared, built: bool) {
     match outcome {
         Outcome::Nothing => {}
         Outcome::Updated {
@@ -219,7 +220,11 @@ fn report(outcome: &Outcome, shared: &http::Shared) {
             for d in diags {
                 eprintln!("{d}");
             }
-            eprintln!("Build failed; still serving the last good version.");
+            if built {
+                eprintln!("Build failed; still serving the last good version.");
+            } else {
+                eprintln!("Build failed; the preview lists the problems until they are fixed.");
+            }
             shared.publish(&LiveEvent::failed(diags));
         }
     }

@@ -16,6 +16,8 @@ pub struct Server {
     pub root: PathBuf,
     _tmp: tempfile::TempDir,
     pub log: mpsc::Receiver<String>,
+    /// What serve printed before its address (the first build's report).
+    pub preamble: Vec<String>,
 }
 
 impl Server {
@@ -76,6 +78,7 @@ impl Server {
             });
         }
         let deadline = Instant::now() + Duration::from_secs(30);
+        let mut preamble = Vec::new();
         let port = loop {
             let line = rx
                 .recv_timeout(deadline - Instant::now())
@@ -83,6 +86,7 @@ impl Server {
             if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
+            preamble.push(line);
         };
         Server {
             child,
@@ -90,6 +94,7 @@ impl Server {
             root,
             _tmp: tmp,
             log: rx,
+            preamble,
         }
     }
 
