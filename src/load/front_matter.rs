@@ -193,7 +193,52 @@ impl KeyChecker<'_, '_> {
                 }
             }
         }
+        self.consistent(&mut fm);
         fm
+    }
+
+    /// Keys that are each fine but disagree with one another: warnings, as
+    /// the page still builds.
+    fn consistent(&mut self, fm: &mut FrontMatter) {
+        let mut seen = 0;
+        while seen < fm.tags.len() {
+            if fm.tags[..seen].contains(&fm.tags[seen]) {
+                let tag = fm.tags.remove(seen);
+                self.warn(
+                    fm.line_of("tags"),
+                    format!("tag `{tag}` is listed twice; it is kept once"),
+                    "remove the second one",
+                );
+            } else {
+                seen += 1;
+            }
+        }
+        if let (Some(date), Some(updated)) = (&fm.date, &fm.updated) {
+            let (first, last) = (date_parts(date), date_parts(updated));
+            if first.is_some() && last.is_some() && last < first {
+                self.warn(
+                    fm.line_of("updated"),
+                    format!("`updated` ({updated}) is before `date` ({date})"),
+                    "`date` is when the page was first published and `updated` its last change: swap them, or fix the year",
+                );
+            }
+        }
+        if fm.featured_alt.is_some() && fm.featured.is_none() {
+            self.warn(
+                fm.line_of("featured_alt"),
+                "`featured_alt` describes a featured image, but the page has no `featured`".into(),
+                "add `featured: <image path>`, or remove `featured_alt`",
+            );
+        }
+    }
+
+    fn warn(&mut self, line: usize, message: String, hint: &str) {
+        self.diags.push(
+            Diagnostic::warning(message)
+                .in_file(self.file)
+                .at(self.text, line, 1)
+                .with_hint(hint),
+        );
     }
 
     fn line_of(&self, key: &str) -> usize {
@@ -202,6 +247,12 @@ impl KeyChecker<'_, '_> {
 
     fn wrong_type(&mut self, key: &str, expected: &str, got: &Value) {
         let line = self.line_of(key);
+        let quoted = self
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(|l| l.split_once(':'))
+            .is_some_and(|(_, v)| v.trim_start().starts_with(['"', '\'']));
         self.diags.push(
             Diagnostic::error(format!(
                 "`{key}` must be {expected}, but it is {}",
@@ -209,7 +260,7 @@ impl KeyChecker<'_, '_> {
             ))
             .in_file(self.file)
             .at(self.text, line, 1)
-            .with_hint(format!("write `{key}` as {expected}")),
+            .with_hint(type_hint(key, expected, got, quoted)),
         );
     }
 
@@ -235,6 +286,8 @@ impl KeyChecker<'_, '_> {
 
     fn string(&mut self, key: &str, value: Value) -> Option<String> {
         match value {
+            // `description: >` ends in a line break; keep none at either end.
+            Value::String(s) if s.trim().len() != s.len() => Some(s.trim().to_string()),
             Value::String(s) => Some(s),
             Value::Number(n) => Some(n.to_string()),
             Value::Null => None,
@@ -626,6 +679,32 @@ pub(super) fn pod_to_json(pod: Pod) -> Value {
     }
 }
 
+/// What to write instead of a value of the wrong type: the same value
+/// without its quotes (`weight: "3"`), `true`/`false` for the words YAML
+/// 1.1 took as booleans (`draft: yes`), else the type.
+fn type_hint(key: &str, expected: &str, got: &Value, quoted: bool) -> String {
+    if let Value::String(text) = got {
+        let text = text.trim();
+        let fix = match expected {
+            e if e.starts_with("a whole number") => text.parse::<i64>().ok().map(|n| n.to_string()),
+            e if e.starts_with("`true`") => match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" | "y" => Some("true".to_string()),
+                "false" | "no" | "off" | "n" => Some("false".to_string()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(fix) = fix {
+            return if quoted {
+                format!("remove the quotes: `{key}: {fix}`")
+            } else {
+                format!("`{text}` is text in YAML 1.2, which folio reads: write `{key}: {fix}`")
+            };
+        }
+    }
+    format!("write `{key}` as {expected}")
+}
+
 fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "empty",
@@ -681,6 +760,72 @@ mod tests {
             ]
         );
         assert!(d.iter().all(Diagnostic::is_error));
+    }
+
+    #[test]
+    fn a_number_or_boolean_written_as_text_gets_the_value_to_write() {
+        let hints: Vec<_> = [
+            ("weight: \"3\"", "remove the quotes: `weight: 3`"),
+            (
+                "weight: high",
+                "write `weight` as a whole number (e.g. `10`)",
+            ),
+            ("draft: 'false'", "remove the quotes: `draft: false`"),
+            (
+                "draft: yes",
+                "`yes` is text in YAML 1.2, which folio reads: write `draft: true`",
+            ),
+            (
+                "draft: Off",
+                "`Off` is text in YAML 1.2, which folio reads: write `draft: false`",
+            ),
+            ("draft: maybe", "write `draft` as `true` or `false`"),
+        ]
+        .into_iter()
+        .map(|(line, hint)| {
+            let (_, d) = load(&format!("---\ntitle: A\n{line}\n---\n"));
+            assert_eq!(d.len(), 1, "{line}: {d:?}");
+            assert_eq!(d[0].line, 3);
+            (d[0].hint.clone().unwrap_or_default(), hint)
+        })
+        .collect();
+        for (got, want) in hints {
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn keys_that_disagree_warn() {
+        let (fm, d) = load(
+            "---\ntitle: A\ntags: [ops, db, ops]\ndate: 2024-05-01T10:00:00Z\n\
+             updated: 2024-04-30\nfeatured_alt: A chart\ndescription: >\n  Folded\n  text.\n---\n",
+        );
+        assert_eq!(fm.tags, ["ops", "db"]);
+        assert_eq!(fm.description.as_deref(), Some("Folded text."));
+        let found: Vec<_> = d
+            .iter()
+            .map(|d| (d.is_error(), d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (false, 3, "tag `ops` is listed twice; it is kept once"),
+                (
+                    false,
+                    5,
+                    "`updated` (2024-04-30) is before `date` (2024-05-01T10:00:00Z)"
+                ),
+                (
+                    false,
+                    6,
+                    "`featured_alt` describes a featured image, but the page has no `featured`"
+                ),
+            ]
+        );
+        let (_, d) = load(
+            "---\ndate: 2024-05-01\nupdated: 2024-05-01\nfeatured: a.png\nfeatured_alt: x\n---\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
