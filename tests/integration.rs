@@ -1340,12 +1340,16 @@ fn serve_started_on_a_broken_site_lists_the_problems_until_fixed() {
         "---\ntitle: Home\n---\n![flow](../images/flow.png)\n",
     )]);
     let server = Server::start(dir.path(), false);
-    let preamble = server.preamble.join("\n");
+    // The report goes to stderr, so it may come after the address (stdout).
+    let mut report = server.preamble.clone();
+    let told = "the preview lists the problems until they are fixed";
+    if !report.iter().any(|l| l.contains(told)) {
+        report.extend(server.log_until(told));
+    }
+    let report = report.join("\n");
     assert!(
-        preamble.contains("content/_index.md:4:1")
-            && preamble.contains("the preview lists the problems until they are fixed")
-            && !preamble.contains("last good version"),
-        "there is no good version yet: {preamble}"
+        report.contains("content/_index.md:4:1") && !report.contains("last good version"),
+        "there is no good version yet: {report}"
     );
     let (status, _, body) = server.get("/");
     assert_eq!(status, 200);
@@ -1371,6 +1375,68 @@ fn serve_started_on_a_broken_site_lists_the_problems_until_fixed() {
     .unwrap();
     server.wait_log("still serving the last good version");
     assert!(server.get("/").2.contains("src=\"/images/flow.png\""));
+}
+
+#[test]
+fn serve_tells_each_warning_once_when_it_appears() {
+    let dir = site(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\ntags: [a, a]\n---\nHi.\n",
+        ),
+        ("content/page.md", "---\ntitle: Page\n---\nBody.\n"),
+    ]);
+    let server = Server::start(dir.path(), false);
+    // The first build tells every warning (on stderr, so perhaps after
+    // the address on stdout).
+    let preamble = server.preamble.join("\n");
+    if !preamble.contains("content/_index.md:3:1") {
+        server.wait_log("content/_index.md:3:1");
+    }
+    let page = server.root.join("content/page.md");
+    // Warnings go to stderr, in order, while the update lines go to stdout:
+    // each step waits for a warning, and checks what stderr said before it.
+    let warned = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.starts_with("warning:"))
+            .cloned()
+            .collect()
+    };
+    // A typo in the front matter (a full rebuild): its warning, and only it.
+    fs::write(&page, "---\ntitle: Page\ntitel: Oops\n---\nBody.\n").unwrap();
+    let lines = server.log_until("unknown front matter key `titel`");
+    assert_eq!(
+        warned(&lines),
+        ["warning: unknown front matter key `titel`"]
+    );
+    // A body edit (the page alone), then a new typo elsewhere (a full
+    // rebuild): only the new typo is told.
+    fs::write(&page, "---\ntitle: Page\ntitel: Oops\n---\nNew body.\n").unwrap();
+    server.wait_log("content/page.md →");
+    let home = server.root.join("content/_index.md");
+    fs::write(
+        &home,
+        "---\ntitle: Home\ntags: [a, a]\ndescripton: x\n---\nHi.\n",
+    )
+    .unwrap();
+    let lines = server.log_until("unknown front matter key `descripton`");
+    assert_eq!(
+        warned(&lines),
+        ["warning: unknown front matter key `descripton`"]
+    );
+    // Fixed, then back: told again, as it is new again. (Each update sends
+    // one reload event: waiting for it orders the saves.)
+    let events = server.events();
+    events.wait("ok");
+    fs::write(&page, "---\ntitle: Page\n---\nNew body.\n").unwrap();
+    events.wait("reload");
+    fs::write(&page, "---\ntitle: Page\ntitel: Oops\n---\nNew body.\n").unwrap();
+    let lines = server.log_until("unknown front matter key `titel`");
+    assert_eq!(
+        warned(&lines),
+        ["warning: unknown front matter key `titel`"]
+    );
 }
 
 #[test]

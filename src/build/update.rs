@@ -21,8 +21,9 @@ use super::Project;
 /// The result of [`Project::update_page`].
 #[derive(Debug, PartialEq, Eq)]
 pub enum PageUpdate {
-    /// Applied in place; these files must be rendered again.
-    Rerender(Vec<(String, Job)>),
+    /// Applied in place; these files must be rendered again. The page's
+    /// warnings come along: the preview shows the new ones.
+    Rerender(Vec<(String, Job)>, Vec<Diagnostic>),
     /// The change reaches further than the page: rebuild the site.
     NeedsFullRebuild,
 }
@@ -40,7 +41,8 @@ impl Project {
         };
         let mut diags = Vec::new();
         let loaded = load_page(source, bytes, &mut diags);
-        let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+        let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            diags.into_iter().partition(Diagnostic::is_error);
         let Some(loaded) = loaded.filter(|_| errors.is_empty()) else {
             return Err(errors);
         };
@@ -74,6 +76,7 @@ impl Project {
         if !errors.is_empty() {
             return Err(errors);
         }
+        warnings.extend(parsed.diagnostics.iter().filter(|d| !d.is_error()).cloned());
         // A written page keeps only its summary's listing part.
         let description_changed = old.front.description.is_none()
             && listing_part(&parsed.summary) != listing_part(&old.parsed.summary);
@@ -89,7 +92,7 @@ impl Project {
         let page = &mut self.site.pages[index];
         page.parsed = parsed;
         page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
-        Ok(PageUpdate::Rerender(jobs))
+        Ok(PageUpdate::Rerender(jobs, warnings))
     }
 }
 
@@ -183,7 +186,7 @@ mod tests {
         assert!(render_site(&mut project, |_, _| Ok(())).is_empty());
         let jobs = |project: &mut Project| -> Vec<Job> {
             match project.update_page("content/a.md") {
-                Ok(PageUpdate::Rerender(jobs)) => jobs.into_iter().map(|(_, j)| j).collect(),
+                Ok(PageUpdate::Rerender(jobs, _)) => jobs.into_iter().map(|(_, j)| j).collect(),
                 other => panic!("{other:?}"),
             }
         };

@@ -212,8 +212,12 @@ fn report(outcome: &Outcome, shared: &http::Shared, built: bool) {
             event,
             took,
             summary,
+            warnings,
         } => {
             println!("↻ {summary} in {:.1} ms", took.as_secs_f64() * 1000.0);
+            for w in warnings {
+                eprintln!("{w}");
+            }
             shared.publish(event);
         }
         Outcome::Failed(diags) => {

@@ -33,6 +33,9 @@ pub enum Outcome {
         took: Duration,
         /// A short description for the terminal.
         summary: String,
+        /// Warnings the last update did not have (all of them after the
+        /// first build), for the terminal.
+        warnings: Vec<Diagnostic>,
     },
     /// The change broke the build; the last good build is still served.
     Failed(Vec<Diagnostic>),
@@ -48,6 +51,9 @@ pub struct Session {
     current: Arc<RwLock<PathBuf>>,
     /// Problems of the last failed change, if the build is broken now.
     pub failed: Option<Vec<Diagnostic>>,
+    /// The site's warnings as of the last good update, so each is told
+    /// once, when it appears, and not again at every save.
+    warnings: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -68,6 +74,7 @@ impl Session {
             project: None,
             current: Arc::new(RwLock::new(placeholder.clone())),
             failed: None,
+            warnings: Vec::new(),
         };
         let outcome = session.full_rebuild();
         if let Outcome::Failed(diags) = &outcome {
@@ -148,6 +155,7 @@ impl Session {
             crate::output::remove_in_background(&old);
         }
         let (pages, sections) = project.site.counts();
+        let warnings = self.new_warnings(project.warnings.clone(), |_| true);
         self.project = Some(project);
         Outcome::Updated {
             event: LiveEvent::Reload {
@@ -160,7 +168,26 @@ impl Session {
                 crate::diagnostic::plural(pages, "page"),
                 crate::diagnostic::plural(sections, "section")
             ),
+            warnings,
         }
+    }
+
+    /// Makes `current` the warnings of what was just updated, in place of
+    /// the last ones that `replaced` selects, and returns those not seen
+    /// before.
+    fn new_warnings(
+        &mut self,
+        current: Vec<Diagnostic>,
+        replaced: impl Fn(&Diagnostic) -> bool,
+    ) -> Vec<Diagnostic> {
+        let fresh = current
+            .iter()
+            .filter(|d| !self.warnings.contains(d))
+            .cloned()
+            .collect();
+        self.warnings.retain(|d| !replaced(d));
+        self.warnings.extend(current);
+        fresh
     }
 
     fn update_pages(&mut self, sources: &[String]) -> Outcome {
@@ -169,9 +196,13 @@ impl Session {
             return self.full_rebuild();
         };
         let mut jobs = Vec::new();
+        let mut page_warnings = Vec::new();
         for source in sources {
             match project.update_page(source) {
-                Ok(PageUpdate::Rerender(j)) => jobs.extend(j),
+                Ok(PageUpdate::Rerender(j, w)) => {
+                    jobs.extend(j);
+                    page_warnings.extend(w);
+                }
                 Ok(PageUpdate::NeedsFullRebuild) => return self.full_rebuild(),
                 Err(diags) => return Outcome::Failed(diags),
             }
@@ -198,6 +229,11 @@ impl Session {
             ),
             event: LiveEvent::Reload { paths, all: false },
             took: started.elapsed(),
+            warnings: self.new_warnings(page_warnings, |d| {
+                d.file
+                    .as_deref()
+                    .is_some_and(|f| sources.iter().any(|s| s == f))
+            }),
         }
     }
 
@@ -237,6 +273,7 @@ impl Session {
             },
             took: started.elapsed(),
             summary: format!("copied {}", names.join(", ")),
+            warnings: Vec::new(),
         }
     }
 

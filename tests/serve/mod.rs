@@ -166,15 +166,27 @@ impl Server {
 
     /// Waits for a log line containing `needle`.
     pub fn wait_log(&self, needle: &str) -> String {
+        self.log_until(needle).pop().unwrap()
+    }
+
+    /// Waits for a log line containing `needle`; returns every line
+    /// printed from the last call up to it.
+    pub fn log_until(&self, needle: &str) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut lines = Vec::new();
         loop {
             match self
                 .log
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no log line with `{needle}`"),
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    lines.push(line);
+                    if found {
+                        return lines;
+                    }
+                }
+                Err(_) => panic!("no log line with `{needle}` in {lines:#?}"),
             }
         }
     }
