@@ -358,14 +358,14 @@ impl Routes {
         let folded = self.assets_folded.get_or_init(|| {
             let mut index: HashMap<String, String> = HashMap::with_capacity(self.assets.len());
             for asset in &self.assets {
-                let slot = index.entry(asset.to_ascii_lowercase()).or_default();
+                let slot = index.entry(fold(asset)).or_default();
                 if slot.is_empty() || asset < slot {
                     asset.clone_into(slot);
                 }
             }
             index
         });
-        if let Some(real) = folded.get(&target.to_ascii_lowercase()) {
+        if let Some(real) = folded.get(&fold(&target)) {
             return Reference::Missing {
                 suggestion: Some(relative(from, real)),
                 path: target,
@@ -691,7 +691,8 @@ pub fn path_url(base_path: &str, path: &str) -> String {
     url
 }
 
-/// Case-folded key: `A.md` and `a.md` collide on macOS and Windows.
+/// A path in one letter case: `A.md` and `a.md` collide on macOS and
+/// Windows, whose file systems fold Unicode case (`É.png` is `é.png`).
 fn fold(dir: &str) -> String {
     dir.to_lowercase()
 }

@@ -131,6 +131,14 @@ fn a_file_there_in_another_letter_case_is_missing_with_its_real_name() {
         missing("../../images/A.png"),
         ("images/A.png".into(), Some("../../images/a.png".into()))
     );
+    // Beyond ASCII too, as a disk that ignores case sees it.
+    let (r2, _) = test_routes("/", &["content/x/a.md"], &["content/x/équipe.png"]);
+    match r2.resolve("content/x/a.md", "Équipe.png") {
+        Reference::Missing { suggestion, .. } => {
+            assert_eq!(suggestion.as_deref(), Some("équipe.png"));
+        }
+        other => panic!("{other:?}"),
+    }
     // A file folio does not know in any case is still left alone.
     assert!(matches!(
         r.resolve("content/x/a.md", "report.pdf"),
