@@ -73,6 +73,14 @@ fn read(dir: &tempfile::TempDir, rel: &str) -> String {
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Asserts that `text` (named `what` in the message) contains every part.
+#[track_caller]
+fn assert_has_all(what: &str, text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "missing `{part}` in {what}:\n{text}");
+    }
+}
+
 fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
     Some(&tag[start..start + tag[start..].find('"')?])
@@ -405,16 +413,18 @@ fn folder_links_are_read_from_the_page_folder_like_every_relative_link() {
     let (out, run) = build(dir.path(), &["--base-url", "https://x.org/hb/"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = read(&out, "runbooks/deploy/index.html");
-    for expected in [
-        "<a href=\"/hb/runbooks/\">all runbooks</a>",
-        "<a href=\"/hb/\">home</a>",
-        "<a href=\"/hb/guide/#start\">guide</a>",
-        "<a href=\"/hb/runbooks/?tag=db\">filtered</a>",
-        // Relative to the built page, it reaches a page: left as written.
-        "<a href=\"../rollback/\">as a URL</a>",
-    ] {
-        assert!(html.contains(expected), "{expected} in {html}");
-    }
+    assert_has_all(
+        "html",
+        &html,
+        &[
+            "<a href=\"/hb/runbooks/\">all runbooks</a>",
+            "<a href=\"/hb/\">home</a>",
+            "<a href=\"/hb/guide/#start\">guide</a>",
+            "<a href=\"/hb/runbooks/?tag=db\">filtered</a>",
+            // Relative to the built page, it reaches a page: left as written.
+            "<a href=\"../rollback/\">as a URL</a>",
+        ],
+    );
     // Read from disk, folder URLs name their index.html.
     let (out, run) = build(dir.path(), &["--base-url", "file:///srv/hb/"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -432,19 +442,17 @@ fn folder_links_are_read_from_the_page_folder_like_every_relative_link() {
     ]);
     let (_, run) = build(broken.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    for expected in [
-        "link to `../giude/`, but no page or section is built from `content/giude/`",
-        "did you mean `../guide/`?",
-        "content/runbooks/deploy.md:4:5",
-        "link to `_index.md`, but `content/runbooks/_index.md` does not exist",
-        "the section `content/runbooks/` has no index file; link to its folder (`./`)",
-    ] {
-        assert!(
-            run.stderr.contains(expected),
-            "{expected} in {}",
-            run.stderr
-        );
-    }
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "link to `../giude/`, but no page or section is built from `content/giude/`",
+            "did you mean `../guide/`?",
+            "content/runbooks/deploy.md:4:5",
+            "link to `_index.md`, but `content/runbooks/_index.md` does not exist",
+            "the section `content/runbooks/` has no index file; link to its folder (`./`)",
+        ],
+    );
 }
 
 #[test]
@@ -498,13 +506,15 @@ fn the_not_found_page_follows_the_sites_own_layout() {
     let (out, run) = build(tmp.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let not_found = read(&out, "404.html");
-    for part in [
-        "<main class=\"own-look\">",
-        "<title>Page not found</title>",
-        "<a href=\"/\">Go to the home page</a>",
-    ] {
-        assert!(not_found.contains(part), "{part} in {not_found}");
-    }
+    assert_has_all(
+        "not_found",
+        &not_found,
+        &[
+            "<main class=\"own-look\">",
+            "<title>Page not found</title>",
+            "<a href=\"/\">Go to the home page</a>",
+        ],
+    );
     assert!(!not_found.contains("not-found-code"), "not the theme's");
     assert!(!public(&out).join("search-index.js").exists());
     // Under a sub-path, the way home follows it.
@@ -587,7 +597,10 @@ fn generated_corpus_builds_with_its_own_templates() {
 fn every_content_error_is_reported_with_file_line_and_exit_1() {
     let (out, run) = build(&fixture("errors"), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    for expected in [
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
         "content/unclosed.md:1:1",
         "front matter opened here is never closed",
         "content/bad-yaml.md:3:7",
@@ -617,9 +630,8 @@ fn every_content_error_is_reported_with_file_line_and_exit_1() {
         "content/bad-yaml.md:6:11",
         "image `../images/none.png` not found",
         "Build failed: 13 errors, 1 warning; nothing was written.",
-    ] {
-        assert!(run.stderr.contains(expected), "missing `{expected}` in:\n{}", run.stderr);
-    }
+        ],
+    );
     assert!(
         run.stderr.contains(" 3 | weight: \"high\"\n   | ^"),
         "source line with caret"
@@ -1669,15 +1681,17 @@ fn featured_images_have_webp_srcsets_and_pages_social_metadata() {
         let img = image::open(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert_eq!(format!("{}w", img.width()), width, "{url}");
     }
-    for tag in [
+    assert_has_all(
+        "html",
+        &html,
+        &[
         "<meta property=\"og:title\" content=\"Failure Modes\">",
         "<meta property=\"og:image\" content=\"http://127.0.0.1:1111/images/featured/theory.png\">",
         "<meta name=\"twitter:card\" content=\"summary_large_image\">",
         "<link rel=\"canonical\" href=\"http://127.0.0.1:1111/playbooks/failure-modes/\">",
         "<meta name=\"description\" content=\"An Auxiliary Engagement is a hopeful endeavor;",
-    ] {
-        assert!(html.contains(tag), "{tag}");
-    }
+        ],
+    );
     let with_description = read(&out, "writing/markdown/index.html");
     assert!(with_description
         .contains("<meta name=\"description\" content=\"CommonMark plus the GitHub extensions"));
@@ -1808,30 +1822,28 @@ fn check_lists_every_problem_with_file_line_and_exits_1() {
     let root = fixture("check-broken");
     let run = folio(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    for expected in [
-        "content/_index.md:5:12",
-        "no page has the URL `/guide/setpu/`",
-        "content/_index.md:5:50",
-        "link to `#begining`, but `content/guide/start.md` has no heading with that id",
-        "content/guide/start.md:7:17",
-        "did you mean `../runbooks/deploy.md`?",
-        "content/guide/start.md:9:1",
-        "image `../../images/flow.png` not found",
-        "front matter has no `owner`, which folio.toml requires for pages in `playbooks/`",
-        "content/playbooks/oncall.md:3:1",
-        "`review_by` must be a date",
-        "content/playbooks/oncall.md:4:1",
-        "`status` is `\"paused\"`, which is not one of \"active\", \"retired\"",
-        "warning: review overdue: `review_by` was 2020-01-31",
-        "content/playbooks/review.md:4:1",
-        "Checked 5 Markdown files: 7 errors, 1 warning",
-    ] {
-        assert!(
-            run.stderr.contains(expected),
-            "missing `{expected}` in:\n{}",
-            run.stderr
-        );
-    }
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "content/_index.md:5:12",
+            "no page has the URL `/guide/setpu/`",
+            "content/_index.md:5:50",
+            "link to `#begining`, but `content/guide/start.md` has no heading with that id",
+            "content/guide/start.md:7:17",
+            "did you mean `../runbooks/deploy.md`?",
+            "content/guide/start.md:9:1",
+            "image `../../images/flow.png` not found",
+            "front matter has no `owner`, which folio.toml requires for pages in `playbooks/`",
+            "content/playbooks/oncall.md:3:1",
+            "`review_by` must be a date",
+            "content/playbooks/oncall.md:4:1",
+            "`status` is `\"paused\"`, which is not one of \"active\", \"retired\"",
+            "warning: review overdue: `review_by` was 2020-01-31",
+            "content/playbooks/review.md:4:1",
+            "Checked 5 Markdown files: 7 errors, 1 warning",
+        ],
+    );
     assert!(run.stderr.contains(
         " 7 | Deploy with the [runbook](../runbooks/deplyo.md).\n   |                 ^"
     ));

@@ -61,15 +61,26 @@ impl<'a> Rewriter<'a> {
                 }
                 dest
             }
-            Reference::Missing { path, suggestion } if path.starts_with('/') => {
-                let d = self.problem(
-                    offset,
-                    format!("link to `{dest}`, but no page has the URL `{path}`"),
-                );
-                let d = match suggestion {
-                    Some(s) => d.with_hint(crate::diagnostic::did_you_mean(&dest, &s)),
-                    None => d.with_hint("link to the page's source file instead (e.g. `../guide/setup.md`); folio checks and rewrites those"),
+            // Written as a URL (`/guide/`), or a folder (`../guide/`).
+            Reference::Missing { path, suggestion }
+                if path.starts_with('/') || path.ends_with('/') =>
+            {
+                let (message, otherwise) = if path.starts_with('/') {
+                    (
+                        format!("link to `{dest}`, but no page has the URL `{path}`"),
+                        "link to the page's source file instead (e.g. `../guide/setup.md`); folio checks and rewrites those",
+                    )
+                } else {
+                    (
+                        format!("link to `{dest}`, but no page or section is built from `{path}`"),
+                        "a folder link is relative to this page's folder and names a section (a folder of pages) in content/",
+                    )
                 };
+                let hint = suggestion.map_or_else(
+                    || otherwise.to_string(),
+                    |s| crate::diagnostic::did_you_mean(&dest, &s),
+                );
+                let d = self.problem(offset, message).with_hint(hint);
                 self.out.diagnostics.push(d);
                 dest
             }
@@ -83,18 +94,6 @@ impl<'a> Rewriter<'a> {
                 self.out.diagnostics.push(d.with_hint(
                     "publish it (remove `draft: true`), drop the link until it is, or build with --drafts to preview both",
                 ));
-                dest
-            }
-            Reference::Missing { path, suggestion } if path.ends_with('/') => {
-                let d = self.problem(
-                    offset,
-                    format!("link to `{dest}`, but no page or section is built from `{path}`"),
-                );
-                let d = match suggestion {
-                    Some(s) => d.with_hint(crate::diagnostic::did_you_mean(&dest, &s)),
-                    None => d.with_hint("a folder link is relative to this page's folder and names a section (a folder of pages) in content/"),
-                };
-                self.out.diagnostics.push(d);
                 dest
             }
             Reference::Missing { path, suggestion } => {
