@@ -1096,6 +1096,19 @@ fn serve_answers_pages_with_live_reload_and_404() {
         )),
         "base_url is the preview's"
     );
+    // Without its final slash, a page is redirected to its URL, as static
+    // hosts do (relative links would otherwise resolve a folder too high).
+    for (asked, location) in [
+        ("/playbooks/failure-modes", "/playbooks/failure-modes/"),
+        ("/playbooks?x=1", "/playbooks/?x=1"),
+    ] {
+        let (status, head, _) = server.get(asked);
+        assert_eq!(status, 302, "{asked}");
+        assert!(
+            head.contains(&format!("Location: {location}\r\n")),
+            "{head}"
+        );
+    }
     let (status, head, _) = server.get("/folio.css");
     assert_eq!(status, 200);
     assert!(head.contains("text/css"));

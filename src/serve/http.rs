@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 use tiny_http::{Header, Request, Response, StatusCode};
 
 use super::live::{inject_script, Broadcaster, LiveEvent, CLIENT_SCRIPT, EVENTS_PATH, SCRIPT_PATH};
-use super::path::{content_type, map_request_path, resolve_file, PathError};
+use super::path::{content_type, map_request_path, needs_slash, resolve_file, PathError};
 use super::policy::{check, HostPolicy, RequestMeta, Verdict};
 
 /// What the request handlers share.
@@ -125,6 +125,17 @@ pub fn handle(request: Request, shared: &Shared) {
         }
         Err(PathError::NotFound) => return not_found(request, &root),
     };
+    if needs_slash(&root, &mapped) {
+        // As static hosts do. The target passed the checks above, so it is
+        // a path on this server (no `//host`); the query is kept.
+        let location = match target.split_once('?') {
+            Some((path, query)) => format!("{path}/?{query}"),
+            None => format!("{target}/"),
+        };
+        let response = text(302, "Found").with_header(header("Location", &location));
+        let _ = request.respond(response);
+        return;
+    }
     match resolve_file(&root, &mapped).and_then(|f| fs::read(&f).ok().map(|b| (f, b))) {
         Some((file, bytes)) => send_file(request, &file, bytes, 200),
         None => not_found(request, &root),

@@ -90,6 +90,18 @@ pub fn resolve_file(root: &Path, path: &RequestPath) -> Option<PathBuf> {
     (canonical.starts_with(root) && canonical.is_file()).then_some(canonical)
 }
 
+/// True when `path` names a folder with an `index.html` but lacks the
+/// final `/` (`/guide` for `/guide/`): the page must be asked for with it,
+/// or its relative links resolve one folder too high.
+pub fn needs_slash(root: &Path, path: &RequestPath) -> bool {
+    if path.is_dir || path.segments.is_empty() {
+        return false;
+    }
+    let mut folder = root.to_path_buf();
+    folder.extend(&path.segments);
+    folder.is_dir() && resolve_file(root, path).is_some()
+}
+
 /// Content type by file extension.
 pub fn content_type(path: &Path) -> &'static str {
     match path
@@ -208,5 +220,24 @@ mod tests {
             resolve_file(&root, &map_request_path("/missing/").unwrap()),
             None
         );
+    }
+
+    #[test]
+    fn a_folder_asked_for_without_its_slash_needs_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("a b/empty")).unwrap();
+        std::fs::write(root.join("a b/index.html"), "a").unwrap();
+        std::fs::write(root.join("a b/file.txt"), "f").unwrap();
+        let needs = |target| needs_slash(&root, &map_request_path(target).unwrap());
+        assert!(needs("/a%20b"));
+        assert!(!needs("/a%20b/"), "has it");
+        assert!(!needs("/"), "the root");
+        assert!(!needs("/a%20b/file.txt"), "a file");
+        assert!(
+            !needs("/a%20b/empty"),
+            "no index.html: a 404, not a redirect"
+        );
+        assert!(!needs("/missing"));
     }
 }
