@@ -172,6 +172,67 @@ impl Config {
     }
 }
 
+/// A problem with a `base_url` as written (`example.com` with no scheme
+/// would put every page under `/example.com/`), not yet tied to where it
+/// was written.
+pub fn base_url_problem(url: &str) -> Option<Diagnostic> {
+    let url = url.trim();
+    if url.chars().any(char::is_whitespace) {
+        return Some(
+            Diagnostic::error(format!("`base_url` `{url}` contains a space"))
+                .with_hint("write a space as `%20`, or use a path without spaces"),
+        );
+    }
+    if let Some(i) = url.find("://") {
+        let scheme = url[..i].to_ascii_lowercase();
+        let host = url[i + 3..].split('/').next().unwrap_or("");
+        return match scheme.as_str() {
+            "http" | "https" if host.is_empty() => Some(
+                Diagnostic::error(format!("`base_url` `{url}` has no host name"))
+                    .with_hint("write it as `https://example.com/` (or `/` for any host)"),
+            ),
+            "http" | "https" | "file" => None,
+            _ => Some(
+                Diagnostic::warning(format!(
+                    "`base_url` `{url}` starts with `{scheme}://`, which browsers do not open sites from"
+                ))
+                .with_hint("use `https://`, `http://`, or `file://` for a site read from disk"),
+            ),
+        };
+    }
+    if url.starts_with('/') {
+        return None;
+    }
+    let first = url.split('/').next().unwrap_or("");
+    let path = url.trim_end_matches('/');
+    Some(if first.contains(['.', ':']) || first == "localhost" {
+        Diagnostic::error(format!(
+            "`base_url` is `{url}`, with no scheme: every URL would start with `/{path}/`"
+        ))
+        .with_hint(format!(
+            "write `https://{path}/` (or a path such as `/handbook/` for any host)"
+        ))
+    } else {
+        Diagnostic::warning(format!(
+            "`base_url` `{url}` does not start with `/` or a scheme; it is read as the path `/{path}/`"
+        ))
+        .with_hint(format!(
+            "write `/{path}/`, or the site's full URL (`https://example.com/{path}/`)"
+        ))
+    })
+}
+
+/// [`base_url_problem`] for the `base_url` of `folio.toml`, whose text is
+/// `text`, at its line.
+pub fn base_url_in_file(text: &str, config: &Config) -> Option<Diagnostic> {
+    let written = config.base_url.trim_end_matches('/');
+    let written = if written.is_empty() { "/" } else { written };
+    base_url_problem(written).map(|d| {
+        d.in_file(CONFIG_FILE)
+            .at(text, key_line(text, "base_url"), 1)
+    })
+}
+
 /// Ensures a base URL ends with exactly one `/`.
 pub fn normalize_base_url(url: &str) -> String {
     format!("{}/", url.trim().trim_end_matches('/'))
@@ -239,6 +300,46 @@ mod tests {
             let (c, _) = Config::parse(&format!("base_url = \"{url}\"\n"));
             assert!(!c.read_from_disk(), "{url}");
         }
+    }
+
+    #[test]
+    fn a_base_url_that_would_misplace_the_site_is_reported() {
+        let problem = |url: &str| {
+            base_url_problem(url).map(|d| (d.is_error(), d.message, d.hint.unwrap_or_default()))
+        };
+        for fine in [
+            "/",
+            "/handbook/",
+            "https://example.com/",
+            "http://127.0.0.1:1111/a/",
+            "file:///srv/public/",
+            "HTTPS://EXAMPLE.COM",
+        ] {
+            assert_eq!(problem(fine), None, "{fine}");
+        }
+        let (error, message, hint) = problem("example.com/docs").unwrap();
+        assert!(error);
+        assert_eq!(
+            message,
+            "`base_url` is `example.com/docs`, with no scheme: every URL would start with `/example.com/docs/`"
+        );
+        assert!(
+            hint.starts_with("write `https://example.com/docs/`"),
+            "{hint}"
+        );
+        for error in ["localhost:1111", "https:///x/", "http://x.org/a b/"] {
+            assert!(problem(error).unwrap().0, "{error}");
+        }
+        for warning in ["handbook", "ftp://x.org/"] {
+            assert!(!problem(warning).unwrap().0, "{warning}");
+        }
+        // In folio.toml: at its line, with the value as written.
+        let text = "title = \"A\"\nbase_url = \"example.com\"\n";
+        let (config, d) = Config::parse(text);
+        assert!(d.is_empty());
+        let d = base_url_in_file(text, &config).unwrap();
+        assert_eq!((d.file.as_deref(), d.line), (Some("folio.toml"), 2));
+        assert!(d.message.contains("`example.com`"), "{}", d.message);
     }
 
     #[test]

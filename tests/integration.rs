@@ -456,6 +456,40 @@ fn folder_links_are_read_from_the_page_folder_like_every_relative_link() {
 }
 
 #[test]
+fn a_base_url_without_scheme_stops_the_build_but_not_the_preview() {
+    let dir = site(&[
+        (
+            "folio.toml",
+            "title = \"A\"\nbase_url = \"docs.example.com\"\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+    ]);
+    let (_, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "every URL would start with `/docs.example.com/`",
+            "folio.toml:2:1",
+            "write `https://docs.example.com/`",
+        ],
+    );
+    // Another base URL for this build: the file's is not used, nor checked.
+    let (out, run) = build(dir.path(), &["--base-url", "https://docs.example.com/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(&out, "index.html").contains("href=\"https://docs.example.com/\""));
+    let (_, run) = build(dir.path(), &["--base-url", "docs.example.com"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("(from --base-url)"), "{}", run.stderr);
+    // The preview has its own address.
+    let server = Server::start(dir.path(), false);
+    let (status, _, body) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<p>Hi.</p>"), "{body}");
+}
+
+#[test]
 fn quiet_prints_no_summary() {
     let (_, run) = build(&fixture("override"), &["--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -157,9 +157,15 @@ impl Project {
             ));
         }
         let mut diags = Vec::new();
-        let mut config =
-            sources::read_config(root, &mut diags).map_err(BuildFailure::environment)?;
+        let mut config = sources::read_config(root, opts.base_url.is_none(), &mut diags)
+            .map_err(BuildFailure::environment)?;
         if let Some(url) = &opts.base_url {
+            if let Some(d) = crate::config::base_url_problem(url) {
+                diags.push(Diagnostic {
+                    message: format!("{} (from --base-url)", d.message),
+                    ..d
+                });
+            }
             config.base_url = normalize_base_url(url);
         }
         let templates = sources::load_templates(root, &config, &mut diags);

@@ -140,7 +140,13 @@ fn append_read(mut file: &File, bytes: &mut Vec<u8>) -> io::Result<usize> {
     n
 }
 
-pub(super) fn read_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Config, Diagnostic> {
+/// Reads `folio.toml` (defaults when absent). Its `base_url` is checked
+/// unless `own_base_url` is false (the command line gave another).
+pub(super) fn read_config(
+    root: &Path,
+    own_base_url: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Config, Diagnostic> {
     let path = root.join(CONFIG_FILE);
     if !path.exists() {
         return Ok(Config::default());
@@ -150,6 +156,9 @@ pub(super) fn read_config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Co
     })?;
     let (config, d) = Config::parse(&text);
     diags.extend(d);
+    if own_base_url {
+        diags.extend(crate::config::base_url_in_file(&text, &config));
+    }
     Ok(config)
 }
 
