@@ -137,6 +137,18 @@ impl Config {
                 return (Config::default(), diags);
             }
         };
+        if let Some(url) = raw.edit_url.as_deref().map(str::trim) {
+            if !url.contains("://") && !url.starts_with('/') && !url.is_empty() {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "`edit_url` `{url}` has no scheme: each page's edit link would lead to a path of this site"
+                    ))
+                    .in_file(CONFIG_FILE)
+                    .at(text, key_line(text, "edit_url"), 1)
+                    .with_hint(format!("write `https://{url}`")),
+                );
+            }
+        }
         (Config::from_raw(raw), diags)
     }
 
@@ -340,6 +352,20 @@ mod tests {
         let d = base_url_in_file(text, &config).unwrap();
         assert_eq!((d.file.as_deref(), d.line), (Some("folio.toml"), 2));
         assert!(d.message.contains("`example.com`"), "{}", d.message);
+    }
+
+    #[test]
+    fn an_edit_url_without_scheme_warns() {
+        let (c, d) = Config::parse("edit_url = \"github.com/o/r/edit/main/\"\n");
+        assert_eq!(c.edit_url.as_deref(), Some("github.com/o/r/edit/main/"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(!d[0].is_error() && d[0].line == 1);
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some("write `https://github.com/o/r/edit/main/`")
+        );
+        let (_, d) = Config::parse("edit_url = \"https://github.com/o/r/edit/main/\"\n");
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
