@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{Diagnostic, LineCursor};
+use crate::diagnostic::{Diagnostic, LineCursor, Severity};
 use crate::route::Routes;
 pub use highlight::prepare as prepare_highlighting;
 pub use highlight::{cache_to_save as highlight_cache_to_save, seed_cache as seed_highlight_cache};
@@ -384,6 +384,17 @@ impl<'a> Rewriter<'a> {
                         Event::Text(t) | Event::Code(t) => alt.push_str(&t),
                         _ => {}
                     }
+                }
+                if alt.trim().is_empty() {
+                    let written = self.input.body.get(range.clone()).unwrap_or("");
+                    let mut d = self.problem(
+                        range.start,
+                        format!("image `{}` has no alt text", written.trim()),
+                    );
+                    d.severity = Severity::Warning;
+                    self.out.diagnostics.push(d.with_hint(
+                        "describe it between the brackets, e.g. `![Request flow](flow.png)`: screen readers read it out, and it shows when the image does not load",
+                    ));
                 }
                 Event::InlineHtml(img_tag(&src, &alt, &title, size).into())
             }

@@ -153,6 +153,36 @@ fn images_resolve_relative_to_page() {
 }
 
 #[test]
+fn an_image_without_alt_text_warns_at_its_line() {
+    let p = md("Intro.\n\nSee ![](../../images/featured/theory.png \"Theory\") and ![ ](x.png).\n");
+    let found: Vec<_> = p
+        .diagnostics
+        .iter()
+        .map(|d| (d.is_error(), d.line, d.column, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                false,
+                6,
+                5,
+                "image `![](../../images/featured/theory.png \"Theory\")` has no alt text"
+            ),
+            (true, 6, 56, "image `x.png` not found"),
+            (false, 6, 56, "image `![ ](x.png)` has no alt text"),
+        ]
+    );
+    assert!(p.diagnostics[0]
+        .hint
+        .as_deref()
+        .is_some_and(|h| h.contains("screen readers")));
+    // Alt text in any form (emphasis, code) is alt text.
+    let p = md("![*Flow* of `x`](../../images/featured/theory.png)\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+}
+
+#[test]
 fn raw_html_passes_through() {
     let p = md("<div class=\"x\">hi</div>\n");
     assert!(p.html.contains("<div class=\"x\">hi</div>"));
