@@ -473,9 +473,13 @@ impl<'a> Rewriter<'a> {
         let mut open = String::with_capacity(16 + id.len());
         open.push_str("<h");
         open.push(n);
-        open.push_str(" id=\"");
-        push_escaped(&mut open, &id);
-        open.push('"');
+        // A heading with no text (`##`, `## ???`) has no id, anchor link or
+        // place in the table of contents: an empty id is not valid HTML.
+        if !id.is_empty() {
+            open.push_str(" id=\"");
+            push_escaped(&mut open, &id);
+            open.push('"');
+        }
         if !classes.is_empty() {
             open.push_str(" class=\"");
             for (i, c) in classes.iter().enumerate() {
@@ -497,12 +501,18 @@ impl<'a> Rewriter<'a> {
         self.pending.push_back(Event::Html(open.into()));
         self.pending.extend(inner);
         let mut close = String::with_capacity(72 + id.len());
-        close.push_str("<a class=\"anchor\" href=\"#");
-        push_escaped(&mut close, &id);
-        close.push_str("\" aria-label=\"Link to this section\">#</a></h");
+        if !id.is_empty() {
+            close.push_str("<a class=\"anchor\" href=\"#");
+            push_escaped(&mut close, &id);
+            close.push_str("\" aria-label=\"Link to this section\">#</a>");
+        }
+        close.push_str("</h");
         close.push(n);
         close.push_str(">\n");
         self.pending.push_back(Event::Html(close.into()));
+        if id.is_empty() {
+            return;
+        }
         self.headings.push(Heading {
             level: level as u8,
             id,

@@ -12,9 +12,13 @@ pub struct Slugger {
 }
 
 impl Slugger {
-    /// The id for a heading with this text, unique within the page.
+    /// The id for a heading with this text, unique within the page; empty
+    /// (and not taken) when the text has nothing to make an id of.
     pub fn slug(&mut self, text: &str) -> String {
         let base = slugify(text);
+        if base.is_empty() {
+            return base;
+        }
         self.unique(base)
     }
 

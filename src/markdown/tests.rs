@@ -183,6 +183,24 @@ fn an_image_without_alt_text_warns_at_its_line() {
 }
 
 #[test]
+fn a_heading_without_text_has_no_id_anchor_or_toc_entry() {
+    let p = md("## Real\n\n##\n\n## ???\n\n## Real\n");
+    assert!(
+        p.html.contains("<h2>\n</h2>") || p.html.contains("<h2></h2>"),
+        "{}",
+        p.html
+    );
+    assert!(p.html.contains("<h2>???</h2>"), "{}", p.html);
+    assert!(
+        !p.html.contains("id=\"\"") && !p.html.contains("href=\"#\""),
+        "{}",
+        p.html
+    );
+    assert_eq!(p.heading_ids, ["real", "real-1"]);
+    assert_eq!(p.toc.len(), 2);
+}
+
+#[test]
 fn raw_html_passes_through() {
     let p = md("<div class=\"x\">hi</div>\n");
     assert!(p.html.contains("<div class=\"x\">hi</div>"));
