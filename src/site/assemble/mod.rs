@@ -252,12 +252,38 @@ fn name_sections(site: &mut Site) {
 
 type SortKey = (i64, String, String);
 
+/// A title as it sorts: letter case ignored, and numbers by value, so
+/// "Step 2" comes before "Step 10" (and "step 3" after "Step 2"). Each
+/// run of digits becomes its length (as one character below any digit or
+/// letter), then the digits without leading zeros: a shorter number sorts
+/// first, and numbers of one length sort digit by digit.
+fn title_key(title: &str) -> String {
+    let lower = title.to_lowercase();
+    let mut key = String::with_capacity(lower.len() + 4);
+    let mut rest = lower.as_str();
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        key.push_str(&rest[..start]);
+        let digits = &rest[start..];
+        let end = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        let value = digits[..end].trim_start_matches('0');
+        let value = if value.is_empty() { "0" } else { value };
+        // Lengths up to 31 stay below ' '; longer numbers are ids, not counts.
+        key.push(char::from(u8::try_from(value.len().min(31)).unwrap_or(31)));
+        key.push_str(value);
+        rest = &digits[end..];
+    }
+    key.push_str(rest);
+    key
+}
+
 fn order(site: &mut Site) {
     let page_key = |site: &Site, id: &PageId| -> SortKey {
         let p = site.page(*id);
         (
             p.front.weight.unwrap_or(i64::MAX),
-            p.title.to_lowercase(),
+            title_key(&p.title),
             p.source.clone(),
         )
     };
@@ -265,7 +291,7 @@ fn order(site: &mut Site) {
         let s = site.section(*id);
         (
             s.weight.unwrap_or(i64::MAX),
-            s.title.to_lowercase(),
+            title_key(&s.title),
             s.dir.clone(),
         )
     };

@@ -45,6 +45,54 @@ fn sections_from_folders_with_order_and_neighbours() {
 }
 
 #[test]
+fn titles_sort_by_their_numbers_and_ignore_case() {
+    let written = [
+        "Step 10",
+        "step 3",
+        "Step 2",
+        "Appendix",
+        "Step 1",
+        "Step 02b",
+        "Release 1.10",
+        "Release 1.9",
+        "Step 0",
+    ];
+    let mut sorted = written.to_vec();
+    sorted.sort_by_cached_key(|t| title_key(t));
+    assert_eq!(
+        sorted,
+        [
+            "Appendix",
+            "Release 1.9",
+            "Release 1.10",
+            "Step 0",
+            "Step 1",
+            "Step 2",
+            "Step 02b",
+            "step 3",
+            "Step 10",
+        ]
+    );
+    let pages: Vec<(String, String)> = written
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            (
+                format!("content/s/p{i}.md"),
+                format!("---\ntitle: {t}\n---\n"),
+            )
+        })
+        .collect();
+    let pages: Vec<(&str, &str)> = pages
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (site, _) = build(&pages);
+    let section = site.section(site.page(PageId(0)).section);
+    assert_eq!(titles(&site, &section.pages), sorted);
+}
+
+#[test]
 fn title_falls_back_to_file_name() {
     let (site, _) = build(&[("content/failure-modes.md", "Just text.\n")]);
     assert_eq!(site.pages[0].title, "Failure modes");
