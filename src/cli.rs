@@ -183,7 +183,7 @@ impl BuildArgs {
             out: self.out.clone().unwrap_or_else(|| self.root.join("public")),
             drafts: self.drafts,
             base_url: self.base_url.clone(),
-            live_reload: false,
+            preview: false,
             strict: self.strict,
         }
     }

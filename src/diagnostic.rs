@@ -34,6 +34,10 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The text of the offending line, for the caret display.
     pub source_line: Option<String>,
+    /// A link that leads nowhere (a missing page, URL or anchor): an error
+    /// in a build, a warning while previewing (see [`Diagnostic::for_preview`]).
+    #[serde(skip)]
+    pub broken_link: bool,
 }
 
 impl Diagnostic {
@@ -56,7 +60,23 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            broken_link: false,
         }
+    }
+
+    /// Marks a link that leads nowhere.
+    pub fn broken_link(mut self) -> Self {
+        self.broken_link = true;
+        self
+    }
+
+    /// This problem as the preview reports it: a broken link is a warning
+    /// there, so a page that links to one not written yet still updates.
+    pub fn for_preview(mut self, preview: bool) -> Self {
+        if preview && self.broken_link {
+            self.severity = Severity::Warning;
+        }
+        self
     }
 
     /// Names the file the problem is in.

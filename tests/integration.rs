@@ -1499,6 +1499,54 @@ fn serve_tells_each_warning_once_when_it_appears() {
 }
 
 #[test]
+fn serve_updates_a_page_that_links_to_one_not_written_yet() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Home\n---\n## Start\n"),
+        ("content/page.md", "---\ntitle: Page\n---\nBody.\n"),
+    ]);
+    let server = Server::start(dir.path(), false);
+    let events = server.events();
+    events.wait("ok");
+    let page = server.root.join("content/page.md");
+    // A link to a page to come, and an anchor that is not there yet: the
+    // preview shows the new text and warns; `folio build` would fail.
+    let text = "---\ntitle: Page\n---\nNew text, see [next](next.md) and [home](_index.md#stat).\n";
+    fs::write(&page, text).unwrap();
+    let data = events.wait("reload");
+    assert!(data.contains("\"/page/\""), "{data}");
+    let body = server.get("/page/").2;
+    assert!(
+        body.contains("New text, see <a href=\"next.md\">next</a>"),
+        "{body}"
+    );
+    server.wait_log("warning: link to `next.md`, but `content/next.md` does not exist");
+    server
+        .wait_log("warning: link to `#stat`, but `content/_index.md` has no heading with that id");
+    let (_, run) = build(&server.root, &[]);
+    assert_eq!(run.code, 1, "a build still fails: {}", run.stderr);
+    assert!(
+        run.stderr.contains("error: link to `next.md`"),
+        "{}",
+        run.stderr
+    );
+    // The page arrives: the link works.
+    fs::write(
+        server.root.join("content/next.md"),
+        "---\ntitle: Next\n---\nHi.\n",
+    )
+    .unwrap();
+    events.wait("reload");
+    assert!(server
+        .get("/page/")
+        .2
+        .contains("<a href=\"/next/\">next</a>"));
+    // A missing image still stops the update: it would show broken.
+    fs::write(&page, "---\ntitle: Page\n---\nNewer ![chart](chart.png).\n").unwrap();
+    assert!(events.wait("failed").contains("chart.png"));
+    assert!(server.get("/page/").2.contains("New text"));
+}
+
+#[test]
 fn serve_handles_atomic_saves_new_and_deleted_pages() {
     let server = Server::start(&fixture("basic"), false);
     let events = server.events();

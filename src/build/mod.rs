@@ -39,8 +39,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` from folio.toml.
     pub base_url: Option<String>,
-    /// Sets `folio.live_reload` for templates.
-    pub live_reload: bool,
+    /// Built for `folio serve`: templates see `folio.live_reload`, theme
+    /// assets keep their plain names, and a link that leads nowhere is a
+    /// warning (the author may be about to write the page it names).
+    pub preview: bool,
     /// Warnings fail the build like errors (nothing is written).
     pub strict: bool,
 }
@@ -181,13 +183,13 @@ impl Project {
         else {
             // Nothing will be rendered, but every page's own problems
             // (broken links, missing images) are still worth reporting.
-            diags.extend(write::parse_all(&mut site, &routes, root));
+            diags.extend(write::parse_all(&mut site, &routes, root, opts.preview));
             return Err(BuildFailure {
                 kind: FailureKind::Content,
                 diagnostics: diags,
             });
         };
-        let assets = if opts.live_reload {
+        let assets = if opts.preview {
             // While previewing, a stylesheet edit must not change every page's
             // HTML, so assets keep their plain names.
             theme
@@ -198,7 +200,7 @@ impl Project {
         } else {
             theme.asset_urls(&config.base_path())
         };
-        set_globals(&mut templates, &config, &assets, opts.live_reload);
+        set_globals(&mut templates, &config, &assets, opts.preview);
         Ok(Project {
             opts: opts.clone(),
             config,

@@ -61,22 +61,20 @@ impl Project {
         if old.front.title.is_none() && parsed.first_h1 != old.parsed.first_h1 {
             return Ok(PageUpdate::NeedsFullRebuild);
         }
-        let mut errors: Vec<Diagnostic> = parsed
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        errors.extend(link_problems(
+        let preview = self.opts.preview;
+        let found = parsed.diagnostics.iter().cloned().chain(link_problems(
             &self.site,
             id,
             &parsed.heading_ids,
             &parsed.links,
         ));
+        let (errors, found_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = found
+            .map(|d| d.for_preview(preview))
+            .partition(Diagnostic::is_error);
         if !errors.is_empty() {
             return Err(errors);
         }
-        warnings.extend(parsed.diagnostics.iter().filter(|d| !d.is_error()).cloned());
+        warnings.extend(found_warnings);
         // A written page keeps only its summary's listing part.
         let description_changed = old.front.description.is_none()
             && listing_part(&parsed.summary) != listing_part(&old.parsed.summary);
@@ -179,7 +177,7 @@ mod tests {
             out: root.path().join("public"),
             drafts: false,
             base_url: None,
-            live_reload: true,
+            preview: true,
             strict: false,
         })
         .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));

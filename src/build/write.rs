@@ -109,20 +109,27 @@ pub fn render_site(
         .collect();
     let mut errors = Vec::new();
     let mut spans = Vec::with_capacity(if searched { parsed.len() } else { 0 });
+    let preview = project.opts.preview;
+    let mut sort = |d: Diagnostic, errors: &mut Vec<Diagnostic>| {
+        let d = d.for_preview(preview);
+        if d.is_error() {
+            errors.push(d);
+        } else {
+            project.warnings.push(d);
+        }
+    };
     for (page, (mut parsed, render_errors, record)) in project.site.pages.iter_mut().zip(parsed) {
         spans.extend(record);
         for d in std::mem::take(&mut parsed.diagnostics) {
-            if d.is_error() {
-                errors.push(d);
-            } else {
-                project.warnings.push(d);
-            }
+            sort(d, &mut errors);
         }
         errors.extend(render_errors);
         page.set_parsed(parsed);
     }
+    for d in check_anchors(&project.site) {
+        sort(d, &mut errors);
+    }
     project.search = gather.finish(spans);
-    errors.extend(check_anchors(&project.site));
     let renderer = project.renderer();
     let jobs = renderer.jobs_besides_pages();
     errors.extend(render_each(&renderer, &jobs, sink));
@@ -131,7 +138,12 @@ pub fn render_site(
 
 /// Parses every page without rendering (when the site cannot be rendered,
 /// to report every page's problems anyway); returns their diagnostics.
-pub(super) fn parse_all(site: &mut Site, routes: &Routes, root: &Path) -> Vec<Diagnostic> {
+pub(super) fn parse_all(
+    site: &mut Site,
+    routes: &Routes,
+    root: &Path,
+    preview: bool,
+) -> Vec<Diagnostic> {
     let sources = SourceDir::open(root);
     let parsed: Vec<ParsedPage> = site
         .pages
@@ -144,7 +156,7 @@ pub(super) fn parse_all(site: &mut Site, routes: &Routes, root: &Path) -> Vec<Di
         page.set_parsed(parsed);
     }
     diags.extend(check_anchors(site));
-    diags
+    diags.into_iter().map(|d| d.for_preview(preview)).collect()
 }
 
 /// Parses one page's body, warning when that took suspiciously long.

@@ -50,7 +50,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
         out: PathBuf::new(),
         drafts: opts.drafts,
         base_url: None,
-        live_reload: false,
+        preview: false,
         strict: false,
     };
     let mut project = match Project::load(&build) {

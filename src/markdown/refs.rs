@@ -48,10 +48,14 @@ impl<'a> Rewriter<'a> {
             Reference::Asset { url, .. } | Reference::Section { url } => url.into(),
             Reference::SamePage(fragment) => {
                 if !fragment.is_empty() {
-                    let d = self.problem(
-                        offset,
-                        format!("link to `#{fragment}`, but this page has no heading with that id"),
-                    );
+                    let d = self
+                        .problem(
+                            offset,
+                            format!(
+                                "link to `#{fragment}`, but this page has no heading with that id"
+                            ),
+                        )
+                        .broken_link();
                     self.same_page.push((
                         fragment,
                         d.with_hint(
@@ -80,27 +84,31 @@ impl<'a> Rewriter<'a> {
                     || otherwise.to_string(),
                     |s| crate::diagnostic::did_you_mean(&dest, &s),
                 );
-                let d = self.problem(offset, message).with_hint(hint);
+                let d = self.problem(offset, message).with_hint(hint).broken_link();
                 self.out.diagnostics.push(d);
                 dest
             }
             Reference::Missing { path, .. } if self.routes.is_draft(&path) => {
-                let d = self.problem(
-                    offset,
-                    format!(
+                let d = self
+                    .problem(
+                        offset,
+                        format!(
                         "link to `{dest}`, a draft: `{path}` has `draft: true` and is not built"
                     ),
-                );
+                    )
+                    .broken_link();
                 self.out.diagnostics.push(d.with_hint(
                     "publish it (remove `draft: true`), drop the link until it is, or build with --drafts to preview both",
                 ));
                 dest
             }
             Reference::Missing { path, suggestion } => {
-                let d = self.problem(
-                    offset,
-                    format!("link to `{dest}`, but `{path}` does not exist"),
-                );
+                let d = self
+                    .problem(
+                        offset,
+                        format!("link to `{dest}`, but `{path}` does not exist"),
+                    )
+                    .broken_link();
                 let d = match index_of_section(self.routes, &path) {
                     Some(folder) => d.with_hint(format!(
                         "the section `{folder}` has no index file; link to its folder (`{}`) for the page folio makes for it",

@@ -96,7 +96,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
         out: PathBuf::new(),
         drafts: opts.drafts,
         base_url: Some(url.clone()),
-        live_reload: true,
+        preview: true,
         strict: false,
     };
     // Watch before the first build, so no save is missed while it runs.

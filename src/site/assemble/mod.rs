@@ -348,7 +348,8 @@ pub fn check_anchor(from: &str, link: &PageLink, target_ids: &[String]) -> Optio
         link.target
     ))
     .in_file(from)
-    .at_line(link.line, link.column);
+    .at_line(link.line, link.column)
+    .broken_link();
     d.source_line = Some(link.source_line.clone());
     Some(match suggestion {
         Some(s) => d.with_hint(format!("did you mean `#{s}`?")),
