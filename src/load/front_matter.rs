@@ -204,8 +204,9 @@ impl KeyChecker<'_, '_> {
         while seen < fm.tags.len() {
             if fm.tags[..seen].contains(&fm.tags[seen]) {
                 let tag = fm.tags.remove(seen);
+                let line = repeat_line(self.text, fm.line_of("tags"), &tag);
                 self.warn(
-                    fm.line_of("tags"),
+                    line,
                     format!("tag `{tag}` is listed twice; it is kept once"),
                     "remove the second one",
                 );
@@ -679,6 +680,22 @@ pub(super) fn pod_to_json(pod: Pod) -> Value {
     }
 }
 
+/// The line of the second `- tag` item of a block list that starts on
+/// line `key_line` (`tags:` then one item a line); `key_line` itself for a
+/// `[flow, list]` or when the items cannot be told apart.
+fn repeat_line(text: &str, key_line: usize, tag: &str) -> usize {
+    let items = text
+        .lines()
+        .enumerate()
+        .skip(key_line)
+        .take_while(|(_, l)| l.trim_start().starts_with('-') && !l.starts_with("---"))
+        .filter(|(_, l)| {
+            let item = l.trim_start()[1..].trim();
+            item.trim_matches(|c| c == '"' || c == '\'') == tag
+        });
+    items.map(|(i, _)| i + 1).nth(1).unwrap_or(key_line)
+}
+
 /// What to write instead of a value of the wrong type: the same value
 /// without its quotes (`weight: "3"`), `true`/`false` for the words YAML
 /// 1.1 took as booleans (`draft: yes`), else the type.
@@ -822,6 +839,11 @@ mod tests {
                 ),
             ]
         );
+        // In a block list, the second item is pointed at.
+        let (fm, d) = load("---\ntags:\n  - ops\n  - db\n  - \"ops\"\ntitle: A\n---\n");
+        assert_eq!(fm.tags, ["ops", "db"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 5);
         let (_, d) = load(
             "---\ndate: 2024-05-01\nupdated: 2024-05-01\nfeatured: a.png\nfeatured_alt: x\n---\n",
         );
