@@ -6,6 +6,7 @@
 //! temporary file and a rename, so a request sees the whole old or the
 //! whole new file. A failed change leaves the last good build served.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -52,8 +53,9 @@ pub struct Session {
     /// Problems of the last failed change, if the build is broken now.
     pub failed: Option<Vec<Diagnostic>>,
     /// The site's warnings as of the last good update, so each is told
-    /// once, when it appears, and not again at every save.
-    warnings: Vec<Diagnostic>,
+    /// once, when it appears, and not again at every save. (A set: a site
+    /// may have a warning on each of thousands of pages.)
+    warnings: HashSet<Diagnostic>,
 }
 
 impl Session {
@@ -74,7 +76,7 @@ impl Session {
             project: None,
             current: Arc::new(RwLock::new(placeholder.clone())),
             failed: None,
-            warnings: Vec::new(),
+            warnings: HashSet::new(),
         };
         let outcome = session.full_rebuild();
         if let Outcome::Failed(diags) = &outcome {
@@ -182,7 +184,7 @@ impl Session {
     ) -> Vec<Diagnostic> {
         let fresh = current
             .iter()
-            .filter(|d| !self.warnings.contains(d))
+            .filter(|d| !self.warnings.contains(*d))
             .cloned()
             .collect();
         self.warnings.retain(|d| !replaced(d));
