@@ -248,12 +248,7 @@ impl KeyChecker<'_, '_> {
 
     fn wrong_type(&mut self, key: &str, expected: &str, got: &Value) {
         let line = self.line_of(key);
-        let quoted = self
-            .text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .and_then(|l| l.split_once(':'))
-            .is_some_and(|(_, v)| v.trim_start().starts_with(['"', '\'']));
+        let format = self.split.format.unwrap_or(Format::Yaml);
         self.diags.push(
             Diagnostic::error(format!(
                 "`{key}` must be {expected}, but it is {}",
@@ -261,7 +256,7 @@ impl KeyChecker<'_, '_> {
             ))
             .in_file(self.file)
             .at(self.text, line, 1)
-            .with_hint(type_hint(key, expected, got, quoted)),
+            .with_hint(type_hint(key, expected, got, format)),
         );
     }
 
@@ -699,7 +694,7 @@ fn repeat_line(text: &str, key_line: usize, tag: &str) -> usize {
 /// What to write instead of a value of the wrong type: the same value
 /// without its quotes (`weight: "3"`), `true`/`false` for the words YAML
 /// 1.1 took as booleans (`draft: yes`), else the type.
-fn type_hint(key: &str, expected: &str, got: &Value, quoted: bool) -> String {
+fn type_hint(key: &str, expected: &str, got: &Value, format: Format) -> String {
     if let Value::String(text) = got {
         let text = text.trim();
         let fix = match expected {
@@ -712,10 +707,16 @@ fn type_hint(key: &str, expected: &str, got: &Value, quoted: bool) -> String {
             _ => None,
         };
         if let Some(fix) = fix {
-            return if quoted {
-                format!("remove the quotes: `{key}: {fix}`")
+            let line = match format {
+                Format::Yaml => format!("{key}: {fix}"),
+                Format::Toml => format!("{key} = {fix}"),
+                Format::Json => format!("\"{key}\": {fix}"),
+            };
+            // The same text as the value: it can only be text for its quotes.
+            return if fix == text || format != Format::Yaml {
+                format!("remove the quotes: `{line}`")
             } else {
-                format!("`{text}` is text in YAML 1.2, which folio reads: write `{key}: {fix}`")
+                format!("`{text}` is text in YAML 1.2, which folio reads: write `{line}`")
             };
         }
     }
@@ -808,6 +809,21 @@ mod tests {
         .collect();
         for (got, want) in hints {
             assert_eq!(got, want);
+        }
+        // In TOML and JSON, in their own syntax.
+        for (text, hint) in [
+            (
+                "+++\nweight = \"3\"\n+++\n",
+                "remove the quotes: `weight = 3`",
+            ),
+            (
+                "{\"draft\": \"true\"}\n",
+                "remove the quotes: `\"draft\": true`",
+            ),
+        ] {
+            let (_, d) = load(text);
+            assert_eq!(d.len(), 1, "{text}: {d:?}");
+            assert_eq!(d[0].hint.as_deref(), Some(hint));
         }
     }
 
