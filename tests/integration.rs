@@ -1514,6 +1514,10 @@ fn serve_updates_a_page_that_links_to_one_not_written_yet() {
     fs::write(&page, text).unwrap();
     let data = events.wait("reload");
     assert!(data.contains("\"/page/\""), "{data}");
+    assert!(
+        data.contains("\"warnings\":[\"warning: link to `next.md`"),
+        "the tabs are told: {data}"
+    );
     let body = server.get("/page/").2;
     assert!(
         body.contains("New text, see <a href=\"next.md\">next</a>"),
@@ -1632,6 +1636,10 @@ fn serve_live_reload_in_headless_chromium() {
     assert!(
         report.contains("failure-modes.md:"),
         "overlay names the file: {report}"
+    );
+    assert!(
+        report.contains("\"notice\": \"folio: 1 new warning"),
+        "warning notice: {report}"
     );
 }
 

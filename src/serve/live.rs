@@ -59,7 +59,47 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
   }
   /* Fetch the page and swap its body in place: no flash, no re-download of
      styles and images, scroll position kept. Falls back to a real reload. */
-  function reload() {
+  /* Warnings a save brought (a link to a page not written yet): a notice
+     in a corner that does not cover the page, gone on a click, at the next
+     update or after a while. Built with textContent, like the overlay. */
+  var notice = null, noticeTimer = null;
+  function hideNotice() {
+    if (notice) { notice.remove(); notice = null; }
+    clearTimeout(noticeTimer);
+  }
+  function showNotice(warnings) {
+    hideNotice();
+    notice = document.createElement("div");
+    notice.id = "folio-warning-notice";
+    notice.setAttribute("role", "status");
+    notice.style.cssText = "position:fixed;right:12px;bottom:12px;max-width:min(36rem,calc(100vw - 24px));" +
+      "max-height:40vh;overflow:auto;z-index:2147483646;background:#1b1f24;color:#f0f3f6;" +
+      "font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;padding:10px 14px;border-left:4px solid #e3b341;" +
+      "border-radius:6px;box-shadow:0 6px 20px rgba(0,0,0,.35)";
+    var head = document.createElement("div");
+    head.style.cssText = "display:flex;gap:12px;align-items:baseline;font:600 13px system-ui,sans-serif;color:#e3b341";
+    var title = document.createElement("span");
+    title.textContent = "folio: " + warnings.length + " new warning" + (warnings.length === 1 ? "" : "s") +
+      " (the page still updates)";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "\u00d7";
+    close.setAttribute("aria-label", "Dismiss");
+    close.style.cssText = "margin-left:auto;background:none;border:0;color:inherit;font:inherit;font-size:16px;cursor:pointer";
+    close.onclick = hideNotice;
+    head.appendChild(title);
+    head.appendChild(close);
+    notice.appendChild(head);
+    warnings.forEach(function (w) {
+      var pre = document.createElement("pre");
+      pre.style.cssText = "margin:6px 0 0;white-space:pre-wrap";
+      pre.textContent = w;
+      notice.appendChild(pre);
+    });
+    document.body.appendChild(notice);
+    noticeTimer = setTimeout(hideNotice, 20000);
+  }
+  function reload(warnings) {
     var y = keptY();
     fetch(location.href, { cache: "no-store" }).then(function (r) {
       if (!r.ok) throw new Error("status " + r.status);
@@ -77,6 +117,8 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
         old.replaceWith(fresh);
       });
       scrollBack(y);
+      notice = null;
+      if (warnings && warnings.length) showNotice(warnings);
       // Themes re-run their enhancements on this event.
       document.dispatchEvent(new Event("folio:swap"));
     }).catch(hardReload);
@@ -118,7 +160,7 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
     source = new EventSource("/__folio/events");
     source.addEventListener("reload", function (ev) {
       var data = JSON.parse(ev.data);
-      if (data.all || data.paths.indexOf(location.pathname) >= 0) reload(); else hideOverlay();
+      if (data.all || data.paths.indexOf(location.pathname) >= 0) reload(data.warnings); else hideOverlay();
     });
     source.addEventListener("css", function () { hideOverlay(); swapStyles(); });
     source.addEventListener("failed", function (ev) { showOverlay(JSON.parse(ev.data).errors); });
@@ -160,6 +202,9 @@ pub enum LiveEvent {
         paths: Vec<String>,
         /// Reload every tab (navigation or templates changed).
         all: bool,
+        /// Warnings the update brought, as text, for a notice in the tabs
+        /// that reload (at most [`WARNINGS_SHOWN`]).
+        warnings: Vec<String>,
     },
     /// Stylesheets changed: swap them without reloading.
     Css,
@@ -169,10 +214,15 @@ pub enum LiveEvent {
     Ok,
 }
 
+/// Most warnings one reload event carries; the terminal has them all.
+pub const WARNINGS_SHOWN: usize = 10;
+
 #[derive(Serialize)]
 struct ReloadData<'a> {
     paths: &'a [String],
     all: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    warnings: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -192,12 +242,37 @@ impl LiveEvent {
         )
     }
 
+    /// A reload that also tells the tabs about `warnings` (new ones only:
+    /// a warning that stays is not shown again). Other events are kept.
+    pub fn with_warnings(self, warnings: &[Diagnostic]) -> Self {
+        match self {
+            LiveEvent::Reload { paths, all, .. } => LiveEvent::Reload {
+                paths,
+                all,
+                warnings: warnings
+                    .iter()
+                    .take(WARNINGS_SHOWN)
+                    .map(|d| d.to_string().trim_end().to_string())
+                    .collect(),
+            },
+            other => other,
+        }
+    }
+
     /// The Server-Sent Events frame for this event.
     pub fn frame(&self) -> String {
         let (name, data) = match self {
-            LiveEvent::Reload { paths, all } => (
+            LiveEvent::Reload {
+                paths,
+                all,
+                warnings,
+            } => (
                 "reload",
-                serde_json::to_string(&ReloadData { paths, all: *all }),
+                serde_json::to_string(&ReloadData {
+                    paths,
+                    all: *all,
+                    warnings,
+                }),
             ),
             LiveEvent::Css => ("css", Ok("{}".to_string())),
             LiveEvent::Failed(errors) => ("failed", serde_json::to_string(&FailedData { errors })),
@@ -302,12 +377,28 @@ mod tests {
         let f = LiveEvent::Reload {
             paths: vec!["/a/".into()],
             all: false,
+            warnings: Vec::new(),
         }
         .frame();
         assert_eq!(
             f,
             "event: reload\ndata: {\"paths\":[\"/a/\"],\"all\":false}\n\n"
         );
+        let many: Vec<Diagnostic> = (0..12)
+            .map(|i| Diagnostic::warning(format!("w{i}")))
+            .collect();
+        let f = LiveEvent::Reload {
+            paths: Vec::new(),
+            all: true,
+            warnings: Vec::new(),
+        }
+        .with_warnings(&many)
+        .frame();
+        assert!(
+            f.contains("\"warnings\":[\"warning: w0\",\"warning: w1\""),
+            "{f}"
+        );
+        assert_eq!(f.matches("warning: w").count(), WARNINGS_SHOWN);
         let f = LiveEvent::Failed(vec!["error: <script>\n--> a.md:1".into()]).frame();
         assert!(
             f.starts_with("event: failed\ndata: {\"errors\":[\"error: <script>\\n--> a.md:1\"]}")

@@ -218,7 +218,7 @@ fn report(outcome: &Outcome, shared: &http::Shared, built: bool) {
             for w in warnings {
                 eprintln!("{w}");
             }
-            shared.publish(event);
+            shared.publish(&event.clone().with_warnings(warnings));
         }
         Outcome::Failed(diags) => {
             for d in diags {

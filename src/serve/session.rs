@@ -163,6 +163,7 @@ impl Session {
             event: LiveEvent::Reload {
                 paths: Vec::new(),
                 all: true,
+                warnings: Vec::new(),
             },
             took: started.elapsed(),
             summary: format!(
@@ -229,7 +230,11 @@ impl Session {
                 sources.join(", "),
                 crate::diagnostic::plural(jobs.len(), "file")
             ),
-            event: LiveEvent::Reload { paths, all: false },
+            event: LiveEvent::Reload {
+                paths,
+                all: false,
+                warnings: Vec::new(),
+            },
             took: started.elapsed(),
             warnings: self.new_warnings(page_warnings, |d| {
                 d.file
@@ -271,6 +276,7 @@ impl Session {
                 LiveEvent::Reload {
                     paths: Vec::new(),
                     all: true,
+                    warnings: Vec::new(),
                 }
             },
             took: started.elapsed(),

@@ -7,7 +7,8 @@
 // on disk and waits for the page to show the edit without a manual reload
 // (measuring save → new content in the browser), checks the scroll position
 // survived (also across a moment when the file is empty), then breaks the front matter and waits for the error overlay,
-// fixes it and waits for the overlay to go. Prints JSON; exits 1 on failure.
+// fixes it and waits for the overlay to go, then links to a page not written yet and waits for the warning
+// notice. Prints JSON; exits 1 on failure.
 
 import { readFile, writeFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
@@ -97,6 +98,22 @@ try {
 } catch {
   fail("overlay still shown after the fix");
 }
+
+// A link to a page not written yet: the page updates, and a notice in a
+// corner names the link, until dismissed.
+await writeFile(source, original + "\nSee [a page to come](not-written-yet.md).\n");
+try {
+  await page.waitForSelector("#folio-warning-notice", { timeout: 10000 });
+  const text = await page.locator("#folio-warning-notice").innerText();
+  if (!text.includes("not-written-yet.md")) fail(`notice without the link: ${text.slice(0, 200)}`);
+  if (!(await page.locator("main").innerText()).includes("a page to come")) fail("the page did not update with its warning");
+  report.notice = text.split("\n").slice(0, 2).join(" | ");
+  await page.click("#folio-warning-notice button");
+  if (await page.$("#folio-warning-notice")) fail("notice still shown after dismissing it");
+} catch (e) {
+  fail(`no warning notice for a link to a page not written yet (${e.message.split("\n")[0]})`);
+}
+await writeFile(source, original);
 
 await browser.close();
 latencies.sort((a, b) => a - b);
