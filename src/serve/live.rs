@@ -59,9 +59,27 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
   }
   /* Fetch the page and swap its body in place: no flash, no re-download of
      styles and images, scroll position kept. Falls back to a real reload. */
+  /* A box of folio's own over the page (the overlay, the notice). */
+  function panel(id, role, css) {
+    var box = document.createElement("div");
+    box.id = id;
+    box.setAttribute("role", role);
+    box.style.cssText = css;
+    return box;
+  }
+  /* Each diagnostic as preformatted text (never HTML) in `box`. */
+  function appendTexts(box, texts, margin) {
+    texts.forEach(function (text) {
+      var pre = document.createElement("pre");
+      pre.style.cssText = "margin:" + margin + ";white-space:pre-wrap";
+      pre.textContent = text;
+      box.appendChild(pre);
+    });
+  }
   /* Warnings a save brought (a link to a page not written yet): a notice
-     in a corner that does not cover the page, gone on a click, at the next
-     update or after a while. Built with textContent, like the overlay. */
+     in a corner that does not cover the page, gone on a click or after a
+     while, or replaced by the next one. Built with textContent, like the
+     overlay. */
   var notice = null, noticeTimer = null;
   function hideNotice() {
     if (notice) { notice.remove(); notice = null; }
@@ -69,13 +87,11 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
   }
   function showNotice(warnings) {
     hideNotice();
-    notice = document.createElement("div");
-    notice.id = "folio-warning-notice";
-    notice.setAttribute("role", "status");
-    notice.style.cssText = "position:fixed;right:12px;bottom:12px;max-width:min(36rem,calc(100vw - 24px));" +
+    notice = panel("folio-warning-notice", "status",
+      "position:fixed;right:12px;bottom:12px;max-width:min(36rem,calc(100vw - 24px));" +
       "max-height:40vh;overflow:auto;z-index:2147483646;background:#1b1f24;color:#f0f3f6;" +
       "font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;padding:10px 14px;border-left:4px solid #e3b341;" +
-      "border-radius:6px;box-shadow:0 6px 20px rgba(0,0,0,.35)";
+      "border-radius:6px;box-shadow:0 6px 20px rgba(0,0,0,.35)");
     var head = document.createElement("div");
     head.style.cssText = "display:flex;gap:12px;align-items:baseline;font:600 13px system-ui,sans-serif;color:#e3b341";
     var title = document.createElement("span");
@@ -90,21 +106,23 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
     head.appendChild(title);
     head.appendChild(close);
     notice.appendChild(head);
-    warnings.forEach(function (w) {
-      var pre = document.createElement("pre");
-      pre.style.cssText = "margin:6px 0 0;white-space:pre-wrap";
-      pre.textContent = w;
-      notice.appendChild(pre);
-    });
+    appendTexts(notice, warnings, "6px 0 0");
     document.body.appendChild(notice);
     noticeTimer = setTimeout(hideNotice, 20000);
   }
+  /* Saves in quick succession start fetches that may finish out of
+     order: only the latest one is swapped in (an older answer could hold
+     an older page), with the warnings of every update since the last. */
+  var latest = 0, pendingWarnings = [];
   function reload(warnings) {
+    var mine = ++latest;
+    if (warnings) pendingWarnings = pendingWarnings.concat(warnings);
     var y = keptY();
     fetch(location.href, { cache: "no-store" }).then(function (r) {
       if (!r.ok) throw new Error("status " + r.status);
       return r.text();
     }).then(function (html) {
+      if (mine !== latest) return;
       var doc = new DOMParser().parseFromString(html, "text/html");
       document.title = doc.title;
       document.body.replaceWith(document.adoptNode(doc.body));
@@ -117,11 +135,15 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
         old.replaceWith(fresh);
       });
       scrollBack(y);
-      notice = null;
-      if (warnings && warnings.length) showNotice(warnings);
+      // The notice outlives the swap (a save often brings two updates, the
+      // second with nothing new to tell): it goes on a click or in time.
+      if (notice) document.body.appendChild(notice);
+      var told = pendingWarnings;
+      pendingWarnings = [];
+      if (told.length) showNotice(told);
       // Themes re-run their enhancements on this event.
       document.dispatchEvent(new Event("folio:swap"));
-    }).catch(hardReload);
+    }).catch(function () { if (mine === latest) hardReload(); });
   }
   function swapStyles() {
     document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
@@ -136,23 +158,16 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
   function hideOverlay() { if (overlay) { overlay.remove(); overlay = null; } }
   function showOverlay(errors) {
     hideOverlay();
-    overlay = document.createElement("div");
-    overlay.id = "folio-error-overlay";
-    overlay.setAttribute("role", "alert");
-    overlay.style.cssText = "position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;z-index:2147483647;" +
+    overlay = panel("folio-error-overlay", "alert",
+      "position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;z-index:2147483647;" +
       "background:#1b1f24;color:#f0f3f6;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:16px 20px;" +
-      "border-bottom:4px solid #ff7b72;box-shadow:0 8px 24px rgba(0,0,0,.4)";
+      "border-bottom:4px solid #ff7b72;box-shadow:0 8px 24px rgba(0,0,0,.4)");
     var title = document.createElement("div");
     title.style.cssText = "font:600 15px system-ui,sans-serif;margin-bottom:8px;color:#ff7b72";
     title.textContent = "folio: the last change broke the build (" + errors.length + " problem" +
       (errors.length === 1 ? "" : "s") + "). Still showing the last good version.";
     overlay.appendChild(title);
-    errors.forEach(function (e) {
-      var pre = document.createElement("pre");
-      pre.style.cssText = "margin:8px 0;white-space:pre-wrap";
-      pre.textContent = e;
-      overlay.appendChild(pre);
-    });
+    appendTexts(overlay, errors, "8px 0");
     document.body.appendChild(overlay);
   }
   function connect() {
