@@ -252,13 +252,58 @@ fn name_sections(site: &mut Site) {
 
 type SortKey = (i64, String, String);
 
-/// A title as it sorts: letter case ignored, and numbers by value, so
-/// "Step 2" comes before "Step 10" (and "step 3" after "Step 2"). Each
-/// run of digits becomes its length (as one character below any digit or
-/// letter), then the digits without leading zeros: a shorter number sorts
-/// first, and numbers of one length sort digit by digit.
+/// Latin letters with marks, by the letter they sort with (lower case):
+/// "Étape" sorts with "Etape", not after "Zone".
+const MARKED: &[(&str, &str)] = &[
+    ("a", "àáâãäåāăą"),
+    ("ae", "æ"),
+    ("c", "çćĉċč"),
+    ("d", "ďđð"),
+    ("e", "èéêëēĕėęě"),
+    ("g", "ĝğġģ"),
+    ("h", "ĥħ"),
+    ("i", "ìíîïĩīĭįı"),
+    ("j", "ĵ"),
+    ("k", "ķ"),
+    ("l", "ĺļľŀł"),
+    ("n", "ñńņňŉ"),
+    ("o", "òóôõöøōŏő"),
+    ("oe", "œ"),
+    ("r", "ŕŗř"),
+    ("s", "śŝşš"),
+    ("ss", "ß"),
+    ("t", "ţťŧ"),
+    ("th", "þ"),
+    ("u", "ùúûüũūŭůűų"),
+    ("w", "ŵ"),
+    ("y", "ýÿŷ"),
+    ("z", "źżž"),
+];
+
+/// `text` (lower case) with [`MARKED`] letters replaced by the letters
+/// they sort with.
+fn unmarked(text: String) -> String {
+    if text.is_ascii() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match MARKED.iter().find(|(_, marked)| marked.contains(c)) {
+            Some((plain, _)) => out.push_str(plain),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// A title as it sorts: letter case and accents ignored, and numbers by
+/// value, so "Step 2" comes before "Step 10" (and "step 3" after "Step
+/// 2", "Étape" with "Etape"). Each run of digits becomes its length (as
+/// one character below any digit or letter), then the digits without
+/// leading zeros: a shorter number sorts first, and numbers of one length
+/// sort digit by digit.
 fn title_key(title: &str) -> String {
-    let lower = title.to_lowercase();
+    let lower = unmarked(title.to_lowercase());
     let mut key = String::with_capacity(lower.len() + 4);
     let mut rest = lower.as_str();
     while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {

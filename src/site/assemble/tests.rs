@@ -56,6 +56,9 @@ fn titles_sort_by_their_numbers_and_ignore_case() {
         "Release 1.10",
         "Release 1.9",
         "Step 0",
+        "Étape 2",
+        "Zone",
+        "Öl",
     ];
     let mut sorted = written.to_vec();
     sorted.sort_by_cached_key(|t| title_key(t));
@@ -63,6 +66,8 @@ fn titles_sort_by_their_numbers_and_ignore_case() {
         sorted,
         [
             "Appendix",
+            "Étape 2",
+            "Öl",
             "Release 1.9",
             "Release 1.10",
             "Step 0",
@@ -71,8 +76,10 @@ fn titles_sort_by_their_numbers_and_ignore_case() {
             "Step 02b",
             "step 3",
             "Step 10",
+            "Zone",
         ]
     );
+    assert_eq!(title_key("Straße Œuvre"), title_key("strasse oeuvre"));
     let pages: Vec<(String, String)> = written
         .iter()
         .enumerate()
