@@ -45,6 +45,12 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
       var restore = scrollBack.bind(null, +saved);
       if (document.readyState === "complete") restore(); else addEventListener("load", restore);
     }
+    var told = sessionStorage.getItem(key + ":warnings");
+    if (told !== null) {
+      sessionStorage.removeItem(key + ":warnings");
+      var tell = function () { showNotice(JSON.parse(told)); };
+      if (document.readyState === "complete") tell(); else addEventListener("load", tell);
+    }
   } catch (e) {}
   function keptY() {
     // Away from the bottom the page is no longer cut short there: the
@@ -54,7 +60,11 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
     return wantedY !== null ? wantedY : window.scrollY;
   }
   function hardReload() {
-    try { sessionStorage.setItem(key, String(keptY())); } catch (e) {}
+    try {
+      sessionStorage.setItem(key, String(keptY()));
+      // The warnings to show survive the reload too (see below).
+      if (pendingWarnings.length) sessionStorage.setItem(key + ":warnings", JSON.stringify(pendingWarnings));
+    } catch (e) {}
     location.reload();
   }
   /* Fetch the page and swap its body in place: no flash, no re-download of
