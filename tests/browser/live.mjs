@@ -113,6 +113,20 @@ try {
 } catch (e) {
   fail(`no warning notice for a link to a page not written yet (${e.message.split("\n")[0]})`);
 }
+// The same when the client cannot fetch the page and reloads the tab
+// instead: the notice is shown after the reload.
+await page.route("**/*", (route, request) =>
+  request.resourceType() === "fetch" ? route.abort() : route.continue());
+await writeFile(source, original + "\nSee [another](not-written-either.md).\n");
+try {
+  await page.waitForFunction(() => {
+    const n = document.querySelector("#folio-warning-notice");
+    return n && n.textContent.includes("not-written-either.md");
+  }, null, { timeout: 10000 });
+} catch (e) {
+  fail(`no warning notice after a full reload (${e.message.split("\n")[0]})`);
+}
+await page.unroute("**/*");
 await writeFile(source, original);
 
 await browser.close();
