@@ -212,6 +212,14 @@ pub fn base_url_problem(url: &str) -> Option<Diagnostic> {
             ),
         };
     }
+    if let Some(host_and_path) = url.strip_prefix("//") {
+        return Some(
+            Diagnostic::error(format!(
+                "`base_url` `{url}` has no scheme: folio would read it as a path"
+            ))
+            .with_hint(format!("write `https://{host_and_path}`")),
+        );
+    }
     if url.starts_with('/') {
         return None;
     }
@@ -339,7 +347,12 @@ mod tests {
             hint.starts_with("write `https://example.com/docs/`"),
             "{hint}"
         );
-        for error in ["localhost:1111", "https:///x/", "http://x.org/a b/"] {
+        for error in [
+            "localhost:1111",
+            "https:///x/",
+            "http://x.org/a b/",
+            "//x.org/docs/",
+        ] {
             assert!(problem(error).unwrap().0, "{error}");
         }
         for warning in ["handbook", "ftp://x.org/"] {
