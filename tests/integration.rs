@@ -1551,6 +1551,30 @@ fn serve_updates_a_page_that_links_to_one_not_written_yet() {
 }
 
 #[test]
+fn serve_says_a_saved_draft_is_not_built_and_builds_it_once_published() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+        (
+            "content/wip.md",
+            "---\ntitle: WIP\ndraft: true\n---\nSoon.\n",
+        ),
+    ]);
+    let server = Server::start(dir.path(), false);
+    let events = server.events();
+    events.wait("ok");
+    let wip = server.root.join("content/wip.md");
+    // Still a draft: no rebuild, and the terminal says why the page is not there.
+    fs::write(&wip, "---\ntitle: WIP\ndraft: true\n---\nSooner.\n").unwrap();
+    let line = server.wait_log("content/wip.md is a draft");
+    assert!(line.contains("serve with --drafts to see it"), "{line}");
+    assert_eq!(server.get("/wip/").0, 404);
+    // Published: the site is rebuilt with it.
+    fs::write(&wip, "---\ntitle: WIP\n---\nReady.\n").unwrap();
+    server.wait_log("rebuilt the site (1 page, 1 section)");
+    assert!(server.get("/wip/").2.contains("Ready."));
+}
+
+#[test]
 fn serve_handles_atomic_saves_new_and_deleted_pages() {
     let server = Server::start(&fixture("basic"), false);
     let events = server.events();

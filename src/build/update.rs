@@ -26,6 +26,9 @@ pub enum PageUpdate {
     Rerender(Vec<(String, Job)>, Vec<Diagnostic>),
     /// The change reaches further than the page: rebuild the site.
     NeedsFullRebuild,
+    /// A draft this build leaves out was saved, and is a draft still:
+    /// nothing of the site changes.
+    Draft,
 }
 
 impl Project {
@@ -33,7 +36,11 @@ impl Project {
     /// On errors the project is left as it was and the problems returned.
     pub fn update_page(&mut self, source: &str) -> Result<PageUpdate, Vec<Diagnostic>> {
         let Some(index) = self.site.pages.iter().position(|p| p.source == source) else {
-            return Ok(PageUpdate::NeedsFullRebuild);
+            return Ok(if self.still_a_draft(source) {
+                PageUpdate::Draft
+            } else {
+                PageUpdate::NeedsFullRebuild
+            });
         };
         let id = PageId(index as u32);
         let Ok(bytes) = fs::read(self.opts.root.join(source)) else {
@@ -91,6 +98,22 @@ impl Project {
         page.parsed = parsed;
         page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
         Ok(PageUpdate::Rerender(jobs, warnings))
+    }
+}
+
+impl Project {
+    /// True when `source` is a draft this build leaves out, and its file
+    /// (just saved) still says `draft: true` without errors.
+    fn still_a_draft(&self, source: &str) -> bool {
+        if !self.routes.is_draft(source) {
+            return false;
+        }
+        let Ok(bytes) = fs::read(self.opts.root.join(source)) else {
+            return false;
+        };
+        let mut diags = Vec::new();
+        let loaded = load_page(source, bytes, &mut diags);
+        !diags.iter().any(Diagnostic::is_error) && loaded.is_some_and(|p| p.front.draft)
     }
 }
 

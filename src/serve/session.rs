@@ -200,12 +200,14 @@ impl Session {
         };
         let mut jobs = Vec::new();
         let mut page_warnings = Vec::new();
+        let mut drafts = Vec::new();
         for source in sources {
             match project.update_page(source) {
                 Ok(PageUpdate::Rerender(j, w)) => {
                     jobs.extend(j);
                     page_warnings.extend(w);
                 }
+                Ok(PageUpdate::Draft) => drafts.push(source.as_str()),
                 Ok(PageUpdate::NeedsFullRebuild) => return self.full_rebuild(),
                 Err(diags) => return Outcome::Failed(diags),
             }
@@ -224,12 +226,22 @@ impl Session {
             .iter()
             .map(|(p, _)| format!("/{}", p.trim_end_matches("index.html")))
             .collect();
-        Outcome::Updated {
-            summary: format!(
+        // A saved draft changes nothing (it is left out): say why its page
+        // does not show, rather than rebuild the site for nothing.
+        let summary = if drafts.len() == sources.len() {
+            format!(
+                "{} is a draft, not built (serve with --drafts to see it)",
+                drafts.join(", ")
+            )
+        } else {
+            format!(
                 "{} → {}",
                 sources.join(", "),
                 crate::diagnostic::plural(jobs.len(), "file")
-            ),
+            )
+        };
+        Outcome::Updated {
+            summary,
             event: LiveEvent::Reload {
                 paths,
                 all: false,
