@@ -205,9 +205,9 @@ impl KeyChecker<'_, '_> {
             if fm.tags[..seen].contains(&fm.tags[seen]) {
                 let tag = fm.tags.remove(seen);
                 let line = repeat_line(self.text, fm.line_of("tags"), &tag);
-                self.warn(
+                self.report(
+                    Diagnostic::warning(format!("tag `{tag}` is listed twice; it is kept once")),
                     line,
-                    format!("tag `{tag}` is listed twice; it is kept once"),
                     "remove the second one",
                 );
             } else {
@@ -217,29 +217,28 @@ impl KeyChecker<'_, '_> {
         if let (Some(date), Some(updated)) = (&fm.date, &fm.updated) {
             let (first, last) = (date_parts(date), date_parts(updated));
             if first.is_some() && last.is_some() && last < first {
-                self.warn(
+                self.report(
+                    Diagnostic::warning(format!("`updated` ({updated}) is before `date` ({date})")),
                     fm.line_of("updated"),
-                    format!("`updated` ({updated}) is before `date` ({date})"),
                     "`date` is when the page was first published and `updated` its last change: swap them, or fix the year",
                 );
             }
         }
         if fm.featured_alt.is_some() && fm.featured.is_none() {
-            self.warn(
+            self.report(
+                Diagnostic::warning(
+                    "`featured_alt` describes a featured image, but the page has no `featured`",
+                ),
                 fm.line_of("featured_alt"),
-                "`featured_alt` describes a featured image, but the page has no `featured`".into(),
                 "add `featured: <image path>`, or remove `featured_alt`",
             );
         }
     }
 
-    fn warn(&mut self, line: usize, message: String, hint: &str) {
-        self.diags.push(
-            Diagnostic::warning(message)
-                .in_file(self.file)
-                .at(self.text, line, 1)
-                .with_hint(hint),
-        );
+    /// Adds `d`, at column 1 of `line` of this file, with `hint`.
+    fn report(&mut self, d: Diagnostic, line: usize, hint: impl Into<String>) {
+        self.diags
+            .push(d.in_file(self.file).at(self.text, line, 1).with_hint(hint));
     }
 
     fn line_of(&self, key: &str) -> usize {
@@ -249,14 +248,13 @@ impl KeyChecker<'_, '_> {
     fn wrong_type(&mut self, key: &str, expected: &str, got: &Value) {
         let line = self.line_of(key);
         let format = self.split.format.unwrap_or(Format::Yaml);
-        self.diags.push(
+        self.report(
             Diagnostic::error(format!(
                 "`{key}` must be {expected}, but it is {}",
                 json_kind(got)
-            ))
-            .in_file(self.file)
-            .at(self.text, line, 1)
-            .with_hint(type_hint(key, expected, got, format)),
+            )),
+            line,
+            type_hint(key, expected, got, format),
         );
     }
 
@@ -269,14 +267,10 @@ impl KeyChecker<'_, '_> {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .collect();
-        self.diags.push(
-            Diagnostic::warning(format!("`{key}` is one value, `{text}`, not a list"))
-                .in_file(self.file)
-                .at(self.text, line, 1)
-                .with_hint(format!(
-                    "for several, write a list: `{key}: [{}]`",
-                    items.join(", ")
-                )),
+        self.report(
+            Diagnostic::warning(format!("`{key}` is one value, `{text}`, not a list")),
+            line,
+            format!("for several, write a list: `{key}: [{}]`", items.join(", ")),
         );
     }
 
@@ -323,13 +317,10 @@ impl KeyChecker<'_, '_> {
                 Some(Some(why)) => {
                     // Shaped like a date, but no such day: say which part is wrong.
                     let line = self.line_of(key);
-                    self.diags.push(
-                        Diagnostic::error(format!("`{key}` is `{s}`, which is not a date: {why}"))
-                            .in_file(self.file)
-                            .at(self.text, line, 1)
-                            .with_hint(
-                                "check the month and day: dates are `YYYY-MM-DD`, e.g. `2024-05-31`",
-                            ),
+                    self.report(
+                        Diagnostic::error(format!("`{key}` is `{s}`, which is not a date: {why}")),
+                        line,
+                        "check the month and day: dates are `YYYY-MM-DD`, e.g. `2024-05-31`",
                     );
                     return None;
                 }
@@ -350,11 +341,10 @@ impl KeyChecker<'_, '_> {
         let s = self.string(key, value)?;
         let line = self.line_of(key);
         if s.is_empty() || s.contains('/') || s == "." || s == ".." {
-            self.diags.push(
-                Diagnostic::error(format!("`slug` must be one URL segment, not `{s}`"))
-                    .in_file(self.file)
-                    .at(self.text, line, 1)
-                    .with_hint("use letters, digits and dashes, without `/`"),
+            self.report(
+                Diagnostic::error(format!("`slug` must be one URL segment, not `{s}`")),
+                line,
+                "use letters, digits and dashes, without `/`",
             );
             return None;
         }
@@ -370,11 +360,10 @@ impl KeyChecker<'_, '_> {
         aliases.retain(|alias| {
             let climbs = alias.split(['/', '\\']).any(|segment| segment == "..");
             if climbs {
-                self.diags.push(
-                    Diagnostic::error(format!("alias `{alias}` climbs out of the site with `..`"))
-                        .in_file(self.file)
-                        .at(self.text, line, 1)
-                        .with_hint("write aliases as site paths from the root, e.g. `/old/path/`"),
+                self.report(
+                    Diagnostic::error(format!("alias `{alias}` climbs out of the site with `..`")),
+                    line,
+                    "write aliases as site paths from the root, e.g. `/old/path/`",
                 );
             }
             !climbs
@@ -408,11 +397,12 @@ impl KeyChecker<'_, '_> {
     fn maybe_typo(&mut self, key: &str) {
         if let Some(known) = closest(key, KNOWN_KEYS.iter().copied()) {
             let line = self.line_of(key);
-            self.diags.push(
-                Diagnostic::warning(format!("unknown front matter key `{key}`"))
-                    .in_file(self.file)
-                    .at(self.text, line, 1)
-                    .with_hint(format!("did you mean `{known}`? (unknown keys are passed to templates as page.extra)")),
+            self.report(
+                Diagnostic::warning(format!("unknown front matter key `{key}`")),
+                line,
+                format!(
+                    "did you mean `{known}`? (unknown keys are passed to templates as page.extra)"
+                ),
             );
         }
     }
