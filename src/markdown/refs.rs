@@ -200,8 +200,7 @@ fn index_of_section(routes: &crate::route::Routes, path: &str) -> Option<String>
     let folder = path
         .strip_suffix("/_index.md")
         .or_else(|| path.strip_suffix("/index.md"))?;
-    let dir = folder.strip_prefix("content")?.trim_start_matches('/');
-    routes.has_section(dir).then(|| format!("{folder}/"))
+    routes.has_section(folder).then(|| format!("{folder}/"))
 }
 
 /// The folder link to write instead of a link to a section's missing

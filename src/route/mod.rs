@@ -253,11 +253,10 @@ impl Routes {
         self.drafts = sources.into_iter().collect();
     }
 
-    /// True when `dir` (a folder under `content/`, `a/b` or `a/b/`; empty
-    /// for the top) holds pages: a section, with or without an index file.
-    pub fn has_section(&self, dir: &str) -> bool {
-        let dir = dir.trim_end_matches('/');
-        dir.is_empty() || self.section_dirs.contains(&format!("{dir}/"))
+    /// True when the project folder `folder` (`content/a/b`, or `content`)
+    /// holds pages: a section, with or without an index file.
+    pub fn has_section(&self, folder: &str) -> bool {
+        content_dir(folder).is_some_and(|dir| dir.is_empty() || self.section_dirs.contains(&dir))
     }
 
     /// True for a page this build leaves out as a draft.
@@ -446,16 +445,7 @@ impl Routes {
         query: &str,
         fragment: &Option<String>,
     ) -> Option<Reference<'_>> {
-        let rel = match target.strip_prefix("content") {
-            Some("") => "",
-            Some(rest) => rest.strip_prefix('/')?,
-            None => return None,
-        };
-        let dir = if rel.is_empty() {
-            String::new()
-        } else {
-            format!("{rel}/")
-        };
+        let dir = content_dir(target)?;
         if let Some(found) = self.folder(&dir, query, fragment.as_deref()) {
             return Some(found);
         }
@@ -466,18 +456,9 @@ impl Routes {
             .pages
             .get(from)
             .and_then(|route| join(&format!("content/{}index.md", route.dir), decoded));
-        if let Some(built) = built_from {
-            let built_dir = built.strip_prefix("content").map(|r| {
-                let r = r.trim_start_matches('/');
-                if r.is_empty() {
-                    String::new()
-                } else {
-                    format!("{r}/")
-                }
-            });
-            if built_dir.is_some_and(|d| self.folder(&d, "", None).is_some()) {
-                return None;
-            }
+        let built_dir = built_from.as_deref().and_then(content_dir);
+        if built_dir.is_some_and(|d| self.folder(&d, "", None).is_some()) {
+            return None;
         }
         let folders = self.by_dir.keys().chain(&self.section_dirs);
         let candidates: Vec<String> = folders
@@ -501,6 +482,15 @@ impl Routes {
             }),
             path: format!("{target}/"),
         })
+    }
+}
+
+/// The output folder of a project-relative folder under `content/`:
+/// `content/a/b` → `a/b/`, `content` → the root (empty); `None` elsewhere.
+fn content_dir(path: &str) -> Option<String> {
+    match path.strip_prefix("content")? {
+        "" => Some(String::new()),
+        rest => rest.strip_prefix('/').map(|rel| format!("{rel}/")),
     }
 }
 

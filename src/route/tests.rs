@@ -362,7 +362,11 @@ fn relative_folder_links_name_the_section_built_from_that_folder() {
         r.resolve("content/notes/deep/b.md", "../../giude"),
         Reference::Unknown
     );
-    assert!(r.has_section("notes/deep") && r.has_section("") && !r.has_section("giude"));
+    assert!(
+        r.has_section("content/notes/deep")
+            && r.has_section("content")
+            && !r.has_section("content/giude")
+    );
 }
 
 #[test]
