@@ -90,11 +90,17 @@ impl Diagnostic {
     pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
         self.line = line;
         self.column = column;
+        self.quote(text);
+        self
+    }
+
+    /// Keeps a copy of the problem's line of `text` (the whole file's
+    /// text) for display.
+    pub fn quote(&mut self, text: &str) {
         self.source_line = text
             .lines()
-            .nth(line.saturating_sub(1))
+            .nth(self.line.saturating_sub(1))
             .map(|l| l.trim_end_matches('\r').to_string());
-        self
     }
 
     /// Places the problem at a line without source text.

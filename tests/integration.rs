@@ -655,6 +655,11 @@ fn every_content_error_is_reported_with_file_line_and_exit_1() {
         "content/broken-links.md:9:1",
         "image `../images/gone.png` not found",
         "2 sources map to the same URL `/sub/collide/`: content/sub/collide.md, content/sub/other.md",
+        // Placed at the `slug` that made the clash, with its line quoted
+        // (the route stage has no text of its own to quote).
+        "content/sub/other.md:3:1\n   |\n 3 | slug: collide\n",
+        "template `pages.html` not found\n  --> content/custom-template.md:3:1\n   |\n 3 | template: pages.html\n",
+        "did you mean `page.html`?",
         "content/list.md:2:1",
         "front matter must be a mapping",
         "not UTF-8 at byte 25 (line 5)",
@@ -663,7 +668,7 @@ fn every_content_error_is_reported_with_file_line_and_exit_1() {
         "`content/nope.md` does not exist",
         "content/bad-yaml.md:6:11",
         "image `../images/none.png` not found",
-        "Build failed: 13 errors, 1 warning; nothing was written.",
+        "Build failed: 14 errors, 1 warning; nothing was written.",
         ],
     );
     assert!(

@@ -21,7 +21,7 @@ use crate::discover::{discover, Discovered};
 use crate::load::{load_front, load_head, Head, LoadedPage};
 use crate::output::{check_out_dir, Staging};
 use crate::render::theme::Theme;
-use crate::render::{set_globals, Renderer, Templates};
+use crate::render::{missing_templates, set_globals, Renderer, Templates};
 use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
 pub use sources::image_size;
@@ -178,12 +178,16 @@ impl Project {
         diags.extend(d);
         let (mut site, routes) =
             build_site(root, &config, &found, opts.drafts, &mut diags, &mut clock);
+        if let Some((templates, _)) = &templates {
+            diags.extend(missing_templates(&site, templates));
+        }
         let (Some((mut templates, theme)), false) =
             (templates, diags.iter().any(Diagnostic::is_error))
         else {
             // Nothing will be rendered, but every page's own problems
             // (broken links, missing images) are still worth reporting.
             diags.extend(write::parse_all(&mut site, &routes, root, opts.preview));
+            sources::quote_lines(root, &mut diags);
             return Err(BuildFailure {
                 kind: FailureKind::Content,
                 diagnostics: diags,
@@ -201,6 +205,7 @@ impl Project {
             theme.asset_urls(&config.base_path())
         };
         set_globals(&mut templates, &config, &assets, opts.preview);
+        sources::quote_lines(root, &mut diags);
         Ok(Project {
             opts: opts.clone(),
             config,

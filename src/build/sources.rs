@@ -214,6 +214,25 @@ pub(super) fn apply_featured_sizes(
     }
 }
 
+/// Quotes the line of each diagnostic placed at a line of a project file
+/// by a stage that did not have the file's text at hand (URL collisions,
+/// featured image sizes, `template` keys). Reads each such file once;
+/// a file that cannot be read is left unquoted.
+pub(super) fn quote_lines(root: &Path, diags: &mut [Diagnostic]) {
+    let mut texts: HashMap<String, Option<String>> = HashMap::new();
+    for d in diags {
+        let (Some(file), None, 1..) = (&d.file, &d.source_line, d.line) else {
+            continue;
+        };
+        let text = texts
+            .entry(file.clone())
+            .or_insert_with(|| fs::read_to_string(root.join(file)).ok());
+        if let Some(text) = text {
+            d.quote(text);
+        }
+    }
+}
+
 /// Width and height of an image file, reading only its header.
 pub fn image_size(path: &Path) -> Result<(u32, u32), String> {
     image::ImageReader::open(path)

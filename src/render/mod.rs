@@ -13,7 +13,7 @@ pub mod theme;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{closest, Diagnostic};
 use crate::markdown::{escape_attr, ParsedPage};
 use crate::site::{PageId, SectionId, Site};
 use std::collections::BTreeMap;
@@ -311,6 +311,39 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// Errors for the pages whose `template` key names no template, each at
+/// the key's line, so a typo is reported with every other problem before
+/// anything is rendered (rendering would name only the page).
+pub fn missing_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
+    let names = templates.names();
+    site.pages
+        .iter()
+        .filter_map(|page| {
+            let name = page.front.template.as_deref()?;
+            if templates.has(name) {
+                return None;
+            }
+            let with_ext = format!("{name}.html");
+            let hint = if templates.has(&with_ext) {
+                format!("did you mean `{with_ext}`? (write the file name, with `.html`)")
+            } else if let Some(near) = closest(name, names.iter().copied()) {
+                format!("did you mean `{near}`?")
+            } else {
+                format!(
+                    "add `{name}` to templates/, or use one of: {}",
+                    names.join(", ")
+                )
+            };
+            Some(
+                Diagnostic::error(format!("template `{name}` not found"))
+                    .in_file(page.source.clone())
+                    .at_line(page.front.line_of("template"), 1)
+                    .with_hint(hint),
+            )
+        })
+        .collect()
+}
+
 /// A tiny page that sends browsers (and search engines) to `target`.
 fn redirect_page(target: &str, out: &mut Vec<u8>) {
     let t = escape_attr(target);
@@ -489,6 +522,53 @@ mod tests {
             "a site's own nav.html is rendered for every page"
         );
         assert!(templates.uses_nav("page.html"));
+    }
+
+    #[test]
+    fn a_template_key_naming_no_template_is_an_error_at_its_line_with_a_suggestion() {
+        let docs = theme::TemplateSource {
+            name: "docs.html".into(),
+            display_path: "templates/docs.html".into(),
+            text: "{% extends \"page.html\" %}".into(),
+        };
+        let templates = Templates::compile(&embedded_theme(), &[docs]).unwrap();
+        let (site, _) = crate::site::test_site(&[
+            (
+                "content/ok.md",
+                "---\ntitle: Ok\ntemplate: docs.html\n---\n",
+            ),
+            ("content/theme.md", "---\ntemplate: section.html\n---\n"),
+            (
+                "content/bare.md",
+                "---\ntitle: B\ndraft: false\ntemplate: docs\n---\n",
+            ),
+            ("content/typo.md", "---\ntemplate: doc.html\n---\n"),
+            ("content/other.md", "+++\ntemplate = \"blog.html\"\n+++\n"),
+        ]);
+        let found: Vec<(String, usize, String)> = missing_templates(&site, &templates)
+            .into_iter()
+            .map(|d| {
+                assert!(d.is_error());
+                (d.file.unwrap(), d.line, d.hint.unwrap())
+            })
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        let of = |file: &str| found.iter().find(|f| f.0 == file).unwrap();
+        assert_eq!(of("content/bare.md").1, 4);
+        assert!(of("content/bare.md")
+            .2
+            .starts_with("did you mean `docs.html`?"));
+        assert_eq!(of("content/typo.md").1, 2);
+        assert_eq!(of("content/typo.md").2, "did you mean `docs.html`?");
+        // Nothing near: every name a page may use, the theme's included.
+        assert_eq!(of("content/other.md").1, 2);
+        let hint = &of("content/other.md").2;
+        assert!(hint.starts_with("add `blog.html` to templates/, or use one of: "));
+        assert!(
+            hint.contains(" docs.html, ") && hint.contains(" page.html, "),
+            "{hint}"
+        );
+        assert!(!hint.contains("theme/"), "{hint}");
     }
 
     #[test]

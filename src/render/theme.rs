@@ -321,6 +321,19 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
+    /// The names a page's `template` key may give: the site's templates
+    /// and the theme's, by plain name, sorted, each once.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .tera
+            .get_template_names()
+            .map(|n| n.strip_prefix(THEME_PREFIX).unwrap_or(n))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// Diagnostics for a Tera error, naming the page being rendered.
     pub fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Vec<Diagnostic> {
         template_error(&self.paths, e, rendering)

@@ -695,7 +695,12 @@ fn fold(dir: &str) -> String {
 
 fn collision(dir: &str, claimants: &[(String, usize)]) -> Diagnostic {
     let files: Vec<&str> = claimants.iter().map(|(s, _)| s.as_str()).collect();
-    let (first, line) = &claimants[0];
+    // Placed at a `slug` line when one of them has it: that is the key
+    // that made the clash, and the one to change.
+    let (first, line) = claimants
+        .iter()
+        .find(|(_, line)| *line > 0)
+        .unwrap_or(&claimants[0]);
     let d = Diagnostic::error(format!(
         "{} sources map to the same URL `/{dir}`: {}",
         claimants.len(),

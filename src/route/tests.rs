@@ -35,6 +35,33 @@ fn collisions_name_every_file() {
 }
 
 #[test]
+fn a_collision_made_by_a_slug_is_placed_at_the_slug() {
+    let requests = [
+        RouteRequest {
+            source: "content/a/p.md",
+            slug: None,
+            aliases: &[],
+        },
+        RouteRequest {
+            source: "content/a/q.md",
+            slug: Some(("p", 3)),
+            aliases: &[],
+        },
+    ];
+    let (_, d) = Routes::plan("/", false, &requests, std::iter::empty());
+    assert_eq!(d.len(), 1);
+    assert!(
+        d[0].message.contains("content/a/p.md, content/a/q.md"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(
+        (d[0].file.as_deref(), d[0].line),
+        (Some("content/a/q.md"), 3)
+    );
+}
+
+#[test]
 fn resolves_pages_anchors_and_assets() {
     let (r, _) = routes(&["content/x/a.md", "content/y/b c.md"]);
     assert_eq!(
