@@ -10,7 +10,7 @@ use std::fs;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::load_page;
-use crate::markdown::{parse, ParseInput};
+use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::render::context::listing_part;
 use crate::render::search;
 use crate::render::Job;
@@ -62,6 +62,7 @@ impl Project {
                 source,
                 body: loaded.body(),
                 body_line: loaded.body_line,
+                search_words: !self.search.is_empty(),
             },
             &self.routes,
         );
@@ -95,7 +96,10 @@ impl Project {
             jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
         }
         let page = &mut self.site.pages[index];
-        page.parsed = parsed;
+        page.parsed = ParsedPage {
+            search_words: String::new(),
+            ..parsed
+        };
         page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
         Ok(PageUpdate::Rerender(jobs, warnings))
     }
@@ -183,7 +187,7 @@ mod tests {
     use crate::build::{render_site, BuildOptions};
 
     #[test]
-    fn a_body_edit_rerenders_the_listing_only_when_the_description_changes() {
+    fn a_body_edit_rerenders_the_listing_and_search_index_only_when_they_change() {
         let root = tempfile::tempdir().unwrap();
         let content = root.path().join("content");
         fs::create_dir_all(&content).unwrap();
@@ -214,11 +218,16 @@ mod tests {
         let a = Job::Page(PageId(1));
         let home = Job::Section(Site::ROOT);
 
-        // Past what the description shows: the listing stays as it is.
-        fs::write(content.join("a.md"), page("Start", "finish")).unwrap();
+        // Past what the description shows, with words the page had: the
+        // listing and the search index stay as they are.
+        fs::write(content.join("a.md"), page("Start", "word end")).unwrap();
         assert_eq!(jobs(&mut project), vec![a]);
-        // The description's first word: the listing shows the change, and
-        // so does the search index (the theme links one).
+        // A new word there: search finds it (the theme links an index).
+        fs::write(content.join("a.md"), page("Start", "finish")).unwrap();
+        assert_eq!(jobs(&mut project), vec![a, Job::SearchIndex]);
+        let record = String::from_utf8_lossy(project.search.get(1).unwrap());
+        assert!(record.ends_with(",\"start word finish more\"]"), "{record}");
+        // The description's first word: the listing shows the change too.
         fs::write(content.join("a.md"), page("Begin", "finish")).unwrap();
         assert_eq!(jobs(&mut project), vec![a, home, Job::SearchIndex]);
         // The same text again changes nothing but the page.
@@ -231,6 +240,9 @@ mod tests {
         .unwrap();
         assert_eq!(jobs(&mut project), vec![a, Job::SearchIndex]);
         let record = String::from_utf8_lossy(project.search.get(1).unwrap());
-        assert!(record.ends_with(",\"Rota\"]"), "{record}");
+        assert!(
+            record.ends_with(",\"Rota\",\"begin word finish more\"]"),
+            "{record}"
+        );
     }
 }

@@ -79,7 +79,7 @@ pub fn render_site(
         .par_iter()
         .enumerate()
         .map_init(Vec::new, |buf, (i, page)| {
-            let mut parsed = parse_page(page, &project.routes, &sources);
+            let mut parsed = parse_page(page, &project.routes, &sources, searched);
             // Made now: the table of contents is dropped once written.
             let record = trails.as_ref().map(|trails| {
                 gather.add(&search::record(
@@ -89,6 +89,8 @@ pub fn render_site(
                     &parsed,
                 ))
             });
+            // In the record now; a page's words are not needed again.
+            parsed.search_words = String::new();
             let mut errors = Vec::new();
             if !page.is_index {
                 buf.clear();
@@ -148,7 +150,7 @@ pub(super) fn parse_all(
     let parsed: Vec<ParsedPage> = site
         .pages
         .par_iter()
-        .map(|page| parse_page(page, routes, &sources))
+        .map(|page| parse_page(page, routes, &sources, false))
         .collect();
     let mut diags = Vec::new();
     for (page, mut parsed) in site.pages.iter_mut().zip(parsed) {
@@ -160,7 +162,7 @@ pub(super) fn parse_all(
 }
 
 /// Parses one page's body, warning when that took suspiciously long.
-fn parse_page(page: &Page, routes: &Routes, sources: &SourceDir) -> ParsedPage {
+fn parse_page(page: &Page, routes: &Routes, sources: &SourceDir, search_words: bool) -> ParsedPage {
     let started = Instant::now();
     let text = match body_text(page, sources) {
         Ok(t) => t,
@@ -175,6 +177,7 @@ fn parse_page(page: &Page, routes: &Routes, sources: &SourceDir) -> ParsedPage {
         source: &page.source,
         body: text.get(page.body_start..).unwrap_or(""),
         body_line: page.body_line as usize,
+        search_words,
     };
     let mut parsed = parse(input, routes);
     let took = started.elapsed();

@@ -12,6 +12,7 @@ mod markup;
 mod refs;
 pub mod slug;
 mod toc;
+mod words;
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -35,6 +36,9 @@ pub struct ParseInput<'a> {
     pub body: &'a str,
     /// File line of the body's first line.
     pub body_line: usize,
+    /// Collect the body's words for the search index
+    /// ([`ParsedPage::search_words`]).
+    pub search_words: bool,
 }
 
 /// A link to another page, kept so its `#anchor` can be checked once every
@@ -104,6 +108,10 @@ pub struct ParsedPage {
     pub summary: String,
     /// Number of words in the body.
     pub word_count: usize,
+    /// The body's distinct words, lower-cased and space-separated, when
+    /// [`ParseInput::search_words`] asked for them (headings excluded:
+    /// the search index has them apart).
+    pub search_words: String,
     /// Problems found (broken links, missing images).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -138,6 +146,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         in_summary: false,
         summary_done: false,
         tables: 0,
+        words: input.search_words.then(words::Words::default),
     };
     // Room for the tags, ids and anchors folio adds (HTML is ~1.6x the
     // Markdown on the benchmark corpus): one allocation, no regrowth.
@@ -148,9 +157,11 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         same_page,
         html_ids,
         mut out,
+        words,
         ..
     } = rw;
     out.html = html;
+    out.search_words = words.map(words::Words::finish).unwrap_or_default();
     out.heading_ids = headings.iter().map(|h| h.id.clone()).collect();
     out.heading_ids.extend(html_ids);
     for (fragment, d) in same_page {
@@ -233,6 +244,8 @@ struct Rewriter<'a> {
     summary_done: bool,
     /// Tables seen so far, to name their scroll regions.
     tables: usize,
+    /// The body's words, when the search index wants them.
+    words: Option<words::Words>,
 }
 
 impl<'a> Iterator for Rewriter<'a> {
@@ -248,6 +261,9 @@ impl<'a> Iterator for Rewriter<'a> {
         let passes = match &event {
             Event::Text(t) | Event::Code(t) => {
                 self.out.word_count += count_words(t);
+                if let Some(words) = &mut self.words {
+                    words.add(t);
+                }
                 if self.in_summary {
                     self.out.summary.push_str(t);
                 }
@@ -425,6 +441,11 @@ impl<'a> Rewriter<'a> {
                         Event::Text(t) => code.push_str(&t),
                         _ => {}
                     }
+                }
+                // Commands and names in code are what readers of a runbook
+                // search for.
+                if let Some(words) = &mut self.words {
+                    words.add(&code);
                 }
                 Event::Html(code_block(&code, &lang).into())
             }

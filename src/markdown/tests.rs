@@ -17,6 +17,7 @@ fn md(body: &str) -> ParsedPage {
             source: "content/guide/a.md",
             body,
             body_line: 4,
+            search_words: false,
         },
         &routes(),
     )

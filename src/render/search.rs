@@ -4,9 +4,10 @@
 //! A site gets [`INDEX_FILE`] when one of its templates reads
 //! [`INDEX_VAR`] (the file's URL), so sites with their own templates pay
 //! nothing for it. Each record is a JSON array `[title, url, trail,
-//! description, headings]`: the trail is the section titles above the
-//! page (joined by ` › `), the headings are the page's table of contents,
-//! one per line. Records are made in the parse pass, while the table of
+//! description, headings, words]`: the trail is the section titles above
+//! the page (joined by ` › `), the headings are the page's table of
+//! contents, one per line, and the words are the distinct words of the
+//! rest of its text, lower-cased (see [`crate::markdown::ParsedPage::search_words`]). Records are made in the parse pass, while the table of
 //! contents is still at hand, and kept per page so `folio serve` can
 //! replace one after an edit. A script rather than JSON, so the index also
 //! loads when the site is opened from `file://`.
@@ -72,7 +73,7 @@ pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &ParsedPage)
         todo.extend(entry.children.iter().rev());
         Some(entry.title.as_str())
     });
-    let mut out = String::with_capacity(256 + parsed.toc.len() * 32);
+    let mut out = String::with_capacity(256 + parsed.toc.len() * 32 + parsed.search_words.len());
     push_record(
         &mut out,
         [
@@ -82,13 +83,19 @@ pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &ParsedPage)
             &description(page, parsed),
         ],
         headings,
+        &parsed.search_words,
     );
     out
 }
 
-/// Writes one record, `[title, url, trail, description, headings]`: the
-/// format is made here and nowhere else.
-fn push_record<'h>(out: &mut String, fields: [&str; 4], headings: impl Iterator<Item = &'h str>) {
+/// Writes one record, `[title, url, trail, description, headings, words]`:
+/// the format is made here and nowhere else.
+fn push_record<'h>(
+    out: &mut String,
+    fields: [&str; 4],
+    headings: impl Iterator<Item = &'h str>,
+    words: &str,
+) {
     out.push('[');
     for field in fields {
         push_json_str(out, field);
@@ -101,7 +108,9 @@ fn push_record<'h>(out: &mut String, fields: [&str; 4], headings: impl Iterator<
         }
         push_json_chars(out, heading);
     }
-    out.push_str("\"]");
+    out.push_str("\",");
+    push_json_str(out, words);
+    out.push(']');
 }
 
 /// `text` as a JSON string literal. serde_json's escaping was half the
@@ -243,7 +252,7 @@ pub fn write_index(site: &Site, records: &Records, out: &mut Vec<u8>) {
                 trails.of(section.parent),
                 "",
             ];
-            push_record(&mut record, fields, std::iter::empty());
+            push_record(&mut record, fields, std::iter::empty(), "");
             out.extend_from_slice(record.as_bytes());
             out.extend_from_slice(b",\n");
         }
@@ -279,7 +288,7 @@ mod tests {
             ("content/ops/_index.md", "---\ntitle: Operations\n---\nRunning things."),
             (
                 "content/ops/deep/on-call.md",
-                "---\ntitle: \"On \\\"call\\\" </script>\"\n---\nWho answers the pager.\n\n## Rota\n\n### Swaps\n\n## Escalation\n",
+                "---\ntitle: \"On \\\"call\\\" </script>\"\n---\nWho answers the pager.\n\n## Rota\n\n### Swaps\n\nThe pager rota: \"Swap\" with `oncall swap`.\n\n```sh\noncall page --team Ops\n```\n\n## Escalation\n",
             ),
         ]);
         let gather = Gather::new(site.pages.len());
@@ -304,7 +313,9 @@ mod tests {
                 "/ops/deep/on-call/",
                 "Operations › Deep",
                 "Who answers the pager.",
-                "Rota\nSwaps\nEscalation"
+                "Rota\nSwaps\nEscalation",
+                // Each word once, code included, headings left to their field.
+                "who answers the pager rota swap with oncall page team ops"
             ]
         );
 

@@ -218,6 +218,7 @@ pub(crate) fn test_site_at(
                 source: &page.source,
                 body: page.body(),
                 body_line: page.body_line as usize,
+                search_words: true,
             },
             &routes,
         );

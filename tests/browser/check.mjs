@@ -204,8 +204,8 @@ for (const width of [360, 1280]) {
   await context.close();
 }
 
-// Search: "/" focuses the box; a page is found by its title and by a
-// heading; the keyboard picks a result and opens it; axe finds nothing
+// Search: "/" focuses the box; a page is found by its title, by a
+// heading and by a word of its text (with punctuation typed around it); the keyboard picks a result and opens it; axe finds nothing
 // with the results open; on a phone the results fit the screen.
 for (const width of [1280, 360]) {
   const context = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 900 } });
@@ -215,6 +215,13 @@ for (const width of [1280, 360]) {
   const title = (await probe.locator("main h1").first().textContent()).trim();
   await probe.goto(origin + withHeadings, { waitUntil: "load" });
   const heading = (await probe.locator(".prose h2").nth(1).textContent()).replace(/#$/, "").trim();
+  // The longest word of the page's last paragraph: found only in its text.
+  const bodyWord = await probe.evaluate(() => {
+    const paragraphs = document.querySelectorAll(".prose > p");
+    return paragraphs[paragraphs.length - 1].textContent.split(/\s+/)
+      .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""))
+      .sort((a, b) => b.length - a.length)[0];
+  });
   await probe.close();
   const { page } = await open(context, paths[0]);
   const label = `${width}-search`;
@@ -231,6 +238,8 @@ for (const width of [1280, 360]) {
   if (byTitle[0] !== target) fail(`${label}: searching "${title}" gave ${JSON.stringify(byTitle)}, expected ${target} first`);
   const byHeading = await hrefs(heading);
   if (!byHeading.includes(withHeadings)) fail(`${label}: searching the heading "${heading}" gave ${JSON.stringify(byHeading)}`);
+  const byWord = await hrefs(`(${bodyWord.toUpperCase()}),`);
+  if (!byWord.includes(withHeadings)) fail(`${label}: searching the word "${bodyWord}" of ${withHeadings} gave ${JSON.stringify(byWord)}`);
   if ((await hrefs("zzqx nothing like this")).length) fail(`${label}: nonsense query found pages`);
   const none = await page.locator(".search-results .result-none").count();
   if (!none) fail(`${label}: no "no pages match" message`);

@@ -112,7 +112,7 @@
     script.onload = function () {
       searchIndex = (window.folioSearchIndex || []).map(function (r) {
         return { title: r[0], url: r[1], trail: r[2], text: r[3], headings: r[4],
-          t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]) };
+          t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]), w: fold(r[5] || "") };
       });
       searchWaiting.splice(0).forEach(function (f) { f(); });
     };
@@ -123,7 +123,12 @@
     var i = text.indexOf(term);
     return i === 0 || (i > 0 && !/[a-z0-9]/.test(text[i - 1]));
   }
-  function searchTerms(query) { return fold(query).split(/\s+/).filter(Boolean); }
+  /* Terms lose the punctuation around them, as the index's words did. */
+  function searchTerms(query) {
+    return fold(query).split(/\s+/).map(function (t) {
+      return t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+    }).filter(Boolean);
+  }
   function findPages(terms) {
     if (!terms.length) return [];
     var found = [];
@@ -134,6 +139,7 @@
         if (p.t.indexOf(term) >= 0) score += startsWord(p.t, term) ? 12 : 8;
         else if (p.h.indexOf(term) >= 0) score += startsWord(p.h, term) ? 4 : 3;
         else if (p.d.indexOf(term) >= 0) score += 1;
+        else if (p.w.indexOf(term) >= 0) score += startsWord(p.w, term) ? 1 : 0.5;
         else return;
       }
       found.push({ page: p, score: score });

@@ -1,0 +1,459 @@
+//! The distinct words of a page's text, for the search index.
+//!
+//! Search finds pages by the words of their body, not only by title and
+//! headings. Each word is kept once per page, lower-cased, in the order it
+//! first appears: the index then grows with a page's vocabulary, not its
+//! length (a 4 KB page of the benchmark corpus has ~60 distinct words of
+//! three letters or more). Words are runs between spaces with the
+//! punctuation around them trimmed, so `on-call`, `v1.2` and `kubectl`
+//! stay whole and are found by any part (the search matches substrings).
+
+/// A page's words are no longer collected past this many bytes: a 1 MB log
+/// pasted into a page must not make every reader download it.
+pub const MAX_BYTES: usize = 16 * 1024;
+
+/// Collects distinct words, space-separated.
+///
+/// Every byte of a page's text passes through here, so the text is cut
+/// into words 32 bytes at a time (a mask of its spaces, made 8 bytes at a
+/// time in a `u64`), and a word that repeats one seen lately, as written,
+/// is dropped on a hash of its bytes before any other work. The others
+/// are trimmed, lower-cased and hashed 8 bytes at a time, and looked up
+/// in a small open-addressing set of hashes. A first version (a byte loop,
+/// a `char` trim, foldhash and a `HashSet` per word) cost ~33
+/// instructions a byte, a third of a default-theme build.
+pub struct Words {
+    /// Hashes of the words kept (0: a free slot), a power of two long,
+    /// at most half full. Two words with the same 64-bit hash would keep
+    /// only the first.
+    seen: Vec<u64>,
+    /// Words in `seen`.
+    count: usize,
+    /// Hashes of words seen lately as written (see [`raw_hash`]).
+    recent: [u64; 1024],
+    /// The words kept, each followed by a space.
+    text: String,
+    /// A non-ASCII word, lower-cased.
+    lower: String,
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words {
+            seen: vec![0; 256],
+            count: 0,
+            recent: [0; 1024],
+            text: String::new(),
+            lower: String::new(),
+        }
+    }
+}
+
+impl Words {
+    /// Adds the words of `text`: runs of non-space bytes, with the
+    /// punctuation around them trimmed.
+    pub fn add(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        // Start of a word that runs past the block, if one does.
+        let mut open = None;
+        let mut base = 0;
+        while base < bytes.len() {
+            if self.text.len() >= MAX_BYTES {
+                return;
+            }
+            // Bit k set: byte base + k is not a space.
+            let mut rest = not_spaces(bytes, base);
+            if let Some(start) = open {
+                if rest == u32::MAX {
+                    base += 32;
+                    continue;
+                }
+                let end = rest.trailing_ones();
+                self.word(text, start, base + end as usize);
+                open = None;
+                rest &= u32::MAX << end;
+            }
+            while rest != 0 {
+                let start = rest.trailing_zeros();
+                let len = (rest >> start).trailing_ones();
+                if start + len == 32 {
+                    open = Some(base + start as usize);
+                    break;
+                }
+                self.word(text, base + start as usize, base + (start + len) as usize);
+                rest &= !(((1 << len) - 1) << start);
+            }
+            base += 32;
+        }
+        if let Some(start) = open {
+            self.word(text, start, bytes.len());
+        }
+    }
+
+    /// Adds the word at `text[start..end]` (between spaces) once.
+    #[inline(always)]
+    fn word(&mut self, text: &str, start: usize, end: usize) {
+        let raw = raw_hash(text.as_bytes(), start, end);
+        let slot = &mut self.recent[(raw >> 54) as usize];
+        if raw != 0 && *slot == raw {
+            return;
+        }
+        *slot = raw;
+        self.new_word(text, start, end);
+    }
+
+    /// [`Words::word`] for a word not seen lately as written.
+    fn new_word(&mut self, text: &str, start: usize, end: usize) {
+        let bytes = text.as_bytes();
+        let (mut start, mut end) = (start, end);
+        while !EDGE[usize::from(bytes[start])] {
+            start += 1;
+            if start == end {
+                return;
+            }
+        }
+        while !EDGE[usize::from(bytes[end - 1])] {
+            end -= 1;
+        }
+        // One letter says nothing to search for ("a", "I", "x").
+        if end - start < 2 {
+            return;
+        }
+        let (hash, upper, high) = hash_lower(bytes, start, end);
+        if high {
+            // Both ends are char boundaries (after ASCII or at the ends).
+            return self.unicode_word(&text[start..end]);
+        }
+        if self.is_new(hash) {
+            let at = self.text.len();
+            self.text.push_str(&text[start..end]);
+            if upper {
+                self.text[at..].make_ascii_lowercase();
+            }
+            self.text.push(' ');
+        }
+    }
+
+    /// A word with non-ASCII characters: trimmed of punctuation and
+    /// lower-cased by `char`.
+    fn unicode_word(&mut self, word: &str) {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.chars().nth(1).is_none() {
+            return;
+        }
+        let mut lower = std::mem::take(&mut self.lower);
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        if self.is_new(hash_lower(lower.as_bytes(), 0, lower.len()).0) {
+            self.text.push_str(&lower);
+            self.text.push(' ');
+        }
+        self.lower = lower;
+    }
+
+    /// True the first time a word's hash is seen.
+    fn is_new(&mut self, hash: u64) -> bool {
+        let hash = hash | 1;
+        if !insert(&mut self.seen, hash) {
+            return false;
+        }
+        self.count += 1;
+        if self.count * 2 > self.seen.len() {
+            let grown = vec![0; 2 * self.seen.len()];
+            let old = std::mem::replace(&mut self.seen, grown);
+            for h in old.into_iter().filter(|&h| h != 0) {
+                insert(&mut self.seen, h);
+            }
+        }
+        true
+    }
+
+    /// The words, space-separated.
+    pub fn finish(mut self) -> String {
+        self.text.pop();
+        self.text
+    }
+}
+
+/// Puts `hash` (not 0) in the open-addressing `table`, whose length is a
+/// power of two and which has a free slot; false when it was there.
+fn insert(table: &mut [u64], hash: u64) -> bool {
+    let mask = table.len() - 1;
+    let mut i = (hash >> 32) as usize & mask;
+    loop {
+        match table[i] {
+            0 => {
+                table[i] = hash;
+                return true;
+            }
+            h if h == hash => return false,
+            _ => i = (i + 1) & mask,
+        }
+    }
+}
+
+/// Bit k set when byte `at + k` of `bytes` is not a space (bytes past
+/// the end are). Eight bytes at a time, in the bits of a `u64`: the
+/// compiler made a slow vector loop of the plain byte loop.
+fn not_spaces(bytes: &[u8], at: usize) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut mask = 0;
+    for i in 0..4 {
+        let from = (at + 8 * i).min(bytes.len());
+        // Past the end: spaces.
+        let x = match bytes[from..].first_chunk::<8>() {
+            Some(eight) => u64::from_le_bytes(*eight),
+            None => bytes[from..]
+                .iter()
+                .rev()
+                .fold(u64::from(b' ') * ONES, |x, &b| (x << 8) | u64::from(b)),
+        };
+        // High bit set in each byte other than ' '.
+        let t = x ^ (u64::from(b' ') * ONES);
+        let not_blank = (((t & !HIGH) + !HIGH) | t) & HIGH;
+        // High bit set in each byte from \t to \r.
+        let seven = x & !HIGH;
+        let control = (seven + (0x80 - 9) * ONES) & !(seven + (0x80 - 14) * ONES) & !x & HIGH;
+        let word = (not_blank & !control) >> 7;
+        // Gathers the eight flags into one byte, byte k to bit k.
+        let byte = word.wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        mask |= (byte as u32) << (8 * i);
+    }
+    mask
+}
+
+/// Bytes a word may start and end with: ASCII letters and digits, and
+/// non-ASCII bytes (their characters are checked apart).
+static EDGE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b >= 0x80;
+        b += 1;
+    }
+    t
+};
+
+/// The hash of the word `bytes[start..end]` lower-cased (ASCII letters),
+/// and whether it had upper-case ASCII letters and non-ASCII bytes.
+/// Eight bytes at a time, read from `bytes` past the word's end when it
+/// has them (masked off).
+#[inline(always)]
+fn hash_lower(bytes: &[u8], start: usize, end: usize) -> (u64, bool, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (mut hash, mut upper, mut high) = ((end - start) as u64, 0, 0);
+    let mut at = start;
+    loop {
+        let x = match bytes[at..].first_chunk::<8>() {
+            Some(eight) => u64::from_le_bytes(*eight),
+            None => bytes[at..]
+                .iter()
+                .rev()
+                .fold(0, |x, &b| (x << 8) | u64::from(b)),
+        };
+        let left = end - at;
+        let x = if left >= 8 {
+            x
+        } else {
+            x & ((1 << (8 * left)) - 1)
+        };
+        // High bit of each byte: from `A` up, and from past `Z` up (on
+        // the low seven bits, so no carry crosses bytes); ASCII only.
+        let seven = x & !HIGH;
+        let from_a = seven + (0x80 - u64::from(b'A')) * ONES;
+        let past_z = seven + (0x80 - u64::from(b'Z') - 1) * ONES;
+        let caps = from_a & !past_z & !x & HIGH;
+        upper |= caps;
+        high |= x;
+        hash = (hash.rotate_left(26) ^ (x | (caps >> 2))).wrapping_mul(SEED);
+        if left <= 8 {
+            return (hash, upper != 0, high & HIGH != 0);
+        }
+        at += 8;
+    }
+}
+
+/// A hash of the bytes `bytes[start..end]` as they are, from at most two
+/// 8-byte loads; 0 for words over 16 bytes (a hash of their ends only
+/// could take one word for another).
+#[inline(always)]
+fn raw_hash(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let len = end - start;
+    let (first, last) = match len {
+        0..=8 => {
+            let first = match bytes[start..].first_chunk::<8>() {
+                Some(eight) => u64::from_le_bytes(*eight) & (u64::MAX >> (8 * (8 - len))),
+                // Near the end of the text (most texts between links).
+                None => bytes[start..end]
+                    .iter()
+                    .rev()
+                    .fold(0, |x, &b| (x << 8) | u64::from(b)),
+            };
+            (first, 0)
+        }
+        9..=16 => {
+            let load = |at: usize| {
+                let eight = bytes[at..at + 8].try_into().unwrap_or_default();
+                u64::from_le_bytes(eight)
+            };
+            (load(start), load(end - 8))
+        }
+        _ => return 0,
+    };
+    ((first ^ (len as u64)).wrapping_mul(SEED) ^ last).wrapping_mul(SEED) | 1
+}
+
+/// The multiplier of the words' hash (FxHash's).
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(texts: &[&str]) -> String {
+        let mut w = Words::default();
+        for t in texts {
+            w.add(t);
+        }
+        w.finish()
+    }
+
+    #[test]
+    fn words_are_kept_once_lower_cased_with_surrounding_punctuation_trimmed() {
+        assert_eq!(
+            words(&[
+                "Roll back the deploy. Then roll (back) again:",
+                "  the on-call ENGINEER pages “Ops”; see v1.2, a I x",
+                "Équipe ÉQUIPE équipe — 日本語 OPS «Deploy»",
+            ]),
+            "roll back the deploy then again on-call engineer pages ops see v1.2 équipe 日本語"
+        );
+        assert_eq!(words(&[]), "");
+        assert_eq!(words(&["... — !"]), "");
+    }
+
+    #[test]
+    fn collecting_stops_past_the_limit() {
+        let many: Vec<String> = (0..10_000).map(|n| format!("word{n}")).collect();
+        let text = words(&[&many.join(" "), "late"]);
+        assert!(
+            text.len() >= MAX_BYTES && text.len() < MAX_BYTES + 64,
+            "{}",
+            text.len()
+        );
+        assert!(text.starts_with("word0 word1 "));
+        assert!(!text.contains("late"));
+    }
+
+    #[test]
+    fn the_space_mask_agrees_with_a_byte_loop() {
+        for seed in 0..2000u32 {
+            let mut block = [0u8; 32];
+            let mut x = seed.wrapping_mul(2654435761) | 1;
+            for b in &mut block {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                *b = [
+                    b' ',
+                    b'\t',
+                    b'\n',
+                    0x0b,
+                    0x0c,
+                    b'\r',
+                    8,
+                    14,
+                    0x1f,
+                    b'a',
+                    0x89,
+                    0xa0,
+                    b'!',
+                    0x20 | 0x80,
+                ][(x % 14) as usize];
+            }
+            let slow = block.iter().enumerate().fold(0u32, |m, (k, &b)| {
+                m | (u32::from(!crate::markdown::is_space(b)) << k)
+            });
+            assert_eq!(not_spaces(&block, 0), slow, "{block:?}");
+            // Past the end is space.
+            for len in [0, 5, 8, 13, 31] {
+                let cut = not_spaces(&block[..len], 0);
+                assert_eq!(cut, slow & ((1u64 << len) - 1) as u32, "{len}");
+            }
+        }
+    }
+
+    /// The plain reading of what [`Words`] does, for comparison.
+    fn reference(texts: &[&str]) -> String {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for text in texts {
+            for word in text.split(|c: char| c.is_ascii() && crate::markdown::is_space(c as u8)) {
+                let word = word
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                if word.chars().count() >= 2 && seen.insert(word.clone()) {
+                    out.push(word);
+                }
+            }
+        }
+        out.join(" ")
+    }
+
+    #[test]
+    fn words_across_blocks_long_words_and_text_ends_match_the_plain_reading() {
+        let vocabulary = [
+            "deploy",
+            "Deploy",
+            "deploy.",
+            "(deploy)",
+            "DEPLOY,",
+            "a",
+            "x1",
+            "on-call",
+            "\"quoted\"",
+            "rollback-procedure-for-the-database",
+            "rollback-procedure-for-the-databases",
+            "twelve-chars",
+            "sixteen-chars-ok",
+            "seventeen-chars-x",
+            "Équipe",
+            "équipe",
+            "—",
+            "日本語",
+            "naïve",
+            "...",
+            "v1.2.3",
+            "x",
+            "ab",
+        ];
+        let separators = [" ", "  ", "\n", "\t", " \r\n "];
+        let mut x: u32 = 0x9e37_79b9;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as usize % n
+        };
+        for _ in 0..300 {
+            let texts: Vec<String> = (0..1 + next(4))
+                .map(|_| {
+                    let mut t = String::new();
+                    for _ in 0..next(40) {
+                        t.push_str(vocabulary[next(vocabulary.len())]);
+                        t.push_str(separators[next(separators.len())]);
+                    }
+                    // Texts end inside a word as often as after a space.
+                    if next(2) == 0 {
+                        t.truncate(t.trim_end().len());
+                    }
+                    t
+                })
+                .collect();
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            assert_eq!(words(&texts), reference(&texts), "{texts:?}");
+        }
+    }
+}
