@@ -1354,8 +1354,11 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
     assert!(index.contains("\"Install it\\nInstall it\""), "{index}");
     fs::write(
         &page,
-        text.replace("Run the installer.", "Run the NEW installer.")
-            .replace("## Install it\n\nRepeated", "## Upgrade it\n\nRepeated"),
+        text.replace(
+            "Run the installer.",
+            "Run the NEW installer (zebracorn edition).",
+        )
+        .replace("## Install it\n\nRepeated", "## Upgrade it\n\nRepeated"),
     )
     .unwrap();
     let data = events.wait("reload");
@@ -1366,11 +1369,14 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
     assert!(server
         .get("/guide/setup/")
         .2
-        .contains("Run the NEW installer."));
+        .contains("Run the NEW installer (zebracorn edition)."));
     server.wait_log("content/guide/setup.md →");
-    // The search index follows the new heading, without a full rebuild.
+    // The search index follows the new heading and words, without a full
+    // rebuild, written just after the reload.
+    server.wait_log("search index in");
     let index = server.get("/search-index.js").2;
-    assert!(index.contains("\"Install it\\nUpgrade it\""), "{index}");
+    assert!(index.contains("\"Install it\\nUpgrade it\",\""), "{index}");
+    assert!(index.contains(" zebracorn "), "{index}");
 
     // Break the front matter: an overlay event with file and line; the last good page stays.
     fs::write(&page, "---\ntitle: [oops\n---\nBroken body\n").unwrap();
@@ -1380,7 +1386,7 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
         server
             .get("/guide/setup/")
             .2
-            .contains("Run the NEW installer."),
+            .contains("Run the NEW installer (zebracorn edition)."),
         "last good build served"
     );
     // A tab opened now is told about the failure at once.

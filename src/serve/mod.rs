@@ -191,6 +191,15 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                     .collect();
                 let outcome = session.apply(watch::plan(&changes));
                 report(&outcome, &shared, session.project().is_some());
+                if let Some((took, errors)) = session.write_deferred() {
+                    for d in &errors {
+                        eprintln!("{d}");
+                    }
+                    if errors.is_empty() {
+                        let ms = took.as_secs_f64() * 1000.0;
+                        println!("↻ search index in {ms:.1} ms, after the reload");
+                    }
+                }
             }
         }
     }

@@ -17,6 +17,8 @@ use crate::build::{render_jobs, write_all, BuildFailure, BuildOptions, PageUpdat
 use crate::diagnostic::Diagnostic;
 use crate::markdown::escape_attr;
 use crate::output::{write_atomic, Staging};
+use crate::render::search::INDEX_FILE;
+use crate::render::Job;
 
 use super::live::LiveEvent;
 use super::watch::Plan;
@@ -56,6 +58,9 @@ pub struct Session {
     /// once, when it appears, and not again at every save. (A set: a site
     /// may have a warning on each of thousands of pages.)
     warnings: HashSet<Diagnostic>,
+    /// The search index changed in the last update and is not written yet
+    /// (see [`Session::write_deferred`]).
+    search_pending: bool,
 }
 
 impl Session {
@@ -77,6 +82,7 @@ impl Session {
             current: Arc::new(RwLock::new(placeholder.clone())),
             failed: None,
             warnings: HashSet::new(),
+            search_pending: false,
         };
         let outcome = session.full_rebuild();
         if let Outcome::Failed(diags) = &outcome {
@@ -123,6 +129,8 @@ impl Session {
 
     fn full_rebuild(&mut self) -> Outcome {
         let started = Instant::now();
+        // A good rebuild writes the index with everything else; a failed
+        // one leaves the served site, which still needs it.
         let mut project = match Project::load(&self.opts) {
             Ok(p) => p,
             Err(f) => return Outcome::Failed(f.diagnostics),
@@ -147,6 +155,7 @@ impl Session {
             Err(d) => return Outcome::Failed(vec![d]),
         };
         project.save_caches();
+        self.search_pending = false;
         let old = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
             dir,
@@ -214,6 +223,12 @@ impl Session {
         }
         jobs.sort();
         jobs.dedup();
+        // The search index holds every page's words: megabytes on a large
+        // site, and no part of the page being previewed. It is written
+        // after the browsers are told (see `write_deferred`).
+        let before = jobs.len();
+        jobs.retain(|(_, job)| *job != Job::SearchIndex);
+        self.search_pending |= jobs.len() < before;
         let dir = served(&self.current);
         let renderer = project.renderer();
         let errors = render_jobs(&renderer, &jobs, |path, bytes| {
@@ -295,6 +310,23 @@ impl Session {
             summary: format!("copied {}", names.join(", ")),
             warnings: Vec::new(),
         }
+    }
+
+    /// Writes what the last update left for after the reload: the search
+    /// index, when a page's record in it changed. Returns the time taken,
+    /// when there was something to write, and any problem writing it.
+    pub fn write_deferred(&mut self) -> Option<(Duration, Vec<Diagnostic>)> {
+        if !std::mem::take(&mut self.search_pending) {
+            return None;
+        }
+        let started = Instant::now();
+        let project = self.project.as_ref()?;
+        let dir = served(&self.current);
+        let jobs = [(INDEX_FILE.to_string(), Job::SearchIndex)];
+        let errors = render_jobs(&project.renderer(), &jobs, |path, bytes| {
+            write_atomic(&dir.join(path), bytes)
+        });
+        Some((started.elapsed(), errors))
     }
 
     /// Removes every folder the session created.
