@@ -3,8 +3,8 @@
 //! Search finds pages by the words of their body, not only by title and
 //! headings. Each word is kept once per page, lower-cased, in the order it
 //! first appears: the index then grows with a page's vocabulary, not its
-//! length (a 4 KB page of the benchmark corpus has ~60 distinct words of
-//! three letters or more). Words are runs between spaces with the
+//! length (a 4 KB page of the benchmark corpus has a few hundred words,
+//! ~60 of them distinct). Words are runs between spaces with the
 //! punctuation around them trimmed, so `on-call`, `v1.2` and `kubectl`
 //! stay whole and are found by any part (the search matches substrings).
 
@@ -276,13 +276,13 @@ fn hash_lower(bytes: &[u8], start: usize, end: usize) -> (u64, bool, bool) {
 }
 
 /// A hash of the bytes `bytes[start..end]` as they are, from at most two
-/// 8-byte loads; 0 for words over 16 bytes (a hash of their ends only
-/// could take one word for another).
+/// 8-byte loads; 0 (never kept) for words over 16 bytes, as a hash of
+/// their ends only could take one word for another.
 #[inline(always)]
 fn raw_hash(bytes: &[u8], start: usize, end: usize) -> u64 {
     let len = end - start;
     let (first, last) = match len {
-        0..=8 => {
+        1..=8 => {
             let first = match bytes[start..].first_chunk::<8>() {
                 Some(eight) => u64::from_le_bytes(*eight) & (u64::MAX >> (8 * (8 - len))),
                 // Near the end of the text (most texts between links).
