@@ -18,6 +18,7 @@ const KNOWN_KEYS: &[&str] = &[
     "language",
     "theme",
     "edit_url",
+    "search_text",
     "extra",
     "schema",
 ];
@@ -37,6 +38,9 @@ pub struct Config {
     pub theme: String,
     /// Prefix that, followed by a page's source path, edits it (e.g. on GitHub).
     pub edit_url: Option<String>,
+    /// Whether the search index holds the words of each page's text, not
+    /// only titles, headings and descriptions (see [`crate::render::search`]).
+    pub search_text: bool,
     /// Free-form values for templates.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Front matter rules (`[[schema]]`).
@@ -51,6 +55,7 @@ struct RawConfig {
     language: Option<String>,
     theme: Option<String>,
     edit_url: Option<String>,
+    search_text: Option<bool>,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
@@ -66,6 +71,7 @@ impl Default for Config {
             language: "en".into(),
             theme: "handbook".into(),
             edit_url: None,
+            search_text: true,
             extra: serde_json::Map::new(),
             schema: Vec::new(),
         }
@@ -104,6 +110,7 @@ impl Config {
             let expected = match key.as_str() {
                 "extra" => (!value.is_table()).then_some("a table ([extra])"),
                 "schema" => (!value.is_array()).then_some("a list of [[schema]] tables"),
+                "search_text" => (!value.is_bool()).then_some("`true` or `false`"),
                 k if KNOWN_KEYS.contains(&k) => (!value.is_str()).then_some("a quoted string"),
                 _ => None,
             };
@@ -161,6 +168,7 @@ impl Config {
             language: raw.language.unwrap_or(d.language),
             theme: raw.theme.unwrap_or(d.theme),
             edit_url: raw.edit_url,
+            search_text: raw.search_text.unwrap_or(d.search_text),
             extra: raw.extra,
             schema: raw.schema,
         }
@@ -388,6 +396,21 @@ mod tests {
         assert!(!d[0].is_error());
         assert_eq!(d[0].line, 2);
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn search_text_is_on_unless_turned_off_with_a_boolean() {
+        assert!(Config::parse("").0.search_text);
+        let (c, d) = Config::parse("search_text = false\n");
+        assert!(!c.search_text && d.is_empty(), "{d:?}");
+        let (_, d) = Config::parse("title = \"A\"\nsearch_text = \"no\"\n");
+        assert!(d[0].is_error(), "{d:?}");
+        assert_eq!(d[0].line, 2);
+        assert!(
+            d[0].message.contains("must be `true` or `false`"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

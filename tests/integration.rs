@@ -490,6 +490,26 @@ fn a_base_url_without_scheme_stops_the_build_but_not_the_preview() {
 }
 
 #[test]
+fn search_finds_page_text_unless_search_text_is_off() {
+    let page = "---\ntitle: Deploy\n---\nRoll back with `kubectl rollout undo`.\n";
+    let record = |config: &str| {
+        let dir = site(&[("folio.toml", config), ("content/deploy.md", page)]);
+        let (out, run) = build(dir.path(), &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let index = read(&out, "search-index.js");
+        let line = index.lines().find(|l| l.contains("\"/deploy/\"")).unwrap();
+        line.to_string()
+    };
+    let on = record("title = \"On\"\n");
+    assert!(
+        on.ends_with(",\"roll back with kubectl rollout undo\"],"),
+        "{on}"
+    );
+    let off = record("title = \"Off\"\nsearch_text = false\n");
+    assert!(off.ends_with(",\"\"],"), "{off}");
+}
+
+#[test]
 fn quiet_prints_no_summary() {
     let (_, run) = build(&fixture("override"), &["--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

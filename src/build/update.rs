@@ -62,7 +62,7 @@ impl Project {
                 source,
                 body: loaded.body(),
                 body_line: loaded.body_line,
-                search_words: !self.search.is_empty(),
+                search_words: !self.search.is_empty() && self.config.search_text,
             },
             &self.routes,
         );

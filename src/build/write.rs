@@ -67,6 +67,7 @@ pub fn render_site(
     let renderer = project.renderer();
     let sources = SourceDir::open(&project.opts.root);
     let searched = renderer.uses_search();
+    let search_text = searched && project.config.search_text;
     let gather = search::Gather::new(if searched {
         project.site.pages.len()
     } else {
@@ -79,7 +80,7 @@ pub fn render_site(
         .par_iter()
         .enumerate()
         .map_init(Vec::new, |buf, (i, page)| {
-            let mut parsed = parse_page(page, &project.routes, &sources, searched);
+            let mut parsed = parse_page(page, &project.routes, &sources, search_text);
             // Made now: the table of contents is dropped once written.
             let record = trails.as_ref().map(|trails| {
                 gather.add(&search::record(

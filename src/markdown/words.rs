@@ -193,22 +193,28 @@ fn insert(table: &mut [u64], hash: u64) -> bool {
 }
 
 /// Bit k set when byte `at + k` of `bytes` is not a space (bytes past
-/// the end are). Eight bytes at a time, in the bits of a `u64`: the
-/// compiler made a slow vector loop of the plain byte loop.
+/// the end are).
 fn not_spaces(bytes: &[u8], at: usize) -> u32 {
+    match bytes[at..].first_chunk::<32>() {
+        Some(block) => block_not_spaces(block),
+        None => {
+            let mut block = [b' '; 32];
+            let rest = &bytes[at..];
+            block[..rest.len()].copy_from_slice(rest);
+            block_not_spaces(&block)
+        }
+    }
+}
+
+/// [`not_spaces`] of a whole block, eight bytes at a time in the bits of
+/// a `u64`: the compiler made a slow vector loop of the plain byte loop.
+#[inline(always)]
+fn block_not_spaces(block: &[u8; 32]) -> u32 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut mask = 0;
-    for i in 0..4 {
-        let from = (at + 8 * i).min(bytes.len());
-        // Past the end: spaces.
-        let x = match bytes[from..].first_chunk::<8>() {
-            Some(eight) => u64::from_le_bytes(*eight),
-            None => bytes[from..]
-                .iter()
-                .rev()
-                .fold(u64::from(b' ') * ONES, |x, &b| (x << 8) | u64::from(b)),
-        };
+    for (i, eight) in block.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(eight.try_into().unwrap_or_default());
         // High bit set in each byte other than ' '.
         let t = x ^ (u64::from(b' ') * ONES);
         let not_blank = (((t & !HIGH) + !HIGH) | t) & HIGH;
