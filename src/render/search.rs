@@ -7,8 +7,10 @@
 //! description, headings, words]`: the trail is the section titles above
 //! the page (joined by ` › `), the headings are the page's table of
 //! contents, one per line, and the words are the distinct words of the
-//! rest of its text, lower-cased (see [`crate::markdown::ParsedPage::search_words`]). Records are made in the parse pass, while the table of
-//! contents is still at hand, and kept per page so `folio serve` can
+//! rest of its text, lower-cased (see
+//! [`crate::markdown::ParsedPage::search_words`]; empty with
+//! `search_text = false`). Records are made in the parse pass, while the
+//! table of contents is still at hand, and kept per page so `folio serve` can
 //! replace one after an edit. A script rather than JSON, so the index also
 //! loads when the site is opened from `file://`.
 
