@@ -324,9 +324,12 @@ pub fn missing_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> 
                 return None;
             }
             let with_ext = format!("{name}.html");
+            // `doc` for `docs.html` is a typo of a name written without
+            // its extension: compare it with one.
+            let written = if name.contains('.') { name } else { &with_ext };
             let hint = if templates.has(&with_ext) {
                 format!("did you mean `{with_ext}`? (write the file name, with `.html`)")
-            } else if let Some(near) = closest(name, names.iter().copied()) {
+            } else if let Some(near) = closest(written, names.iter().copied()) {
                 format!("did you mean `{near}`?")
             } else {
                 format!(
@@ -543,6 +546,7 @@ mod tests {
                 "---\ntitle: B\ndraft: false\ntemplate: docs\n---\n",
             ),
             ("content/typo.md", "---\ntemplate: doc.html\n---\n"),
+            ("content/short.md", "---\ntemplate: doc\n---\n"),
             ("content/other.md", "+++\ntemplate = \"blog.html\"\n+++\n"),
         ]);
         let found: Vec<(String, usize, String)> = missing_templates(&site, &templates)
@@ -552,8 +556,10 @@ mod tests {
                 (d.file.unwrap(), d.line, d.hint.unwrap())
             })
             .collect();
-        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found.len(), 4, "{found:?}");
         let of = |file: &str| found.iter().find(|f| f.0 == file).unwrap();
+        // Without its extension, a typo is compared as a file name.
+        assert_eq!(of("content/short.md").2, "did you mean `docs.html`?");
         assert_eq!(of("content/bare.md").1, 4);
         assert!(of("content/bare.md")
             .2
