@@ -12,6 +12,9 @@
 /// pasted into a page must not make every reader download it.
 pub const MAX_BYTES: usize = 16 * 1024;
 
+/// Longer runs (base64, minified code, long URLs) are left out.
+pub const MAX_WORD: usize = 64;
+
 /// Collects distinct words, space-separated.
 ///
 /// Every byte of a page's text passes through here, so the text is cut
@@ -117,8 +120,9 @@ impl Words {
         while !EDGE[usize::from(bytes[end - 1])] {
             end -= 1;
         }
-        // One letter says nothing to search for ("a", "I", "x").
-        if end - start < 2 {
+        // One letter says nothing to search for ("a", "I", "x"), and
+        // nobody types a base64 blob or a minified line of code.
+        if !(2..=MAX_WORD).contains(&(end - start)) {
             return;
         }
         let (hash, upper, high) = hash_lower(bytes, start, end);
@@ -356,6 +360,14 @@ mod tests {
     }
 
     #[test]
+    fn runs_longer_than_a_word_are_left_out() {
+        let blob = "QUJD".repeat(10_000);
+        let longest = "x".repeat(MAX_WORD);
+        let text = format!("data: {blob} end {longest}y {longest}");
+        assert_eq!(words(&[&text]), format!("data end {longest}"));
+    }
+
+    #[test]
     fn the_space_mask_agrees_with_a_byte_loop() {
         for seed in 0..2000u32 {
             let mut block = [0u8; 32];
@@ -402,7 +414,8 @@ mod tests {
                 let word = word
                     .trim_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase();
-                if word.chars().count() >= 2 && seen.insert(word.clone()) {
+                if word.chars().count() >= 2 && word.len() <= MAX_WORD && seen.insert(word.clone())
+                {
                     out.push(word);
                 }
             }
