@@ -215,11 +215,15 @@ for (const width of [1280, 360]) {
   const title = (await probe.locator("main h1").first().textContent()).trim();
   await probe.goto(origin + withHeadings, { waitUntil: "load" });
   const heading = (await probe.locator(".prose h2").nth(1).textContent()).replace(/#$/, "").trim();
-  // The longest word of the page's last paragraph: found only in its text.
+  // The longest word of the page's last paragraph that its title,
+  // headings and description lack: found only in its text.
   const bodyWord = await probe.evaluate(() => {
     const paragraphs = document.querySelectorAll(".prose > p");
+    const shown = [document.title, document.querySelector('meta[name="description"]')?.content || "",
+      ...[...document.querySelectorAll("h1, h2, h3")].map((h) => h.textContent)].join(" ").toLowerCase();
     return paragraphs[paragraphs.length - 1].textContent.split(/\s+/)
       .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""))
+      .filter((w) => !shown.includes(w.toLowerCase()))
       .sort((a, b) => b.length - a.length)[0];
   });
   await probe.close();
@@ -240,6 +244,13 @@ for (const width of [1280, 360]) {
   if (!byHeading.includes(withHeadings)) fail(`${label}: searching the heading "${heading}" gave ${JSON.stringify(byHeading)}`);
   const byWord = await hrefs(`(${bodyWord.toUpperCase()}),`);
   if (!byWord.includes(withHeadings)) fail(`${label}: searching the word "${bodyWord}" of ${withHeadings} gave ${JSON.stringify(byWord)}`);
+  // A result found by its text alone says which word it mentions.
+  const told = await page.$$eval(".search-results a", (as, url) => {
+    const a = as.find((x) => x.getAttribute("href") === url);
+    return a && a.querySelector(".result-text") ? a.querySelector(".result-text").textContent : "";
+  }, withHeadings);
+  const folded = bodyWord.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  if (!told.startsWith(`Mentions “${folded}”`)) fail(`${label}: the result for "${bodyWord}" says ${JSON.stringify(told)}`);
   if ((await hrefs("zzqx nothing like this")).length) fail(`${label}: nonsense query found pages`);
   const none = await page.locator(".search-results .result-none").count();
   if (!none) fail(`${label}: no "no pages match" message`);

@@ -176,6 +176,15 @@
         a.textContent = p.title;
         var heading = matchingHeading(p, terms);
         var extra = heading ? "§ " + heading : p.text;
+        // Terms found only in the page's text: say so, as nothing shown
+        // would explain the result.
+        var inText = terms.filter(function (t) {
+          return p.t.indexOf(t) < 0 && p.h.indexOf(t) < 0 && p.d.indexOf(t) < 0;
+        });
+        if (!heading && inText.length) {
+          extra = "Mentions " + inText.map(function (t) { return "“" + t + "”"; }).join(", ") +
+            (p.text ? " · " + p.text : "");
+        }
         if (p.trail) {
           var trail = document.createElement("span");
           trail.className = "result-trail";
