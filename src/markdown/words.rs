@@ -15,6 +15,14 @@ pub const MAX_BYTES: usize = 16 * 1024;
 /// Longer runs (base64, minified code, long URLs) are left out.
 pub const MAX_WORD: usize = 64;
 
+/// The table of recent words has 2^RECENT_BITS slots.
+const RECENT_BITS: u32 = 10;
+
+/// Each byte of a `u64` at 0x01, and at 0x80: masks for the byte-wise
+/// arithmetic below.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
 /// Collects distinct words, space-separated.
 ///
 /// Every byte of a page's text passes through here, so the text is cut
@@ -32,7 +40,7 @@ pub struct Words {
     seen: Vec<u64>,
     /// Words in `seen`.
     count: usize,
-    /// Hashes of words seen lately as written (see [`raw_hash`]), 1024.
+    /// Hashes of words seen lately as written (see [`raw_hash`]).
     /// (On the heap: inline, it made every parse move 8 KB about, with
     /// words or without.)
     recent: Vec<u64>,
@@ -47,7 +55,7 @@ impl Default for Words {
         Words {
             seen: vec![0; 256],
             count: 0,
-            recent: vec![0; 1024],
+            recent: vec![0; 1 << RECENT_BITS],
             text: String::new(),
             lower: String::new(),
         }
@@ -99,7 +107,7 @@ impl Words {
     #[inline(always)]
     fn word(&mut self, text: &str, start: usize, end: usize) {
         let raw = raw_hash(text.as_bytes(), start, end);
-        let slot = &mut self.recent[(raw >> 54) as usize & 1023];
+        let slot = &mut self.recent[(raw >> (64 - RECENT_BITS)) as usize];
         if raw != 0 && *slot == raw {
             return;
         }
@@ -216,8 +224,6 @@ fn not_spaces(bytes: &[u8], at: usize) -> u32 {
 /// a `u64`: the compiler made a slow vector loop of the plain byte loop.
 #[inline(always)]
 fn block_not_spaces(block: &[u8; 32]) -> u32 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut mask = 0;
     for (i, eight) in block.chunks_exact(8).enumerate() {
         let x = u64::from_le_bytes(eight.try_into().unwrap_or_default());
@@ -253,8 +259,6 @@ static EDGE: [bool; 256] = {
 /// has them (masked off).
 #[inline(always)]
 fn hash_lower(bytes: &[u8], start: usize, end: usize) -> (u64, bool, bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let (mut hash, mut upper, mut high) = ((end - start) as u64, 0, 0);
     let mut at = start;
     loop {
