@@ -129,8 +129,6 @@ impl Session {
 
     fn full_rebuild(&mut self) -> Outcome {
         let started = Instant::now();
-        // A good rebuild writes the index with everything else; a failed
-        // one leaves the served site, which still needs it.
         let mut project = match Project::load(&self.opts) {
             Ok(p) => p,
             Err(f) => return Outcome::Failed(f.diagnostics),
@@ -155,6 +153,8 @@ impl Session {
             Err(d) => return Outcome::Failed(vec![d]),
         };
         project.save_caches();
+        // This build wrote the index with everything else. (A failed one
+        // leaves the flag: the site still served needs the index.)
         self.search_pending = false;
         let old = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
