@@ -8,6 +8,7 @@ pub mod context;
 pub mod nav;
 pub mod search;
 mod sidebar;
+mod stylesheet;
 pub mod theme;
 
 use tera::{Context, Value};

@@ -98,10 +98,18 @@ pub fn embedded_theme() -> Theme {
             .collect(),
         assets: HANDBOOK_ASSETS
             .iter()
-            .map(|(name, data)| ThemeAsset {
-                rel: (*name).to_string(),
-                out_rel: fingerprinted(name, data),
-                data: AssetData::Embedded(data),
+            .map(|(name, data)| {
+                let (out_rel, data) = match for_readers(name, data) {
+                    Some(compacted) => {
+                        (fingerprinted(name, &compacted), AssetData::Owned(compacted))
+                    }
+                    None => (fingerprinted(name, data), AssetData::Embedded(data)),
+                };
+                ThemeAsset {
+                    rel: (*name).to_string(),
+                    out_rel,
+                    data,
+                }
             })
             .collect(),
     }
@@ -113,6 +121,7 @@ impl ThemeAsset {
     pub fn from_file(rel: String, path: PathBuf) -> std::io::Result<ThemeAsset> {
         if is_fingerprinted(&rel) {
             let bytes = std::fs::read(&path)?;
+            let bytes = for_readers(&rel, &bytes).unwrap_or(bytes);
             Ok(ThemeAsset {
                 out_rel: fingerprinted(&rel, &bytes),
                 rel,
@@ -137,6 +146,13 @@ impl Theme {
             .map(|a| (a.rel.clone(), format!("{base_path}{}", a.out_rel)))
             .collect()
     }
+}
+
+/// A stylesheet as readers get it (see [`super::stylesheet`]); `None`
+/// for other files, which are written as they are.
+fn for_readers(rel: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+    rel.ends_with(".css")
+        .then(|| super::stylesheet::compact(bytes))
 }
 
 fn is_fingerprinted(rel: &str) -> bool {
