@@ -489,24 +489,65 @@ fn a_base_url_without_scheme_stops_the_build_but_not_the_preview() {
     assert!(body.contains("<p>Hi.</p>"), "{body}");
 }
 
+/// The object a `search-index.js` sets (`{pages, words, postings}`).
+fn search_index(js: &str) -> serde_json::Value {
+    let object = js
+        .strip_prefix("window.folioSearchIndex=")
+        .and_then(|s| s.strip_suffix(";\n"))
+        .expect("the index sets window.folioSearchIndex")
+        .replace(",\n]", "\n]");
+    serde_json::from_str(&object).unwrap()
+}
+
 #[test]
 fn search_finds_page_text_unless_search_text_is_off() {
     let page = "---\ntitle: Deploy\n---\nRoll back with `kubectl rollout undo`.\n";
-    let record = |config: &str| {
-        let dir = site(&[("folio.toml", config), ("content/deploy.md", page)]);
+    let other = "---\ntitle: Undo\n---\nUndo a rollout.\n";
+    let index = |config: &str| {
+        let dir = site(&[
+            ("folio.toml", config),
+            ("content/deploy.md", page),
+            ("content/undo.md", other),
+        ]);
         let (out, run) = build(dir.path(), &[]);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let index = read(&out, "search-index.js");
-        let line = index.lines().find(|l| l.contains("\"/deploy/\"")).unwrap();
-        line.to_string()
+        search_index(&read(&out, "search-index.js"))
     };
-    let on = record("title = \"On\"\n");
-    assert!(
-        on.ends_with(",\"roll back with kubectl rollout undo\"],"),
-        "{on}"
-    );
-    let off = record("title = \"Off\"\nsearch_text = false\n");
-    assert!(off.ends_with(",\"\"],"), "{off}");
+    let on = index("title = \"On\"\n");
+    let pages = on["pages"].as_array().unwrap();
+    let at = |url: &str| pages.iter().position(|r| r[1] == url).unwrap();
+    let (deploy, undo) = (at("/deploy/"), at("/undo/"));
+    assert_eq!(pages[deploy].as_array().unwrap().len(), 5, "{on}");
+    // Each word once for the site, with the pages whose text has it.
+    let words: Vec<&str> = on["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let postings = on["postings"].as_array().unwrap();
+    let pages_of = |word: &str| -> Vec<usize> {
+        let i = words.iter().position(|w| *w == word).unwrap();
+        let mut page = 0;
+        let steps = postings[i].as_str().unwrap().split(' ');
+        steps
+            .map(|step| {
+                page += usize::from_str_radix(step, 36).unwrap();
+                page
+            })
+            .collect()
+    };
+    assert_eq!(pages_of("kubectl"), [deploy]);
+    let mut both = vec![deploy, undo];
+    both.sort_unstable();
+    assert_eq!(pages_of("rollout"), both);
+    assert_eq!(pages_of("undo"), both);
+    assert_eq!(words.iter().filter(|w| **w == "rollout").count(), 1);
+
+    let off = index("title = \"Off\"\nsearch_text = false\n");
+    assert_eq!(off["pages"].as_array().unwrap().len(), pages.len());
+    assert_eq!(off["words"], serde_json::json!([]));
+    assert_eq!(off["postings"], serde_json::json!([]));
 }
 
 #[test]
@@ -1395,8 +1436,12 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
     // rebuild, written just after the reload.
     server.wait_log("search index in");
     let index = server.get("/search-index.js").2;
-    assert!(index.contains("\"Install it\\nUpgrade it\",\""), "{index}");
-    assert!(index.contains(" zebracorn "), "{index}");
+    assert!(index.contains("\"Install it\\nUpgrade it\"]"), "{index}");
+    let words = &search_index(&index)["words"];
+    assert!(
+        words.as_array().unwrap().iter().any(|w| w == "zebracorn"),
+        "{words}"
+    );
 
     // Break the front matter: an overlay event with file and line; the last good page stays.
     fs::write(&page, "---\ntitle: [oops\n---\nBroken body\n").unwrap();

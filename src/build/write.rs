@@ -30,7 +30,7 @@ use super::Project;
 
 /// A page after the pass: its parsed facts, its errors, and where its
 /// search record went (see [`search::Gather`]).
-type Passed = (ParsedPage, Vec<Diagnostic>, Option<(usize, usize)>);
+type Passed = (ParsedPage, Vec<Diagnostic>, Option<search::Span>);
 
 /// Pages slower than this to parse get a warning naming the file.
 const SLOW_PAGE: Duration = Duration::from_secs(5);

@@ -1,18 +1,30 @@
-//! The search index: one small record per page, written as a script that
-//! the default theme loads the first time a reader searches.
+//! The search index: one small record per page, and the words of every
+//! page's text, written as a script that the default theme loads the
+//! first time a reader searches.
 //!
 //! A site gets [`INDEX_FILE`] when one of its templates reads
 //! [`INDEX_VAR`] (the file's URL), so sites with their own templates pay
-//! nothing for it. Each record is a JSON array `[title, url, trail,
-//! description, headings, words]`: the trail is the section titles above
-//! the page (joined by ` › `), the headings are the page's table of
-//! contents, one per line, and the words are the distinct words of the
-//! rest of its text, lower-cased (see
-//! [`crate::markdown::ParsedPage::search_words`]; empty with
-//! `search_text = false`). Records are made in the parse pass, while the
-//! table of contents is still at hand, and kept per page so `folio serve` can
-//! replace one after an edit. A script rather than JSON, so the index also
-//! loads when the site is opened from `file://`.
+//! nothing for it. The script sets `window.folioSearchIndex` to
+//! `{pages, words, postings}`:
+//!
+//! - `pages`: each page's record, a JSON array `[title, url, trail,
+//!   description, headings]`: the trail is the section titles above the
+//!   page (joined by ` › `), the headings are the page's table of contents,
+//!   one per line; then sections without an index page of their own;
+//! - `words`: every distinct word of the pages' text (headings keep their
+//!   own field), lower-cased (see [`crate::markdown::ParsedPage::search_words`];
+//!   empty with `search_text = false`);
+//! - `postings`: for each word, the pages whose text has it, as positions
+//!   in `pages`, each written as the difference from the one before, in
+//!   base 36, separated by spaces.
+//!
+//! Each word is written once for the site, not once per page that has it:
+//! the index of the 10,000-page benchmark corpus is 5.4 MB instead of
+//! 8.5 MB, and the larger a site, the more its pages share their words.
+//! Records and words are made in the parse pass, while the table of
+//! contents is still at hand, and kept per page so `folio serve` can
+//! replace one page's after an edit. A script rather than JSON, so the
+//! index also loads when the site is opened from `file://`.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -61,8 +73,27 @@ impl<'a> Trails<'a> {
     }
 }
 
+/// A page's part of the index: its record, and the words of its text.
+#[derive(Debug, Default)]
+pub struct Record {
+    /// The record (JSON), then the words (space-separated).
+    bytes: String,
+    /// Where the words start.
+    words_at: usize,
+}
+
+impl Record {
+    fn record(&self) -> &str {
+        &self.bytes[..self.words_at]
+    }
+
+    fn words(&self) -> &str {
+        &self.bytes[self.words_at..]
+    }
+}
+
 /// The record of page `id`, whose body parsed to `parsed`.
-pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &ParsedPage) -> String {
+pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &ParsedPage) -> Record {
     let page = site.page(id);
     let above = if page.is_index {
         site.section(page.section).parent
@@ -85,19 +116,18 @@ pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &ParsedPage)
             &description(page, parsed),
         ],
         headings,
-        &parsed.search_words,
     );
-    out
+    let words_at = out.len();
+    out.push_str(&parsed.search_words);
+    Record {
+        bytes: out,
+        words_at,
+    }
 }
 
-/// Writes one record, `[title, url, trail, description, headings, words]`:
-/// the format is made here and nowhere else.
-fn push_record<'h>(
-    out: &mut String,
-    fields: [&str; 4],
-    headings: impl Iterator<Item = &'h str>,
-    words: &str,
-) {
+/// Writes one record, `[title, url, trail, description, headings]`: the
+/// format is made here and nowhere else.
+fn push_record<'h>(out: &mut String, fields: [&str; 4], headings: impl Iterator<Item = &'h str>) {
     out.push('[');
     for field in fields {
         push_json_str(out, field);
@@ -110,9 +140,7 @@ fn push_record<'h>(
         }
         push_json_chars(out, heading);
     }
-    out.push_str("\",");
-    push_json_str(out, words);
-    out.push(']');
+    out.push_str("\"]");
 }
 
 /// `text` as a JSON string literal. serde_json's escaping was half the
@@ -147,15 +175,30 @@ fn push_json_chars(out: &mut String, text: &str) {
     });
 }
 
-/// Every page's record, in one buffer. Kept as a string each, made in the
-/// middle of the pass among short-lived allocations, they pinned the
-/// allocator's pages: 4 MB of records cost 15 MiB of peak memory at
-/// 10,000 pages.
+/// Where a page's part of the index sits in [`Records`]' buffer: its
+/// start, its words' start, and its end.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Span {
+    start: usize,
+    words: usize,
+    end: usize,
+}
+
+impl Span {
+    fn len(self) -> usize {
+        self.end - self.start
+    }
+}
+
+/// Every page's record and words, in one buffer. Kept as strings each,
+/// made in the middle of the pass among short-lived allocations, they
+/// pinned the allocator's pages: 4 MB of records cost 15 MiB of peak
+/// memory at 10,000 pages.
 #[derive(Debug, Default)]
 pub struct Records {
     bytes: Vec<u8>,
-    /// Each page's record as a range of `bytes`, by page index.
-    spans: Vec<(usize, usize)>,
+    /// Each page's part of `bytes`, by page index.
+    spans: Vec<Span>,
     /// Bytes of records replaced since (see [`Records::replace`]).
     stale: usize,
 }
@@ -173,27 +216,34 @@ impl Records {
         self.spans.is_empty()
     }
 
-    /// The record of page number `page`.
-    pub fn get(&self, page: usize) -> Option<&[u8]> {
-        let &(start, len) = self.spans.get(page)?;
-        self.bytes.get(start..start + len)
+    /// The record and the words of page number `page`.
+    pub fn get(&self, page: usize) -> Option<(&[u8], &[u8])> {
+        let span = self.spans.get(page)?;
+        Some((
+            &self.bytes[span.start..span.words],
+            &self.bytes[span.words..span.end],
+        ))
     }
 
     /// Gives page number `page` a new record; false when it was the same.
-    pub fn replace(&mut self, page: usize, record: &str) -> bool {
-        if self.get(page).is_none_or(|old| old == record.as_bytes()) {
+    pub fn replace(&mut self, page: usize, record: &Record) -> bool {
+        let new = (record.record().as_bytes(), record.words().as_bytes());
+        if self.get(page).is_none_or(|old| old == new) {
             return false;
         }
-        self.stale += self.spans[page].1;
-        self.spans[page] = (self.bytes.len(), record.len());
-        self.bytes.extend_from_slice(record.as_bytes());
+        self.stale += self.spans[page].len();
+        self.spans[page] = push(&mut self.bytes, record);
         // A long preview session must not grow without bound.
         if self.stale > self.bytes.len() / 2 {
             let mut packed = Vec::with_capacity(self.bytes.len() - self.stale);
             for span in &mut self.spans {
                 let start = packed.len();
-                packed.extend_from_slice(&self.bytes[span.0..span.0 + span.1]);
-                span.0 = start;
+                packed.extend_from_slice(&self.bytes[span.start..span.end]);
+                *span = Span {
+                    start,
+                    words: start + (span.words - span.start),
+                    end: packed.len(),
+                };
             }
             self.bytes = packed;
             self.stale = 0;
@@ -201,8 +251,19 @@ impl Records {
         true
     }
 
-    fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        self.spans.iter().map(|&(s, l)| &self.bytes[s..s + l])
+    fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        (0..self.spans.len()).filter_map(|page| self.get(page))
+    }
+}
+
+/// Appends `record` to `bytes`; returns where it went.
+fn push(bytes: &mut Vec<u8>, record: &Record) -> Span {
+    let start = bytes.len();
+    bytes.extend_from_slice(record.bytes.as_bytes());
+    Span {
+        start,
+        words: start + record.words_at,
+        end: bytes.len(),
     }
 }
 
@@ -216,15 +277,15 @@ impl Gather {
     }
 
     /// Adds a record; returns where it went, for [`Gather::finish`].
-    pub fn add(&self, record: &str) -> (usize, usize) {
-        let mut bytes = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let start = bytes.len();
-        bytes.extend_from_slice(record.as_bytes());
-        (start, record.len())
+    pub fn add(&self, record: &Record) -> Span {
+        push(
+            &mut self.0.lock().unwrap_or_else(|e| e.into_inner()),
+            record,
+        )
     }
 
     /// The records, with each page's place as `add` returned it.
-    pub fn finish(self, spans: Vec<(usize, usize)>) -> Records {
+    pub fn finish(self, spans: Vec<Span>) -> Records {
         Records {
             bytes: self.0.into_inner().unwrap_or_else(|e| e.into_inner()),
             spans,
@@ -234,13 +295,15 @@ impl Gather {
 }
 
 /// Writes the index: every page's record in site order, then sections that
-/// have no index page of their own (title and URL only).
+/// have no index page of their own (title and URL only); then every word
+/// and the pages that have it.
 pub fn write_index(site: &Site, records: &Records, out: &mut Vec<u8>) {
+    let postings = Postings::of(records);
     // One allocation: doubling a 4 MB buffer cost 8 MB of peak memory.
     let live = records.bytes.len() - records.stale;
-    out.reserve(64 + live + 2 * records.spans.len() + 160 * site.sections.len());
-    out.extend_from_slice(b"window.folioSearchIndex=[\n");
-    for record in records.iter() {
+    out.reserve(64 + live + 2 * records.spans.len() + 160 * site.sections.len() + postings.bytes());
+    out.extend_from_slice(b"window.folioSearchIndex={\"pages\":[\n");
+    for (record, _) in records.iter() {
         out.extend_from_slice(record);
         out.extend_from_slice(b",\n");
     }
@@ -254,12 +317,82 @@ pub fn write_index(site: &Site, records: &Records, out: &mut Vec<u8>) {
                 trails.of(section.parent),
                 "",
             ];
-            push_record(&mut record, fields, std::iter::empty(), "");
+            push_record(&mut record, fields, std::iter::empty());
             out.extend_from_slice(record.as_bytes());
             out.extend_from_slice(b",\n");
         }
     }
-    out.extend_from_slice(b"];\n");
+    out.extend_from_slice(b"],\n\"words\":[");
+    let mut text = String::new();
+    for (i, (word, _)) in postings.words.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        // Words are whole characters: the text they came from was UTF-8.
+        push_json_str(&mut text, std::str::from_utf8(word).unwrap_or(""));
+    }
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(b"],\n\"postings\":[");
+    for (i, (_, pages)) in postings.words.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(pages);
+        out.push(b'"');
+    }
+    out.extend_from_slice(b"]};\n");
+}
+
+/// Every distinct word of the pages' text, in the order of first use, with
+/// the pages that have it, encoded as the index writes them.
+struct Postings<'a> {
+    /// Each word, and its pages: base-36 differences, space-separated.
+    words: Vec<(&'a [u8], Vec<u8>)>,
+}
+
+impl<'a> Postings<'a> {
+    fn of(records: &'a Records) -> Self {
+        let mut slots: foldhash::HashMap<&[u8], (u32, u32)> = Default::default();
+        let mut words: Vec<(&[u8], Vec<u8>)> = Vec::new();
+        for (page, (_, text)) in records.iter().enumerate() {
+            let page = page as u32;
+            // A page lists each word once (see `markdown::words`).
+            for word in text.split(|&b| b == b' ').filter(|w| !w.is_empty()) {
+                let next = words.len() as u32;
+                let (slot, last) = slots.entry(word).or_insert((next, 0));
+                if *slot == next {
+                    words.push((word, Vec::new()));
+                } else {
+                    words[*slot as usize].1.push(b' ');
+                }
+                push_base36(&mut words[*slot as usize].1, page - *last);
+                *last = page;
+            }
+        }
+        Postings { words }
+    }
+
+    /// Bytes the words and postings take in the index, about.
+    fn bytes(&self) -> usize {
+        self.words.iter().map(|(w, p)| w.len() + p.len() + 6).sum()
+    }
+}
+
+/// Appends `n` in base 36 (digits, then lower-case letters).
+fn push_base36(out: &mut Vec<u8>, mut n: u32) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0u8; 7];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[at..]);
 }
 
 #[cfg(test)]
@@ -283,11 +416,46 @@ mod tests {
         }
     }
 
+    /// The parts of a written index.
+    #[derive(serde::Deserialize)]
+    struct Index {
+        pages: Vec<Vec<String>>,
+        words: Vec<String>,
+        postings: Vec<String>,
+    }
+
+    fn read_index(js: &[u8]) -> Index {
+        let js = std::str::from_utf8(js).unwrap();
+        let object = js
+            .strip_prefix("window.folioSearchIndex=")
+            .and_then(|s| s.strip_suffix(";\n"))
+            .unwrap()
+            .replace(",\n]", "\n]");
+        serde_json::from_str(&object).unwrap()
+    }
+
+    /// Each page's words, as the index's postings list them.
+    fn words_by_page(index: &Index) -> Vec<Vec<&str>> {
+        let mut pages = vec![Vec::new(); index.pages.len()];
+        assert_eq!(index.words.len(), index.postings.len());
+        for (word, postings) in index.words.iter().zip(&index.postings) {
+            let mut page = 0;
+            for step in postings.split(' ') {
+                page += usize::from_str_radix(step, 36).unwrap();
+                pages[page].push(word.as_str());
+            }
+        }
+        pages
+    }
+
     #[test]
     fn records_carry_title_url_trail_description_and_every_heading() {
         let (site, _) = crate::site::test_site(&[
             ("content/_index.md", "Home"),
-            ("content/ops/_index.md", "---\ntitle: Operations\n---\nRunning things."),
+            (
+                "content/ops/_index.md",
+                "---\ntitle: Operations\n---\nRunning things from `C:\\Ops`, \"the pager\".",
+            ),
             (
                 "content/ops/deep/on-call.md",
                 "---\ntitle: \"On \\\"call\\\" </script>\"\n---\nWho answers the pager.\n\n## Rota\n\n### Swaps\n\nThe pager rota: \"Swap\" with `oncall swap`.\n\n```sh\noncall page --team Ops\n```\n\n## Escalation\n",
@@ -307,7 +475,8 @@ mod tests {
             .iter()
             .position(|p| p.source == "content/ops/deep/on-call.md")
             .unwrap();
-        let fields: Vec<String> = serde_json::from_slice(records.get(on_call).unwrap()).unwrap();
+        let (record, words) = records.get(on_call).unwrap();
+        let fields: Vec<String> = serde_json::from_slice(record).unwrap();
         assert_eq!(
             fields,
             [
@@ -316,21 +485,19 @@ mod tests {
                 "Operations › Deep",
                 "Who answers the pager.",
                 "Rota\nSwaps\nEscalation",
-                // Each word once, code included, headings left to their field.
-                "who answers the pager rota swap with oncall page team ops"
             ]
+        );
+        // Each word once, code included, headings left to their field.
+        assert_eq!(
+            words,
+            b"who answers the pager rota swap with oncall page team ops"
         );
 
         let mut out = Vec::new();
         write_index(&site, &records, &mut out);
-        let js = String::from_utf8(out).unwrap();
-        let array = js
-            .strip_prefix("window.folioSearchIndex=")
-            .and_then(|s| s.strip_suffix(";\n"))
-            .unwrap()
-            .replace(",\n]", "\n]");
-        let all: Vec<Vec<String>> = serde_json::from_str(&array).unwrap();
-        let listed: Vec<(&str, &str, &str)> = all
+        let index = read_index(&out);
+        let listed: Vec<(&str, &str, &str)> = index
+            .pages
             .iter()
             .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str()))
             .collect();
@@ -348,17 +515,95 @@ mod tests {
                 ("Deep", "/ops/deep/", "Operations"),
             ]
         );
+        // Every word once, the pages that have it after it.
+        let by_page = words_by_page(&index);
+        assert_eq!(by_page[0], ["home"]);
+        assert_eq!(
+            by_page[1],
+            ["running", "things", "from", "c:\\ops", "the", "pager"]
+        );
+        let mut page_words: Vec<&str> = std::str::from_utf8(words).unwrap().split(' ').collect();
+        let mut listed = by_page[2].clone();
+        page_words.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(listed, page_words);
+        assert_eq!(by_page[3], Vec::<&str>::new());
+        assert_eq!(index.words.iter().filter(|w| *w == "pager").count(), 1);
 
         // Replacing records keeps the others, and stale bytes are dropped.
-        let home = records.get(0).unwrap().to_vec();
-        let same = String::from_utf8(records.get(on_call).unwrap().to_vec()).unwrap();
+        let home = records
+            .get(0)
+            .map(|(r, w)| (r.to_vec(), w.to_vec()))
+            .unwrap();
+        let same = record_of(records.get(on_call).unwrap());
         assert!(!records.replace(on_call, &same), "unchanged");
+        let mut edited = same;
+        edited.bytes.push_str(" more");
+        assert!(records.replace(on_call, &edited), "new words");
         for n in 0..50 {
-            assert!(records.replace(on_call, &format!("[\"edit {n}\"]")));
+            let edit = record_of((format!("[\"edit {n}\"]").as_bytes(), b"edit"));
+            assert!(records.replace(on_call, &edit));
         }
-        assert_eq!(records.get(on_call).unwrap(), b"[\"edit 49\"]");
-        assert_eq!(records.get(0).unwrap(), home.as_slice());
-        assert!(records.bytes.len() < 2 * (records.iter().map(<[u8]>::len).sum::<usize>()) + 20);
-        assert!(!records.replace(99, "[]"), "no such page");
+        assert_eq!(
+            records.get(on_call).unwrap(),
+            (&b"[\"edit 49\"]"[..], &b"edit"[..])
+        );
+        assert_eq!(records.get(0).unwrap(), (&home.0[..], &home.1[..]));
+        let live: usize = records.iter().map(|(r, w)| r.len() + w.len()).sum();
+        assert!(records.bytes.len() < 2 * live + 20);
+        assert!(!records.replace(99, &Record::default()), "no such page");
+    }
+
+    fn record_of((record, words): (&[u8], &[u8])) -> Record {
+        let record = std::str::from_utf8(record).unwrap();
+        Record {
+            bytes: format!("{record}{}", std::str::from_utf8(words).unwrap()),
+            words_at: record.len(),
+        }
+    }
+
+    #[test]
+    fn postings_list_each_page_of_a_word_in_base_36_steps() {
+        let mut out = Vec::new();
+        for n in [0, 9, 10, 35, 36, 1295, 1296, u32::MAX] {
+            push_base36(&mut out, n);
+            out.push(b' ');
+        }
+        assert_eq!(out, b"0 9 a z 10 zz 100 1z141z3 ");
+
+        // 100 pages, page n with the words "all", "n<n>" and, on every
+        // seventh page, "seventh": steps past 36 need two digits.
+        let mut records = Records::default();
+        for n in 0..100 {
+            let words = if n % 7 == 0 {
+                format!("all n{n} seventh")
+            } else {
+                format!("all n{n}")
+            };
+            let span = push(
+                &mut records.bytes,
+                &Record {
+                    bytes: format!("[]{words}"),
+                    words_at: 2,
+                },
+            );
+            records.spans.push(span);
+        }
+        let postings = Postings::of(&records);
+        let find = |word: &str| {
+            let (_, pages) = postings
+                .words
+                .iter()
+                .find(|(w, _)| *w == word.as_bytes())
+                .unwrap();
+            String::from_utf8(pages.clone()).unwrap()
+        };
+        assert_eq!(postings.words.len(), 102);
+        assert_eq!(find("all"), format!("0{}", " 1".repeat(99)));
+        assert_eq!(find("seventh"), format!("0{}", " 7".repeat(14)));
+        assert_eq!(find("n99"), "2r");
+        assert_eq!(postings.words[0].0, b"all");
+        assert_eq!(postings.words[1].0, b"n0");
+        assert_eq!(postings.words[2].0, b"seventh");
     }
 }

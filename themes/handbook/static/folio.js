@@ -99,6 +99,7 @@
      the first time the box is used; results are a listbox driven from the
      input, with the arrow keys, Enter and Escape; "/" focuses the box. */
   var searchIndex = null;
+  var searchWords = null;
   var searchWaiting = [];
   function fold(text) {
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
@@ -110,10 +111,14 @@
     var script = document.createElement("script");
     script.src = url;
     script.onload = function () {
-      searchIndex = (window.folioSearchIndex || []).map(function (r) {
+      var index = window.folioSearchIndex || {};
+      searchIndex = (index.pages || []).map(function (r) {
         return { title: r[0], url: r[1], trail: r[2], text: r[3], headings: r[4],
-          t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]), w: fold(r[5] || "") };
+          t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]) };
       });
+      searchWords = { postings: index.postings || [], words: (index.words || []).map(function (w) {
+        return /[^\x00-\x7f]/.test(w) ? fold(w) : w; /* lower-cased already */
+      }) };
       searchWaiting.splice(0).forEach(function (f) { f(); });
     };
     script.onerror = function () { searchWaiting = []; script.remove(); failed(); };
@@ -129,17 +134,31 @@
       return t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
     }).filter(Boolean);
   }
+  /* Per page: 1 if a word of its text starts with the term, 0.5 if one has it. */
+  function textScores(term) {
+    var scores = new Float32Array(searchIndex.length);
+    searchWords.words.forEach(function (word, i) {
+      if (word.indexOf(term) < 0) return;
+      var score = startsWord(word, term) ? 1 : 0.5, page = 0;
+      searchWords.postings[i].split(" ").forEach(function (step) {
+        page += parseInt(step, 36);
+        if (scores[page] < score) scores[page] = score;
+      });
+    });
+    return scores;
+  }
   function findPages(terms) {
     if (!terms.length) return [];
+    var inText = terms.map(textScores);
     var found = [];
-    searchIndex.forEach(function (p) {
+    searchIndex.forEach(function (p, n) {
       var score = 0;
       for (var i = 0; i < terms.length; i++) {
         var term = terms[i];
         if (p.t.indexOf(term) >= 0) score += startsWord(p.t, term) ? 12 : 8;
         else if (p.h.indexOf(term) >= 0) score += startsWord(p.h, term) ? 4 : 3;
         else if (p.d.indexOf(term) >= 0) score += 1;
-        else if (p.w.indexOf(term) >= 0) score += startsWord(p.w, term) ? 1 : 0.5;
+        else if (inText[i][n] > 0) score += inText[i][n];
         else return;
       }
       found.push({ page: p, score: score });
@@ -258,5 +277,5 @@
   else start();
   /* folio serve swaps the page body in place after an edit. */
   /* An edit may have changed the index too: fetch it again when next used. */
-  document.addEventListener("folio:swap", function () { searchIndex = null; start(); });
+  document.addEventListener("folio:swap", function () { searchIndex = null; searchWords = null; start(); });
 })();
