@@ -256,6 +256,11 @@ impl<'a> Iterator for Rewriter<'a> {
             return Some(e);
         }
         let (event, range) = self.events.next()?;
+        if let Some(words) = &mut self.words {
+            if !continues_word(&event) {
+                words.end_word();
+            }
+        }
         // Most events pass through untouched: look at them by reference
         // and hand them on without moving them through `step`.
         let passes = match &event {
@@ -263,6 +268,10 @@ impl<'a> Iterator for Rewriter<'a> {
                 self.out.word_count += count_words(t);
                 if let Some(words) = &mut self.words {
                     words.add(t);
+                    // Inline code is a word of its own (`kubectl`s).
+                    if matches!(event, Event::Code(_)) {
+                        words.end_word();
+                    }
                 }
                 if self.in_summary {
                     self.out.summary.push_str(t);
@@ -331,6 +340,33 @@ fn html_ids(html: &str, ids: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// True for the events that may go on with the word of the text before
+/// them: more text, and the edges of inline markup (`**bold**ness`,
+/// `[link](url)s`). Any other event ends it (a break, a block, inline
+/// code, raw HTML).
+fn continues_word(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Text(_)
+            | Event::Start(
+                Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+                    | Tag::Superscript
+                    | Tag::Subscript
+            )
+            | Event::End(
+                TagEnd::Emphasis
+                    | TagEnd::Strong
+                    | TagEnd::Strikethrough
+                    | TagEnd::Link
+                    | TagEnd::Superscript
+                    | TagEnd::Subscript
+            )
+    )
 }
 
 /// True for the events [`Rewriter::step`] changes; every other event is
@@ -446,6 +482,7 @@ impl<'a> Rewriter<'a> {
                 // search for.
                 if let Some(words) = &mut self.words {
                     words.add(&code);
+                    words.end_word();
                 }
                 Event::Html(code_block(&code, &lang).into())
             }

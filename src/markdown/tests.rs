@@ -263,3 +263,21 @@ fn word_count_matches_a_plain_split_across_block_edges() {
         );
     }
 }
+
+#[test]
+fn search_words_stay_whole_across_escapes_entities_and_inline_markup() {
+    let body = "Use foo\\_bar, AT&amp;T and `C:\\Ops`; x*y*z, **bold**ness and\n[link](https://example.com)s, not `kubectl`s.\nA <b>tag</b>word and a\nbreak.\n\n```sh\nrun me\n```\n\n## Heading words\n\nlast\n";
+    let p = parse(
+        ParseInput {
+            source: "content/guide/a.md",
+            body,
+            body_line: 4,
+            search_words: true,
+        },
+        &routes(),
+    );
+    assert_eq!(
+        p.search_words,
+        "use foo_bar at&t and c:\\ops xyz boldness links not kubectl tag word break run me last"
+    );
+}

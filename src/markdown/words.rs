@@ -15,6 +15,8 @@ pub const MAX_BYTES: usize = 16 * 1024;
 /// Longer runs (base64, minified code, long URLs) are left out.
 pub const MAX_WORD: usize = 64;
 
+use super::is_space;
+
 /// The table of recent words has 2^RECENT_BITS slots.
 const RECENT_BITS: u32 = 10;
 
@@ -48,6 +50,9 @@ pub struct Words {
     text: String,
     /// A non-ASCII word, lower-cased.
     lower: String,
+    /// The start of the word the last text ended in: the next text may
+    /// go on with it (see [`Words::add`]).
+    carry: String,
 }
 
 impl Default for Words {
@@ -58,6 +63,7 @@ impl Default for Words {
             recent: vec![0; 1 << RECENT_BITS],
             text: String::new(),
             lower: String::new(),
+            carry: String::new(),
         }
     }
 }
@@ -65,7 +71,52 @@ impl Default for Words {
 impl Words {
     /// Adds the words of `text`: runs of non-space bytes, with the
     /// punctuation around them trimmed.
-    pub fn add(&mut self, text: &str) {
+    ///
+    /// Texts given one after another are read as one: pulldown-cmark cuts
+    /// a paragraph's text at escapes, entities and emphasis (`foo\_bar`,
+    /// `AT&amp;T`, `x*y*z`), and those words must stay whole. The word a
+    /// text ends in waits for the next text, or for [`Words::end_word`]
+    /// where something else (a break, code, a block's end) comes between.
+    pub fn add(&mut self, mut text: &str) {
+        if !self.carry.is_empty() {
+            let end = text.bytes().position(is_space).unwrap_or(text.len());
+            self.go_on(&text[..end]);
+            if end == text.len() {
+                return;
+            }
+            self.end_word();
+            text = &text[end..];
+        }
+        self.scan(text);
+    }
+
+    /// Adds the word the last text ended in, if it did.
+    #[inline]
+    pub fn end_word(&mut self) {
+        if !self.carry.is_empty() {
+            self.add_carried();
+        }
+    }
+
+    fn add_carried(&mut self) {
+        let carry = std::mem::take(&mut self.carry);
+        if self.text.len() < MAX_BYTES {
+            self.word(&carry, 0, carry.len());
+        }
+        self.carry = carry;
+        self.carry.clear();
+    }
+
+    /// Adds `part` (no spaces) to the word that waits for the next text.
+    fn go_on(&mut self, part: &str) {
+        // A word past the limit is left out anyway: stop growing it.
+        if self.carry.len() <= MAX_WORD {
+            self.carry.push_str(part);
+        }
+    }
+
+    /// Adds the words of `text`; the one it ends in, if it does, waits.
+    fn scan(&mut self, text: &str) {
         let bytes = text.as_bytes();
         // Start of a word that runs past the block, if one does.
         let mut open = None;
@@ -82,7 +133,7 @@ impl Words {
                     continue;
                 }
                 let end = rest.trailing_ones();
-                self.word(text, start, base + end as usize);
+                self.found(text, start, base + end as usize);
                 open = None;
                 rest &= u32::MAX << end;
             }
@@ -93,13 +144,24 @@ impl Words {
                     open = Some(base + start as usize);
                     break;
                 }
-                self.word(text, base + start as usize, base + (start + len) as usize);
+                self.found(text, base + start as usize, base + (start + len) as usize);
                 rest &= !(((1 << len) - 1) << start);
             }
             base += 32;
         }
         if let Some(start) = open {
-            self.word(text, start, bytes.len());
+            self.found(text, start, bytes.len());
+        }
+    }
+
+    /// A word of [`Words::scan`]'s text: added, or kept for the next text
+    /// when it runs to the end.
+    #[inline(always)]
+    fn found(&mut self, text: &str, start: usize, end: usize) {
+        if end == text.len() {
+            self.go_on(&text[start..]);
+        } else {
+            self.word(text, start, end);
         }
     }
 
@@ -184,6 +246,7 @@ impl Words {
 
     /// The words, space-separated.
     pub fn finish(mut self) -> String {
+        self.end_word();
         self.text.pop();
         self.text
     }
@@ -341,13 +404,38 @@ mod tests {
         assert_eq!(
             words(&[
                 "Roll back the deploy. Then roll (back) again:",
-                "  the on-call ENGINEER pages “Ops”; see v1.2, a I x",
+                "  the on-call ENGINEER pages “Ops”; see v1.2, a I x ",
                 "Équipe ÉQUIPE équipe — 日本語 OPS «Deploy»",
             ]),
             "roll back the deploy then again on-call engineer pages ops see v1.2 équipe 日本語"
         );
         assert_eq!(words(&[]), "");
         assert_eq!(words(&["... — !"]), "");
+    }
+
+    #[test]
+    fn texts_one_after_another_make_whole_words_until_a_word_ends() {
+        // How pulldown-cmark cuts `foo\_bar`, `AT&amp;T` and `x*y*z`.
+        assert_eq!(
+            words(&["Use foo", "_bar and AT", "&", "T", " or x", "y", "z."]),
+            "use foo_bar and at&t or xyz"
+        );
+        let mut w = Words::default();
+        w.add("run kube");
+        w.end_word();
+        w.add("ctl");
+        w.add("");
+        w.add(" now");
+        assert_eq!(w.finish(), "run kube ctl now");
+        // A run of texts without a space is left out past the limit,
+        // and does not grow on.
+        let mut w = Words::default();
+        for _ in 0..10_000 {
+            w.add("ab");
+        }
+        assert!(w.carry.len() <= MAX_WORD + 2);
+        w.add(" done");
+        assert_eq!(w.finish(), "done");
     }
 
     #[test]
@@ -409,11 +497,12 @@ mod tests {
         }
     }
 
-    /// The plain reading of what [`Words`] does, for comparison.
+    /// The plain reading of what [`Words`] does, for comparison: texts
+    /// given one after another are one text.
     fn reference(texts: &[&str]) -> String {
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
-        for text in texts {
+        for text in [texts.concat()] {
             for word in text.split(|c: char| c.is_ascii() && crate::markdown::is_space(c as u8)) {
                 let word = word
                     .trim_matches(|c: char| !c.is_alphanumeric())
