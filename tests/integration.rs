@@ -586,6 +586,36 @@ fn theme_selection_and_site_template_override() {
 }
 
 #[test]
+fn a_theme_without_a_template_every_site_needs_is_named_with_what_to_add() {
+    let dir = site(&[
+        ("folio.toml", "title = \"T\"\ntheme = \"mini\"\n"),
+        (
+            "themes/mini/templates/page.html",
+            "<main>{{ page.content | safe }}</main>",
+        ),
+        ("content/guide/a.md", "---\ntitle: A\n---\nHello.\n"),
+    ]);
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "no template `section.html`: neither templates/ nor the theme `mini` has one (while rendering the generated page of /)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "add `templates/section.html` (or `themes/mini/templates/section.html`): section pages"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("`template:` key"), "{}", run.stderr);
+    assert!(!out.path().join("public").exists(), "nothing written");
+}
+
+#[test]
 fn the_not_found_page_follows_the_sites_own_layout() {
     let own = "<!doctype html><title>{{ page.title }}</title>\
                <main class=\"own-look\">{{ page.content | safe }}</main>";

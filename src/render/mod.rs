@@ -196,9 +196,14 @@ impl<'a> Renderer<'a> {
                     None if id == Site::ROOT && self.home_uses_index() => "index.html",
                     None => "section.html",
                 };
-                let source = section.index.map_or("(generated section page)", |p| {
-                    self.site.page(p).source.as_str()
-                });
+                let generated;
+                let source = match section.index {
+                    Some(p) => self.site.page(p).source.as_str(),
+                    None => {
+                        generated = format!("the generated page of {}", section.route.url);
+                        generated.as_str()
+                    }
+                };
                 let at = (id, section.route.url.as_str());
                 self.render_template(template, &self.builder.for_section(id), at, source, out)
             }
@@ -276,12 +281,7 @@ impl<'a> Renderer<'a> {
         out: &mut Vec<u8>,
     ) -> Result<(), Vec<Diagnostic>> {
         if !self.templates.has(name) {
-            return Err(vec![Diagnostic::error(format!(
-                "template `{name}` not found (needed by {source})"
-            ))
-            .with_hint(
-                "add it to templates/, or fix the `template:` key of the page",
-            )]);
+            return Err(vec![self.missing_template(name, source)]);
         }
         let mut context =
             Context::from_serialize(ctx).map_err(|e| self.templates.error(&e, Some(source)))?;
@@ -303,6 +303,25 @@ impl<'a> Renderer<'a> {
             self.templates.tera.render_to(name, &context, &mut *out)
         };
         rendered.map_err(|e| self.templates.error(&e, Some(source)))
+    }
+
+    /// The error for a template that neither the site nor its theme has.
+    /// A page's `template:` key naming none was reported before rendering
+    /// (see [`missing_templates`]), so this is a theme without one of the
+    /// templates every site needs.
+    fn missing_template(&self, name: &str, source: &str) -> Diagnostic {
+        let theme = &self.builder.config.theme;
+        let used_for = match name {
+            "page.html" => "pages are rendered with it, unless their front matter names a `template`",
+            "section.html" => "section pages (a folder's `_index.md`, or the page folio makes for a folder without one) are rendered with it; it gets `section.pages` and `section.subsections` to list",
+            _ => "a page of the site is rendered with it",
+        };
+        Diagnostic::error(format!(
+            "no template `{name}`: neither templates/ nor the theme `{theme}` has one (while rendering {source})"
+        ))
+        .with_hint(format!(
+            "add `templates/{name}` (or `themes/{theme}/templates/{name}`): {used_for}"
+        ))
     }
 
     /// The built-in sidebar for pages of `section`, with no link current.
