@@ -139,11 +139,12 @@
     var scores = new Float32Array(searchIndex.length);
     searchWords.words.forEach(function (word, i) {
       if (word.indexOf(term) < 0) return;
-      var score = startsWord(word, term) ? 1 : 0.5, page = 0;
-      searchWords.postings[i].split(" ").forEach(function (step) {
-        page += parseInt(step, 36);
-        if (scores[page] < score) scores[page] = score;
-      });
+      var score = startsWord(word, term) ? 1 : 0.5, list = searchWords.postings[i], page = 0, step = 0;
+      for (var k = 0; k <= list.length; k++) { /* base-36 steps; NaN past the end */
+        var c = list.charCodeAt(k);
+        if (c > 32) step = step * 36 + (c < 58 ? c - 48 : c - 87);
+        else { page += step; step = 0; if (scores[page] < score) scores[page] = score; }
+      }
     });
     return scores;
   }
