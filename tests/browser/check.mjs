@@ -233,6 +233,9 @@ for (const width of [1280, 360]) {
   await page.keyboard.press("/");
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
   if (focused !== "search-input") fail(`${label}: "/" did not focus the search box (${focused})`);
+  // Focus alone fetches the index, so it loads while the reader types.
+  const early = await page.waitForFunction(() => !!window.folioSearchIndex, null, { timeout: 5000 }).then(() => true, () => false);
+  if (!early) fail(`${label}: focusing the search box did not load the index`);
   const hrefs = async (query) => {
     await page.fill(".search-input", query);
     await page.waitForSelector(".search-results:not([hidden]) li", { timeout: 5000 }).catch(() => {});

@@ -241,7 +241,10 @@
       all[Math.min(i, all.length - 1)].focus();
     }
     input.addEventListener("input", update);
-    input.addEventListener("focus", function () { if (input.value.trim()) update(); });
+    /* On focus the index starts loading while the reader types. */
+    input.addEventListener("focus", function () {
+      if (input.value.trim()) update(); else loadIndex(box.dataset.index, function () {}, function () {});
+    });
     box.addEventListener("keydown", function (e) {
       var onInput = e.target === input;
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
