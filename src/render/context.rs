@@ -2,7 +2,7 @@
 //!
 //! Every key is always present (`null` or empty when absent) so templates
 //! never test for undefined. Built here and nowhere else; the sample
-//! handbook's "Themes" page documents each field.
+//! handbook's "Template context" page documents each field.
 
 use std::sync::OnceLock;
 
