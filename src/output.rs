@@ -227,7 +227,8 @@ impl Staging {
     /// Creates a new file at `rel` (and its folders). A path that would
     /// leave the folder (absolute, or with a `..` segment) is refused:
     /// whatever the site says, nothing is written outside the output.
-    fn create(&self, rel: &str) -> io::Result<File> {
+    /// Unlike [`Staging::write`], it never links the previous output's file.
+    pub fn create(&self, rel: &str) -> io::Result<File> {
         refuse_outside(rel)?;
         self.create_inside(rel)
     }

@@ -208,7 +208,7 @@ mod tests {
             strict: false,
         })
         .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-        assert!(render_site(&mut project, |_, _| Ok(())).is_empty());
+        assert!(render_site(&mut project, &|_: &str, _: &[u8]| Ok(())).is_empty());
         let jobs = |project: &mut Project| -> Vec<Job> {
             match project.update_page("content/a.md") {
                 Ok(PageUpdate::Rerender(jobs, _)) => jobs.into_iter().map(|(_, j)| j).collect(),

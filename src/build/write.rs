@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,52 @@ use super::Project;
 /// search record went (see [`search::Gather`]).
 type Passed = (ParsedPage, Vec<Diagnostic>, Option<search::Span>);
 
+/// Where rendered files go: a build's staging folder, the preview's
+/// served folder, or `folio check`'s link collector.
+pub trait Sink: Sync {
+    /// Takes the whole of the file at `path`.
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Takes a file that `fill` writes in pieces, about `len` bytes long.
+    /// The search index goes this way: megabytes, made once per build.
+    fn write_with(
+        &self,
+        path: &str,
+        len: usize,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut bytes = Vec::with_capacity(len);
+        fill(&mut bytes)?;
+        self.write(path, &bytes)
+    }
+}
+
+impl<F: Fn(&str, &[u8]) -> io::Result<()> + Sync> Sink for F {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self(path, bytes)
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, path, bytes)
+    }
+
+    /// Streams the file: a build is a short-lived process, and every page
+    /// of a buffer as large as the file would be fresh memory.
+    fn write_with(
+        &self,
+        path: &str,
+        _len: usize,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut file = io::BufWriter::with_capacity(256 * 1024, self.create(path)?);
+        fill(&mut file)?;
+        file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        Ok(())
+    }
+}
+
 /// Pages slower than this to parse get a warning naming the file.
 const SLOW_PAGE: Duration = Duration::from_secs(5);
 
@@ -39,7 +86,7 @@ const SLOW_PAGE: Duration = Duration::from_secs(5);
 /// `staging`. Warnings go to `project.warnings`; the errors are returned
 /// (an empty list means the folder is complete).
 pub fn write_all(project: &mut Project, staging: &Staging) -> Vec<Diagnostic> {
-    let mut errors = render_site(project, |path, bytes| staging.write(path, bytes));
+    let mut errors = render_site(project, staging);
     errors.extend(copy_assets(staging, &project.found, &project.theme));
     errors.extend(
         project
@@ -60,10 +107,7 @@ pub fn write_all(project: &mut Project, staging: &Staging) -> Vec<Diagnostic> {
 /// `sink` (which writes it). Afterwards the site holds every page's parsed
 /// facts, and its HTML only for section index pages. Warnings go to
 /// `project.warnings`; the errors are returned, one per template error.
-pub fn render_site(
-    project: &mut Project,
-    sink: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
-) -> Vec<Diagnostic> {
+pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
     let renderer = project.renderer();
     let sources = SourceDir::open(&project.opts.root);
     let searched = renderer.uses_search();
@@ -97,7 +141,9 @@ pub fn render_site(
                 buf.clear();
                 let path = format!("{}index.html", page.route.dir);
                 match renderer.render_page(PageId(i as u32), &parsed, buf) {
-                    Ok(()) => errors.extend(sink(&path, buf).err().map(|e| write_error(&path, &e))),
+                    Ok(()) => {
+                        errors.extend(sink.write(&path, buf).err().map(|e| write_error(&path, &e)))
+                    }
                     Err(d) => errors = d,
                 }
                 // Written: only section pages need a page's HTML and
@@ -234,7 +280,7 @@ fn body_text<'p>(page: &'p Page, sources: &SourceDir) -> Result<Cow<'p, str>, Di
 pub fn render_jobs(
     renderer: &Renderer<'_>,
     jobs: &[(String, Job)],
-    sink: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
+    sink: &impl Sink,
 ) -> Vec<Diagnostic> {
     dedupe(render_each(renderer, jobs, sink))
 }
@@ -242,13 +288,19 @@ pub fn render_jobs(
 fn render_each(
     renderer: &Renderer<'_>,
     jobs: &[(String, Job)],
-    sink: impl Fn(&str, &[u8]) -> std::io::Result<()> + Sync,
+    sink: &impl Sink,
 ) -> Vec<Diagnostic> {
     jobs.par_iter()
         .map_init(Vec::new, |buf, (path, job)| {
-            buf.clear();
-            renderer.render(*job, buf)?;
-            sink(path, buf).map_err(|e| vec![write_error(path, &e)])
+            let written = if *job == Job::SearchIndex {
+                let len = renderer.search_index_len();
+                sink.write_with(path, len, &mut |out| renderer.write_search_index(out))
+            } else {
+                buf.clear();
+                renderer.render(*job, buf)?;
+                sink.write(path, buf)
+            };
+            written.map_err(|e| vec![write_error(path, &e)])
         })
         .filter_map(Result::err)
         .flatten()

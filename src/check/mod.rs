@@ -67,7 +67,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
     };
     let base_path = project.config.base_path();
     let links = std::sync::Mutex::new(HashMap::new());
-    let errors = render_site(&mut project, |path, html| {
+    let errors = render_site(&mut project, &|path: &str, html: &[u8]| {
         let targets = internal_targets(&String::from_utf8_lossy(html), &base_path);
         links
             .lock()

@@ -230,10 +230,24 @@ impl<'a> Renderer<'a> {
                 Ok(())
             }
             Job::SearchIndex => {
-                search::write_index(self.site, self.search, out);
-                Ok(())
+                out.reserve(search::index_len(self.site, self.search));
+                self.write_search_index(out).map_err(|e| {
+                    vec![Diagnostic::error(format!(
+                        "cannot make the search index: {e}"
+                    ))]
+                })
             }
         }
+    }
+
+    /// Writes the search index to `out` (see [`search::write_index`]).
+    pub fn write_search_index(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        search::write_index(self.site, self.search, out)
+    }
+
+    /// About how long the search index is (see [`search::index_len`]).
+    pub fn search_index_len(&self) -> usize {
+        search::index_len(self.site, self.search)
     }
 
     /// Renders a regular page with `parsed` as its body, which the site

@@ -231,7 +231,7 @@ impl Session {
         self.search_pending |= jobs.len() < before;
         let dir = served(&self.current);
         let renderer = project.renderer();
-        let errors = render_jobs(&renderer, &jobs, |path, bytes| {
+        let errors = render_jobs(&renderer, &jobs, &|path: &str, bytes: &[u8]| {
             write_atomic(&dir.join(path), bytes)
         });
         if !errors.is_empty() {
@@ -323,7 +323,7 @@ impl Session {
         let project = self.project.as_ref()?;
         let dir = served(&self.current);
         let jobs = [(INDEX_FILE.to_string(), Job::SearchIndex)];
-        let errors = render_jobs(&project.renderer(), &jobs, |path, bytes| {
+        let errors = render_jobs(&project.renderer(), &jobs, &|path: &str, bytes: &[u8]| {
             write_atomic(&dir.join(path), bytes)
         });
         Some((started.elapsed(), errors))
