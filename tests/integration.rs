@@ -616,6 +616,30 @@ fn a_theme_without_a_template_every_site_needs_is_named_with_what_to_add() {
 }
 
 #[test]
+fn a_static_file_in_the_place_of_a_file_folio_writes_is_named() {
+    let dir = site(&[
+        ("folio.toml", "title = \"T\"\n"),
+        ("content/a.md", "---\ntitle: A\n---\nHello.\n"),
+        ("static/search-index.js", "// mine\n"),
+    ]);
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("two files would be written to `search-index.js`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("rename or move the file of static/ or content/ with that path"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.path().join("public").exists(), "nothing written");
+}
+
+#[test]
 fn the_not_found_page_follows_the_sites_own_layout() {
     let own = "<!doctype html><title>{{ page.title }}</title>\
                <main class=\"own-look\">{{ page.content | safe }}</main>";

@@ -348,6 +348,13 @@ fn write_twice(staging: &Staging, asset: &ThemeAsset, bytes: &[u8]) -> std::io::
 }
 
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
+    if e.kind() == io::ErrorKind::AlreadyExists {
+        // The staging folder starts empty: two of the site's files, or one
+        // and a file folio makes, share an output path.
+        return Diagnostic::error(format!("two files would be written to `{rel}`")).with_hint(
+            "rename or move the file of static/ or content/ with that path: it would take the place of a page or of a file folio writes itself (the search index, 404.html, the theme's files)",
+        );
+    }
     Diagnostic::error(format!("cannot write `{rel}`: {e}"))
         .with_hint("check free disk space and permissions; the previous output was left as it was")
 }
