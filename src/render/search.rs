@@ -295,8 +295,10 @@ impl Gather {
     }
 }
 
-/// About how many bytes [`write_index`] writes (at least as many, as a
-/// page's words take more room than its share of the postings).
+/// About how many bytes [`write_index`] writes, for a buffer's capacity:
+/// it counts each page's words where the index has their postings, which
+/// usually take less room (a word of two letters or more and a space,
+/// against a step of one to four base-36 digits and a space).
 pub fn index_len(site: &Site, records: &Records) -> usize {
     let live = records.bytes.len() - records.stale;
     64 + live + 3 * records.spans.len() + 160 * site.sections.len()
@@ -368,6 +370,26 @@ struct Posting<'a> {
     pages: Vec<u8>,
 }
 
+impl<'a> Posting<'a> {
+    fn new(word: &'a [u8], page: u32) -> Self {
+        let mut pages = Vec::new();
+        push_base36(&mut pages, page);
+        Posting {
+            word,
+            first: page,
+            last: page,
+            pages,
+        }
+    }
+
+    /// Adds `page`, after every page it has.
+    fn step_to(&mut self, page: u32) {
+        self.pages.push(b' ');
+        push_base36(&mut self.pages, page - self.last);
+        self.last = page;
+    }
+}
+
 /// Pages a worker takes at least when the postings are made in parallel.
 const POSTINGS_RUN: usize = 2048;
 
@@ -409,19 +431,9 @@ impl<'a> Postings<'a> {
                 let next = postings.words.len() as u32;
                 let slot = *postings.slots.entry(word).or_insert(next);
                 if slot == next {
-                    let mut pages = Vec::new();
-                    push_base36(&mut pages, page);
-                    postings.words.push(Posting {
-                        word,
-                        first: page,
-                        last: page,
-                        pages,
-                    });
+                    postings.words.push(Posting::new(word, page));
                 } else {
-                    let posting = &mut postings.words[slot as usize];
-                    posting.pages.push(b' ');
-                    push_base36(&mut posting.pages, page - posting.last);
-                    posting.last = page;
+                    postings.words[slot as usize].step_to(page);
                 }
             }
         }
@@ -440,8 +452,8 @@ impl<'a> Postings<'a> {
                 continue;
             }
             let ours = &mut self.words[slot as usize];
-            ours.pages.push(b' ');
-            push_base36(&mut ours.pages, posting.first - ours.last);
+            ours.step_to(posting.first);
+            // Then its steps after its first page, as they are.
             let steps = posting.pages.iter().position(|&b| b == b' ');
             ours.pages
                 .extend_from_slice(steps.map_or(&[][..], |at| &posting.pages[at..]));
@@ -568,7 +580,7 @@ mod tests {
         write_index(&site, &records, &mut out).unwrap();
         assert!(
             out.len() <= index_len(&site, &records),
-            "the length is an upper bound"
+            "the estimate covers this site's index"
         );
         let index = read_index(&out);
         let listed: Vec<(&str, &str, &str)> = index
