@@ -229,11 +229,7 @@ impl Session {
         let before = jobs.len();
         jobs.retain(|(_, job)| *job != Job::SearchIndex);
         self.search_pending |= jobs.len() < before;
-        let dir = served(&self.current);
-        let renderer = project.renderer();
-        let errors = render_jobs(&renderer, &jobs, &|path: &str, bytes: &[u8]| {
-            write_atomic(&dir.join(path), bytes)
-        });
+        let errors = rewrite(&self.current, project, &jobs);
         if !errors.is_empty() {
             return Outcome::Failed(errors);
         }
@@ -321,11 +317,8 @@ impl Session {
         }
         let started = Instant::now();
         let project = self.project.as_ref()?;
-        let dir = served(&self.current);
         let jobs = [(INDEX_FILE.to_string(), Job::SearchIndex)];
-        let errors = render_jobs(&project.renderer(), &jobs, &|path: &str, bytes: &[u8]| {
-            write_atomic(&dir.join(path), bytes)
-        });
+        let errors = rewrite(&self.current, project, &jobs);
         Some((started.elapsed(), errors))
     }
 
@@ -338,6 +331,19 @@ impl Session {
 /// The folder being served now.
 fn served(current: &RwLock<PathBuf>) -> PathBuf {
     current.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Renders `jobs` into the folder being served, each file replaced whole
+/// (a reader never sees half of one).
+fn rewrite(
+    current: &RwLock<PathBuf>,
+    project: &Project,
+    jobs: &[(String, Job)],
+) -> Vec<Diagnostic> {
+    let dir = served(current);
+    render_jobs(&project.renderer(), jobs, &|path: &str, bytes: &[u8]| {
+        write_atomic(&dir.join(path), bytes)
+    })
 }
 
 /// The page served while the site has never built: it says so, and the
