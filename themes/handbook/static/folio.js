@@ -99,7 +99,6 @@
      the first time the box is used; results are a listbox driven from the
      input, with the arrow keys, Enter and Escape; "/" focuses the box. */
   var searchIndex = null;
-  var searchWords = null;
   var searchWaiting = [];
   function fold(text) {
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
@@ -112,11 +111,10 @@
     script.src = url;
     script.onload = function () {
       var index = window.folioSearchIndex || {};
-      searchIndex = (index.pages || []).map(function (r) {
+      searchIndex = { pages: (index.pages || []).map(function (r) {
         return { title: r[0], url: r[1], trail: r[2], text: r[3], headings: r[4],
           t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]) };
-      });
-      searchWords = { postings: index.postings || [], words: (index.words || []).map(function (w) {
+      }), postings: index.postings || [], words: (index.words || []).map(function (w) {
         return /[^\x00-\x7f]/.test(w) ? fold(w) : w; /* lower-cased already */
       }) };
       searchWaiting.splice(0).forEach(function (f) { f(); });
@@ -136,10 +134,10 @@
   }
   /* Per page: 1 if a word of its text starts with the term, 0.5 if one has it. */
   function textScores(term) {
-    var scores = new Float32Array(searchIndex.length);
-    searchWords.words.forEach(function (word, i) {
+    var scores = new Float32Array(searchIndex.pages.length);
+    searchIndex.words.forEach(function (word, i) {
       if (word.indexOf(term) < 0) return;
-      var score = startsWord(word, term) ? 1 : 0.5, list = searchWords.postings[i], page = 0, step = 0;
+      var score = startsWord(word, term) ? 1 : 0.5, list = searchIndex.postings[i], page = 0, step = 0;
       for (var k = 0; k <= list.length; k++) { /* base-36 steps; NaN past the end */
         var c = list.charCodeAt(k);
         if (c > 32) step = step * 36 + (c < 58 ? c - 48 : c - 87);
@@ -152,7 +150,7 @@
     if (!terms.length) return [];
     var inText = terms.map(textScores);
     var found = [];
-    searchIndex.forEach(function (p, n) {
+    searchIndex.pages.forEach(function (p, n) {
       var score = 0;
       for (var i = 0; i < terms.length; i++) {
         var term = terms[i];
@@ -281,5 +279,5 @@
   else start();
   /* folio serve swaps the page body in place after an edit. */
   /* An edit may have changed the index too: fetch it again when next used. */
-  document.addEventListener("folio:swap", function () { searchIndex = null; searchWords = null; start(); });
+  document.addEventListener("folio:swap", function () { searchIndex = null; start(); });
 })();
