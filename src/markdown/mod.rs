@@ -147,6 +147,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         summary_done: false,
         tables: 0,
         words: input.search_words.then(words::Words::default),
+        word_open: false,
     };
     // Room for the tags, ids and anchors folio adds (HTML is ~1.6x the
     // Markdown on the benchmark corpus): one allocation, no regrowth.
@@ -246,6 +247,9 @@ struct Rewriter<'a> {
     tables: usize,
     /// The body's words, when the search index wants them.
     words: Option<words::Words>,
+    /// The last text or inline code ended in a word that the next may go
+    /// on with (see [`continues_word`]), for the word count.
+    word_open: bool,
 }
 
 impl<'a> Iterator for Rewriter<'a> {
@@ -256,39 +260,41 @@ impl<'a> Iterator for Rewriter<'a> {
             return Some(e);
         }
         let (event, range) = self.events.next()?;
-        if let Some(words) = &mut self.words {
-            if !continues_word(&event) {
-                words.end_word();
-            }
-        }
         // Most events pass through untouched: look at them by reference
         // and hand them on without moving them through `step`.
         let passes = match &event {
-            Event::Text(t) | Event::Code(t) => {
-                self.out.word_count += count_words(t);
+            Event::Text(t) => {
+                self.text(t);
                 if let Some(words) = &mut self.words {
                     words.add(t);
-                    // Inline code is a word of its own (`kubectl`s).
-                    if matches!(event, Event::Code(_)) {
-                        words.end_word();
-                    }
                 }
-                if self.in_summary {
-                    self.out.summary.push_str(t);
+                true
+            }
+            Event::Code(t) => {
+                // Inline code is a word of its own for search (`kubectl`s),
+                // but reads as one with the text around it.
+                self.text(t);
+                if let Some(words) = &mut self.words {
+                    words.end_word();
+                    words.add(t);
+                    words.end_word();
                 }
                 true
             }
             Event::SoftBreak | Event::HardBreak => {
+                self.end_word();
                 if self.in_summary {
                     self.out.summary.push(' ');
                 }
                 true
             }
             Event::Start(Tag::Paragraph) => {
+                self.end_word();
                 self.in_summary |= !self.summary_done;
                 true
             }
             Event::End(TagEnd::Paragraph) => {
+                self.end_word();
                 if self.in_summary {
                     self.in_summary = false;
                     self.summary_done = true;
@@ -296,10 +302,18 @@ impl<'a> Iterator for Rewriter<'a> {
                 true
             }
             Event::Html(html) | Event::InlineHtml(html) => {
+                if !(matches!(event, Event::InlineHtml(_)) && joins_words(html)) {
+                    self.end_word();
+                }
                 html_ids(html, &mut self.html_ids);
                 true
             }
-            other => !rewrites(other),
+            other => {
+                if !continues_word(other) {
+                    self.end_word();
+                }
+                !rewrites(other)
+            }
         };
         let out = if passes {
             event
@@ -342,31 +356,57 @@ fn html_ids(html: &str, ids: &mut Vec<String>) {
     }
 }
 
-/// True for the events that may go on with the word of the text before
-/// them: more text, and the edges of inline markup (`**bold**ness`,
-/// `[link](url)s`). Any other event ends it (a break, a block, inline
-/// code, raw HTML).
+/// True for the markup events that may go on with the word of the text
+/// before them: the edges of inline markup (`**bold**ness`,
+/// `[link](url)s`). Text, inline code and raw HTML are
+/// [`Rewriter::next`]'s to tell (`<b>bold</b>word` is one word, see
+/// [`joins_words`]); any other event ends the word (a break, a block).
 fn continues_word(event: &Event<'_>) -> bool {
     matches!(
         event,
-        Event::Text(_)
-            | Event::Start(
-                Tag::Emphasis
-                    | Tag::Strong
-                    | Tag::Strikethrough
-                    | Tag::Link { .. }
-                    | Tag::Superscript
-                    | Tag::Subscript
-            )
-            | Event::End(
-                TagEnd::Emphasis
-                    | TagEnd::Strong
-                    | TagEnd::Strikethrough
-                    | TagEnd::Link
-                    | TagEnd::Superscript
-                    | TagEnd::Subscript
-            )
+        Event::Start(
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Superscript
+                | Tag::Subscript
+        ) | Event::End(
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        )
     )
+}
+
+/// Inline elements whose tags a browser shows no space for, so that
+/// `<b>bold</b>word` reads "boldword". Code-like elements (`code`, `kbd`,
+/// `samp`) are left out: like Markdown's inline code, they are words of
+/// their own.
+const JOINING_ELEMENTS: [&str; 24] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "i", "ins", "mark", "q",
+    "s", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+];
+
+/// True when the raw inline HTML `html` is a comment or a tag (opening or
+/// closing) of one of the [`JOINING_ELEMENTS`].
+fn joins_words(html: &str) -> bool {
+    let Some(rest) = html.strip_prefix('<') else {
+        return false;
+    };
+    if rest.starts_with("!--") {
+        return true;
+    }
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let name = &rest[..rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len())];
+    JOINING_ELEMENTS
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(name))
 }
 
 /// True for the events [`Rewriter::step`] changes; every other event is
@@ -387,6 +427,31 @@ fn rewrites(event: &Event<'_>) -> bool {
 }
 
 impl<'a> Rewriter<'a> {
+    /// Counts a text's words (inline code's too) and adds it to the
+    /// summary. A text that goes on with the word the last one ended in
+    /// (`foo\_bar`, `**bold**ness`) does not start another.
+    #[inline(always)]
+    fn text(&mut self, t: &str) {
+        let bytes = t.as_bytes();
+        let joins = self.word_open && bytes.first().is_some_and(|&b| !is_space(b));
+        self.out.word_count += count_words(t) - usize::from(joins);
+        if let Some(&last) = bytes.last() {
+            self.word_open = !is_space(last);
+        }
+        if self.in_summary {
+            self.out.summary.push_str(t);
+        }
+    }
+
+    /// An event that no word goes on across (see [`continues_word`]).
+    #[inline(always)]
+    fn end_word(&mut self) {
+        self.word_open = false;
+        if let Some(words) = &mut self.words {
+            words.end_word();
+        }
+    }
+
     /// Rewrites one of the events [`rewrites`] names.
     fn step(&mut self, event: Event<'a>, range: Range<usize>) -> Event<'a> {
         match event {

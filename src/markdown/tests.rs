@@ -278,6 +278,42 @@ fn search_words_stay_whole_across_escapes_entities_and_inline_markup() {
     );
     assert_eq!(
         p.search_words,
-        "use foo_bar at&t and c:\\ops xyz boldness links not kubectl tag word break run me last"
+        "use foo_bar at&t and c:\\ops xyz boldness links not kubectl tagword break run me last"
     );
+}
+
+#[test]
+fn word_count_reads_words_whole_across_escapes_entities_and_inline_markup() {
+    // As a reader sees it: "Use foo_bar, AT&T, xyz, boldness, links,
+    // tagword and `code`s; line / break<br>here." is 12 words.
+    let body = "Use foo\\_bar, AT&amp;T, x*y*z, **bold**ness, [link](https://example.com)s,\n<b>tag</b>word and `code`s; line\nbreak<br>here.\n";
+    let p = parse(
+        ParseInput {
+            source: "content/guide/a.md",
+            body,
+            body_line: 4,
+            search_words: false,
+        },
+        &routes(),
+    );
+    assert_eq!(p.word_count, 12);
+}
+
+#[test]
+fn only_inline_elements_and_comments_join_words() {
+    for joins in [
+        "<b>",
+        "</B>",
+        "<span class=\"x\">",
+        "<a href=\"#a\">",
+        "<!-- c -->",
+        "<wbr>",
+    ] {
+        assert!(joins_words(joins), "{joins}");
+    }
+    for ends in [
+        "<br>", "<br/>", "<div>", "</p>", "<code>", "<kbd>", "<bold>", "<", "x",
+    ] {
+        assert!(!joins_words(ends), "{ends}");
+    }
 }
