@@ -57,6 +57,11 @@ pub struct Renderer<'a> {
     search: &'a search::Records,
     /// True when a template the site renders links the search index.
     searched: bool,
+    /// The home page's template when its `_index.md` names none (see
+    /// [`home_template`]).
+    home: &'static str,
+    /// The not-found page's template, if any (see [`not_found_template`]).
+    not_found: Option<&'static str>,
 }
 
 /// Sets the values every template sees: `site`, `assets` and `folio`.
@@ -94,6 +99,8 @@ impl<'a> Renderer<'a> {
             site,
             search: &EMPTY_RECORDS,
             searched: false,
+            home: home_template(templates),
+            not_found: not_found_template(templates),
         }
         .find_search()
     }
@@ -103,11 +110,6 @@ impl<'a> Renderer<'a> {
     /// use it): only then is the index written.
     fn find_search(mut self) -> Self {
         let t = self.templates;
-        let home = if self.home_uses_index() {
-            "index.html"
-        } else {
-            "section.html"
-        };
         let mut names: Vec<&str> = self
             .site
             .pages
@@ -116,8 +118,8 @@ impl<'a> Renderer<'a> {
             .collect();
         names.sort_unstable();
         names.dedup();
-        names.extend(["page.html", "section.html", home]);
-        names.extend(self.not_found_template());
+        names.extend(["page.html", "section.html", self.home]);
+        names.extend(self.not_found);
         self.searched = names
             .iter()
             .any(|n| t.has(n) && t.uses_variable(n, search::INDEX_VAR));
@@ -173,7 +175,7 @@ impl<'a> Renderer<'a> {
                 jobs.push((path, Job::Alias(id, n)));
             }
         }
-        if self.not_found_template().is_some() {
+        if self.not_found.is_some() {
             jobs.push(("404.html".into(), Job::NotFound));
         }
         if self.searched {
@@ -193,7 +195,7 @@ impl<'a> Renderer<'a> {
                     .and_then(|p| self.site.page(p).front.template.as_deref())
                 {
                     Some(t) => t,
-                    None if id == Site::ROOT && self.home_uses_index() => "index.html",
+                    None if id == Site::ROOT => self.home,
                     None => "section.html",
                 };
                 let generated;
@@ -210,7 +212,7 @@ impl<'a> Renderer<'a> {
             Job::NotFound => {
                 // The job exists only when there is a template; without one
                 // the name below reports itself as missing.
-                let template = self.not_found_template().unwrap_or("404.html");
+                let template = self.not_found.unwrap_or("404.html");
                 let gone = "<p>The page you are looking for does not exist or has moved.</p>";
                 // A 404.html adds its own way home; a page template does not.
                 let content = match template {
@@ -263,26 +265,6 @@ impl<'a> Renderer<'a> {
         let at = (page.section, page.route.url.as_str());
         let ctx = self.builder.for_page_parsed(id, parsed);
         self.render_template(template, &ctx, at, &page.source, out)
-    }
-
-    /// The template of the not-found page, if any: the site's `404.html`,
-    /// else the site's `page.html` when it has a layout of its own (no
-    /// `extends`; the theme's 404 page would look like another site, and
-    /// bring a search index made for it alone), else the theme's.
-    fn not_found_template(&self) -> Option<&'static str> {
-        let t = &self.templates;
-        if !t.has_site("404.html") && t.stands_alone("page.html") {
-            Some("page.html")
-        } else {
-            t.has("404.html").then_some("404.html")
-        }
-    }
-
-    /// The home page uses `index.html` when the site has one, or when the
-    /// site does not override `section.html` and the theme has one.
-    fn home_uses_index(&self) -> bool {
-        let t = &self.templates;
-        t.has_site("index.html") || (!t.has_site("section.html") && t.has("index.html"))
     }
 
     /// Renders `name`; `at` (section and URL) places the page in `nav`.
@@ -342,6 +324,29 @@ impl<'a> Renderer<'a> {
     fn section_nav(&self, section: SectionId) -> &sidebar::Sidebar {
         self.section_navs[section.0 as usize]
             .get_or_init(|| sidebar::Sidebar::new(sidebar::render_builtin(self.site, section)))
+    }
+}
+
+/// The template of the not-found page, if any: the site's `404.html`,
+/// else the site's `page.html` when it has a layout of its own (no
+/// `extends`; the theme's 404 page would look like another site, and
+/// bring a search index made for it alone), else the theme's.
+fn not_found_template(t: &Templates) -> Option<&'static str> {
+    if !t.has_site("404.html") && t.stands_alone("page.html") {
+        Some("page.html")
+    } else {
+        t.has("404.html").then_some("404.html")
+    }
+}
+
+/// The home page's template: `index.html` when the site has one, or when
+/// the site does not override `section.html` and the theme has one; else
+/// `section.html`.
+fn home_template(t: &Templates) -> &'static str {
+    if t.has_site("index.html") || (!t.has_site("section.html") && t.has("index.html")) {
+        "index.html"
+    } else {
+        "section.html"
     }
 }
 
