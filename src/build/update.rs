@@ -10,7 +10,7 @@ use std::fs;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::load_page;
-use crate::markdown::{parse, ParseInput, ParsedPage};
+use crate::markdown::{parse, ParseInput};
 use crate::render::context::listing_part;
 use crate::render::search;
 use crate::render::Job;
@@ -57,7 +57,7 @@ impl Project {
         if loaded.front != old.front {
             return Ok(PageUpdate::NeedsFullRebuild);
         }
-        let parsed = parse(
+        let mut parsed = parse(
             ParseInput {
                 source,
                 body: loaded.body(),
@@ -90,16 +90,18 @@ impl Project {
         if !self.search.is_empty()
             && self.search.replace(
                 index,
-                &search::record(&self.site, &search::Trails::new(&self.site), id, &parsed),
+                &search::record(
+                    &self.site,
+                    &search::Trails::new(&self.site),
+                    id,
+                    &mut parsed,
+                ),
             )
         {
             jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
         }
         let page = &mut self.site.pages[index];
-        page.parsed = ParsedPage {
-            search_words: String::new(),
-            ..parsed
-        };
+        page.parsed = parsed;
         page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
         Ok(PageUpdate::Rerender(jobs, warnings))
     }

@@ -131,11 +131,9 @@ pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
                     &project.site,
                     trails,
                     PageId(i as u32),
-                    &parsed,
+                    &mut parsed,
                 ))
             });
-            // In the record now; a page's words are not needed again.
-            parsed.search_words = String::new();
             let mut errors = Vec::new();
             if !page.is_index {
                 buf.clear();

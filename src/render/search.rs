@@ -93,8 +93,9 @@ impl Record {
     }
 }
 
-/// The record of page `id`, whose body parsed to `parsed`.
-pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &ParsedPage) -> Record {
+/// The record of page `id`, whose body parsed to `parsed`. Takes the
+/// page's words: the record holds them now, and nothing else needs them.
+pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &mut ParsedPage) -> Record {
     let page = site.page(id);
     let above = if page.is_index {
         site.section(page.section).parent
@@ -119,7 +120,7 @@ pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &ParsedPage)
         headings,
     );
     let words_at = out.len();
-    out.push_str(&parsed.search_words);
+    out.push_str(&std::mem::take(&mut parsed.search_words));
     Record {
         bytes: out,
         words_at,
@@ -189,6 +190,15 @@ impl Span {
     fn len(self) -> usize {
         self.end - self.start
     }
+
+    /// The same part, moved to start at `start`.
+    fn moved_to(self, start: usize) -> Span {
+        Span {
+            start,
+            words: start + (self.words - self.start),
+            end: start + self.len(),
+        }
+    }
 }
 
 /// Every page's record and words, in one buffer. Kept as strings each,
@@ -238,13 +248,9 @@ impl Records {
         if self.stale > self.bytes.len() / 2 {
             let mut packed = Vec::with_capacity(self.bytes.len() - self.stale);
             for span in &mut self.spans {
-                let start = packed.len();
+                let moved = span.moved_to(packed.len());
                 packed.extend_from_slice(&self.bytes[span.start..span.end]);
-                *span = Span {
-                    start,
-                    words: start + (span.words - span.start),
-                    end: packed.len(),
-                };
+                *span = moved;
             }
             self.bytes = packed;
             self.stale = 0;
@@ -259,13 +265,14 @@ impl Records {
 
 /// Appends `record` to `bytes`; returns where it went.
 fn push(bytes: &mut Vec<u8>, record: &Record) -> Span {
-    let start = bytes.len();
-    bytes.extend_from_slice(record.bytes.as_bytes());
-    Span {
-        start,
-        words: start + record.words_at,
-        end: bytes.len(),
+    let span = Span {
+        start: 0,
+        words: record.words_at,
+        end: record.bytes.len(),
     }
+    .moved_to(bytes.len());
+    bytes.extend_from_slice(record.bytes.as_bytes());
+    span
 }
 
 /// Gathers records from the pass's workers into one buffer.
@@ -549,7 +556,12 @@ mod tests {
         let spans = (0..site.pages.len())
             .map(|i| {
                 let id = PageId(i as u32);
-                gather.add(&record(&site, &trails, id, &site.page(id).parsed))
+                gather.add(&record(
+                    &site,
+                    &trails,
+                    id,
+                    &mut site.page(id).parsed.clone(),
+                ))
             })
             .collect();
         let mut records = gather.finish(spans);
