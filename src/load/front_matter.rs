@@ -448,7 +448,7 @@ fn impossible(year: u32, month: u32, day: u32) -> Option<String> {
         "November",
         "December",
     ];
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = match month {
         2 if leap => 29,
         2 => 28,
