@@ -12,12 +12,17 @@ fn routes() -> Routes {
 }
 
 fn md(body: &str) -> ParsedPage {
+    md_with(body, false)
+}
+
+/// [`md`], collecting the body's words for search when `search_words`.
+fn md_with(body: &str, search_words: bool) -> ParsedPage {
     parse(
         ParseInput {
             source: "content/guide/a.md",
             body,
             body_line: 4,
-            search_words: false,
+            search_words,
         },
         &routes(),
     )
@@ -267,17 +272,8 @@ fn word_count_matches_a_plain_split_across_block_edges() {
 #[test]
 fn search_words_stay_whole_across_escapes_entities_and_inline_markup() {
     let body = "Use foo\\_bar, AT&amp;T and `C:\\Ops`; x*y*z, **bold**ness and\n[link](https://example.com)s, not `kubectl`s.\nA <b>tag</b>word and a\nbreak.\n\n```sh\nrun me\n```\n\n## Heading words\n\nlast\n";
-    let p = parse(
-        ParseInput {
-            source: "content/guide/a.md",
-            body,
-            body_line: 4,
-            search_words: true,
-        },
-        &routes(),
-    );
     assert_eq!(
-        p.search_words,
+        md_with(body, true).search_words,
         "use foo_bar at&t and c:\\ops xyz boldness links not kubectl tagword break run me last"
     );
 }
@@ -287,16 +283,7 @@ fn word_count_reads_words_whole_across_escapes_entities_and_inline_markup() {
     // As a reader sees it: "Use foo_bar, AT&T, xyz, boldness, links,
     // tagword and `code`s; line / break<br>here." is 12 words.
     let body = "Use foo\\_bar, AT&amp;T, x*y*z, **bold**ness, [link](https://example.com)s,\n<b>tag</b>word and `code`s; line\nbreak<br>here.\n";
-    let p = parse(
-        ParseInput {
-            source: "content/guide/a.md",
-            body,
-            body_line: 4,
-            search_words: false,
-        },
-        &routes(),
-    );
-    assert_eq!(p.word_count, 12);
+    assert_eq!(md(body).word_count, 12);
 }
 
 #[test]
