@@ -2,14 +2,16 @@
 //!
 //! The common edit while previewing is a page body: re-read that page,
 //! re-parse it, check the links that touch it, and re-render only the pages
-//! that show something of it. Anything that could move pages or change
-//! titles (front matter, a new H1 title) asks for a full rebuild instead,
-//! so the result always equals a fresh build.
+//! that show something of it. So is front matter that shows only on the
+//! page and in its section's listing (description, dates, tags, `extra`).
+//! Anything that could move pages or change titles (the other keys, a new
+//! H1 title) asks for a full rebuild instead, so the result always equals
+//! a fresh build.
 
 use std::fs;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::load_page;
+use crate::load::{load_page, FrontMatter};
 use crate::markdown::{parse, ParseInput};
 use crate::render::context::listing_part;
 use crate::render::search;
@@ -54,9 +56,20 @@ impl Project {
             return Err(errors);
         };
         let old = self.site.page(id);
-        if loaded.front != old.front {
+        if loaded.front != old.front && !differs_only_locally(&old.front, &loaded.front) {
             return Ok(PageUpdate::NeedsFullRebuild);
         }
+        // What a full build checks of a page's front matter (the page's
+        // warnings are all told again: the preview shows the new ones).
+        let today = crate::schema::today();
+        let (errors, schema_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            crate::schema::check_page(&self.config.schema, &loaded, &today)
+                .into_iter()
+                .partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        warnings.extend(schema_warnings);
         let mut parsed = parse(
             ParseInput {
                 source,
@@ -83,10 +96,21 @@ impl Project {
             return Err(errors);
         }
         warnings.extend(found_warnings);
-        // A written page keeps only its summary's listing part.
-        let description_changed = old.front.description.is_none()
-            && listing_part(&parsed.summary) != listing_part(&old.parsed.summary);
-        let mut jobs = affected_jobs(&self.site, id, description_changed);
+        // What the section's listing shows of the page: its description
+        // (from the front matter, else the start of its summary, of which
+        // a written page keeps only that part) and its date.
+        let listing_changed = old.front.description != loaded.front.description
+            || old.front.date != loaded.front.date
+            || (loaded.front.description.is_none()
+                && listing_part(&parsed.summary) != listing_part(&old.parsed.summary));
+        // The page as loaded now (its front matter may differ only in what
+        // the page and its listing show, or in where the body starts).
+        let page = &mut self.site.pages[index];
+        page.text = loaded.text[..loaded.body_start].to_string();
+        page.body_start = loaded.body_start;
+        page.body_line = u32::try_from(loaded.body_line).unwrap_or(u32::MAX);
+        page.front = loaded.front;
+        let mut jobs = affected_jobs(&self.site, id, listing_changed);
         if !self.search.is_empty()
             && self.search.replace(
                 index,
@@ -153,7 +177,26 @@ fn link_problems(
     problems
 }
 
-/// The page itself, plus the section listings that show its description.
+/// True when front matter `new` differs from `old` only in what shows on
+/// the page and in its section's listing: `description`, `date`,
+/// `updated`, `tags`, `extra` and unknown keys, and the lines keys sit on.
+/// The other keys move pages (`title`, `weight`, `slug`, `draft`,
+/// `aliases`), change how a page is made (`template`), or bring images
+/// to prepare and list (`featured`, `featured_alt`).
+fn differs_only_locally(old: &FrontMatter, new: &FrontMatter) -> bool {
+    let value = |v: &Option<(String, usize)>| v.as_ref().map(|(s, _)| s.clone());
+    old.title == new.title
+        && old.weight == new.weight
+        && old.draft == new.draft
+        && value(&old.slug) == value(&new.slug)
+        && old.aliases == new.aliases
+        && old.template == new.template
+        && value(&old.featured) == value(&new.featured)
+        && old.featured_alt == new.featured_alt
+}
+
+/// The page itself, plus the section listings that show its description
+/// and date.
 fn affected_jobs(site: &Site, id: PageId, description_changed: bool) -> Vec<(String, Job)> {
     let page = site.page(id);
     let section = site.section(page.section);
@@ -183,10 +226,124 @@ fn affected_jobs(site: &Site, id: PageId, description_changed: bool) -> Vec<(Str
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
     use std::fs;
+    use std::sync::Mutex;
 
     use super::*;
-    use crate::build::{render_site, BuildOptions};
+    use crate::build::{render_jobs, render_site, BuildOptions};
+
+    #[test]
+    fn front_matter_seen_only_on_the_page_and_its_listing_updates_as_a_fresh_build_would() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        fs::create_dir_all(content.join("guide")).unwrap();
+        fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
+        fs::write(content.join("guide/_index.md"), "---\ntitle: Guide\n---\n").unwrap();
+        fs::write(
+            content.join("guide/b.md"),
+            "---\ntitle: B\n---\nBody of B.\n",
+        )
+        .unwrap();
+        let a = content.join("guide/a.md");
+        fs::write(
+            &a,
+            "---\ntitle: A\ndescription: First words.\ntags: [x]\n---\nBody of A.\n",
+        )
+        .unwrap();
+        let opts = BuildOptions {
+            root: root.path().to_path_buf(),
+            out: root.path().join("public"),
+            drafts: false,
+            base_url: None,
+            preview: true,
+            strict: false,
+        };
+        let build = |project: &mut Project| -> BTreeMap<String, Vec<u8>> {
+            let files = Mutex::new(BTreeMap::new());
+            let sink = |path: &str, bytes: &[u8]| {
+                files
+                    .lock()
+                    .unwrap()
+                    .insert(path.to_string(), bytes.to_vec());
+                Ok(())
+            };
+            assert!(render_site(project, &sink).is_empty());
+            files.into_inner().unwrap()
+        };
+        let load = || Project::load(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        let mut project = load();
+        let mut served = build(&mut project);
+        let update = |project: &mut Project| project.update_page("content/guide/a.md");
+
+        // A new description and date (both in the listing), tags, an
+        // unknown key, and one line more above the body.
+        fs::write(
+            &a,
+            "---\ntitle: A\ndescription: Other words.\ndate: 2026-01-02\ntags: [x, y]\nowner: ops\n---\nBody of A.\n",
+        )
+        .unwrap();
+        let Ok(PageUpdate::Rerender(jobs, warnings)) = update(&mut project) else {
+            panic!("not updated in place");
+        };
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let id = PageId(
+            project
+                .site
+                .pages
+                .iter()
+                .position(|p| p.source.ends_with("/a.md"))
+                .unwrap() as u32,
+        );
+        let guide = project.site.page(id).section;
+        let kinds: Vec<Job> = jobs.iter().map(|(_, j)| *j).collect();
+        assert_eq!(
+            kinds,
+            [Job::Page(id), Job::Section(guide), Job::SearchIndex]
+        );
+        let written = Mutex::new(BTreeMap::new());
+        let sink = |path: &str, bytes: &[u8]| {
+            written
+                .lock()
+                .unwrap()
+                .insert(path.to_string(), bytes.to_vec());
+            Ok(())
+        };
+        assert!(render_jobs(&project.renderer(), &jobs, &sink).is_empty());
+        served.extend(written.into_inner().unwrap());
+        // The site served is file for file the one a fresh build makes.
+        assert_eq!(served, build(&mut load()));
+
+        // Tags alone show on the page only.
+        fs::write(
+            &a,
+            "---\ntitle: A\ndescription: Other words.\ndate: 2026-01-02\ntags: [z]\nowner: ops\n---\nBody of A.\n",
+        )
+        .unwrap();
+        let Ok(PageUpdate::Rerender(jobs, _)) = update(&mut project) else {
+            panic!("not updated in place");
+        };
+        assert_eq!(
+            jobs.iter().map(|(_, j)| *j).collect::<Vec<_>>(),
+            [Job::Page(id)]
+        );
+
+        // Keys that move pages or change how they are made rebuild the site.
+        for front in [
+            "title: A2",
+            "title: A\nweight: 1",
+            "title: A\nslug: aa",
+            "title: A\ntemplate: page.html",
+            "title: A\naliases: [/old/]",
+        ] {
+            fs::write(&a, format!("---\n{front}\n---\nBody of A.\n")).unwrap();
+            assert_eq!(
+                update(&mut project),
+                Ok(PageUpdate::NeedsFullRebuild),
+                "{front}"
+            );
+        }
+    }
 
     #[test]
     fn a_body_edit_rerenders_the_listing_and_search_index_only_when_they_change() {
