@@ -231,7 +231,38 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
+    use crate::build::write::Sink;
     use crate::build::{render_jobs, render_site, BuildOptions};
+
+    /// A sink that keeps every file it is handed, by path.
+    #[derive(Default)]
+    struct Files(Mutex<BTreeMap<String, Vec<u8>>>);
+
+    impl Sink for Files {
+        fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+            let mut files = self.0.lock().unwrap();
+            files.insert(path.to_string(), bytes.to_vec());
+            Ok(())
+        }
+    }
+
+    impl Files {
+        fn into_map(self) -> BTreeMap<String, Vec<u8>> {
+            self.0.into_inner().unwrap()
+        }
+    }
+
+    /// Options of a preview of the site at `root`.
+    fn preview_of(root: &std::path::Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            out: root.join("public"),
+            drafts: false,
+            base_url: None,
+            preview: true,
+            strict: false,
+        }
+    }
 
     #[test]
     fn front_matter_seen_only_on_the_page_and_its_listing_updates_as_a_fresh_build_would() {
@@ -251,25 +282,11 @@ mod tests {
             "---\ntitle: A\ndescription: First words.\ntags: [x]\n---\nBody of A.\n",
         )
         .unwrap();
-        let opts = BuildOptions {
-            root: root.path().to_path_buf(),
-            out: root.path().join("public"),
-            drafts: false,
-            base_url: None,
-            preview: true,
-            strict: false,
-        };
+        let opts = preview_of(root.path());
         let build = |project: &mut Project| -> BTreeMap<String, Vec<u8>> {
-            let files = Mutex::new(BTreeMap::new());
-            let sink = |path: &str, bytes: &[u8]| {
-                files
-                    .lock()
-                    .unwrap()
-                    .insert(path.to_string(), bytes.to_vec());
-                Ok(())
-            };
-            assert!(render_site(project, &sink).is_empty());
-            files.into_inner().unwrap()
+            let files = Files::default();
+            assert!(render_site(project, &files).is_empty());
+            files.into_map()
         };
         let load = || Project::load(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         let mut project = load();
@@ -301,16 +318,9 @@ mod tests {
             kinds,
             [Job::Page(id), Job::Section(guide), Job::SearchIndex]
         );
-        let written = Mutex::new(BTreeMap::new());
-        let sink = |path: &str, bytes: &[u8]| {
-            written
-                .lock()
-                .unwrap()
-                .insert(path.to_string(), bytes.to_vec());
-            Ok(())
-        };
-        assert!(render_jobs(&project.renderer(), &jobs, &sink).is_empty());
-        served.extend(written.into_inner().unwrap());
+        let written = Files::default();
+        assert!(render_jobs(&project.renderer(), &jobs, &written).is_empty());
+        served.extend(written.into_map());
         // The site served is file for file the one a fresh build makes.
         assert_eq!(served, build(&mut load()));
 
@@ -358,15 +368,8 @@ mod tests {
             )
         };
         fs::write(content.join("a.md"), page("Start", "end")).unwrap();
-        let mut project = Project::load(&BuildOptions {
-            root: root.path().to_path_buf(),
-            out: root.path().join("public"),
-            drafts: false,
-            base_url: None,
-            preview: true,
-            strict: false,
-        })
-        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        let mut project = Project::load(&preview_of(root.path()))
+            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         assert!(render_site(&mut project, &|_: &str, _: &[u8]| Ok(())).is_empty());
         let jobs = |project: &mut Project| -> Vec<Job> {
             match project.update_page("content/a.md") {
