@@ -318,9 +318,12 @@ mod tests {
             kinds,
             [Job::Page(id), Job::Section(guide), Job::SearchIndex]
         );
-        let written = Files::default();
-        assert!(render_jobs(&project.renderer(), &jobs, &written).is_empty());
-        served.extend(written.into_map());
+        let apply = |project: &Project, jobs: &[(String, Job)], served: &mut BTreeMap<_, _>| {
+            let written = Files::default();
+            assert!(render_jobs(&project.renderer(), jobs, &written).is_empty());
+            served.extend(written.into_map());
+        };
+        apply(&project, &jobs, &mut served);
         // The site served is file for file the one a fresh build makes.
         assert_eq!(served, build(&mut load()));
 
@@ -337,6 +340,29 @@ mod tests {
             jobs.iter().map(|(_, j)| *j).collect::<Vec<_>>(),
             [Job::Page(id)]
         );
+        apply(&project, &jobs, &mut served);
+
+        // A section's description shows on its page and in its parent's
+        // list of sections.
+        fs::write(
+            content.join("guide/_index.md"),
+            "---\ntitle: Guide\ndescription: How we work.\n---\n",
+        )
+        .unwrap();
+        let Ok(PageUpdate::Rerender(jobs, _)) = project.update_page("content/guide/_index.md")
+        else {
+            panic!("not updated in place");
+        };
+        assert_eq!(
+            jobs.iter().map(|(_, j)| *j).collect::<Vec<_>>(),
+            [
+                Job::Section(guide),
+                Job::Section(Site::ROOT),
+                Job::SearchIndex
+            ]
+        );
+        apply(&project, &jobs, &mut served);
+        assert_eq!(served, build(&mut load()));
 
         // Keys that move pages or change how they are made rebuild the site.
         for front in [
