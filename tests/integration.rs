@@ -1520,6 +1520,30 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
         "{data}"
     );
     assert!(server.get("/guide/setup/").2.contains("Fixed again."));
+
+    // A description and tags are the page's and its listing's: they are
+    // updated in place, like a body.
+    fs::write(
+        &page,
+        text.replace("Run the installer.", "Fixed again.").replace(
+            "tags: [start, setup]",
+            "description: Getting ready.\ntags: [start]",
+        ),
+    )
+    .unwrap();
+    let data = events.wait("reload");
+    assert!(
+        data.contains("\"/guide/setup/\"")
+            && data.contains("\"/guide/\"")
+            && data.contains("\"all\":false"),
+        "{data}"
+    );
+    server.wait_log("content/guide/setup.md → 2 files");
+    assert!(server
+        .get("/guide/setup/")
+        .2
+        .contains("<meta name=\"description\" content=\"Getting ready.\">"));
+    assert!(server.get("/guide/").2.contains("Getting ready."));
 }
 
 #[test]
