@@ -98,9 +98,11 @@ impl Project {
         warnings.extend(found_warnings);
         // What the section's listing shows of the page: its description
         // (from the front matter, else the start of its summary, of which
-        // a written page keeps only that part) and its date.
+        // a written page keeps only that part), its date, and its featured
+        // image's alt text.
         let listing_changed = old.front.description != loaded.front.description
             || old.front.date != loaded.front.date
+            || old.front.featured_alt != loaded.front.featured_alt
             || (loaded.front.description.is_none()
                 && listing_part(&parsed.summary) != listing_part(&old.parsed.summary));
         // The page as loaded now (its front matter may differ only in what
@@ -179,10 +181,10 @@ fn link_problems(
 
 /// True when front matter `new` differs from `old` only in what shows on
 /// the page and in its section's listing: `description`, `date`,
-/// `updated`, `tags`, `extra` and unknown keys, and the lines keys sit on.
-/// The other keys move pages (`title`, `weight`, `slug`, `draft`,
-/// `aliases`), change how a page is made (`template`), or bring images
-/// to prepare and list (`featured`, `featured_alt`).
+/// `updated`, `tags`, `featured_alt`, `extra` and unknown keys, and the
+/// lines keys sit on. The other keys move pages (`title`, `weight`,
+/// `slug`, `draft`, `aliases`), change how a page is made (`template`),
+/// or bring an image to prepare (`featured`).
 fn differs_only_locally(old: &FrontMatter, new: &FrontMatter) -> bool {
     let value = |v: &Option<(String, usize)>| v.as_ref().map(|(s, _)| s.clone());
     old.title == new.title
@@ -192,7 +194,6 @@ fn differs_only_locally(old: &FrontMatter, new: &FrontMatter) -> bool {
         && old.aliases == new.aliases
         && old.template == new.template
         && value(&old.featured) == value(&new.featured)
-        && old.featured_alt == new.featured_alt
 }
 
 /// The page itself, plus the section listings that show its description
@@ -276,6 +277,15 @@ mod tests {
             "---\ntitle: B\n---\nBody of B.\n",
         )
         .unwrap();
+        fs::create_dir_all(root.path().join("images")).unwrap();
+        image::RgbImage::new(8, 4)
+            .save(root.path().join("images/c.png"))
+            .unwrap();
+        let c = content.join("guide/c.md");
+        let c_with_alt = |alt: &str| {
+            format!("---\ntitle: C\nfeatured: ../../images/c.png\nfeatured_alt: {alt}\n---\nBody of C.\n")
+        };
+        fs::write(&c, c_with_alt("A grey box")).unwrap();
         let a = content.join("guide/a.md");
         fs::write(
             &a,
@@ -341,6 +351,15 @@ mod tests {
             [Job::Page(id)]
         );
         apply(&project, &jobs, &mut served);
+
+        // A featured image's alt text shows on the page and in the listing.
+        fs::write(&c, c_with_alt("An empty grey box")).unwrap();
+        let Ok(PageUpdate::Rerender(jobs, _)) = project.update_page("content/guide/c.md") else {
+            panic!("not updated in place");
+        };
+        assert_eq!(jobs.len(), 2, "{jobs:?}");
+        apply(&project, &jobs, &mut served);
+        assert_eq!(served, build(&mut load()));
 
         // A section's description shows on its page and in its parent's
         // list of sections.
