@@ -94,16 +94,32 @@ fn sweep_stale_previews(place: &Path) {
     let _ = place;
 }
 
-/// True unless the system says no process has this number.
+/// True unless the system says no process has this number, or (on Linux)
+/// that it has ended and waits only to be reaped (a zombie: a preview
+/// killed under a parent that never waits for it cleans up nothing).
 #[cfg(unix)]
 fn process_is_running(pid: i32) -> bool {
-    let Some(pid) = rustix::process::Pid::from_raw(pid) else {
+    let Some(id) = rustix::process::Pid::from_raw(pid) else {
         return true; // not a process number folio could have had
     };
-    !matches!(
-        rustix::process::test_kill_process(pid),
+    if matches!(
+        rustix::process::test_kill_process(id),
         Err(rustix::io::Errno::SRCH)
-    )
+    ) {
+        return false;
+    }
+    !(cfg!(target_os = "linux") && is_zombie(pid))
+}
+
+/// True when `/proc` says the process has ended: its state, the first
+/// field after the command name in parentheses, is `Z` (or `X`).
+#[cfg(unix)]
+fn is_zombie(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state == "Z" || state == "X")
+    })
 }
 
 /// Creates `dir` (not its parents), readable only by this user; fails if
@@ -135,6 +151,22 @@ fn has_room(dir: &Path, min_free: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_ended_process_nobody_waited_for_is_not_running() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id() as i32;
+        // Not waited for yet: once it has ended, it is a zombie.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !is_zombie(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(!process_is_running(pid), "a zombie counts as running");
+        child.wait().unwrap();
+        assert!(!process_is_running(pid));
+        assert!(process_is_running(std::process::id() as i32));
+    }
 
     #[test]
     fn the_preview_folder_is_new_private_and_in_the_first_usable_place() {
