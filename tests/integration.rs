@@ -1616,21 +1616,22 @@ fn serve_tells_each_warning_once_when_it_appears() {
             .cloned()
             .collect()
     };
-    // A typo in the front matter (a full rebuild): its warning, and only it.
+    // A typo in the front matter (an unknown key, so the page is updated
+    // in place): its warning, and only it.
     fs::write(&page, "---\ntitle: Page\ntitel: Oops\n---\nBody.\n").unwrap();
     let lines = server.log_until("unknown front matter key `titel`");
     assert_eq!(
         warned(&lines),
         ["warning: unknown front matter key `titel`"]
     );
-    // A body edit (the page alone), then a new typo elsewhere (a full
-    // rebuild): only the new typo is told.
+    // A body edit (the page alone), then a new typo elsewhere with a new
+    // title (a full rebuild): only the new typo is told.
     fs::write(&page, "---\ntitle: Page\ntitel: Oops\n---\nNew body.\n").unwrap();
     server.wait_log("content/page.md →");
     let home = server.root.join("content/_index.md");
     fs::write(
         &home,
-        "---\ntitle: Home\ntags: [a, a]\ndescripton: x\n---\nHi.\n",
+        "---\ntitle: Home page\ntags: [a, a]\ndescripton: x\n---\nHi.\n",
     )
     .unwrap();
     let lines = server.log_until("unknown front matter key `descripton`");
