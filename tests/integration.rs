@@ -1681,6 +1681,15 @@ fn serve_updates_a_page_that_links_to_one_not_written_yet() {
     server.wait_log("warning: link to `next.md`, but `content/next.md` does not exist");
     server
         .wait_log("warning: link to `#stat`, but `content/_index.md` has no heading with that id");
+    // The heading arrives in the other page, then goes again: the link is
+    // broken anew, and told again.
+    let home = server.root.join("content/_index.md");
+    fs::write(&home, "---\ntitle: Home\n---\n## Start\n\n## Stat\n").unwrap();
+    events.wait("reload");
+    fs::write(&home, "---\ntitle: Home\n---\n## Start\n").unwrap();
+    events.wait("reload");
+    server
+        .wait_log("warning: link to `#stat`, but `content/_index.md` has no heading with that id");
     let (_, run) = build(&server.root, &[]);
     assert_eq!(run.code, 1, "a build still fails: {}", run.stderr);
     assert!(

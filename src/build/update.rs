@@ -24,8 +24,11 @@ use super::Project;
 #[derive(Debug, PartialEq, Eq)]
 pub enum PageUpdate {
     /// Applied in place; these files must be rendered again. The page's
-    /// warnings come along: the preview shows the new ones.
-    Rerender(Vec<(String, Job)>, Vec<Diagnostic>),
+    /// warnings come along (the preview shows the new ones), then those
+    /// of the last update that they replace besides the page's own: other
+    /// pages' links to anchors of this page, checked against its old
+    /// headings.
+    Rerender(Vec<(String, Job)>, Vec<Diagnostic>, Vec<Diagnostic>),
     /// The change reaches further than the page: rebuild the site.
     NeedsFullRebuild,
     /// A draft this build leaves out was saved, and is a draft still:
@@ -83,12 +86,21 @@ impl Project {
             return Ok(PageUpdate::NeedsFullRebuild);
         }
         let preview = self.opts.preview;
-        let found = parsed.diagnostics.iter().cloned().chain(link_problems(
-            &self.site,
-            id,
-            &parsed.heading_ids,
-            &parsed.links,
-        ));
+        let into = links_into(&self.site, id);
+        let superseded = anchor_problems(&into, &old.parsed.heading_ids)
+            .map(|d| d.for_preview(preview))
+            .collect();
+        let found = parsed
+            .diagnostics
+            .iter()
+            .cloned()
+            .chain(link_problems(
+                &self.site,
+                id,
+                &parsed.heading_ids,
+                &parsed.links,
+            ))
+            .chain(anchor_problems(&into, &parsed.heading_ids));
         let (errors, found_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = found
             .map(|d| d.for_preview(preview))
             .partition(Diagnostic::is_error);
@@ -129,7 +141,7 @@ impl Project {
         let page = &mut self.site.pages[index];
         page.parsed = parsed;
         page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
-        Ok(PageUpdate::Rerender(jobs, warnings))
+        Ok(PageUpdate::Rerender(jobs, warnings, superseded))
     }
 }
 
@@ -149,8 +161,8 @@ impl Project {
     }
 }
 
-/// Broken anchors in links out of the page, and in other pages' links into
-/// it (its heading ids may have changed).
+/// Broken anchors in links out of the page (its own heading ids may have
+/// changed); see [`anchor_problems`] for the links into it.
 fn link_problems(
     site: &Site,
     id: PageId,
@@ -167,16 +179,37 @@ fn link_problems(
             .find(|p| p.source == target)
             .map(|p| p.parsed.heading_ids.as_slice())
     };
-    let mut problems: Vec<Diagnostic> = new_links
+    new_links
         .iter()
         .filter_map(|link| check_anchor(source, link, ids_of(&link.target)?))
-        .collect();
-    for other in site.pages.iter().filter(|p| p.source != *source) {
-        for link in other.parsed.links.iter().filter(|l| l.target == *source) {
-            problems.extend(check_anchor(&other.source, link, new_ids));
-        }
-    }
-    problems
+        .collect()
+}
+
+/// Other pages' links into page `id`, each with the page it is on.
+fn links_into(site: &Site, id: PageId) -> Vec<(&str, &crate::markdown::PageLink)> {
+    let source = &site.page(id).source;
+    site.pages
+        .iter()
+        .filter(|p| p.source != *source)
+        .flat_map(|other| {
+            other
+                .parsed
+                .links
+                .iter()
+                .filter(|l| l.target == *source)
+                .map(|link| (other.source.as_str(), link))
+        })
+        .collect()
+}
+
+/// Broken anchors in `links` into a page whose heading ids are `ids`.
+fn anchor_problems<'l>(
+    links: &'l [(&str, &crate::markdown::PageLink)],
+    ids: &'l [String],
+) -> impl Iterator<Item = Diagnostic> + 'l {
+    links
+        .iter()
+        .filter_map(move |(from, link)| check_anchor(from, link, ids))
 }
 
 /// True when front matter `new` differs from `old` only in what shows on
@@ -310,7 +343,7 @@ mod tests {
             "---\ntitle: A\ndescription: Other words.\ndate: 2026-01-02\ntags: [x, y]\nowner: ops\n---\nBody of A.\n",
         )
         .unwrap();
-        let Ok(PageUpdate::Rerender(jobs, warnings)) = update(&mut project) else {
+        let Ok(PageUpdate::Rerender(jobs, warnings, _)) = update(&mut project) else {
             panic!("not updated in place");
         };
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -343,7 +376,7 @@ mod tests {
             "---\ntitle: A\ndescription: Other words.\ndate: 2026-01-02\ntags: [z]\nowner: ops\n---\nBody of A.\n",
         )
         .unwrap();
-        let Ok(PageUpdate::Rerender(jobs, _)) = update(&mut project) else {
+        let Ok(PageUpdate::Rerender(jobs, _, _)) = update(&mut project) else {
             panic!("not updated in place");
         };
         assert_eq!(
@@ -354,7 +387,7 @@ mod tests {
 
         // A featured image's alt text shows on the page and in the listing.
         fs::write(&c, c_with_alt("An empty grey box")).unwrap();
-        let Ok(PageUpdate::Rerender(jobs, _)) = project.update_page("content/guide/c.md") else {
+        let Ok(PageUpdate::Rerender(jobs, _, _)) = project.update_page("content/guide/c.md") else {
             panic!("not updated in place");
         };
         assert_eq!(jobs.len(), 2, "{jobs:?}");
@@ -368,7 +401,7 @@ mod tests {
             "---\ntitle: Guide\ndescription: How we work.\n---\n",
         )
         .unwrap();
-        let Ok(PageUpdate::Rerender(jobs, _)) = project.update_page("content/guide/_index.md")
+        let Ok(PageUpdate::Rerender(jobs, _, _)) = project.update_page("content/guide/_index.md")
         else {
             panic!("not updated in place");
         };
@@ -418,7 +451,7 @@ mod tests {
         assert!(render_site(&mut project, &|_: &str, _: &[u8]| Ok(())).is_empty());
         let jobs = |project: &mut Project| -> Vec<Job> {
             match project.update_page("content/a.md") {
-                Ok(PageUpdate::Rerender(jobs, _)) => jobs.into_iter().map(|(_, j)| j).collect(),
+                Ok(PageUpdate::Rerender(jobs, _, _)) => jobs.into_iter().map(|(_, j)| j).collect(),
                 other => panic!("{other:?}"),
             }
         };

@@ -210,11 +210,13 @@ impl Session {
         let mut jobs = Vec::new();
         let mut page_warnings = Vec::new();
         let mut drafts = Vec::new();
+        let mut superseded = Vec::new();
         for source in sources {
             match project.update_page(source) {
-                Ok(PageUpdate::Rerender(j, w)) => {
+                Ok(PageUpdate::Rerender(j, w, s)) => {
                     jobs.extend(j);
                     page_warnings.extend(w);
+                    superseded.extend(s);
                 }
                 Ok(PageUpdate::Draft) => drafts.push(source.as_str()),
                 Ok(PageUpdate::NeedsFullRebuild) => return self.full_rebuild(),
@@ -263,6 +265,7 @@ impl Session {
                 d.file
                     .as_deref()
                     .is_some_and(|f| sources.iter().any(|s| s == f))
+                    || superseded.contains(d)
             }),
         }
     }
