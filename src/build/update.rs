@@ -123,6 +123,7 @@ impl Project {
         page.text = loaded.text[..loaded.body_start].to_string();
         page.body_start = loaded.body_start;
         page.body_line = u32::try_from(loaded.body_line).unwrap_or(u32::MAX);
+        page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
         page.front = loaded.front;
         let mut jobs = affected_jobs(&self.site, id, listing_changed);
         if !self.search.is_empty()
@@ -138,9 +139,9 @@ impl Project {
         {
             jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
         }
-        let page = &mut self.site.pages[index];
-        page.parsed = parsed;
-        page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
+        // In last: the search record above read the site while it took
+        // the page's words out of `parsed`.
+        self.site.pages[index].parsed = parsed;
         Ok(PageUpdate::Rerender(jobs, warnings, superseded))
     }
 }
@@ -219,7 +220,10 @@ fn anchor_problems<'l>(
 /// `slug`, `draft`, `aliases`), change how a page is made (`template`),
 /// or bring an image to prepare (`featured`).
 fn differs_only_locally(old: &FrontMatter, new: &FrontMatter) -> bool {
-    let value = |v: &Option<(String, usize)>| v.as_ref().map(|(s, _)| s.clone());
+    /// A key's value without the line it sits on.
+    fn value(v: &Option<(String, usize)>) -> Option<&str> {
+        v.as_ref().map(|(s, _)| s.as_str())
+    }
     old.title == new.title
         && old.weight == new.weight
         && old.draft == new.draft
@@ -231,7 +235,7 @@ fn differs_only_locally(old: &FrontMatter, new: &FrontMatter) -> bool {
 
 /// The page itself, plus the section listings that show its description
 /// and date.
-fn affected_jobs(site: &Site, id: PageId, description_changed: bool) -> Vec<(String, Job)> {
+fn affected_jobs(site: &Site, id: PageId, listing_changed: bool) -> Vec<(String, Job)> {
     let page = site.page(id);
     let section = site.section(page.section);
     let mut jobs = vec![if page.is_index {
@@ -242,7 +246,7 @@ fn affected_jobs(site: &Site, id: PageId, description_changed: bool) -> Vec<(Str
     } else {
         (format!("{}index.html", page.route.dir), Job::Page(id))
     }];
-    if description_changed {
+    if listing_changed {
         let listing = if page.is_index {
             section.parent
         } else {
