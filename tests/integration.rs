@@ -597,19 +597,13 @@ fn a_theme_without_a_template_every_site_needs_is_named_with_what_to_add() {
     ]);
     let (out, run) = build(dir.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "no template `section.html`: neither templates/ nor the theme `mini` has one (while rendering the generated page of /)"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains(
-            "add `templates/section.html` (or `themes/mini/templates/section.html`): section pages"
-        ),
-        "{}",
-        run.stderr
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "no template `section.html`: neither templates/ nor the theme `mini` has one (while rendering the generated page of /)",
+            "add `templates/section.html` (or `themes/mini/templates/section.html`): section pages",
+        ],
     );
     assert!(!run.stderr.contains("`template:` key"), "{}", run.stderr);
     assert!(!out.path().join("public").exists(), "nothing written");
@@ -624,17 +618,13 @@ fn a_static_file_in_the_place_of_a_file_folio_writes_is_named() {
     ]);
     let (out, run) = build(dir.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("two files would be written to `search-index.js`"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("rename or move the file of static/ or content/ with that path"),
-        "{}",
-        run.stderr
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "two files would be written to `search-index.js`",
+            "rename or move the file of static/ or content/ with that path",
+        ],
     );
     assert!(!out.path().join("public").exists(), "nothing written");
 }
