@@ -1534,6 +1534,33 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
         .2
         .contains("<meta name=\"description\" content=\"Getting ready.\">"));
     assert!(server.get("/guide/").2.contains("Getting ready."));
+
+    // A new title shows in the navigation of the guide and the section
+    // below it, and in the next page's pager: those pages are updated in
+    // place, the rest of the site is not.
+    fs::write(
+        &page,
+        text.replace("Run the installer.", "Fixed again.")
+            .replace("title: Setup", "title: Setting up"),
+    )
+    .unwrap();
+    let data = events.wait("reload");
+    assert!(
+        data.contains("\"/guide/how-to-use/\"")
+            && data.contains("\"/guide/deep/page/\"")
+            && data.contains("\"all\":false")
+            && !data.contains("/notes/"),
+        "{data}"
+    );
+    let usage = server.get("/guide/how-to-use/").2;
+    assert!(
+        usage.contains("<span class=\"pager-title\">Setting up</span>"),
+        "{usage}"
+    );
+    assert!(server
+        .get("/guide/deep/page/")
+        .2
+        .contains(">Setting up</a>"));
 }
 
 #[test]

@@ -4,11 +4,17 @@
 //! re-parse it, check the links that touch it, and re-render only the pages
 //! that show something of it. So is front matter that shows only on the
 //! page and in its section's listing (description, dates, tags, `extra`).
-//! Anything that could move pages or change titles (the other keys, a new
-//! H1 title) asks for a full rebuild instead, so the result always equals
-//! a fresh build.
+//! A regular page's new title or weight (or new title heading) shows in
+//! the navigation of its section's pages and those below, in its
+//! neighbours' prev/next links and in the listing, and may move it in its
+//! section's order: those pages are re-sorted, re-parsed and re-rendered.
+//! Anything that reaches further (other keys, a section's title, a page of
+//! the home section, which every page's navigation lists) asks for a full
+//! rebuild instead, so the result always equals a fresh build.
 
 use std::fs;
+
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{load_page, FrontMatter};
@@ -16,8 +22,10 @@ use crate::markdown::{parse, ParseInput};
 use crate::render::context::listing_part;
 use crate::render::search;
 use crate::render::Job;
-use crate::site::{check_anchor, PageId, Site};
+use crate::site::{check_anchor, page_title, reorder_pages, PageId, SectionId, Site};
 
+use super::sources::SourceDir;
+use super::write::parse_page;
 use super::Project;
 
 /// The result of [`Project::update_page`].
@@ -59,7 +67,17 @@ impl Project {
             return Err(errors);
         };
         let old = self.site.page(id);
-        if loaded.front != old.front && !differs_only_locally(&old.front, &loaded.front) {
+        if loaded.front != old.front && !differs_within_section(&old.front, &loaded.front) {
+            return Ok(PageUpdate::NeedsFullRebuild);
+        }
+        let (title, title_in_body) = page_title(&loaded);
+        let moved = title != old.title
+            || title_in_body != old.title_in_body
+            || loaded.front.weight != old.front.weight;
+        // A section's title is in its parent's navigation list, and in the
+        // breadcrumbs and search trails of every page below it; the home
+        // section's pages are in every page's navigation.
+        if moved && (old.is_index || old.section == Site::ROOT) {
             return Ok(PageUpdate::NeedsFullRebuild);
         }
         // What a full build checks of a page's front matter (the page's
@@ -82,9 +100,6 @@ impl Project {
             },
             &self.routes,
         );
-        if old.front.title.is_none() && parsed.first_h1 != old.parsed.first_h1 {
-            return Ok(PageUpdate::NeedsFullRebuild);
-        }
         let preview = self.opts.preview;
         let into = links_into(&self.site, id);
         let superseded = anchor_problems(&into, &old.parsed.heading_ids)
@@ -108,6 +123,17 @@ impl Project {
             return Err(errors);
         }
         warnings.extend(found_warnings);
+        let section = old.section;
+        // The other pages that list this one: parsed again, as a build
+        // keeps no page's HTML once it is written.
+        let relisted = if moved {
+            match self.reparse_listing(section, id) {
+                Some(parsed) => parsed,
+                None => return Ok(PageUpdate::NeedsFullRebuild),
+            }
+        } else {
+            Vec::new()
+        };
         // What the section's listing shows of the page: its description
         // (from the front matter, else the start of its summary, of which
         // a written page keeps only that part), its date, and its featured
@@ -125,7 +151,17 @@ impl Project {
         page.body_line = u32::try_from(loaded.body_line).unwrap_or(u32::MAX);
         page.file_len = u32::try_from(loaded.file_len).unwrap_or(u32::MAX);
         page.front = loaded.front;
-        let mut jobs = affected_jobs(&self.site, id, listing_changed);
+        page.title = title;
+        page.title_in_body = title_in_body;
+        let mut jobs = if moved {
+            reorder_pages(&mut self.site, section);
+            for (other, parsed) in relisted {
+                self.site.pages[other.0 as usize].parsed = parsed;
+            }
+            listing_jobs(&self.site, section)
+        } else {
+            affected_jobs(&self.site, id, listing_changed)
+        };
         if !self.search.is_empty()
             && self.search.replace(
                 index,
@@ -147,6 +183,37 @@ impl Project {
 }
 
 impl Project {
+    /// Parses again every regular page that shows in the navigation of
+    /// `section` (its own and those of the sections below it) but `except`;
+    /// `None` when one of them no longer reads as it did (it changed too:
+    /// its own update is still to come).
+    fn reparse_listing(
+        &self,
+        section: SectionId,
+        except: PageId,
+    ) -> Option<Vec<(PageId, crate::markdown::ParsedPage)>> {
+        let sources = SourceDir::open(&self.opts.root);
+        let ids: Vec<PageId> = listing_jobs(&self.site, section)
+            .into_iter()
+            .filter_map(|(_, job)| match job {
+                Job::Page(p) if p != except => Some(p),
+                _ => None,
+            })
+            .collect();
+        ids.into_par_iter()
+            .map(|p| {
+                let mut parsed = parse_page(self.site.page(p), &self.routes, &sources, false);
+                // Told when the page was built; an unreadable page asks
+                // for a full rebuild, which tells why.
+                if parsed.diagnostics.iter().any(Diagnostic::is_error) {
+                    return None;
+                }
+                parsed.diagnostics.clear();
+                Some((p, parsed))
+            })
+            .collect()
+    }
+
     /// True when `source` is a draft this build leaves out, and its file
     /// (just saved) still says `draft: true` without errors.
     fn still_a_draft(&self, source: &str) -> bool {
@@ -214,23 +281,43 @@ fn anchor_problems<'l>(
 }
 
 /// True when front matter `new` differs from `old` only in what shows on
-/// the page and in its section's listing: `description`, `date`,
-/// `updated`, `tags`, `featured_alt`, `extra` and unknown keys, and the
-/// lines keys sit on. The other keys move pages (`title`, `weight`,
-/// `slug`, `draft`, `aliases`), change how a page is made (`template`),
-/// or bring an image to prepare (`featured`).
-fn differs_only_locally(old: &FrontMatter, new: &FrontMatter) -> bool {
+/// the page, in its section's listing and in the navigation of its
+/// section: `title`, `weight`, `description`, `date`, `updated`, `tags`,
+/// `featured_alt`, `extra` and unknown keys, and the lines keys sit on.
+/// The other keys move pages to other URLs (`slug`, `draft`, `aliases`),
+/// change how a page is made (`template`), or bring an image to prepare
+/// (`featured`).
+fn differs_within_section(old: &FrontMatter, new: &FrontMatter) -> bool {
     /// A key's value without the line it sits on.
     fn value(v: &Option<(String, usize)>) -> Option<&str> {
         v.as_ref().map(|(s, _)| s.as_str())
     }
-    old.title == new.title
-        && old.weight == new.weight
-        && old.draft == new.draft
+    old.draft == new.draft
         && value(&old.slug) == value(&new.slug)
         && old.aliases == new.aliases
         && old.template == new.template
         && value(&old.featured) == value(&new.featured)
+}
+
+/// Every file whose navigation shows the pages of `section`: the section's
+/// own page and pages, then those of each section below it, depth first.
+/// (A page's navigation lists the children of each section on the way
+/// down to its own.)
+fn listing_jobs(site: &Site, section: SectionId) -> Vec<(String, Job)> {
+    let mut jobs = Vec::new();
+    let mut stack = vec![section];
+    while let Some(s) = stack.pop() {
+        let sec = site.section(s);
+        jobs.push((format!("{}index.html", sec.route.dir), Job::Section(s)));
+        jobs.extend(sec.pages.iter().map(|&p| {
+            (
+                format!("{}index.html", site.page(p).route.dir),
+                Job::Page(p),
+            )
+        }));
+        stack.extend(sec.subsections.iter().rev());
+    }
+    jobs
 }
 
 /// The page itself, plus the section listings that show its description
@@ -422,8 +509,6 @@ mod tests {
 
         // Keys that move pages or change how they are made rebuild the site.
         for front in [
-            "title: A2",
-            "title: A\nweight: 1",
             "title: A\nslug: aa",
             "title: A\ntemplate: page.html",
             "title: A\naliases: [/old/]",
@@ -433,6 +518,131 @@ mod tests {
                 update(&mut project),
                 Ok(PageUpdate::NeedsFullRebuild),
                 "{front}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_title_or_weight_rerenders_the_pages_that_list_the_page_as_a_fresh_build_would() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        fs::create_dir_all(content.join("guide/deep")).unwrap();
+        fs::create_dir_all(content.join("other")).unwrap();
+        let files = [
+            ("_index.md", "---\ntitle: Home\n---\n"),
+            ("top.md", "---\ntitle: Top\n---\nAt the top.\n"),
+            ("guide/_index.md", "---\ntitle: Guide\n---\n"),
+            ("guide/a.md", "---\ntitle: Alpha\n---\nSee [b](b.md#two).\n"),
+            ("guide/b.md", "# Bravo\n\n## Two\n\nBody of B.\n"),
+            ("guide/c.md", "---\ntitle: Charlie\n---\nBody of C.\n"),
+            ("guide/deep/x.md", "---\ntitle: X-ray\n---\nBody of X.\n"),
+            ("other/y.md", "---\ntitle: Yankee\n---\nBody of Y.\n"),
+        ];
+        for (path, text) in files {
+            fs::write(content.join(path), text).unwrap();
+        }
+        let opts = preview_of(root.path());
+        let load = || Project::load(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        let build = |project: &mut Project| -> BTreeMap<String, Vec<u8>> {
+            let files = Files::default();
+            assert!(render_site(project, &files).is_empty());
+            files.into_map()
+        };
+        let mut project = load();
+        let mut served = build(&mut project);
+        let id = |project: &Project, name: &str| {
+            let i = project
+                .site
+                .pages
+                .iter()
+                .position(|p| p.source.ends_with(name));
+            PageId(i.unwrap() as u32)
+        };
+        let mut edit = |project: &mut Project, name: &str, text: &str| -> Vec<Job> {
+            fs::write(content.join(name), text).unwrap();
+            let Ok(PageUpdate::Rerender(jobs, warnings, _)) =
+                project.update_page(&format!("content/{name}"))
+            else {
+                panic!("{name} not updated in place");
+            };
+            assert!(warnings.is_empty(), "{warnings:?}");
+            let written = Files::default();
+            assert!(render_jobs(&project.renderer(), &jobs, &written).is_empty());
+            served.extend(written.into_map());
+            // The site served is file for file the one a fresh build makes.
+            assert_eq!(served, build(&mut load()), "after {name}: {text}");
+            jobs.into_iter().map(|(_, j)| j).collect()
+        };
+        let (a, b, c, x) = (
+            id(&project, "/a.md"),
+            id(&project, "/b.md"),
+            id(&project, "/c.md"),
+            id(&project, "/x.md"),
+        );
+        let guide = project.site.page(a).section;
+        let deep = project.site.page(x).section;
+        // A new title moves Alpha last: the guide's pages and the section
+        // below it show it in their navigation; nothing else changes.
+        let jobs = edit(
+            &mut project,
+            "guide/a.md",
+            "---\ntitle: Zulu\n---\nSee [b](b.md#two).\n",
+        );
+        assert_eq!(
+            jobs,
+            [
+                Job::Section(guide),
+                Job::Page(b),
+                Job::Page(c),
+                Job::Page(a),
+                Job::Section(deep),
+                Job::Page(x),
+                Job::SearchIndex
+            ]
+        );
+        // A weight moves it first.
+        let jobs = edit(
+            &mut project,
+            "guide/a.md",
+            "---\ntitle: Zulu\nweight: 1\n---\nSee [b](b.md#two).\n",
+        );
+        assert_eq!(
+            jobs[..4],
+            [
+                Job::Section(guide),
+                Job::Page(a),
+                Job::Page(b),
+                Job::Page(c)
+            ]
+        );
+        // A page titled by its heading takes the new one.
+        let jobs = edit(
+            &mut project,
+            "guide/b.md",
+            "# Alpha two\n\n## Two\n\nBody of B.\n",
+        );
+        assert_eq!(jobs.len(), 7, "{jobs:?}");
+        assert_eq!(project.site.page(b).title, "Alpha two");
+        // The same title in front matter: it no longer comes from the body.
+        edit(
+            &mut project,
+            "guide/b.md",
+            "---\ntitle: Alpha two\n---\n# Alpha two\n\n## Two\n\nBody of B.\n",
+        );
+        assert!(!project.site.page(b).title_in_body);
+
+        // A section's title, and a page of the home section, are in every
+        // page's navigation (or breadcrumbs): the site is rebuilt.
+        for (name, text) in [
+            ("guide/_index.md", "---\ntitle: Guides\n---\n"),
+            ("top.md", "---\ntitle: Topmost\n---\nAt the top.\n"),
+            ("top.md", "---\ntitle: Top\nweight: 3\n---\nAt the top.\n"),
+        ] {
+            fs::write(content.join(name), text).unwrap();
+            assert_eq!(
+                project.update_page(&format!("content/{name}")),
+                Ok(PageUpdate::NeedsFullRebuild),
+                "{name}: {text}"
             );
         }
     }

@@ -207,7 +207,12 @@ pub(super) fn parse_all(
 }
 
 /// Parses one page's body, warning when that took suspiciously long.
-fn parse_page(page: &Page, routes: &Routes, sources: &SourceDir, search_words: bool) -> ParsedPage {
+pub(super) fn parse_page(
+    page: &Page,
+    routes: &Routes,
+    sources: &SourceDir,
+    search_words: bool,
+) -> ParsedPage {
     let started = Instant::now();
     let text = match body_text(page, sources) {
         Ok(t) => t,

@@ -6,7 +6,9 @@
 
 mod assemble;
 
-pub use assemble::{assemble, check_anchor, check_anchors, AssembleInput};
+pub use assemble::{
+    assemble, check_anchor, check_anchors, page_title, reorder_pages, AssembleInput,
+};
 
 use std::sync::Arc;
 

@@ -114,14 +114,9 @@ fn make_page(
     routes: &Routes,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {
-    let file = loaded.source.rsplit('/').next().unwrap_or_default();
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let stem = file_stem(&loaded.source);
     let is_index = crate::route::is_index_stem(stem);
-    let (title, title_in_body) = match (&loaded.front.title, &loaded.title_heading) {
-        (Some(t), _) => (t.clone(), false),
-        (None, Some(h1)) => (h1.clone(), true),
-        (None, None) => (title_from_stem(stem), false),
-    };
+    let (title, title_in_body) = page_title(&loaded);
     let featured = loaded
         .front
         .featured
@@ -151,6 +146,22 @@ fn make_page(
         next: None,
         featured,
     }
+}
+
+/// A loaded page's title, and whether it came from the H1 that opens its
+/// body: the front matter's `title`, else that H1, else the file name.
+pub fn page_title(loaded: &LoadedPage) -> (String, bool) {
+    match (&loaded.front.title, &loaded.title_heading) {
+        (Some(t), _) => (t.clone(), false),
+        (None, Some(h1)) => (h1.clone(), true),
+        (None, None) => (title_from_stem(file_stem(&loaded.source)), false),
+    }
+}
+
+/// The file name of `source` without its extension.
+fn file_stem(source: &str) -> &str {
+    let file = source.rsplit('/').next().unwrap_or_default();
+    file.rsplit_once('.').map_or(file, |(s, _)| s)
 }
 
 fn resolve_featured(
@@ -323,15 +334,18 @@ fn title_key(title: &str) -> String {
     key
 }
 
+/// Where a page sorts in its section: by weight (pages without one last),
+/// then title, then source path.
+fn page_key(site: &Site, id: &PageId) -> SortKey {
+    let p = site.page(*id);
+    (
+        p.front.weight.unwrap_or(i64::MAX),
+        title_key(&p.title),
+        p.source.clone(),
+    )
+}
+
 fn order(site: &mut Site) {
-    let page_key = |site: &Site, id: &PageId| -> SortKey {
-        let p = site.page(*id);
-        (
-            p.front.weight.unwrap_or(i64::MAX),
-            title_key(&p.title),
-            p.source.clone(),
-        )
-    };
     let section_key = |site: &Site, id: &SectionId| -> SortKey {
         let s = site.section(*id);
         (
@@ -352,13 +366,28 @@ fn order(site: &mut Site) {
 
 fn link_neighbours(site: &mut Site) {
     for s in 0..site.sections.len() {
-        let pages = site.sections[s].pages.clone();
-        for (i, id) in pages.iter().enumerate() {
-            let page = &mut site.pages[id.0 as usize];
-            page.prev = i.checked_sub(1).map(|j| pages[j]);
-            page.next = pages.get(i + 1).copied();
-        }
+        link_section(site, SectionId(s as u32));
     }
+}
+
+/// Sets prev/next of the pages of `section`, in its order.
+fn link_section(site: &mut Site, section: SectionId) {
+    let pages = std::mem::take(&mut site.sections[section.0 as usize].pages);
+    for (i, id) in pages.iter().enumerate() {
+        let page = &mut site.pages[id.0 as usize];
+        page.prev = i.checked_sub(1).map(|j| pages[j]);
+        page.next = pages.get(i + 1).copied();
+    }
+    site.sections[section.0 as usize].pages = pages;
+}
+
+/// Sorts the pages of `section` again and links them anew, after a page
+/// of it took another title or weight (the preview's in-place update).
+pub fn reorder_pages(site: &mut Site, section: SectionId) {
+    let mut pages = std::mem::take(&mut site.sections[section.0 as usize].pages);
+    pages.sort_by_cached_key(|id| page_key(site, id));
+    site.sections[section.0 as usize].pages = pages;
+    link_section(site, section);
 }
 
 /// Checks every link's `#anchor` against its target's heading ids; runs
