@@ -25,7 +25,7 @@ use crate::render::Job;
 use crate::site::{check_anchor, page_title, reorder_pages, PageId, SectionId, Site};
 
 use super::sources::SourceDir;
-use super::write::parse_page;
+use super::write::{forget_written, parse_page};
 use super::Project;
 
 /// The result of [`Project::update_page`].
@@ -212,6 +212,20 @@ impl Project {
                 Some((p, parsed))
             })
             .collect()
+    }
+
+    /// Once `jobs` (of an update) are written, lets go of the HTML of the
+    /// regular pages among them, as a build does: the next update that
+    /// shows one of them again parses it again.
+    pub fn forget_written(&mut self, jobs: &[(String, Job)]) {
+        for (_, job) in jobs {
+            if let Job::Page(id) = *job {
+                let page = &mut self.site.pages[id.0 as usize];
+                if !page.is_index {
+                    forget_written(&mut page.parsed);
+                }
+            }
+        }
     }
 
     /// True when `source` is a draft this build leaves out, and its file
@@ -571,6 +585,13 @@ mod tests {
             served.extend(written.into_map());
             // The site served is file for file the one a fresh build makes.
             assert_eq!(served, build(&mut load()), "after {name}: {text}");
+            // And, as after a build, only section pages keep their HTML.
+            project.forget_written(&jobs);
+            assert!(project
+                .site
+                .pages
+                .iter()
+                .all(|p| p.is_index || p.parsed.html.is_empty()));
             jobs.into_iter().map(|(_, j)| j).collect()
         };
         let (a, b, c, x) = (

@@ -144,12 +144,7 @@ pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
                     }
                     Err(d) => errors = d,
                 }
-                // Written: only section pages need a page's HTML and
-                // table of contents again, and listings only the start of
-                // its summary. Kept, they were a third of peak memory.
-                parsed.html = String::new();
-                parsed.toc = Vec::new();
-                listing_summary(&mut parsed.summary);
+                forget_written(&mut parsed);
             }
             (parsed, errors, record)
         })
@@ -181,6 +176,15 @@ pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
     let jobs = renderer.jobs_besides_pages();
     errors.extend(render_each(&renderer, &jobs, sink));
     dedupe(errors)
+}
+
+/// Lets go of what a regular page's file needed once written: only section
+/// pages need a page's HTML and table of contents again, and listings only
+/// the start of its summary. Kept, they were a third of peak memory.
+pub(super) fn forget_written(parsed: &mut ParsedPage) {
+    parsed.html = String::new();
+    parsed.toc = Vec::new();
+    listing_summary(&mut parsed.summary);
 }
 
 /// Parses every page without rendering (when the site cannot be rendered,

@@ -232,6 +232,7 @@ impl Session {
         jobs.retain(|(_, job)| *job != Job::SearchIndex);
         self.search_pending |= jobs.len() < before;
         let errors = rewrite(&self.current, project, &jobs);
+        project.forget_written(&jobs);
         if !errors.is_empty() {
             return Outcome::Failed(errors);
         }
