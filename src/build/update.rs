@@ -7,10 +7,13 @@
 //! A regular page's new title or weight (or new title heading) shows in
 //! the navigation of its section's pages and those below, in its
 //! neighbours' prev/next links and in the listing, and may move it in its
-//! section's order: those pages are re-sorted, re-parsed and re-rendered.
-//! Anything that reaches further (other keys, a section's title, a page of
-//! the home section, which every page's navigation lists) asks for a full
-//! rebuild instead, so the result always equals a fresh build.
+//! section's order: the section is re-sorted, and those pages re-parsed
+//! and re-rendered. A section's title and weight (its index page's) do the
+//! same one level up, in its parent's list of sections, and its title is
+//! in the breadcrumbs and search trails below it. Anything that reaches
+//! further (other keys; a page or section in the home section's lists,
+//! which every page's navigation shows) asks for a full rebuild instead,
+//! so the result always equals a fresh build.
 
 use std::fs;
 
@@ -18,11 +21,11 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{load_page, FrontMatter};
-use crate::markdown::{parse, ParseInput};
+use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::render::context::listing_part;
 use crate::render::search;
 use crate::render::Job;
-use crate::site::{check_anchor, page_title, reorder_pages, PageId, SectionId, Site};
+use crate::site::{check_anchor, page_title, reorder, PageId, SectionId, Site};
 
 use super::sources::SourceDir;
 use super::write::{forget_written, parse_page};
@@ -74,10 +77,16 @@ impl Project {
         let moved = title != old.title
             || title_in_body != old.title_in_body
             || loaded.front.weight != old.front.weight;
-        // A section's title is in its parent's navigation list, and in the
-        // breadcrumbs and search trails of every page below it; the home
-        // section's pages are in every page's navigation.
-        if moved && (old.is_index || old.section == Site::ROOT) {
+        // The list the page is in: its section's pages, or for a section's
+        // own page its parent's sections. The home section's lists are in
+        // every page's navigation.
+        let listed = if old.is_index {
+            self.site.section(old.section).parent
+        } else {
+            Some(old.section)
+        }
+        .filter(|&s| moved && s != Site::ROOT);
+        if moved && listed.is_none() {
             return Ok(PageUpdate::NeedsFullRebuild);
         }
         // What a full build checks of a page's front matter (the page's
@@ -123,16 +132,15 @@ impl Project {
             return Err(errors);
         }
         warnings.extend(found_warnings);
-        let section = old.section;
+        let retitled_section = old.is_index.then_some(old.section);
         // The other pages that list this one: parsed again, as a build
         // keeps no page's HTML once it is written.
-        let relisted = if moved {
-            match self.reparse_listing(section, id) {
+        let mut relisted = match listed {
+            Some(listed) => match self.reparse_listing(listed, id, retitled_section) {
                 Some(parsed) => parsed,
                 None => return Ok(PageUpdate::NeedsFullRebuild),
-            }
-        } else {
-            Vec::new()
+            },
+            None => Vec::new(),
         };
         // What the section's listing shows of the page: its description
         // (from the front matter, else the start of its summary, of which
@@ -153,30 +161,34 @@ impl Project {
         page.front = loaded.front;
         page.title = title;
         page.title_in_body = title_in_body;
-        let mut jobs = if moved {
-            reorder_pages(&mut self.site, section);
-            for (other, parsed) in relisted {
-                self.site.pages[other.0 as usize].parsed = parsed;
+        let mut jobs = match listed {
+            Some(listed) => {
+                reorder(&mut self.site, id);
+                listing_jobs(&self.site, listed)
             }
-            listing_jobs(&self.site, section)
-        } else {
-            affected_jobs(&self.site, id, listing_changed)
+            None => affected_jobs(&self.site, id, listing_changed),
         };
-        if !self.search.is_empty()
-            && self.search.replace(
-                index,
-                &search::record(
-                    &self.site,
-                    &search::Trails::new(&self.site),
-                    id,
-                    &mut parsed,
-                ),
-            )
-        {
-            jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
+        if !self.search.is_empty() {
+            let trails = search::Trails::new(&self.site);
+            // The page's record, and those whose trail names the section
+            // the page titles.
+            let mut changed = false;
+            for (other, parsed, retrail) in &mut relisted {
+                if *retrail {
+                    let record = search::record(&self.site, &trails, *other, parsed);
+                    changed |= self.search.replace(other.0 as usize, &record);
+                }
+            }
+            let record = search::record(&self.site, &trails, id, &mut parsed);
+            if self.search.replace(index, &record) || changed {
+                jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
+            }
         }
-        // In last: the search record above read the site while it took
-        // the page's words out of `parsed`.
+        // In last: the search records above read the site while they took
+        // the pages' words out of their parsed bodies.
+        for (other, parsed, _) in relisted {
+            self.site.pages[other.0 as usize].parsed = parsed;
+        }
         self.site.pages[index].parsed = parsed;
         Ok(PageUpdate::Rerender(jobs, warnings, superseded))
     }
@@ -184,32 +196,49 @@ impl Project {
 
 impl Project {
     /// Parses again every regular page that shows in the navigation of
-    /// `section` (its own and those of the sections below it) but `except`;
-    /// `None` when one of them no longer reads as it did (it changed too:
-    /// its own update is still to come).
+    /// `listed` (its own and those of the sections below it) but `except`,
+    /// and, when `retitled` (a section) is given, every page below it,
+    /// whose search trail names it: those come with `true`, and with
+    /// their words. `None` when one of them no longer reads as it did (it
+    /// changed too: its own update is still to come).
     fn reparse_listing(
         &self,
-        section: SectionId,
+        listed: SectionId,
         except: PageId,
-    ) -> Option<Vec<(PageId, crate::markdown::ParsedPage)>> {
-        let sources = SourceDir::open(&self.opts.root);
-        let ids: Vec<PageId> = listing_jobs(&self.site, section)
+        retitled: Option<SectionId>,
+    ) -> Option<Vec<(PageId, ParsedPage, bool)>> {
+        let mut retrail = vec![false; self.site.pages.len()];
+        for s in retitled.map(|s| subtree(&self.site, s)).unwrap_or_default() {
+            let section = self.site.section(s);
+            for &p in section.pages.iter().chain(&section.index) {
+                retrail[p.0 as usize] = p != except;
+            }
+        }
+        let mut ids: Vec<PageId> = subtree(&self.site, listed)
             .into_iter()
-            .filter_map(|(_, job)| match job {
-                Job::Page(p) if p != except => Some(p),
-                _ => None,
-            })
+            .flat_map(|s| &self.site.section(s).pages)
+            .copied()
+            .filter(|&p| p != except && !retrail[p.0 as usize])
             .collect();
+        ids.extend(
+            (0..retrail.len())
+                .filter(|&i| retrail[i])
+                .map(|i| PageId(i as u32)),
+        );
+        let words = !self.search.is_empty() && self.config.search_text;
+        let sources = SourceDir::open(&self.opts.root);
         ids.into_par_iter()
             .map(|p| {
-                let mut parsed = parse_page(self.site.page(p), &self.routes, &sources, false);
+                let retrail = retrail[p.0 as usize];
+                let page = self.site.page(p);
+                let mut parsed = parse_page(page, &self.routes, &sources, retrail && words);
                 // Told when the page was built; an unreadable page asks
                 // for a full rebuild, which tells why.
                 if parsed.diagnostics.iter().any(Diagnostic::is_error) {
                     return None;
                 }
                 parsed.diagnostics.clear();
-                Some((p, parsed))
+                Some((p, parsed, retrail))
             })
             .collect()
     }
@@ -313,14 +342,13 @@ fn differs_within_section(old: &FrontMatter, new: &FrontMatter) -> bool {
         && value(&old.featured) == value(&new.featured)
 }
 
-/// Every file whose navigation shows the pages of `section`: the section's
-/// own page and pages, then those of each section below it, depth first.
-/// (A page's navigation lists the children of each section on the way
-/// down to its own.)
+/// Every file whose navigation shows the pages and subsections of
+/// `section`: the section's own page and pages, then those of each section
+/// below it. (A page's navigation lists the children of each section on
+/// the way down to its own.)
 fn listing_jobs(site: &Site, section: SectionId) -> Vec<(String, Job)> {
     let mut jobs = Vec::new();
-    let mut stack = vec![section];
-    while let Some(s) = stack.pop() {
+    for s in subtree(site, section) {
         let sec = site.section(s);
         jobs.push((format!("{}index.html", sec.route.dir), Job::Section(s)));
         jobs.extend(sec.pages.iter().map(|&p| {
@@ -329,9 +357,19 @@ fn listing_jobs(site: &Site, section: SectionId) -> Vec<(String, Job)> {
                 Job::Page(p),
             )
         }));
-        stack.extend(sec.subsections.iter().rev());
     }
     jobs
+}
+
+/// `section` and every section below it, depth first, in order.
+fn subtree(site: &Site, section: SectionId) -> Vec<SectionId> {
+    let mut sections = Vec::new();
+    let mut stack = vec![section];
+    while let Some(s) = stack.pop() {
+        sections.push(s);
+        stack.extend(site.section(s).subsections.iter().rev());
+    }
+    sections
 }
 
 /// The page itself, plus the section listings that show its description
@@ -541,6 +579,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let content = root.path().join("content");
         fs::create_dir_all(content.join("guide/deep")).unwrap();
+        fs::create_dir_all(content.join("guide/more")).unwrap();
         fs::create_dir_all(content.join("other")).unwrap();
         let files = [
             ("_index.md", "---\ntitle: Home\n---\n"),
@@ -549,7 +588,13 @@ mod tests {
             ("guide/a.md", "---\ntitle: Alpha\n---\nSee [b](b.md#two).\n"),
             ("guide/b.md", "# Bravo\n\n## Two\n\nBody of B.\n"),
             ("guide/c.md", "---\ntitle: Charlie\n---\nBody of C.\n"),
+            (
+                "guide/deep/_index.md",
+                "---\ntitle: Deep\n---\nDeep down.\n",
+            ),
             ("guide/deep/x.md", "---\ntitle: X-ray\n---\nBody of X.\n"),
+            ("guide/more/_index.md", "---\ntitle: More\n---\n"),
+            ("guide/more/m.md", "---\ntitle: Mike\n---\nBody of M.\n"),
             ("other/y.md", "---\ntitle: Yankee\n---\nBody of Y.\n"),
         ];
         for (path, text) in files {
@@ -594,14 +639,16 @@ mod tests {
                 .all(|p| p.is_index || p.parsed.html.is_empty()));
             jobs.into_iter().map(|(_, j)| j).collect()
         };
-        let (a, b, c, x) = (
+        let (a, b, c, x, m) = (
             id(&project, "/a.md"),
             id(&project, "/b.md"),
             id(&project, "/c.md"),
             id(&project, "/x.md"),
+            id(&project, "/m.md"),
         );
         let guide = project.site.page(a).section;
         let deep = project.site.page(x).section;
+        let more = project.site.page(m).section;
         // A new title moves Alpha last: the guide's pages and the section
         // below it show it in their navigation; nothing else changes.
         let jobs = edit(
@@ -618,6 +665,8 @@ mod tests {
                 Job::Page(a),
                 Job::Section(deep),
                 Job::Page(x),
+                Job::Section(more),
+                Job::Page(m),
                 Job::SearchIndex
             ]
         );
@@ -642,7 +691,7 @@ mod tests {
             "guide/b.md",
             "# Alpha two\n\n## Two\n\nBody of B.\n",
         );
-        assert_eq!(jobs.len(), 7, "{jobs:?}");
+        assert_eq!(jobs.len(), 9, "{jobs:?}");
         assert_eq!(project.site.page(b).title, "Alpha two");
         // The same title in front matter: it no longer comes from the body.
         edit(
@@ -651,9 +700,26 @@ mod tests {
             "---\ntitle: Alpha two\n---\n# Alpha two\n\n## Two\n\nBody of B.\n",
         );
         assert!(!project.site.page(b).title_in_body);
+        // A section below the home section is listed by its parent: a new
+        // title moves it first there, and shows in the breadcrumbs and
+        // search trails below it.
+        let jobs = edit(
+            &mut project,
+            "guide/deep/_index.md",
+            "---\ntitle: More deep\n---\nDeep down.\n",
+        );
+        assert_eq!(jobs.len(), 9, "{jobs:?}");
+        assert_eq!(project.site.section(guide).subsections, [more, deep]);
+        let jobs = edit(
+            &mut project,
+            "guide/deep/_index.md",
+            "---\ntitle: More deep\nweight: 1\n---\nDeep down.\n",
+        );
+        assert_eq!(jobs[4..6], [Job::Section(deep), Job::Page(x)]);
+        assert_eq!(project.site.section(deep).title, "More deep");
 
-        // A section's title, and a page of the home section, are in every
-        // page's navigation (or breadcrumbs): the site is rebuilt.
+        // A section or page in the home section's lists is in every
+        // page's navigation: the site is rebuilt.
         for (name, text) in [
             ("guide/_index.md", "---\ntitle: Guides\n---\n"),
             ("top.md", "---\ntitle: Topmost\n---\nAt the top.\n"),

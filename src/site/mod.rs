@@ -6,9 +6,7 @@
 
 mod assemble;
 
-pub use assemble::{
-    assemble, check_anchor, check_anchors, page_title, reorder_pages, AssembleInput,
-};
+pub use assemble::{assemble, check_anchor, check_anchors, page_title, reorder, AssembleInput};
 
 use std::sync::Arc;
 

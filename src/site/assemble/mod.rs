@@ -242,23 +242,30 @@ fn title_from_stem(stem: &str) -> String {
 
 fn name_sections(site: &mut Site) {
     for i in 0..site.sections.len() {
-        let (title, weight) = match site.sections[i].index {
-            Some(id) => {
-                let p = &site.pages[id.0 as usize];
-                (p.title.clone(), p.front.weight)
-            }
-            None => {
-                let dir = &site.sections[i].dir;
-                (title_from_stem(dir.rsplit('/').next().unwrap_or(dir)), None)
-            }
-        };
-        site.sections[i].title = if title.is_empty() {
-            "Home".into()
-        } else {
-            title
-        };
-        site.sections[i].weight = weight;
+        name_section(site, SectionId(i as u32));
     }
+}
+
+/// Sets a section's title and weight from its index page (a folder
+/// without one is named after itself).
+fn name_section(site: &mut Site, id: SectionId) {
+    let i = id.0 as usize;
+    let (title, weight) = match site.sections[i].index {
+        Some(id) => {
+            let p = &site.pages[id.0 as usize];
+            (p.title.clone(), p.front.weight)
+        }
+        None => {
+            let dir = &site.sections[i].dir;
+            (title_from_stem(dir.rsplit('/').next().unwrap_or(dir)), None)
+        }
+    };
+    site.sections[i].title = if title.is_empty() {
+        "Home".into()
+    } else {
+        title
+    };
+    site.sections[i].weight = weight;
 }
 
 type SortKey = (i64, String, String);
@@ -345,23 +352,30 @@ fn page_key(site: &Site, id: &PageId) -> SortKey {
     )
 }
 
+/// Where a section sorts among its parent's: by weight, then title, then
+/// folder.
+fn section_key(site: &Site, id: &SectionId) -> SortKey {
+    let s = site.section(*id);
+    (
+        s.weight.unwrap_or(i64::MAX),
+        title_key(&s.title),
+        s.dir.clone(),
+    )
+}
+
 fn order(site: &mut Site) {
-    let section_key = |site: &Site, id: &SectionId| -> SortKey {
-        let s = site.section(*id);
-        (
-            s.weight.unwrap_or(i64::MAX),
-            title_key(&s.title),
-            s.dir.clone(),
-        )
-    };
     for i in 0..site.sections.len() {
         let mut pages = std::mem::take(&mut site.sections[i].pages);
         pages.sort_by_cached_key(|id| page_key(site, id));
         site.sections[i].pages = pages;
-        let mut subs = std::mem::take(&mut site.sections[i].subsections);
-        subs.sort_by_cached_key(|id| section_key(site, id));
-        site.sections[i].subsections = subs;
+        sort_subsections(site, SectionId(i as u32));
     }
+}
+
+fn sort_subsections(site: &mut Site, id: SectionId) {
+    let mut subs = std::mem::take(&mut site.sections[id.0 as usize].subsections);
+    subs.sort_by_cached_key(|s| section_key(site, s));
+    site.sections[id.0 as usize].subsections = subs;
 }
 
 fn link_neighbours(site: &mut Site) {
@@ -381,9 +395,20 @@ fn link_section(site: &mut Site, section: SectionId) {
     site.sections[section.0 as usize].pages = pages;
 }
 
-/// Sorts the pages of `section` again and links them anew, after a page
-/// of it took another title or weight (the preview's in-place update).
-pub fn reorder_pages(site: &mut Site, section: SectionId) {
+/// Puts page `id` where its title and weight, just changed, place it (the
+/// preview's in-place update): a regular page among its section's pages,
+/// linked anew; an index page names its section again, which takes its
+/// place among its parent's subsections.
+pub fn reorder(site: &mut Site, id: PageId) {
+    let page = site.page(id);
+    let section = page.section;
+    if page.is_index {
+        name_section(site, section);
+        if let Some(parent) = site.section(section).parent {
+            sort_subsections(site, parent);
+        }
+        return;
+    }
     let mut pages = std::mem::take(&mut site.sections[section.0 as usize].pages);
     pages.sort_by_cached_key(|id| page_key(site, id));
     site.sections[section.0 as usize].pages = pages;
