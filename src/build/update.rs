@@ -105,15 +105,12 @@ impl Project {
                 source,
                 body: loaded.body(),
                 body_line: loaded.body_line,
-                search_words: !self.search.is_empty() && self.config.search_text,
+                search_words: self.collects_words(),
             },
             &self.routes,
         );
         let preview = self.opts.preview;
         let into = links_into(&self.site, id);
-        let superseded = anchor_problems(&into, &old.parsed.heading_ids)
-            .map(|d| d.for_preview(preview))
-            .collect();
         let found = parsed
             .diagnostics
             .iter()
@@ -132,6 +129,9 @@ impl Project {
             return Err(errors);
         }
         warnings.extend(found_warnings);
+        let superseded = anchor_problems(&into, &old.parsed.heading_ids)
+            .map(|d| d.for_preview(preview))
+            .collect();
         let retitled_section = old.is_index.then_some(old.section);
         // The other pages that list this one: parsed again, as a build
         // keeps no page's HTML once it is written.
@@ -225,7 +225,7 @@ impl Project {
                 .filter(|&i| retrail[i])
                 .map(|i| PageId(i as u32)),
         );
-        let words = !self.search.is_empty() && self.config.search_text;
+        let words = self.collects_words();
         let sources = SourceDir::open(&self.opts.root);
         ids.into_par_iter()
             .map(|p| {
@@ -241,6 +241,12 @@ impl Project {
                 Some((p, parsed, retrail))
             })
             .collect()
+    }
+
+    /// True when a page parsed again must bring its words: the site's
+    /// search index has records, and holds the words of pages' text.
+    fn collects_words(&self) -> bool {
+        !self.search.is_empty() && self.config.search_text
     }
 
     /// Once `jobs` (of an update) are written, lets go of the HTML of the
