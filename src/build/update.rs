@@ -740,6 +740,142 @@ mod tests {
         }
     }
 
+    /// One page's file, made from the keys a random edit changes.
+    #[derive(Clone, Default)]
+    struct PageFile {
+        title: Option<String>,
+        heading: Option<String>,
+        weight: Option<i64>,
+        description: Option<String>,
+        body: u32,
+    }
+
+    impl PageFile {
+        fn text(&self) -> String {
+            let mut front = String::new();
+            if let Some(t) = &self.title {
+                front.push_str(&format!("title: \"{t}\"\n"));
+            }
+            if let Some(w) = self.weight {
+                front.push_str(&format!("weight: {w}\n"));
+            }
+            if let Some(d) = &self.description {
+                front.push_str(&format!("description: {d}\n"));
+            }
+            let mut text = if front.is_empty() {
+                String::new()
+            } else {
+                format!("---\n{front}---\n")
+            };
+            if let Some(h) = &self.heading {
+                text.push_str(&format!("# {h}\n\n"));
+            }
+            let n = self.body;
+            text.push_str(&format!(
+                "Words of version {n}.\n\n## Part {}\n\nMore words, {}.\n",
+                n % 3,
+                n * 7 % 5
+            ));
+            text
+        }
+    }
+
+    #[test]
+    fn random_edits_in_place_leave_the_site_a_fresh_build_would_make() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        let names = [
+            "_index.md",
+            "top.md",
+            "guide/_index.md",
+            "guide/a.md",
+            "guide/b.md",
+            "guide/c.md",
+            "guide/deep/_index.md",
+            "guide/deep/x.md",
+            "guide/deep/y.md",
+            "guide/more/m.md",
+            "guide/more/n.md",
+            "ops/_index.md",
+            "ops/p.md",
+        ];
+        let mut files: Vec<PageFile> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| PageFile {
+                title: Some(format!("Page {name}")),
+                body: i as u32,
+                ..PageFile::default()
+            })
+            .collect();
+        for (name, file) in names.iter().zip(&files) {
+            let path = content.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, file.text()).unwrap();
+        }
+        let opts = preview_of(root.path());
+        let load = || Project::load(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        let build = |project: &mut Project| -> BTreeMap<String, Vec<u8>> {
+            let files = Files::default();
+            assert!(render_site(project, &files).is_empty());
+            files.into_map()
+        };
+        let mut project = load();
+        let mut served = build(&mut project);
+        // A fixed sequence, from a small linear congruential generator.
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let words = ["Alpha", "Bravo", "Zulu", "Echo", "Mike", "alpha"];
+        let mut in_place = 0;
+        for step in 0..200 {
+            let i = next(names.len() as u64) as usize;
+            let file = &mut files[i];
+            let word = || words[(step * 7 + i) % words.len()].to_string();
+            match next(6) {
+                0 => file.title = Some(word()),
+                1 => file.title = None,
+                2 => file.heading = (file.heading.is_none()).then(word),
+                3 => file.weight = [None, Some(1), Some(2)][next(3) as usize],
+                4 => file.description = (file.description.is_none()).then(word),
+                _ => file.body += 1,
+            }
+            fs::write(content.join(names[i]), file.text()).unwrap();
+            let what = format!("step {step}: {}\n{}", names[i], file.text());
+            match project.update_page(&format!("content/{}", names[i])) {
+                Ok(PageUpdate::Rerender(jobs, _, _)) => {
+                    in_place += 1;
+                    let written = Files::default();
+                    assert!(render_jobs(&project.renderer(), &jobs, &written).is_empty());
+                    served.extend(written.into_map());
+                    project.forget_written(&jobs);
+                }
+                Ok(PageUpdate::NeedsFullRebuild) => {
+                    project = load();
+                    served = build(&mut project);
+                }
+                other => panic!("{what}: {other:?}"),
+            }
+            let fresh = build(&mut load());
+            let differ: Vec<&String> = fresh
+                .iter()
+                .filter(|(path, bytes)| served.get(*path) != Some(bytes))
+                .map(|(path, _)| path)
+                .collect();
+            assert!(
+                differ.is_empty(),
+                "{what}: {differ:?} differ from a fresh build"
+            );
+            assert_eq!(served.len(), fresh.len(), "{what}");
+        }
+        assert!(
+            in_place >= 100,
+            "only {in_place} of 200 edits were in place"
+        );
+    }
+
     #[test]
     fn a_body_edit_rerenders_the_listing_and_search_index_only_when_they_change() {
         let root = tempfile::tempdir().unwrap();
