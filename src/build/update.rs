@@ -168,21 +168,8 @@ impl Project {
             }
             None => affected_jobs(&self.site, id, listing_changed),
         };
-        if !self.search.is_empty() {
-            let trails = search::Trails::new(&self.site);
-            // The page's record, and those whose trail names the section
-            // the page titles.
-            let mut changed = false;
-            for (other, parsed, retrail) in &mut relisted {
-                if *retrail {
-                    let record = search::record(&self.site, &trails, *other, parsed);
-                    changed |= self.search.replace(other.0 as usize, &record);
-                }
-            }
-            let record = search::record(&self.site, &trails, id, &mut parsed);
-            if self.search.replace(index, &record) || changed {
-                jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
-            }
+        if self.replace_records(id, &mut parsed, &mut relisted) {
+            jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
         }
         // In last: the search records above read the site while they took
         // the pages' words out of their parsed bodies.
@@ -195,6 +182,31 @@ impl Project {
 }
 
 impl Project {
+    /// Gives page `id`, just parsed to `parsed`, a new search record, and
+    /// the `relisted` pages marked `true` too (their trail names the
+    /// section `id` titles); true when the index changed.
+    fn replace_records(
+        &mut self,
+        id: PageId,
+        parsed: &mut ParsedPage,
+        relisted: &mut [(PageId, ParsedPage, bool)],
+    ) -> bool {
+        if self.search.is_empty() {
+            return false;
+        }
+        let trails = search::Trails::new(&self.site);
+        let mut changed = false;
+        let retrailed = relisted.iter_mut().filter(|(_, _, retrail)| *retrail);
+        for (page, parsed) in retrailed
+            .map(|(p, parsed, _)| (*p, parsed))
+            .chain([(id, parsed)])
+        {
+            let record = search::record(&self.site, &trails, page, parsed);
+            changed |= self.search.replace(page.0 as usize, &record);
+        }
+        changed
+    }
+
     /// Parses again every regular page that shows in the navigation of
     /// `listed` (its own and those of the sections below it) but `except`,
     /// and, when `retitled` (a section) is given, every page below it,
