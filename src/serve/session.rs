@@ -61,6 +61,10 @@ pub struct Session {
     /// The search index changed in the last update and is not written yet
     /// (see [`Session::write_deferred`]).
     search_pending: bool,
+    /// The project holds changes the served site does not show: a batch
+    /// of pages failed after some of them were applied, or their files
+    /// could not all be written. The next change rebuilds the site.
+    unwritten: bool,
 }
 
 impl Session {
@@ -83,6 +87,7 @@ impl Session {
             failed: None,
             warnings: HashSet::new(),
             search_pending: false,
+            unwritten: false,
         };
         let outcome = session.full_rebuild();
         if let Outcome::Failed(diags) = &outcome {
@@ -156,6 +161,7 @@ impl Session {
         // This build wrote the index with everything else. (A failed one
         // leaves the flag: the site still served needs the index.)
         self.search_pending = false;
+        self.unwritten = false;
         let old = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
             dir,
@@ -204,7 +210,7 @@ impl Session {
 
     fn update_pages(&mut self, sources: &[String]) -> Outcome {
         let started = Instant::now();
-        let Some(project) = self.project.as_mut() else {
+        let Some(project) = self.project.as_mut().filter(|_| !self.unwritten) else {
             return self.full_rebuild();
         };
         let mut jobs = Vec::new();
@@ -220,7 +226,11 @@ impl Session {
                 }
                 Ok(PageUpdate::Draft) => drafts.push(source.as_str()),
                 Ok(PageUpdate::NeedsFullRebuild) => return self.full_rebuild(),
-                Err(diags) => return Outcome::Failed(diags),
+                Err(diags) => {
+                    // The pages before this one are applied, not written.
+                    self.unwritten = !jobs.is_empty();
+                    return Outcome::Failed(diags);
+                }
             }
         }
         jobs.sort();
@@ -232,10 +242,11 @@ impl Session {
         jobs.retain(|(_, job)| *job != Job::SearchIndex);
         self.search_pending |= jobs.len() < before;
         let errors = rewrite(&self.current, project, &jobs);
-        project.forget_written(&jobs);
         if !errors.is_empty() {
+            self.unwritten = true;
             return Outcome::Failed(errors);
         }
+        project.forget_written(&jobs);
         let paths: Vec<String> = jobs
             .iter()
             .map(|(p, _)| format!("/{}", p.trim_end_matches("index.html")))
@@ -366,4 +377,50 @@ fn write_error_page(dir: &Path, diags: &[Diagnostic]) -> io::Result<()> {
     );
     fs::write(dir.join("index.html"), &html)?;
     fs::write(dir.join("404.html"), &html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_that_fails_halfway_is_written_whole_once_fixed() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        fs::create_dir_all(&content).unwrap();
+        fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
+        fs::write(content.join("a.md"), "---\ntitle: A\n---\nFirst A.\n").unwrap();
+        fs::write(content.join("b.md"), "---\ntitle: B\n---\nFirst B.\n").unwrap();
+        let opts = BuildOptions {
+            root: root.path().to_path_buf(),
+            out: root.path().join("public"),
+            drafts: false,
+            base_url: None,
+            preview: true,
+            strict: false,
+        };
+        let (mut session, outcome) = Session::start(opts, root.path().join("preview")).unwrap();
+        assert!(matches!(outcome, Outcome::Updated { .. }));
+        let served = |session: &Session, page: &str| {
+            fs::read_to_string(served(&session.current).join(page).join("index.html")).unwrap()
+        };
+        // One save applies, the next breaks: nothing of the batch shows.
+        fs::write(content.join("a.md"), "---\ntitle: A\n---\nSecond A.\n").unwrap();
+        fs::write(content.join("b.md"), "---\ntitle: [B\n---\nSecond B.\n").unwrap();
+        let pages = || Plan::Pages(vec!["content/a.md".into(), "content/b.md".into()]);
+        assert!(matches!(session.apply(pages()), Outcome::Failed(_)));
+        assert!(served(&session, "a").contains("First A."));
+        // Fixed: the whole batch shows, the page saved before the broken
+        // one too.
+        fs::write(content.join("b.md"), "---\ntitle: B\n---\nThird B.\n").unwrap();
+        let fixed = Plan::Pages(vec!["content/b.md".into()]);
+        assert!(matches!(session.apply(fixed), Outcome::Updated { .. }));
+        assert!(served(&session, "b").contains("Third B."));
+        assert!(
+            served(&session, "a").contains("Second A."),
+            "{}",
+            served(&session, "a")
+        );
+        session.cleanup();
+    }
 }
