@@ -334,6 +334,8 @@ impl Session {
         let project = self.project.as_ref()?;
         let jobs = [(INDEX_FILE.to_string(), Job::SearchIndex)];
         let errors = rewrite(&self.current, project, &jobs);
+        // Not written: the next update tries again.
+        self.search_pending = !errors.is_empty();
         Some((started.elapsed(), errors))
     }
 
@@ -421,6 +423,44 @@ mod tests {
             "{}",
             served(&session, "a")
         );
+        session.cleanup();
+    }
+
+    #[test]
+    fn a_search_index_that_could_not_be_written_is_written_at_the_next_chance() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        fs::create_dir_all(&content).unwrap();
+        fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
+        fs::write(content.join("a.md"), "---\ntitle: A\n---\nFirst words.\n").unwrap();
+        let opts = BuildOptions {
+            root: root.path().to_path_buf(),
+            out: root.path().join("public"),
+            drafts: false,
+            base_url: None,
+            preview: true,
+            strict: false,
+        };
+        let (mut session, _) = Session::start(opts, root.path().join("preview")).unwrap();
+        let site = served(&session.current);
+        fs::write(
+            content.join("a.md"),
+            "---\ntitle: A\n---\nZebracorn words.\n",
+        )
+        .unwrap();
+        let page = Plan::Pages(vec!["content/a.md".into()]);
+        assert!(matches!(session.apply(page), Outcome::Updated { .. }));
+        // The folder served cannot take files for a moment (here it is a
+        // file): the index is not written.
+        *session.current.write().unwrap() = content.join("a.md");
+        let (_, errors) = session.write_deferred().unwrap();
+        assert!(!errors.is_empty());
+        *session.current.write().unwrap() = site.clone();
+        let (_, errors) = session.write_deferred().expect("tried again");
+        assert!(errors.is_empty(), "{errors:?}");
+        let index = fs::read_to_string(site.join(INDEX_FILE)).unwrap();
+        assert!(index.contains("zebracorn"));
+        assert!(session.write_deferred().is_none());
         session.cleanup();
     }
 }
