@@ -459,6 +459,18 @@ mod tests {
         }
     }
 
+    /// The project of the site at `root`, loaded as a preview loads it.
+    fn preview_project(root: &std::path::Path) -> Project {
+        Project::load(&preview_of(root)).unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
+    }
+
+    /// Every file a fresh build of `project` writes, by path.
+    fn fresh_files(project: &mut Project) -> BTreeMap<String, Vec<u8>> {
+        let files = Files::default();
+        assert!(render_site(project, &files).is_empty());
+        files.into_map()
+    }
+
     #[test]
     fn front_matter_seen_only_on_the_page_and_its_listing_updates_as_a_fresh_build_would() {
         let root = tempfile::tempdir().unwrap();
@@ -486,15 +498,9 @@ mod tests {
             "---\ntitle: A\ndescription: First words.\ntags: [x]\n---\nBody of A.\n",
         )
         .unwrap();
-        let opts = preview_of(root.path());
-        let build = |project: &mut Project| -> BTreeMap<String, Vec<u8>> {
-            let files = Files::default();
-            assert!(render_site(project, &files).is_empty());
-            files.into_map()
-        };
-        let load = || Project::load(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        let load = || preview_project(root.path());
         let mut project = load();
-        let mut served = build(&mut project);
+        let mut served = fresh_files(&mut project);
         let update = |project: &mut Project| project.update_page("content/guide/a.md");
 
         // A new description and date (both in the listing), tags, an
@@ -529,7 +535,7 @@ mod tests {
         };
         apply(&project, &jobs, &mut served);
         // The site served is file for file the one a fresh build makes.
-        assert_eq!(served, build(&mut load()));
+        assert_eq!(served, fresh_files(&mut load()));
 
         // Tags alone show on the page only.
         fs::write(
@@ -553,7 +559,7 @@ mod tests {
         };
         assert_eq!(jobs.len(), 2, "{jobs:?}");
         apply(&project, &jobs, &mut served);
-        assert_eq!(served, build(&mut load()));
+        assert_eq!(served, fresh_files(&mut load()));
 
         // A section's description shows on its page and in its parent's
         // list of sections.
@@ -575,7 +581,7 @@ mod tests {
             ]
         );
         apply(&project, &jobs, &mut served);
-        assert_eq!(served, build(&mut load()));
+        assert_eq!(served, fresh_files(&mut load()));
 
         // Keys that move pages or change how they are made rebuild the site.
         for front in [
@@ -618,15 +624,9 @@ mod tests {
         for (path, text) in files {
             fs::write(content.join(path), text).unwrap();
         }
-        let opts = preview_of(root.path());
-        let load = || Project::load(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-        let build = |project: &mut Project| -> BTreeMap<String, Vec<u8>> {
-            let files = Files::default();
-            assert!(render_site(project, &files).is_empty());
-            files.into_map()
-        };
+        let load = || preview_project(root.path());
         let mut project = load();
-        let mut served = build(&mut project);
+        let mut served = fresh_files(&mut project);
         let id = |project: &Project, name: &str| {
             let i = project
                 .site
@@ -647,7 +647,7 @@ mod tests {
             assert!(render_jobs(&project.renderer(), &jobs, &written).is_empty());
             served.extend(written.into_map());
             // The site served is file for file the one a fresh build makes.
-            assert_eq!(served, build(&mut load()), "after {name}: {text}");
+            assert_eq!(served, fresh_files(&mut load()), "after {name}: {text}");
             // And, as after a build, only section pages keep their HTML.
             project.forget_written(&jobs);
             assert!(project
@@ -825,15 +825,9 @@ mod tests {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, file.text()).unwrap();
         }
-        let opts = preview_of(root.path());
-        let load = || Project::load(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-        let build = |project: &mut Project| -> BTreeMap<String, Vec<u8>> {
-            let files = Files::default();
-            assert!(render_site(project, &files).is_empty());
-            files.into_map()
-        };
+        let load = || preview_project(root.path());
         let mut project = load();
-        let mut served = build(&mut project);
+        let mut served = fresh_files(&mut project);
         // A fixed sequence, from a small linear congruential generator.
         let mut seed = 0x2545_f491_u64;
         let mut next = |n: u64| {
@@ -866,11 +860,11 @@ mod tests {
                 }
                 Ok(PageUpdate::NeedsFullRebuild) => {
                     project = load();
-                    served = build(&mut project);
+                    served = fresh_files(&mut project);
                 }
                 other => panic!("{what}: {other:?}"),
             }
-            let fresh = build(&mut load());
+            let fresh = fresh_files(&mut load());
             let differ: Vec<&String> = fresh
                 .iter()
                 .filter(|(path, bytes)| served.get(*path) != Some(bytes))
@@ -901,8 +895,7 @@ mod tests {
             )
         };
         fs::write(content.join("a.md"), page("Start", "end")).unwrap();
-        let mut project = Project::load(&preview_of(root.path()))
-            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        let mut project = preview_project(root.path());
         assert!(render_site(&mut project, &|_: &str, _: &[u8]| Ok(())).is_empty());
         let jobs = |project: &mut Project| -> Vec<Job> {
             match project.update_page("content/a.md") {

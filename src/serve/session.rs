@@ -385,14 +385,16 @@ fn write_error_page(dir: &Path, diags: &[Diagnostic]) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_batch_that_fails_halfway_is_written_whole_once_fixed() {
+    /// A session over a site of a home page and `pages` (in `content/`),
+    /// built once.
+    fn started(pages: &[(&str, &str)]) -> (tempfile::TempDir, Session) {
         let root = tempfile::tempdir().unwrap();
         let content = root.path().join("content");
         fs::create_dir_all(&content).unwrap();
         fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
-        fs::write(content.join("a.md"), "---\ntitle: A\n---\nFirst A.\n").unwrap();
-        fs::write(content.join("b.md"), "---\ntitle: B\n---\nFirst B.\n").unwrap();
+        for (name, text) in pages {
+            fs::write(content.join(name), text).unwrap();
+        }
         let opts = BuildOptions {
             root: root.path().to_path_buf(),
             out: root.path().join("public"),
@@ -401,8 +403,18 @@ mod tests {
             preview: true,
             strict: false,
         };
-        let (mut session, outcome) = Session::start(opts, root.path().join("preview")).unwrap();
+        let (session, outcome) = Session::start(opts, root.path().join("preview")).unwrap();
         assert!(matches!(outcome, Outcome::Updated { .. }));
+        (root, session)
+    }
+
+    #[test]
+    fn a_batch_that_fails_halfway_is_written_whole_once_fixed() {
+        let (root, mut session) = started(&[
+            ("a.md", "---\ntitle: A\n---\nFirst A.\n"),
+            ("b.md", "---\ntitle: B\n---\nFirst B.\n"),
+        ]);
+        let content = root.path().join("content");
         let served = |session: &Session, page: &str| {
             fs::read_to_string(served(&session.current).join(page).join("index.html")).unwrap()
         };
@@ -428,20 +440,8 @@ mod tests {
 
     #[test]
     fn a_search_index_that_could_not_be_written_is_written_at_the_next_chance() {
-        let root = tempfile::tempdir().unwrap();
+        let (root, mut session) = started(&[("a.md", "---\ntitle: A\n---\nFirst words.\n")]);
         let content = root.path().join("content");
-        fs::create_dir_all(&content).unwrap();
-        fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
-        fs::write(content.join("a.md"), "---\ntitle: A\n---\nFirst words.\n").unwrap();
-        let opts = BuildOptions {
-            root: root.path().to_path_buf(),
-            out: root.path().join("public"),
-            drafts: false,
-            base_url: None,
-            preview: true,
-            strict: false,
-        };
-        let (mut session, _) = Session::start(opts, root.path().join("preview")).unwrap();
         let site = served(&session.current);
         fs::write(
             content.join("a.md"),
