@@ -61,9 +61,10 @@ pub struct Session {
     /// The search index changed in the last update and is not written yet
     /// (see [`Session::write_deferred`]).
     search_pending: bool,
-    /// The project holds changes the served site does not show: a batch
-    /// of pages failed after some of them were applied, or their files
-    /// could not all be written. The next change rebuilds the site.
+    /// The served site may not show every change made to the files: a
+    /// batch of pages failed on one of them (the others were applied but
+    /// not written, or not read), or an update's files could not all be
+    /// written. The next change rebuilds the site.
     unwritten: bool,
 }
 
@@ -227,8 +228,10 @@ impl Session {
                 Ok(PageUpdate::Draft) => drafts.push(source.as_str()),
                 Ok(PageUpdate::NeedsFullRebuild) => return self.full_rebuild(),
                 Err(diags) => {
-                    // The pages before this one are applied, not written.
-                    self.unwritten = !jobs.is_empty();
+                    // The other pages of the batch are applied but not
+                    // written (those before this one), or not read at all
+                    // (those after it).
+                    self.unwritten = sources.iter().any(|s| s != source);
                     return Outcome::Failed(diags);
                 }
             }
@@ -434,6 +437,150 @@ mod tests {
             served(&session, "a").contains("Second A."),
             "{}",
             served(&session, "a")
+        );
+        // The broken page first: the page after it is not even read.
+        fs::write(content.join("a.md"), "---\ntitle: [A\n---\nThird A.\n").unwrap();
+        fs::write(content.join("b.md"), "---\ntitle: B\n---\nFourth B.\n").unwrap();
+        assert!(matches!(session.apply(pages()), Outcome::Failed(_)));
+        fs::write(content.join("a.md"), "---\ntitle: A\n---\nFourth A.\n").unwrap();
+        let fixed = Plan::Pages(vec!["content/a.md".into()]);
+        assert!(matches!(session.apply(fixed), Outcome::Updated { .. }));
+        assert!(served(&session, "a").contains("Fourth A."));
+        assert!(
+            served(&session, "b").contains("Fourth B."),
+            "{}",
+            served(&session, "b")
+        );
+        session.cleanup();
+    }
+
+    /// Every file under `dir` but the build marker, by relative path.
+    fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file() && e.file_name() != ".folio-build")
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (rel.display().to_string(), fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn random_batches_of_saves_leave_the_served_site_a_fresh_build() {
+        let names = [
+            "guide/_index.md",
+            "guide/a.md",
+            "guide/b.md",
+            "guide/c.md",
+            "guide/deep/_index.md",
+            "guide/deep/x.md",
+            "guide/deep/y.md",
+            "ops/p.md",
+            "ops/q.md",
+        ];
+        let text = |i: usize, title: &str, weight: u64, version: u64, broken: bool| {
+            let title = if broken {
+                format!("[{title}")
+            } else {
+                title.to_string()
+            };
+            let weight = if weight > 0 {
+                format!("weight: {weight}\n")
+            } else {
+                String::new()
+            };
+            format!(
+                "---\ntitle: {title}\n{weight}---\nPage {i}, version {version}.\n\n## Part {}\n",
+                version % 3
+            )
+        };
+        let mut state: Vec<(String, u64, u64, bool)> = (0..names.len())
+            .map(|i| (format!("Page {i}"), 0, 0, false))
+            .collect();
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        fs::create_dir_all(content.join("guide/deep")).unwrap();
+        fs::create_dir_all(content.join("ops")).unwrap();
+        fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
+        for (i, name) in names.iter().enumerate() {
+            let (t, w, v, b) = &state[i];
+            fs::write(content.join(name), text(i, t, *w, *v, *b)).unwrap();
+        }
+        let opts = BuildOptions {
+            root: root.path().to_path_buf(),
+            out: root.path().join("public"),
+            drafts: false,
+            base_url: None,
+            preview: true,
+            strict: false,
+        };
+        let (mut session, _) = Session::start(opts.clone(), root.path().join("preview")).unwrap();
+        let fresh = |n: usize| {
+            let mut project = Project::load(&opts).unwrap();
+            let dir = root.path().join(format!("fresh-{n}"));
+            let staging = Staging::begin(&dir).unwrap();
+            assert!(write_all(&mut project, &staging).is_empty());
+            files_under(&staging.commit().unwrap())
+        };
+        let mut seed = 0x9e37_79b9_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let words = ["Alpha", "Zulu", "Mike", "Bravo"];
+        let (mut updated, mut failed) = (0, 0);
+        for step in 0..60 {
+            // One to three saves in a batch; a broken one now and then.
+            let mut batch: Vec<String> = Vec::new();
+            for _ in 0..=next(3) {
+                let i = next(names.len() as u64) as usize;
+                let (title, weight, version, broken) = &mut state[i];
+                match next(8) {
+                    0 => *title = words[next(4) as usize].to_string(),
+                    1 => *weight = next(3),
+                    2 => *broken = true,
+                    _ => *version += 1,
+                }
+                fs::write(
+                    content.join(names[i]),
+                    text(i, title, *weight, *version, *broken),
+                )
+                .unwrap();
+                batch.push(format!("content/{}", names[i]));
+            }
+            // Whatever was broken is fixed in the batch after.
+            let broken_now: Vec<usize> = (0..names.len()).filter(|&i| state[i].3).collect();
+            match session.apply(Plan::Pages(batch.clone())) {
+                Outcome::Updated { .. } => {
+                    updated += 1;
+                    session.write_deferred();
+                    let served = files_under(&served(&session.current));
+                    let fresh = fresh(step);
+                    let differ: Vec<&String> = fresh
+                        .keys()
+                        .chain(served.keys())
+                        .filter(|path| served.get(*path) != fresh.get(*path))
+                        .collect();
+                    assert!(
+                        differ.is_empty(),
+                        "step {step}: {batch:?}: {differ:?} differ"
+                    );
+                }
+                Outcome::Failed(_) => failed += 1,
+                Outcome::Nothing => panic!("step {step}: nothing done for {batch:?}"),
+            }
+            for i in broken_now {
+                state[i].3 = false;
+                let (t, w, v, b) = &state[i];
+                fs::write(content.join(names[i]), text(i, t, *w, *v, *b)).unwrap();
+                session.apply(Plan::Pages(vec![format!("content/{}", names[i])]));
+            }
+        }
+        assert!(
+            updated >= 30 && failed >= 3,
+            "{updated} updated, {failed} failed"
         );
         session.cleanup();
     }
