@@ -63,8 +63,9 @@ pub struct Session {
     search_pending: bool,
     /// The served site may not show every change made to the files: a
     /// batch of pages failed on one of them (the others were applied but
-    /// not written, or not read), or an update's files could not all be
-    /// written. The next change rebuilds the site.
+    /// not written, or not read), an update's files could not all be
+    /// written, or a full rebuild failed. The next change rebuilds the
+    /// site.
     unwritten: bool,
 }
 
@@ -133,7 +134,18 @@ impl Session {
         outcome
     }
 
+    /// Rebuilds the whole site. When that fails, the project in memory is
+    /// no longer the files' (a page changed in the batch that asked for
+    /// it): every change after rebuilds again, until one succeeds.
     fn full_rebuild(&mut self) -> Outcome {
+        let outcome = self.rebuild_all();
+        if matches!(outcome, Outcome::Failed(_)) {
+            self.unwritten = true;
+        }
+        outcome
+    }
+
+    fn rebuild_all(&mut self) -> Outcome {
         let started = Instant::now();
         let mut project = match Project::load(&self.opts) {
             Ok(p) => p,
@@ -468,6 +480,52 @@ mod tests {
     }
 
     #[test]
+    fn a_change_whose_rebuild_failed_shows_once_the_problem_is_fixed() {
+        let (root, mut session) = started(&[
+            ("a.md", "---\ntitle: A\n---\nFirst A.\n"),
+            ("b.md", "---\ntitle: B\n---\nFirst B.\n"),
+        ]);
+        let content = root.path().join("content");
+        let page = |name: &str| Plan::Pages(vec![format!("content/{name}")]);
+        // A is broken: its update fails, and the last good build stays.
+        fs::write(content.join("a.md"), "---\ntitle: [A\n---\nSecond A.\n").unwrap();
+        assert!(matches!(session.apply(page("a.md")), Outcome::Failed(_)));
+        // B takes a new title, which every page's navigation shows: the
+        // site is rebuilt, and that fails on A.
+        fs::write(content.join("b.md"), "---\ntitle: Bee\n---\nFirst B.\n").unwrap();
+        assert!(matches!(session.apply(page("b.md")), Outcome::Failed(_)));
+        // A fixed: B's new title shows too.
+        fs::write(content.join("a.md"), "---\ntitle: A\n---\nThird A.\n").unwrap();
+        assert!(matches!(
+            session.apply(page("a.md")),
+            Outcome::Updated { .. }
+        ));
+        let home = fs::read_to_string(served(&session.current).join("index.html")).unwrap();
+        assert!(home.contains(">Bee<"), "{home}");
+        session.cleanup();
+    }
+
+    /// A page of the random test below, as its keys stand.
+    #[derive(Clone, Default)]
+    struct Saved {
+        title: Option<String>,
+        heading: Option<String>,
+        weight: u64,
+        description: Option<String>,
+        /// A link to another page (its index in the test's list), with an
+        /// anchor that may or may not be there.
+        link: Option<(usize, u64)>,
+        draft: bool,
+        version: u64,
+        broken: bool,
+    }
+
+    /// `to` as a link from the page `from` (both under `content/`).
+    fn relative(from: &str, to: &str) -> String {
+        "../".repeat(from.matches('/').count()) + to
+    }
+
+    #[test]
     fn random_batches_of_saves_leave_the_served_site_a_fresh_build() {
         let names = [
             "guide/_index.md",
@@ -480,24 +538,45 @@ mod tests {
             "ops/p.md",
             "ops/q.md",
         ];
-        let text = |i: usize, title: &str, weight: u64, version: u64, broken: bool| {
-            let title = if broken {
-                format!("[{title}")
-            } else {
-                title.to_string()
-            };
-            let weight = if weight > 0 {
-                format!("weight: {weight}\n")
-            } else {
-                String::new()
-            };
-            format!(
-                "---\ntitle: {title}\n{weight}---\nPage {i}, version {version}.\n\n## Part {}\n",
-                version % 3
-            )
+        let text = |i: usize, p: &Saved| {
+            let mut front = String::new();
+            if let Some(t) = &p.title {
+                let open = if p.broken { "[" } else { "" };
+                front.push_str(&format!("title: {open}{t}\n"));
+            } else if p.broken {
+                front.push_str("title: [\n");
+            }
+            if p.weight > 0 {
+                front.push_str(&format!("weight: {}\n", p.weight));
+            }
+            if let Some(d) = &p.description {
+                front.push_str(&format!("description: {d}\n"));
+            }
+            if p.draft {
+                front.push_str("draft: true\n");
+            }
+            let mut text = format!("---\n{front}---\n");
+            if let Some(h) = &p.heading {
+                text.push_str(&format!("# {h}\n\n"));
+            }
+            text.push_str(&format!(
+                "Page {i}, version {}.\n\n## Part {}\n",
+                p.version,
+                p.version % 3
+            ));
+            if let Some((to, part)) = p.link {
+                text.push_str(&format!(
+                    "\nSee [there]({}#part-{part}).\n",
+                    relative(names[i], names[to])
+                ));
+            }
+            text
         };
-        let mut state: Vec<(String, u64, u64, bool)> = (0..names.len())
-            .map(|i| (format!("Page {i}"), 0, 0, false))
+        let mut pages: Vec<Saved> = (0..names.len())
+            .map(|i| Saved {
+                title: Some(format!("Page {i}")),
+                ..Saved::default()
+            })
             .collect();
         let root = tempfile::tempdir().unwrap();
         let content = root.path().join("content");
@@ -505,8 +584,7 @@ mod tests {
         fs::create_dir_all(content.join("ops")).unwrap();
         fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
         for (i, name) in names.iter().enumerate() {
-            let (t, w, v, b) = &state[i];
-            fs::write(content.join(name), text(i, t, *w, *v, *b)).unwrap();
+            fs::write(content.join(name), text(i, &pages[i])).unwrap();
         }
         let opts = BuildOptions {
             root: root.path().to_path_buf(),
@@ -531,27 +609,29 @@ mod tests {
         };
         let words = ["Alpha", "Zulu", "Mike", "Bravo"];
         let (mut updated, mut failed) = (0, 0);
-        for step in 0..60 {
+        for step in 0..120 {
             // One to three saves in a batch; a broken one now and then.
             let mut batch: Vec<String> = Vec::new();
             for _ in 0..=next(3) {
                 let i = next(names.len() as u64) as usize;
-                let (title, weight, version, broken) = &mut state[i];
-                match next(8) {
-                    0 => *title = words[next(4) as usize].to_string(),
-                    1 => *weight = next(3),
-                    2 => *broken = true,
-                    _ => *version += 1,
+                let word = words[next(4) as usize].to_string();
+                let page = &mut pages[i];
+                match next(12) {
+                    0 => page.title = Some(word),
+                    1 => page.title = None,
+                    2 => page.heading = page.heading.is_none().then_some(word),
+                    3 => page.weight = next(3),
+                    4 => page.description = page.description.is_none().then_some(word),
+                    5 => page.link = Some((next(names.len() as u64) as usize, next(3))),
+                    6 => page.draft = !page.draft && !names[i].ends_with("_index.md"),
+                    7 => page.broken = true,
+                    _ => page.version += 1,
                 }
-                fs::write(
-                    content.join(names[i]),
-                    text(i, title, *weight, *version, *broken),
-                )
-                .unwrap();
+                fs::write(content.join(names[i]), text(i, page)).unwrap();
                 batch.push(format!("content/{}", names[i]));
             }
             // Whatever was broken is fixed in the batch after.
-            let broken_now: Vec<usize> = (0..names.len()).filter(|&i| state[i].3).collect();
+            let broken_now: Vec<usize> = (0..names.len()).filter(|&i| pages[i].broken).collect();
             match session.apply(Plan::Pages(batch.clone())) {
                 Outcome::Updated { .. } => {
                     updated += 1;
@@ -572,14 +652,13 @@ mod tests {
                 Outcome::Nothing => panic!("step {step}: nothing done for {batch:?}"),
             }
             for i in broken_now {
-                state[i].3 = false;
-                let (t, w, v, b) = &state[i];
-                fs::write(content.join(names[i]), text(i, t, *w, *v, *b)).unwrap();
+                pages[i].broken = false;
+                fs::write(content.join(names[i]), text(i, &pages[i])).unwrap();
                 session.apply(Plan::Pages(vec![format!("content/{}", names[i])]));
             }
         }
         assert!(
-            updated >= 30 && failed >= 3,
+            updated >= 60 && failed >= 5,
             "{updated} updated, {failed} failed"
         );
         session.cleanup();
