@@ -516,6 +516,9 @@ mod tests {
         /// anchor that may or may not be there.
         link: Option<(usize, u64)>,
         draft: bool,
+        /// A tag, and a day of the month for `date`.
+        tag: Option<String>,
+        day: Option<u64>,
         version: u64,
         broken: bool,
     }
@@ -528,6 +531,7 @@ mod tests {
     #[test]
     fn random_batches_of_saves_leave_the_served_site_a_fresh_build() {
         let names = [
+            "top.md",
             "guide/_index.md",
             "guide/a.md",
             "guide/b.md",
@@ -554,6 +558,12 @@ mod tests {
             }
             if p.draft {
                 front.push_str("draft: true\n");
+            }
+            if let Some(t) = &p.tag {
+                front.push_str(&format!("tags: [{t}]\n"));
+            }
+            if let Some(d) = p.day {
+                front.push_str(&format!("date: 2026-01-{:02}\n", d + 1));
             }
             let mut text = format!("---\n{front}---\n");
             if let Some(h) = &p.heading {
@@ -616,7 +626,9 @@ mod tests {
                 let i = next(names.len() as u64) as usize;
                 let word = words[next(4) as usize].to_string();
                 let page = &mut pages[i];
-                match next(12) {
+                match next(14) {
+                    12 => page.tag = page.tag.is_none().then_some(word),
+                    13 => page.day = Some(next(28)),
                     0 => page.title = Some(word),
                     1 => page.title = None,
                     2 => page.heading = page.heading.is_none().then_some(word),
