@@ -304,3 +304,104 @@ fn only_inline_elements_and_comments_join_words() {
         assert!(!joins_words(ends), "{ends}");
     }
 }
+
+/// Pieces of Markdown that meet in odd ways when strung together at random.
+const PIECES: &[&str] = &[
+    "# ",
+    "## ",
+    "### ",
+    "#",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "\t",
+    "word",
+    "Wörd",
+    "日本語",
+    "é",
+    "🙂",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "![alt](../../images/featured/theory.png)",
+    "[a](a.md)",
+    "[d](../runbooks/deploy.md#step-1)",
+    "[t](#top)",
+    "[x](#missing)",
+    "[e](https://example.com)",
+    "[r]",
+    "[r]: a.md",
+    "<https://example.com>",
+    "`",
+    "``",
+    "```",
+    "```sh\n",
+    "~~~",
+    "*",
+    "**",
+    "_",
+    "__",
+    "~~",
+    "\\",
+    "\\_",
+    "&amp;",
+    "&#x1F600;",
+    "&",
+    "<",
+    ">",
+    "<b>",
+    "</b>",
+    "<a id=\"faq\">",
+    "</a>",
+    "<!-- c -->",
+    "<div>",
+    "</div>",
+    "<br>",
+    "|",
+    "| a | b |\n|---|---|\n",
+    "---",
+    "***",
+    "> ",
+    "> [!NOTE]\n> ",
+    "- ",
+    "- [ ] ",
+    "- [x] ",
+    "1. ",
+    "    ",
+    "{#id}",
+    "{.cls}",
+    "[^1]",
+    "[^1]: note",
+    "$",
+    "^",
+    "=",
+    "\r\n",
+    "\u{a0}",
+    "\u{200b}",
+];
+
+#[test]
+fn random_markdown_parses_without_panics_and_titles_agree() {
+    let mut seed = 0x1234_5678_u64;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    for round in 0..3000 {
+        let len = 1 + next(40);
+        let body: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+        let body = body.replace("\r\n", "\n");
+        let parsed = md_with(&body, round % 2 == 0);
+        // The title found without parsing the whole body is the parse's.
+        assert_eq!(
+            title_heading(&body),
+            parsed.first_h1,
+            "round {round}: {body:?}"
+        );
+    }
+}
