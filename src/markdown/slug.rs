@@ -106,6 +106,35 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_table_agrees_with_the_char_rules() {
+        // The char rules of the non-ASCII path, for any text.
+        let by_chars = |text: &str| -> String {
+            text.trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .filter_map(|c| match c {
+                    ' ' => Some('-'),
+                    '-' | '_' => Some(c),
+                    c if c.is_alphanumeric() => Some(c),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut x = 0x2545_f491_u32;
+        for _ in 0..20_000 {
+            let text: String = (0..16)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    char::from((x % 128) as u8)
+                })
+                .collect();
+            assert_eq!(slugify(&text), by_chars(&text), "{text:?}");
+        }
+    }
+
+    #[test]
     fn repeats_get_suffixes() {
         let mut s = Slugger::default();
         assert_eq!(s.slug("Setup"), "setup");
