@@ -433,36 +433,26 @@ mod tests {
         let served = |session: &Session, page: &str| {
             fs::read_to_string(served(&session.current).join(page).join("index.html")).unwrap()
         };
-        // One save applies, the next breaks: nothing of the batch shows.
-        fs::write(content.join("a.md"), "---\ntitle: A\n---\nSecond A.\n").unwrap();
-        fs::write(content.join("b.md"), "---\ntitle: [B\n---\nSecond B.\n").unwrap();
         let pages = || Plan::Pages(vec!["content/a.md".into(), "content/b.md".into()]);
-        assert!(matches!(session.apply(pages()), Outcome::Failed(_)));
-        assert!(served(&session, "a").contains("First A."));
-        // Fixed: the whole batch shows, the page saved before the broken
-        // one too.
-        fs::write(content.join("b.md"), "---\ntitle: B\n---\nThird B.\n").unwrap();
-        let fixed = Plan::Pages(vec!["content/b.md".into()]);
-        assert!(matches!(session.apply(fixed), Outcome::Updated { .. }));
-        assert!(served(&session, "b").contains("Third B."));
-        assert!(
-            served(&session, "a").contains("Second A."),
-            "{}",
-            served(&session, "a")
-        );
-        // The broken page first: the page after it is not even read.
-        fs::write(content.join("a.md"), "---\ntitle: [A\n---\nThird A.\n").unwrap();
-        fs::write(content.join("b.md"), "---\ntitle: B\n---\nFourth B.\n").unwrap();
-        assert!(matches!(session.apply(pages()), Outcome::Failed(_)));
-        fs::write(content.join("a.md"), "---\ntitle: A\n---\nFourth A.\n").unwrap();
-        let fixed = Plan::Pages(vec!["content/a.md".into()]);
-        assert!(matches!(session.apply(fixed), Outcome::Updated { .. }));
-        assert!(served(&session, "a").contains("Fourth A."));
-        assert!(
-            served(&session, "b").contains("Fourth B."),
-            "{}",
-            served(&session, "b")
-        );
+        // The broken page second (the page before it is applied, not
+        // written), then first (the page after it is not even read).
+        for (broken, good, round) in [("b", "a", 1), ("a", "b", 2)] {
+            let write = |name: &str, title: &str, text: &str| {
+                let page = format!("---\ntitle: {title}\n---\n{text}\n");
+                fs::write(content.join(format!("{name}.md")), page).unwrap();
+            };
+            write(good, good, &format!("Saved {round}."));
+            write(broken, &format!("[{broken}"), "Broken.");
+            assert!(matches!(session.apply(pages()), Outcome::Failed(_)));
+            assert!(!served(&session, good).contains(&format!("Saved {round}.")));
+            // Fixed: the whole batch shows.
+            write(broken, broken, &format!("Fixed {round}."));
+            let fixed = Plan::Pages(vec![format!("content/{broken}.md")]);
+            assert!(matches!(session.apply(fixed), Outcome::Updated { .. }));
+            assert!(served(&session, broken).contains(&format!("Fixed {round}.")));
+            let page = served(&session, good);
+            assert!(page.contains(&format!("Saved {round}.")), "{page}");
+        }
         session.cleanup();
     }
 
