@@ -47,6 +47,22 @@ pub struct BuildOptions {
     pub strict: bool,
 }
 
+#[cfg(test)]
+impl BuildOptions {
+    /// The options `folio serve` builds the site at `root` with (for
+    /// tests; the command line makes them in `cli`).
+    pub(crate) fn preview_of(root: &Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            out: root.join("public"),
+            drafts: false,
+            base_url: None,
+            preview: true,
+            strict: false,
+        }
+    }
+}
+
 /// A successful build.
 #[derive(Debug)]
 pub struct BuildReport {

@@ -447,21 +447,10 @@ mod tests {
         }
     }
 
-    /// Options of a preview of the site at `root`.
-    fn preview_of(root: &std::path::Path) -> BuildOptions {
-        BuildOptions {
-            root: root.to_path_buf(),
-            out: root.join("public"),
-            drafts: false,
-            base_url: None,
-            preview: true,
-            strict: false,
-        }
-    }
-
     /// The project of the site at `root`, loaded as a preview loads it.
     fn preview_project(root: &std::path::Path) -> Project {
-        Project::load(&preview_of(root)).unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
+        Project::load(&BuildOptions::preview_of(root))
+            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
     }
 
     /// Every file a fresh build of `project` writes, by path.

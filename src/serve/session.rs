@@ -410,14 +410,7 @@ mod tests {
         for (name, text) in pages {
             fs::write(content.join(name), text).unwrap();
         }
-        let opts = BuildOptions {
-            root: root.path().to_path_buf(),
-            out: root.path().join("public"),
-            drafts: false,
-            base_url: None,
-            preview: true,
-            strict: false,
-        };
+        let opts = BuildOptions::preview_of(root.path());
         let (session, outcome) = Session::start(opts, root.path().join("preview")).unwrap();
         assert!(matches!(outcome, Outcome::Updated { .. }));
         (root, session)
@@ -586,14 +579,7 @@ mod tests {
         for (i, name) in names.iter().enumerate() {
             fs::write(content.join(name), text(i, &pages[i])).unwrap();
         }
-        let opts = BuildOptions {
-            root: root.path().to_path_buf(),
-            out: root.path().join("public"),
-            drafts: false,
-            base_url: None,
-            preview: true,
-            strict: false,
-        };
+        let opts = BuildOptions::preview_of(root.path());
         let (mut session, _) = Session::start(opts.clone(), root.path().join("preview")).unwrap();
         let fresh = |n: usize| {
             let mut project = Project::load(&opts).unwrap();
