@@ -20,7 +20,7 @@ use std::fs;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::{load_page, FrontMatter};
+use crate::load::{load_page, FrontMatter, LoadedPage};
 use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::render::context::listing_part;
 use crate::render::search;
@@ -47,6 +47,25 @@ pub enum PageUpdate {
     Draft,
 }
 
+/// A page's edit, read and checked, not applied yet (see
+/// [`Project::check_update`]).
+struct Checked {
+    id: PageId,
+    loaded: LoadedPage,
+    title: String,
+    title_in_body: bool,
+    parsed: ParsedPage,
+    /// The list whose pages are re-rendered for a new title or weight
+    /// (see [`listing_jobs`]), if the edit is one.
+    listed: Option<SectionId>,
+    /// The other pages of that list, parsed again.
+    relisted: Vec<(PageId, ParsedPage, bool)>,
+    /// The section's listing shows something new of the page.
+    listing_changed: bool,
+    warnings: Vec<Diagnostic>,
+    superseded: Vec<Diagnostic>,
+}
+
 impl Project {
     /// Re-reads the page `source` (project-relative) after its file changed.
     /// On errors the project is left as it was and the problems returned.
@@ -58,9 +77,17 @@ impl Project {
                 PageUpdate::NeedsFullRebuild
             });
         };
-        let id = PageId(index as u32);
+        Ok(match self.check_update(PageId(index as u32), source)? {
+            Some(checked) => self.apply_update(checked),
+            None => PageUpdate::NeedsFullRebuild,
+        })
+    }
+
+    /// Reads page `id`'s file again and works out what its edit changes,
+    /// without changing the project; `None` when the site must be rebuilt.
+    fn check_update(&self, id: PageId, source: &str) -> Result<Option<Checked>, Vec<Diagnostic>> {
         let Ok(bytes) = fs::read(self.opts.root.join(source)) else {
-            return Ok(PageUpdate::NeedsFullRebuild);
+            return Ok(None);
         };
         let mut diags = Vec::new();
         let loaded = load_page(source, bytes, &mut diags);
@@ -71,7 +98,7 @@ impl Project {
         };
         let old = self.site.page(id);
         if loaded.front != old.front && !differs_within_section(&old.front, &loaded.front) {
-            return Ok(PageUpdate::NeedsFullRebuild);
+            return Ok(None);
         }
         let (title, title_in_body) = page_title(&loaded);
         let moved = title != old.title
@@ -87,7 +114,7 @@ impl Project {
         }
         .filter(|&s| moved && s != Site::ROOT);
         if moved && listed.is_none() {
-            return Ok(PageUpdate::NeedsFullRebuild);
+            return Ok(None);
         }
         // What a full build checks of a page's front matter (the page's
         // warnings are all told again: the preview shows the new ones).
@@ -100,7 +127,7 @@ impl Project {
             return Err(errors);
         }
         warnings.extend(schema_warnings);
-        let mut parsed = parse(
+        let parsed = parse(
             ParseInput {
                 source,
                 body: loaded.body(),
@@ -135,10 +162,10 @@ impl Project {
         let retitled_section = old.is_index.then_some(old.section);
         // The other pages that list this one: parsed again, as a build
         // keeps no page's HTML once it is written.
-        let mut relisted = match listed {
+        let relisted = match listed {
             Some(listed) => match self.reparse_listing(listed, id, retitled_section) {
                 Some(parsed) => parsed,
-                None => return Ok(PageUpdate::NeedsFullRebuild),
+                None => return Ok(None),
             },
             None => Vec::new(),
         };
@@ -151,8 +178,38 @@ impl Project {
             || old.front.featured_alt != loaded.front.featured_alt
             || (loaded.front.description.is_none()
                 && listing_part(&parsed.summary) != listing_part(&old.parsed.summary));
-        // The page as loaded now (its front matter may differ only in what
-        // the page and its listing show, or in where the body starts).
+        Ok(Some(Checked {
+            id,
+            loaded,
+            title,
+            title_in_body,
+            parsed,
+            listed,
+            relisted,
+            listing_changed,
+            warnings,
+            superseded,
+        }))
+    }
+
+    /// Applies a checked edit: the page as loaded now (its front matter
+    /// may differ only in what the page and its lists show, or in where
+    /// the body starts), its order, the search records; returns the files
+    /// to render again.
+    fn apply_update(&mut self, checked: Checked) -> PageUpdate {
+        let Checked {
+            id,
+            loaded,
+            title,
+            title_in_body,
+            mut parsed,
+            listed,
+            mut relisted,
+            listing_changed,
+            warnings,
+            superseded,
+        } = checked;
+        let index = id.0 as usize;
         let page = &mut self.site.pages[index];
         page.text = loaded.text[..loaded.body_start].to_string();
         page.body_start = loaded.body_start;
@@ -177,7 +234,7 @@ impl Project {
             self.site.pages[other.0 as usize].parsed = parsed;
         }
         self.site.pages[index].parsed = parsed;
-        Ok(PageUpdate::Rerender(jobs, warnings, superseded))
+        PageUpdate::Rerender(jobs, warnings, superseded)
     }
 }
 
