@@ -107,12 +107,10 @@ impl Project {
         // The list the page is in: its section's pages, or for a section's
         // own page its parent's sections. The home section's lists are in
         // every page's navigation.
-        let listed = if old.is_index {
-            self.site.section(old.section).parent
-        } else {
-            Some(old.section)
-        }
-        .filter(|&s| moved && s != Site::ROOT);
+        let listed = self
+            .site
+            .listed_in(id)
+            .filter(|&s| moved && s != Site::ROOT);
         if moved && listed.is_none() {
             return Ok(None);
         }
@@ -277,13 +275,18 @@ impl Project {
         retitled: Option<SectionId>,
     ) -> Option<Vec<(PageId, ParsedPage, bool)>> {
         let mut retrail = vec![false; self.site.pages.len()];
-        for s in retitled.map(|s| subtree(&self.site, s)).unwrap_or_default() {
+        for s in retitled
+            .map(|s| self.site.sections_below(s))
+            .unwrap_or_default()
+        {
             let section = self.site.section(s);
             for &p in section.pages.iter().chain(&section.index) {
                 retrail[p.0 as usize] = p != except;
             }
         }
-        let mut ids: Vec<PageId> = subtree(&self.site, listed)
+        let mut ids: Vec<PageId> = self
+            .site
+            .sections_below(listed)
             .into_iter()
             .flat_map(|s| &self.site.section(s).pages)
             .copied()
@@ -423,55 +426,25 @@ fn differs_within_section(old: &FrontMatter, new: &FrontMatter) -> bool {
 /// the way down to its own.)
 fn listing_jobs(site: &Site, section: SectionId) -> Vec<(String, Job)> {
     let mut jobs = Vec::new();
-    for s in subtree(site, section) {
-        let sec = site.section(s);
-        jobs.push((format!("{}index.html", sec.route.dir), Job::Section(s)));
-        jobs.extend(sec.pages.iter().map(|&p| {
-            (
-                format!("{}index.html", site.page(p).route.dir),
-                Job::Page(p),
-            )
-        }));
+    for s in site.sections_below(section) {
+        jobs.push(Job::section_file(site, s));
+        let pages = &site.section(s).pages;
+        jobs.extend(pages.iter().map(|&p| Job::page_file(site, p)));
     }
     jobs
-}
-
-/// `section` and every section below it, depth first, in order.
-fn subtree(site: &Site, section: SectionId) -> Vec<SectionId> {
-    let mut sections = Vec::new();
-    let mut stack = vec![section];
-    while let Some(s) = stack.pop() {
-        sections.push(s);
-        stack.extend(site.section(s).subsections.iter().rev());
-    }
-    sections
 }
 
 /// The page itself, plus the section listings that show its description
 /// and date.
 fn affected_jobs(site: &Site, id: PageId, listing_changed: bool) -> Vec<(String, Job)> {
     let page = site.page(id);
-    let section = site.section(page.section);
     let mut jobs = vec![if page.is_index {
-        (
-            format!("{}index.html", section.route.dir),
-            Job::Section(page.section),
-        )
+        Job::section_file(site, page.section)
     } else {
-        (format!("{}index.html", page.route.dir), Job::Page(id))
+        Job::page_file(site, id)
     }];
     if listing_changed {
-        let listing = if page.is_index {
-            section.parent
-        } else {
-            Some(page.section)
-        };
-        if let Some(s) = listing {
-            jobs.push((
-                format!("{}index.html", site.section(s).route.dir),
-                Job::Section(s),
-            ));
-        }
+        jobs.extend(site.listed_in(id).map(|s| Job::section_file(site, s)));
     }
     jobs
 }

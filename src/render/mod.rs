@@ -42,6 +42,24 @@ pub enum Job {
     SearchIndex,
 }
 
+impl Job {
+    /// Regular page `id`'s job, with the file it is written to.
+    pub fn page_file(site: &Site, id: PageId) -> (String, Job) {
+        (
+            format!("{}index.html", site.page(id).route.dir),
+            Job::Page(id),
+        )
+    }
+
+    /// Section `id`'s job (its index page), with the file it is written to.
+    pub fn section_file(site: &Site, id: SectionId) -> (String, Job) {
+        (
+            format!("{}index.html", site.section(id).route.dir),
+            Job::Section(id),
+        )
+    }
+}
+
 /// Renders pages of one site with one set of templates.
 pub struct Renderer<'a> {
     templates: &'a Templates,
@@ -154,16 +172,13 @@ impl<'a> Renderer<'a> {
     fn collect_jobs(&self, with_pages: bool) -> Vec<(String, Job)> {
         let pages = if with_pages { self.site.pages.len() } else { 0 };
         let mut jobs = Vec::with_capacity(pages + self.site.sections.len() + 1);
-        for (i, s) in self.site.sections.iter().enumerate() {
-            jobs.push((
-                format!("{}index.html", s.route.dir),
-                Job::Section(SectionId(i as u32)),
-            ));
+        for i in 0..self.site.sections.len() {
+            jobs.push(Job::section_file(self.site, SectionId(i as u32)));
         }
         for (i, p) in self.site.pages.iter().enumerate() {
             let id = PageId(i as u32);
             if with_pages && !p.is_index {
-                jobs.push((format!("{}index.html", p.route.dir), Job::Page(id)));
+                jobs.push(Job::page_file(self.site, id));
             }
             for (n, alias) in p.front.aliases.iter().enumerate() {
                 let dir = alias.trim_matches('/');

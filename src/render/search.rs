@@ -97,11 +97,7 @@ impl Record {
 /// page's words: the record holds them now, and nothing else needs them.
 pub fn record(site: &Site, trails: &Trails<'_>, id: PageId, parsed: &mut ParsedPage) -> Record {
     let page = site.page(id);
-    let above = if page.is_index {
-        site.section(page.section).parent
-    } else {
-        Some(page.section)
-    };
+    let above = site.listed_in(id);
     let mut todo: Vec<&TocEntry> = parsed.toc.iter().rev().collect();
     let headings = std::iter::from_fn(|| {
         let entry = todo.pop()?;

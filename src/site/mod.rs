@@ -151,16 +151,36 @@ impl Site {
         path
     }
 
-    /// Number of pages in a section and all its subsections.
-    pub fn pages_count(&self, id: SectionId) -> usize {
-        let mut count = 0;
+    /// `id` and every section below it, depth first, each before its
+    /// subsections and those in their order.
+    pub fn sections_below(&self, id: SectionId) -> Vec<SectionId> {
+        let mut sections = Vec::new();
         let mut todo = vec![id];
         while let Some(s) = todo.pop() {
-            let section = self.section(s);
-            count += section.pages.len();
-            todo.extend(&section.subsections);
+            sections.push(s);
+            todo.extend(self.section(s).subsections.iter().rev());
         }
-        count
+        sections
+    }
+
+    /// Number of pages in a section and all its subsections.
+    pub fn pages_count(&self, id: SectionId) -> usize {
+        self.sections_below(id)
+            .into_iter()
+            .map(|s| self.section(s).pages.len())
+            .sum()
+    }
+
+    /// The section whose list shows page `id`: its own section for a
+    /// regular page; for a section's index page, the parent section,
+    /// which lists the section (none for the home page).
+    pub fn listed_in(&self, id: PageId) -> Option<SectionId> {
+        let page = self.page(id);
+        if page.is_index {
+            self.section(page.section).parent
+        } else {
+            Some(page.section)
+        }
     }
 
     /// The pages and sections a build reports (a section's index page

@@ -365,11 +365,15 @@ fn section_key(site: &Site, id: &SectionId) -> SortKey {
 
 fn order(site: &mut Site) {
     for i in 0..site.sections.len() {
-        let mut pages = std::mem::take(&mut site.sections[i].pages);
-        pages.sort_by_cached_key(|id| page_key(site, id));
-        site.sections[i].pages = pages;
+        sort_pages(site, SectionId(i as u32));
         sort_subsections(site, SectionId(i as u32));
     }
+}
+
+fn sort_pages(site: &mut Site, id: SectionId) {
+    let mut pages = std::mem::take(&mut site.sections[id.0 as usize].pages);
+    pages.sort_by_cached_key(|p| page_key(site, p));
+    site.sections[id.0 as usize].pages = pages;
 }
 
 fn sort_subsections(site: &mut Site, id: SectionId) {
@@ -409,9 +413,7 @@ pub fn reorder(site: &mut Site, id: PageId) {
         }
         return;
     }
-    let mut pages = std::mem::take(&mut site.sections[section.0 as usize].pages);
-    pages.sort_by_cached_key(|id| page_key(site, id));
-    site.sections[section.0 as usize].pages = pages;
+    sort_pages(site, section);
     link_section(site, section);
 }
 
