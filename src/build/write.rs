@@ -137,7 +137,7 @@ pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
             let mut errors = Vec::new();
             if !page.is_index {
                 buf.clear();
-                let path = format!("{}index.html", page.route.dir);
+                let (path, _) = Job::page_file(&project.site, PageId(i as u32));
                 match renderer.render_page(PageId(i as u32), &parsed, buf) {
                     Ok(()) => {
                         errors.extend(sink.write(&path, buf).err().map(|e| write_error(&path, &e)))
