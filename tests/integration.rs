@@ -1670,6 +1670,36 @@ fn serve_tells_each_warning_once_when_it_appears() {
     );
 }
 
+/// A page broken on save keeps its problems on screen while other pages
+/// are saved and updated in place, until it is fixed.
+#[test]
+fn serve_keeps_telling_a_broken_page_while_others_update() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+        ("content/a.md", "---\ntitle: A\n---\nFirst A.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nFirst B.\n"),
+    ]);
+    let server = Server::start(dir.path(), false);
+    let events = server.events();
+    events.wait("ok");
+    let content = server.root.join("content");
+    fs::write(content.join("a.md"), "---\ntitle: [A\n---\nSecond A.\n").unwrap();
+    assert!(events.wait("failed").contains("content/a.md:2"));
+    fs::write(content.join("b.md"), "---\ntitle: B\n---\nSecond B.\n").unwrap();
+    events.wait("reload");
+    // Told again after the update, to open tabs and to tabs opened later.
+    assert!(events.wait("failed").contains("content/a.md:2"));
+    server.wait_log("Still broken, shown as last built: content/a.md");
+    assert!(server.get("/b/").2.contains("Second B."));
+    assert!(server.get("/a/").2.contains("First A."));
+    assert!(server.events().wait("failed").contains("content/a.md:2"));
+    // Fixed: nothing stands.
+    fs::write(content.join("a.md"), "---\ntitle: A\n---\nThird A.\n").unwrap();
+    events.wait("reload");
+    assert!(server.get("/a/").2.contains("Third A."));
+    server.events().wait("ok");
+}
+
 #[test]
 fn serve_updates_a_page_that_links_to_one_not_written_yet() {
     let dir = site(&[
@@ -1829,6 +1859,7 @@ fn serve_live_reload_in_headless_chromium() {
         .arg(server.root.join("content/playbooks/failure-modes.md"))
         .arg("/playbooks/failure-modes/")
         .arg("3")
+        .arg(server.root.join("content/playbooks/releasing-folio.md"))
         .output()
         .expect("node runs");
     let report = String::from_utf8_lossy(&output.stdout);
@@ -1845,6 +1876,10 @@ fn serve_live_reload_in_headless_chromium() {
     assert!(
         report.contains("\"notice\": \"folio: 1 new warning"),
         "warning notice: {report}"
+    );
+    assert!(
+        report.contains("\"standing\": \"folio: 1 problem to fix"),
+        "another page's problem stays told: {report}"
     );
 }
 

@@ -136,7 +136,8 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
       var doc = new DOMParser().parseFromString(html, "text/html");
       document.title = doc.title;
       document.body.replaceWith(document.adoptNode(doc.body));
-      overlay = null;
+      // Problems told while the page loaded stay on it.
+      if (overlay) document.body.appendChild(overlay);
       document.body.querySelectorAll("script").forEach(function (old) {
         if ((old.getAttribute("src") || "").indexOf("/__folio/") === 0) { old.remove(); return; }
         var fresh = document.createElement("script");
@@ -174,8 +175,8 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
       "border-bottom:4px solid #ff7b72;box-shadow:0 8px 24px rgba(0,0,0,.4)");
     var title = document.createElement("div");
     title.style.cssText = "font:600 15px system-ui,sans-serif;margin-bottom:8px;color:#ff7b72";
-    title.textContent = "folio: the last change broke the build (" + errors.length + " problem" +
-      (errors.length === 1 ? "" : "s") + "). Still showing the last good version.";
+    title.textContent = "folio: " + errors.length + " problem" + (errors.length === 1 ? "" : "s") +
+      " to fix. The preview shows the last good version until then.";
     overlay.appendChild(title);
     appendTexts(overlay, errors, "8px 0");
     document.body.appendChild(overlay);
@@ -185,9 +186,11 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
     source = new EventSource("/__folio/events");
     source.addEventListener("reload", function (ev) {
       var data = JSON.parse(ev.data);
-      if (data.all || data.paths.indexOf(location.pathname) >= 0) reload(data.warnings); else hideOverlay();
+      // The update succeeded; problems that still stand come next.
+      hideOverlay();
+      if (data.all || data.paths.indexOf(location.pathname) >= 0) reload(data.warnings);
     });
-    source.addEventListener("css", function () { hideOverlay(); swapStyles(); });
+    source.addEventListener("css", swapStyles);
     source.addEventListener("failed", function (ev) { showOverlay(JSON.parse(ev.data).errors); });
     source.addEventListener("ok", hideOverlay);
   }

@@ -222,12 +222,22 @@ fn report(outcome: &Outcome, shared: &http::Shared, built: bool) {
             took,
             summary,
             warnings,
+            still_broken,
         } => {
             println!("↻ {summary} in {:.1} ms", took.as_secs_f64() * 1000.0);
             for w in warnings {
                 eprintln!("{w}");
             }
             shared.publish(&event.clone().with_warnings(warnings));
+            if !still_broken.is_empty() {
+                // Told once when they appeared; the overlay stays up until
+                // they are fixed, and the terminal names the files.
+                eprintln!(
+                    "Still broken, shown as last built: {}",
+                    broken_files(still_broken).join(", ")
+                );
+                shared.publish(&LiveEvent::failed(still_broken));
+            }
         }
         Outcome::Failed(diags) => {
             for d in diags {
@@ -241,6 +251,18 @@ fn report(outcome: &Outcome, shared: &http::Shared, built: bool) {
             shared.publish(&LiveEvent::failed(diags));
         }
     }
+}
+
+/// The files that `diags` name, each once, in order.
+fn broken_files(diags: &[Diagnostic]) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for d in diags {
+        let file = d.file.clone().unwrap_or_else(|| "the site".into());
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    files
 }
 
 fn lower(names: &[String]) -> Vec<String> {

@@ -6,7 +6,7 @@
 //! temporary file and a rename, so a request sees the whole old or the
 //! whole new file. A failed change leaves the last good build served.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -39,6 +39,10 @@ pub enum Outcome {
         /// Warnings the last update did not have (all of them after the
         /// first build), for the terminal.
         warnings: Vec<Diagnostic>,
+        /// Problems of earlier changes that still stand: a page whose
+        /// update failed, and that this one did not touch, still shows
+        /// its last good version (see [`Session::standing_problems`]).
+        still_broken: Vec<Diagnostic>,
     },
     /// The change broke the build; the last good build is still served.
     Failed(Vec<Diagnostic>),
@@ -52,8 +56,12 @@ pub struct Session {
     generation: u64,
     project: Option<Project>,
     current: Arc<RwLock<PathBuf>>,
-    /// Problems of the last failed change, if the build is broken now.
-    pub failed: Option<Vec<Diagnostic>>,
+    /// The problems that stand, by what brought them: a page whose update
+    /// failed (its source), or `None` for a failed rebuild or batch. Pages
+    /// saved since then update in place; the served site is the last good
+    /// version of the broken ones, and the browsers keep showing their
+    /// problems until they are fixed.
+    problems: BTreeMap<Option<String>, Vec<Diagnostic>>,
     /// The site's warnings as of the last good update, so each is told
     /// once, when it appears, and not again at every save. (A set: a site
     /// may have a warning on each of thousands of pages.)
@@ -86,7 +94,7 @@ impl Session {
             generation: 0,
             project: None,
             current: Arc::new(RwLock::new(placeholder.clone())),
-            failed: None,
+            problems: BTreeMap::new(),
             warnings: HashSet::new(),
             search_pending: false,
             unwritten: false,
@@ -120,27 +128,34 @@ impl Session {
 
     /// Applies a plan and reports what happened.
     pub fn apply(&mut self, plan: Plan) -> Outcome {
-        let outcome = match plan {
+        let mut outcome = match plan {
             Plan::Nothing => Outcome::Nothing,
             Plan::Full => self.full_rebuild(),
             Plan::Pages(sources) => self.update_pages(&sources),
             Plan::Copy { files, css_only } => self.copy(&files, css_only),
         };
-        match &outcome {
-            Outcome::Failed(diags) => self.failed = Some(diags.clone()),
-            Outcome::Updated { .. } => self.failed = None,
-            Outcome::Nothing => {}
+        if let Outcome::Updated { still_broken, .. } = &mut outcome {
+            *still_broken = self.standing_problems();
         }
         outcome
     }
 
+    /// The problems of earlier changes that no later one fixed, in the
+    /// order of the pages that have them (a failed rebuild's first).
+    pub fn standing_problems(&self) -> Vec<Diagnostic> {
+        self.problems.values().flatten().cloned().collect()
+    }
+
     /// Rebuilds the whole site. When that fails, the project in memory is
     /// no longer the files' (a page changed in the batch that asked for
-    /// it): every change after rebuilds again, until one succeeds.
+    /// it): every change after rebuilds again, until one succeeds. A
+    /// rebuild reads every file, so its problems replace all others.
     fn full_rebuild(&mut self) -> Outcome {
         let outcome = self.rebuild_all();
-        if matches!(outcome, Outcome::Failed(_)) {
+        self.problems.clear();
+        if let Outcome::Failed(diags) = &outcome {
             self.unwritten = true;
+            self.problems.insert(None, diags.clone());
         }
         outcome
     }
@@ -200,6 +215,7 @@ impl Session {
                 crate::diagnostic::plural(sections, "section")
             ),
             warnings,
+            still_broken: Vec::new(),
         }
     }
 
@@ -242,8 +258,10 @@ impl Session {
                 Err(diags) => {
                     // The other pages of the batch are applied but not
                     // written (those before this one), or not read at all
-                    // (those after it).
+                    // (those after it): the next change rebuilds the site.
                     self.unwritten = sources.iter().any(|s| s != source);
+                    let by = (!self.unwritten).then(|| source.clone());
+                    self.problems.insert(by, diags.clone());
                     return Outcome::Failed(diags);
                 }
             }
@@ -259,9 +277,13 @@ impl Session {
         let errors = rewrite(&self.current, project, &jobs);
         if !errors.is_empty() {
             self.unwritten = true;
+            self.problems.insert(None, errors.clone());
             return Outcome::Failed(errors);
         }
         project.forget_written(&jobs);
+        for source in sources {
+            self.problems.remove(&Some(source.clone()));
+        }
         let paths: Vec<String> = jobs
             .iter()
             .map(|(p, _)| format!("/{}", p.trim_end_matches("index.html")))
@@ -294,6 +316,7 @@ impl Session {
                     .is_some_and(|f| sources.iter().any(|s| s == f))
                     || superseded.contains(d)
             }),
+            still_broken: Vec::new(),
         }
     }
 
@@ -335,6 +358,7 @@ impl Session {
             took: started.elapsed(),
             summary: format!("copied {}", names.join(", ")),
             warnings: Vec::new(),
+            still_broken: Vec::new(),
         }
     }
 
@@ -485,6 +509,59 @@ mod tests {
         ));
         let home = fs::read_to_string(served(&session.current).join("index.html")).unwrap();
         assert!(home.contains(">Bee<"), "{home}");
+        session.cleanup();
+    }
+
+    #[test]
+    fn a_broken_page_stays_told_while_other_pages_update() {
+        let (root, mut session) = started(&[
+            ("a.md", "---\ntitle: A\n---\nFirst A.\n"),
+            ("b.md", "---\ntitle: B\n---\nFirst B.\n"),
+        ]);
+        let content = root.path().join("content");
+        let page = |name: &str| Plan::Pages(vec![format!("content/{name}")]);
+        let still_broken = |outcome: Outcome| match outcome {
+            Outcome::Updated { still_broken, .. } => still_broken
+                .iter()
+                .map(|d| d.file.clone().unwrap_or_default())
+                .collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        fs::write(content.join("a.md"), "---\ntitle: [A\n---\nSecond A.\n").unwrap();
+        assert!(matches!(session.apply(page("a.md")), Outcome::Failed(_)));
+        // B updates in place, and A's problem still stands.
+        fs::write(content.join("b.md"), "---\ntitle: B\n---\nSecond B.\n").unwrap();
+        assert_eq!(still_broken(session.apply(page("b.md"))), ["content/a.md"]);
+        let b = fs::read_to_string(served(&session.current).join("b/index.html")).unwrap();
+        assert!(b.contains("Second B."), "{b}");
+        // So it does after a stylesheet is copied.
+        let css = root.path().join("static/site.css");
+        fs::create_dir_all(css.parent().unwrap()).unwrap();
+        fs::write(&css, "p { color: red }").unwrap();
+        let copy = Plan::Copy {
+            files: vec![("static/site.css".into(), "site.css".into())],
+            css_only: true,
+        };
+        assert_eq!(still_broken(session.apply(copy)), ["content/a.md"]);
+        // Broken otherwise: the new problem replaces the old.
+        fs::write(content.join("a.md"), "---\ntitle: A\nweight: x\n---\n").unwrap();
+        let Outcome::Failed(diags) = session.apply(page("a.md")) else {
+            panic!("a.md still broken");
+        };
+        assert_eq!(session.standing_problems(), diags);
+        // Fixed: nothing stands.
+        fs::write(content.join("a.md"), "---\ntitle: A\n---\nThird A.\n").unwrap();
+        assert!(still_broken(session.apply(page("a.md"))).is_empty());
+        // A failed rebuild stands until a rebuild succeeds.
+        fs::write(content.join("a.md"), "---\ntitle: [A\n---\n").unwrap();
+        assert!(matches!(session.apply(Plan::Full), Outcome::Failed(_)));
+        let css = Plan::Copy {
+            files: vec![("static/site.css".into(), "site.css".into())],
+            css_only: true,
+        };
+        assert_eq!(still_broken(session.apply(css)), ["content/a.md"]);
+        fs::write(content.join("a.md"), "---\ntitle: A\n---\n").unwrap();
+        assert!(still_broken(session.apply(page("b.md"))).is_empty());
         session.cleanup();
     }
 

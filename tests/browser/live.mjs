@@ -1,19 +1,20 @@
 // Live-reload checks against a running `folio serve`, run by
 // tests/integration.rs and by bench/serve-latency.
 //
-//   node tests/browser/live.mjs <base-url> <source-file> <page-path> [<rounds>]
+//   node tests/browser/live.mjs <base-url> <source-file> <page-path> [<rounds>] [<other-source>]
 //
 // Opens <page-path> in headless Chromium, scrolls down, edits <source-file>
 // on disk and waits for the page to show the edit without a manual reload
 // (measuring save → new content in the browser), checks the scroll position
 // survived (also across a moment when the file is empty), then breaks the front matter and waits for the error overlay,
-// fixes it and waits for the overlay to go, then links to a page not written yet and waits for the warning
-// notice. Prints JSON; exits 1 on failure.
+// fixes it and waits for the overlay to go. Given <other-source>, it breaks that page, edits this one and
+// checks that the page updates with the other page's problems still on it. Then it links to a page not
+// written yet and waits for the warning notice. Prints JSON; exits 1 on failure.
 
 import { readFile, writeFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
 
-const [base, source, pagePath, roundsArg] = process.argv.slice(2);
+const [base, source, pagePath, roundsArg, otherSource] = process.argv.slice(2);
 const rounds = Number(roundsArg || 3);
 const failures = [];
 const report = {};
@@ -97,6 +98,37 @@ try {
   await page.waitForFunction(() => !document.querySelector("#folio-error-overlay"), null, { timeout: 10000 });
 } catch {
   fail("overlay still shown after the fix");
+}
+
+// Another page broken: this page still updates in place, and the other
+// page's problems stay on it (told again after the update) until fixed.
+if (otherSource) {
+  const otherOriginal = await readFile(otherSource, "utf8");
+  const otherName = otherSource.split("/").pop();
+  await writeFile(otherSource, otherOriginal.replace(/^---\n/, "---\ntitle: [unclosed\n"));
+  try {
+    await page.waitForSelector("#folio-error-overlay", { timeout: 10000 });
+    const marker = `live-while-broken-${Date.now()}`;
+    await writeFile(source, `${original}\n\nThe marker ${marker} is here.\n`);
+    await page.waitForFunction((m) => document.body.innerText.includes(m), marker, { timeout: 10000, polling: 5 });
+    await page.waitForFunction((name) => {
+      const o = document.querySelector("#folio-error-overlay");
+      return o && o.innerText.includes(name);
+    }, otherName, { timeout: 10000 });
+    await page.waitForTimeout(300);
+    const text = await page.locator("#folio-error-overlay").innerText();
+    if (!text.includes(otherName)) fail(`the overlay lost ${otherName}: ${text.slice(0, 200)}`);
+    report.standing = text.split("\n").slice(0, 2).join(" | ");
+  } catch (e) {
+    fail(`another page's problems while this one updates (${e.message.split("\n")[0]})`);
+  }
+  await writeFile(otherSource, otherOriginal);
+  try {
+    await page.waitForFunction(() => !document.querySelector("#folio-error-overlay"), null, { timeout: 10000 });
+  } catch {
+    fail("overlay still shown after the other page was fixed");
+  }
+  await writeFile(source, original);
 }
 
 // A link to a page not written yet: the page updates, and a notice in a
