@@ -150,7 +150,7 @@ impl Theme {
 
 /// A stylesheet as readers get it (see [`super::stylesheet`]); `None`
 /// for other files, which are written as they are.
-fn for_readers(rel: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+pub fn for_readers(rel: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     rel.ends_with(".css")
         .then(|| super::stylesheet::compact(bytes))
 }

@@ -18,6 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::escape_attr;
 use crate::output::{write_atomic, Staging};
 use crate::render::search::INDEX_FILE;
+use crate::render::theme::for_readers;
 use crate::render::Job;
 
 use super::live::LiveEvent;
@@ -333,12 +334,21 @@ impl Session {
             .join("static");
         let dir = served(&self.current);
         for (from, to) in files {
-            let source = if from.starts_with("static/") {
+            let site_file = from.starts_with("static/");
+            let source = if site_file {
                 self.opts.root.join(from)
             } else {
                 theme_static.join(from)
             };
-            let copied = fs::read(&source).and_then(|bytes| write_atomic(&dir.join(to), &bytes));
+            // The theme's stylesheets as a build writes them (the site's
+            // own files are copied as they are).
+            let copied = fs::read(&source).and_then(|bytes| {
+                let bytes = match site_file {
+                    false => for_readers(from, &bytes).unwrap_or(bytes),
+                    true => bytes,
+                };
+                write_atomic(&dir.join(to), &bytes)
+            });
             if copied.is_err() {
                 // Deleted or unreadable: let a full rebuild sort it out.
                 return self.full_rebuild();
@@ -562,6 +572,45 @@ mod tests {
         assert_eq!(still_broken(session.apply(css)), ["content/a.md"]);
         fs::write(content.join("a.md"), "---\ntitle: A\n---\n").unwrap();
         assert!(still_broken(session.apply(page("b.md"))).is_empty());
+        session.cleanup();
+    }
+
+    #[test]
+    fn a_theme_stylesheet_is_copied_as_a_build_writes_it() {
+        let (root, mut session) = started(&[]);
+        // The handbook theme, as a folder of the site.
+        for part in ["templates", "static"] {
+            let to = root.path().join("themes/handbook").join(part);
+            fs::create_dir_all(&to).unwrap();
+            let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/handbook");
+            for file in fs::read_dir(repo.join(part)).unwrap() {
+                let file = file.unwrap().path();
+                fs::copy(&file, to.join(file.file_name().unwrap())).unwrap();
+            }
+        }
+        let css = "/* The theme's own notes. */\np {\n  color: red; /* why */\n}\n";
+        for (dir, from, to) in [
+            ("themes/handbook/static", "folio.css", "folio.css"),
+            ("static", "static/site.css", "site.css"),
+        ] {
+            let dir = root.path().join(dir);
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join(to), css).unwrap();
+            let copy = Plan::Copy {
+                files: vec![(from.into(), to.into())],
+                css_only: true,
+            };
+            assert!(matches!(session.apply(copy), Outcome::Updated { .. }));
+        }
+        let copied = files_under(&served(&session.current));
+        assert!(!String::from_utf8_lossy(&copied["folio.css"]).contains("notes"));
+        assert_eq!(copied["site.css"], css.as_bytes());
+        // Both as a rebuild writes them.
+        let outcome = session.apply(Plan::Full);
+        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+        let rebuilt = files_under(&served(&session.current));
+        assert_eq!(copied["folio.css"], rebuilt["folio.css"]);
+        assert_eq!(copied["site.css"], rebuilt["site.css"]);
         session.cleanup();
     }
 
