@@ -773,7 +773,9 @@ fn every_content_error_is_reported_with_file_line_and_exit_1() {
         "`content/nope.md` does not exist",
         "content/bad-yaml.md:6:11",
         "image `../images/none.png` not found",
-        "Build failed: 14 errors, 1 warning; nothing was written.",
+        "error: `content/sub.md` would be written at `/sub/`, the page of the section `content/sub/`",
+        "move it to `content/sub/_index.md`",
+        "Build failed: 15 errors, 1 warning; nothing was written.",
         ],
     );
     assert!(

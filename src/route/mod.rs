@@ -173,6 +173,10 @@ impl Routes {
                 }
             };
         let mut ignored_slugs = Vec::new();
+        // Folders whose index file claims their URL, and URLs that aliases
+        // claim.
+        let mut indexed: HashSet<String> = HashSet::new();
+        let mut alias_dirs: HashSet<String> = HashSet::new();
         let mut last_folder: Option<&str> = None;
         for (req, planned) in requests.iter().zip(planned) {
             let Planned {
@@ -192,6 +196,9 @@ impl Routes {
                     .with_hint("rename the folder to change the section's URL"),
                 );
             }
+            if is_index {
+                indexed.insert(folded.clone());
+            }
             claim(folded, req.source, req.slug.map_or(0, |(_, l)| l));
             for alias in req.aliases {
                 let alias_dir = format!("{}/", alias.trim_matches('/'));
@@ -200,6 +207,7 @@ impl Routes {
                 } else {
                     alias_dir
                 };
+                alias_dirs.insert(fold(&alias_dir));
                 claim(fold(&alias_dir), req.source, 0);
             }
             // Every folder on the way down is a section: `a/`, `a/b/`.
@@ -218,10 +226,27 @@ impl Routes {
                 .pages
                 .insert(req.source.to_string(), Route { dir, url });
         }
+        // A folder of pages without an index file is a section all the
+        // same, whose page folio makes at the folder's URL: a page or an
+        // alias there would be written over it.
+        let mut over_sections: Vec<Diagnostic> = routes
+            .section_dirs
+            .iter()
+            .map(String::as_str)
+            .chain([""])
+            .filter_map(|dir| {
+                let folded = fold(dir);
+                let (source, line) = first_claim.get(&folded)?;
+                (!indexed.contains(&folded) && !collisions.contains_key(&folded))
+                    .then(|| over_section(dir, source, *line, alias_dirs.contains(&folded)))
+            })
+            .collect();
+        over_sections.sort_by(|a, b| a.file.cmp(&b.file));
         let mut diags: Vec<Diagnostic> = collisions
             .into_iter()
             .map(|(dir, claimants)| collision(&dir, &claimants))
             .collect();
+        diags.extend(over_sections);
         diags.extend(ignored_slugs);
         (routes, diags)
     }
@@ -710,6 +735,39 @@ fn collision(dir: &str, claimants: &[(String, usize)]) -> Diagnostic {
     .with_hint("rename one of them, or give one a different `slug`");
     if *line > 0 {
         d.at_line(*line, 1)
+    } else {
+        d
+    }
+}
+
+/// The error for the page `source` (or one of its aliases) taking the
+/// URL of the folder `dir`, a section without an index file.
+fn over_section(dir: &str, source: &str, line: usize, by_alias: bool) -> Diagnostic {
+    let folder = if dir.is_empty() {
+        "content/".to_string()
+    } else {
+        format!("content/{dir}")
+    };
+    let what = if by_alias {
+        format!("an alias of `{source}`")
+    } else {
+        format!("`{source}`")
+    };
+    let d = Diagnostic::error(format!(
+        "{what} would be written at `/{dir}`, the page of the section `{folder}` \
+         (a folder of pages without an `_index.md`)"
+    ))
+    .in_file(source.to_string());
+    let d = if by_alias {
+        d.with_hint("change or drop the alias: the section's own page is at that URL")
+    } else {
+        d.with_hint(format!(
+            "to make it the section's own page, move it to `{folder}_index.md`; otherwise \
+             rename the page or the folder, or give the page a different `slug`"
+        ))
+    };
+    if line > 0 {
+        d.at_line(line, 1)
     } else {
         d
     }

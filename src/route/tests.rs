@@ -62,6 +62,92 @@ fn a_collision_made_by_a_slug_is_placed_at_the_slug() {
 }
 
 #[test]
+fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both() {
+    let aliases = ["/ops/".to_string()];
+    let plan = |extra: &[RouteRequest<'_>]| {
+        let mut requests = vec![
+            RouteRequest {
+                source: "content/guide/inner.md",
+                slug: None,
+                aliases: &[],
+            },
+            RouteRequest {
+                source: "content/ops/run.md",
+                slug: None,
+                aliases: &[],
+            },
+        ];
+        requests.extend_from_slice(extra);
+        Routes::plan("/", false, &requests, std::iter::empty()).1
+    };
+    let page = |source, slug| RouteRequest {
+        source,
+        slug,
+        aliases: &[],
+    };
+    // The page beside the folder, in any letter case, or by its slug.
+    for (request, line) in [
+        (page("content/guide.md", None), 0),
+        (page("content/Guide.md", None), 0),
+        (page("content/other.md", Some(("guide", 4))), 4),
+    ] {
+        let source = request.source;
+        let d = plan(&[request]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].is_error());
+        assert!(
+            d[0].message
+                .contains(&format!("`{source}` would be written at `/guide/`"))
+                && d[0].message.contains("section `content/guide/`"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!((d[0].file.as_deref(), d[0].line), (Some(source), line));
+        assert!(d[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("content/guide/_index.md"));
+    }
+    // An alias; and the home page's URL, when `content/` has no index.
+    let d = plan(&[RouteRequest {
+        source: "content/x.md",
+        slug: None,
+        aliases: &aliases,
+    }]);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message
+            .contains("an alias of `content/x.md` would be written at `/ops/`"),
+        "{}",
+        d[0].message
+    );
+    assert!(d[0].hint.as_deref().unwrap().contains("drop the alias"));
+    let home = ["/".to_string()];
+    let d = plan(&[RouteRequest {
+        source: "content/x.md",
+        slug: None,
+        aliases: &home,
+    }]);
+    assert!(
+        d.len() == 1 && d[0].message.contains("section `content/`"),
+        "{d:?}"
+    );
+    // With an index file, the index and the page collide (one error).
+    let d = plan(&[
+        page("content/guide.md", None),
+        page("content/guide/_index.md", None),
+    ]);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message.contains("2 sources map to the same URL"),
+        "{d:?}"
+    );
+    // A folder's page elsewhere is fine.
+    assert!(plan(&[page("content/guides.md", None)]).is_empty());
+}
+
+#[test]
 fn resolves_pages_anchors_and_assets() {
     let (r, _) = routes(&["content/x/a.md", "content/y/b c.md"]);
     assert_eq!(
