@@ -6,6 +6,8 @@
 //! written unless the whole site built without errors.
 
 mod images;
+#[cfg(test)]
+mod random_sites;
 mod sources;
 mod update;
 mod write;
