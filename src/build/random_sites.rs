@@ -11,7 +11,8 @@
 //! - a site with a fault fails, naming each faulty file (with its line
 //!   where the fault has one), and writes nothing; previewed, a link that
 //!   leads nowhere is a warning at its line instead;
-//! - a site without one builds; every page is at its URL with its title,
+//! - a site without one builds (at the root of its host or under a path);
+//!   every page is at its URL with its title,
 //!   drafts are not written, each alias redirects to its page, and every
 //!   link and asset reference in every page written leads to a file of
 //!   the output, and to an element with the id its fragment names.
@@ -345,8 +346,8 @@ fn attribute_values(html: &str, attr: &str) -> Vec<String> {
 }
 
 /// Checks every site-internal link and asset reference of every HTML file
-/// under `out`; returns what is wrong.
-fn dangling_references(out: &Path) -> Vec<String> {
+/// under `out`, a site served at `base_path`; returns what is wrong.
+fn dangling_references(out: &Path, base_path: &str) -> Vec<String> {
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     for entry in walkdir::WalkDir::new(out) {
         let entry = entry.unwrap();
@@ -376,7 +377,7 @@ fn dangling_references(out: &Path) -> Vec<String> {
             let target = target.split('?').next().unwrap();
             let file = if target.is_empty() {
                 path.clone()
-            } else if let Some(site_path) = target.strip_prefix('/') {
+            } else if let Some(site_path) = target.strip_prefix(base_path) {
                 let decoded = percent_decoded(site_path);
                 if decoded.is_empty() || decoded.ends_with('/') {
                     format!("{decoded}index.html")
@@ -430,6 +431,13 @@ fn random_sites_build_whole_or_fail_naming_their_faults() {
         let Some(faulty) = write_site(root.path(), &mut pages, fault, &mut rng) else {
             continue;
         };
+        // Served at the root of a host, or under a path of it.
+        let base_path = if rng.chance(30) { "/hb/" } else { "/" };
+        fs::write(
+            root.path().join("folio.toml"),
+            format!("title = \"Random\"\nbase_url = \"https://example.com{base_path}\"\n"),
+        )
+        .unwrap();
         let out = root.path().join("public");
         let opts = BuildOptions {
             out: out.clone(),
@@ -483,12 +491,12 @@ fn random_sites_build_whole_or_fail_naming_their_faults() {
                         let redirect = out.join(alias.trim_matches('/')).join("index.html");
                         let redirect = percent_decoded(&fs::read_to_string(&redirect).unwrap());
                         assert!(
-                            redirect.contains(&format!("url=/{}\"", page.dir)),
+                            redirect.contains(&format!("url={base_path}{}\"", page.dir)),
                             "{redirect}"
                         );
                     }
                 }
-                let wrong = dangling_references(&out);
+                let wrong = dangling_references(&out, base_path);
                 assert!(
                     wrong.is_empty(),
                     "round {round}:\n{}\n{}",
