@@ -500,8 +500,19 @@ fn syntax_error(file: &str, text: &str, split: &Split<'_>, raw: &str) -> Diagnos
         d.at(text, line, col)
             .with_hint("remove one of the two entries; each key may appear once")
     } else if message.contains("tab") {
-        d.at(text, line, col)
+        // The engine reports where the value or block it was reading
+        // began, often the line before the tab: point at the tab itself.
+        let (tab_line, tab_col) = first_tab(split.block, inner_line).unwrap_or((inner_line, col));
+        d.at(text, split.block_line + tab_line - 1, tab_col)
             .with_hint("indent with spaces; YAML does not allow tabs")
+    } else if let Some(quoted) = message
+        .contains("mapping values are not allowed")
+        .then(|| quoted_value(split.block.lines().nth(inner_line.max(1) - 1)?))
+        .flatten()
+    {
+        d.at(text, line, col).with_hint(format!(
+            "a value with `: ` in it must be quoted, or YAML reads a new key there: `{quoted}`"
+        ))
     } else if let Some(open) = unclosed {
         // The parser stumbles where the unclosed value runs into the next
         // key (or the end of the block): point at where it was opened.
@@ -520,6 +531,38 @@ fn syntax_error(file: &str, text: &str, split: &Split<'_>, raw: &str) -> Diagnos
         d.at(text, line, col)
             .with_hint("check quotes, brackets and indentation on this line and the one before")
     }
+}
+
+/// The first tab in `block` on line `from` (1-based) or after, else
+/// anywhere: its line and column (1-based, in characters).
+fn first_tab(block: &str, from: usize) -> Option<(usize, usize)> {
+    let tab_in = |(i, line): (usize, &str)| {
+        let col = line.chars().position(|c| c == '\t')?;
+        Some((i + 1, col + 1))
+    };
+    let lines = || block.lines().enumerate();
+    lines()
+        .skip(from.max(1) - 1)
+        .find_map(tab_in)
+        .or_else(|| lines().find_map(tab_in))
+}
+
+/// `title: Deploy: step one` → `title: "Deploy: step one"`: a top-level
+/// key whose plain value has `: ` in it, with the value quoted; `None`
+/// for other lines.
+fn quoted_value(line: &str) -> Option<String> {
+    let (key, value) = line.split_once(": ")?;
+    let value = value.trim();
+    let plain_key = !key.is_empty() && !key.starts_with([' ', '-', '"', '\'', '#']);
+    let plain_value = !value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!']);
+    if !(plain_key && plain_value && value.contains(": ")) {
+        return None;
+    }
+    Some(if value.contains('"') {
+        format!("{key}: '{}'", value.replace('\'', "''"))
+    } else {
+        format!("{key}: \"{value}\"")
+    })
 }
 
 /// Where a YAML value opens a quote, list or mapping that its line does
@@ -961,6 +1004,36 @@ mod tests {
             "{}",
             d[0].message
         );
+    }
+
+    #[test]
+    fn a_colon_in_a_plain_value_suggests_the_value_quoted() {
+        let (_, d) = load("---\ntitle: Deploy: step one\n---\nbody\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 2);
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(hint.ends_with("`title: \"Deploy: step one\"`"), "{hint}");
+        // With double quotes inside, single quotes (and theirs doubled).
+        let (_, d) = load("---\ntitle: Say \"go\": it's time\n---\n");
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(
+            hint.ends_with("`title: 'Say \"go\": it''s time'`"),
+            "{hint}"
+        );
+        assert_eq!(quoted_value("  nested: a: b"), None);
+        assert_eq!(quoted_value("title: \"a: b\""), None);
+        assert_eq!(quoted_value("title: a:b"), None);
+    }
+
+    #[test]
+    fn a_tab_is_pointed_at_where_it_is() {
+        let (_, d) = load("---\ntitle: B\ntags:\n- x\n\t- y\n---\nbody\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].line, d[0].column), (5, 1), "{d:?}");
+        assert!(d[0].hint.as_deref().unwrap().contains("indent with spaces"));
+        assert_eq!(first_tab("a\nb\tc\n\td", 3), Some((3, 1)));
+        assert_eq!(first_tab("a\nb\tc\nd", 3), Some((2, 2)));
+        assert_eq!(first_tab("a\nb", 1), None);
     }
 
     #[test]
