@@ -630,6 +630,29 @@ fn a_static_file_in_the_place_of_a_file_folio_writes_is_named() {
 }
 
 #[test]
+fn a_static_file_in_the_place_of_a_page_names_the_page() {
+    let dir = site(&[
+        ("folio.toml", "title = \"T\"\n"),
+        ("content/guide/a.md", "---\ntitle: A\n---\nHello.\n"),
+        ("static/guide/a/index.html", "<p>mine</p>\n"),
+        ("static/guide/index.html", "<p>mine too</p>\n"),
+    ]);
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "error: `static/guide/a/index.html` would be written at `guide/a/index.html`, where the page of `content/guide/a.md` goes\n  --> static/guide/a/index.html",
+            "error: `static/guide/index.html` would be written at `guide/index.html`, where the page of the section `content/guide/` goes",
+            "rename or move the file: pages take their paths from content/",
+            "2 errors",
+        ],
+    );
+    assert!(!out.path().join("public").exists(), "nothing written");
+}
+
+#[test]
 fn the_not_found_page_follows_the_sites_own_layout() {
     let own = "<!doctype html><title>{{ page.title }}</title>\
                <main class=\"own-look\">{{ page.content | safe }}</main>";

@@ -87,7 +87,12 @@ const SLOW_PAGE: Duration = Duration::from_secs(5);
 /// (an empty list means the folder is complete).
 pub fn write_all(project: &mut Project, staging: &Staging) -> Vec<Diagnostic> {
     let mut errors = render_site(project, staging);
-    errors.extend(copy_assets(staging, &project.found, &project.theme));
+    errors.extend(copy_assets(
+        staging,
+        &project.found,
+        &project.theme,
+        &project.routes,
+    ));
     errors.extend(
         project
             .variants
@@ -314,7 +319,14 @@ fn render_each(
         .collect()
 }
 
-fn copy_assets(staging: &Staging, found: &Discovered, theme: &Theme) -> Vec<Diagnostic> {
+/// Copies the theme's files and the site's (after the pages: a site file
+/// at a page's path is the one refused, and named).
+fn copy_assets(
+    staging: &Staging,
+    found: &Discovered,
+    theme: &Theme,
+    routes: &Routes,
+) -> Vec<Diagnostic> {
     let theme_files = theme.assets.par_iter().map(|a| {
         let r = match &a.data {
             AssetData::Embedded(bytes) => write_twice(staging, a, bytes),
@@ -333,9 +345,15 @@ fn copy_assets(staging: &Staging, found: &Discovered, theme: &Theme) -> Vec<Diag
                 .strip_prefix("content/")
                 .or_else(|| f.rel.strip_prefix("static/"))
                 .unwrap_or(&f.rel);
-            staging
-                .copy(rel, &f.abs)
-                .map_err(|e| write_error(rel, &e).in_file(f.rel.clone()))
+            staging.copy(rel, &f.abs).map_err(|e| {
+                match routes.page_at(rel) {
+                    Some(page) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        over_page(&f.rel, rel, &page)
+                    }
+                    _ => write_error(rel, &e),
+                }
+                .in_file(f.rel.clone())
+            })
         });
     theme_files
         .chain(site_files)
@@ -352,6 +370,21 @@ fn write_twice(staging: &Staging, asset: &ThemeAsset, bytes: &[u8]) -> std::io::
         staging.write(&asset.rel, bytes)?;
     }
     Ok(())
+}
+
+/// The error for the site's file `file` (in `static/` or `content/`),
+/// whose output path `rel` is where folio writes the page of `page` (a
+/// source, or a section's folder).
+fn over_page(file: &str, rel: &str, page: &str) -> Diagnostic {
+    let whose = if page.ends_with('/') {
+        format!("the page of the section `{page}`")
+    } else {
+        format!("the page of `{page}`")
+    };
+    Diagnostic::error(format!(
+        "`{file}` would be written at `{rel}`, where {whose} goes"
+    ))
+    .with_hint("rename or move the file: pages take their paths from content/, and go first")
 }
 
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {

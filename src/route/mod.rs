@@ -278,6 +278,20 @@ impl Routes {
         self.drafts = sources.into_iter().collect();
     }
 
+    /// What folio writes at output path `path` (`a/b/index.html`) for a
+    /// page or a section: the page's source, or the section's folder
+    /// (`content/a/b/`) when it has no index file. `None` for other paths.
+    pub fn page_at(&self, path: &str) -> Option<String> {
+        let dir = path.strip_suffix("index.html")?;
+        if !(dir.is_empty() || dir.ends_with('/')) {
+            return None;
+        }
+        if let Some(source) = self.by_dir.get(dir) {
+            return Some(source.clone());
+        }
+        (dir.is_empty() || self.section_dirs.contains(dir)).then(|| format!("content/{dir}"))
+    }
+
     /// True when the project folder `folder` (`content/a/b`, or `content`)
     /// holds pages: a section, with or without an index file.
     pub fn has_section(&self, folder: &str) -> bool {

@@ -148,6 +148,35 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
 }
 
 #[test]
+fn the_page_at_an_output_path_is_its_source_or_its_sections_folder() {
+    let (r, _) = routes(&["content/_index.md", "content/guide/a.md", "content/b c.md"]);
+    assert_eq!(
+        r.page_at("guide/a/index.html").as_deref(),
+        Some("content/guide/a.md")
+    );
+    assert_eq!(
+        r.page_at("b c/index.html").as_deref(),
+        Some("content/b c.md")
+    );
+    assert_eq!(
+        r.page_at("index.html").as_deref(),
+        Some("content/_index.md")
+    );
+    assert_eq!(
+        r.page_at("guide/index.html").as_deref(),
+        Some("content/guide/")
+    );
+    for other in [
+        "guide/a/other.html",
+        "guide/aindex.html",
+        "x/index.html",
+        "guide/a/",
+    ] {
+        assert_eq!(r.page_at(other), None, "{other}");
+    }
+}
+
+#[test]
 fn resolves_pages_anchors_and_assets() {
     let (r, _) = routes(&["content/x/a.md", "content/y/b c.md"]);
     assert_eq!(
