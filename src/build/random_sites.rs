@@ -3,8 +3,9 @@
 //! Each site is a random tree of sections (with and without index files,
 //! folder names with spaces and non-ASCII letters) and pages with random
 //! front matter (titles that need escaping, weights, drafts, slugs,
-//! aliases) and bodies that link to one another, with anchors. Some sites
-//! carry one known fault (a missing page or anchor, broken front matter, a
+//! aliases, featured images) and bodies that link to one another, with
+//! anchors, and to an image and files of `static/`. Some sites carry one
+//! known fault (a missing page, anchor or image, broken front matter, a
 //! slug or a page taking another's URL). The generator knows what each
 //! site should make, so the check is independent of folio's own model:
 //!
@@ -76,6 +77,7 @@ enum Fault {
     BrokenFrontMatter,
     SlugClash,
     PageOverFolder,
+    MissingImage,
 }
 
 #[derive(Debug, Clone)]
@@ -198,7 +200,8 @@ fn random_site(rng: &mut Rng) -> (Vec<Page>, Option<Fault>) {
             Fault::BrokenFrontMatter,
             Fault::SlugClash,
             Fault::PageOverFolder,
-        ][rng.below(5)]
+            Fault::MissingImage,
+        ][rng.below(6)]
     });
     (pages, fault)
 }
@@ -216,7 +219,13 @@ fn write_site(
 ) -> Option<Vec<(String, bool)>> {
     let mut faulty = Vec::new();
     match fault {
-        None | Some(Fault::MissingPage | Fault::MissingAnchor | Fault::BrokenFrontMatter) => {}
+        None
+        | Some(
+            Fault::MissingPage
+            | Fault::MissingAnchor
+            | Fault::BrokenFrontMatter
+            | Fault::MissingImage,
+        ) => {}
         Some(Fault::SlugClash) => {
             // A page takes a sibling's URL by its slug.
             let regular: Vec<usize> = (0..pages.len())
@@ -263,6 +272,21 @@ fn write_site(
             });
         }
     }
+    // An image, a file and a folder with an index.html for pages to use.
+    fs::create_dir_all(root.join("images")).unwrap();
+    image::RgbImage::new(6, 4)
+        .save(root.join("images/pic.png"))
+        .unwrap();
+    for (file, text) in [
+        ("static/files/doc.txt", "A file.\n"),
+        (
+            "static/api/index.html",
+            "<!doctype html><title>API</title>\n",
+        ),
+    ] {
+        fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        fs::write(root.join(file), text).unwrap();
+    }
     let linkable: Vec<usize> = (0..pages.len()).filter(|&i| !pages[i].draft).collect();
     // Drafts are not built, so not checked either.
     let fault_at = linkable[rng.below(linkable.len())];
@@ -286,9 +310,20 @@ fn write_site(
         if !page.aliases.is_empty() {
             front.push_str(&format!("aliases: [{}]\n", page.aliases.join(", ")));
         }
+        let picture = relative(&page.source, "images/pic.png");
+        if rng.chance(15) {
+            front.push_str(&format!("featured: {picture}\nfeatured_alt: A picture\n"));
+        }
         let mut body = format!("---\n{front}---\n\nText of {}.\n\n", page.source);
         for &h in &page.headings {
             body.push_str(&format!("{}\n\nWords.\n\n", HEADINGS[h].0));
+        }
+        if rng.chance(25) {
+            body.push_str(&format!("![A diagram](<{picture}>)\n\n"));
+        }
+        // Files of static/, from the site's root.
+        if rng.chance(25) {
+            body.push_str("Get [the file](/files/doc.txt?v=1) and [the API](/api/).\n\n");
         }
         for _ in 0..rng.below(4) {
             let target = &pages[linkable[rng.below(linkable.len())]];
@@ -308,6 +343,11 @@ fn write_site(
                 }
                 Some(Fault::MissingAnchor) => {
                     body.push_str("See [nowhere](#no-such-anchor).\n");
+                    faulty.push((page.source.clone(), true));
+                }
+                Some(Fault::MissingImage) => {
+                    let missing = relative(&page.source, "images/nope.png");
+                    body.push_str(&format!("![Gone]({missing})\n"));
                     faulty.push((page.source.clone(), true));
                 }
                 _ => {}
@@ -366,6 +406,12 @@ fn dangling_references(out: &Path, base_path: &str) -> Vec<String> {
     for (path, html) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let mut refs = attribute_values(html, "href");
         refs.extend(attribute_values(html, "src"));
+        for set in attribute_values(html, "srcset") {
+            refs.extend(
+                set.split(", ")
+                    .filter_map(|c| c.split(' ').next().map(String::from)),
+            );
+        }
         for r in refs {
             if r.contains("://") || r.starts_with("mailto:") || r.starts_with("data:") {
                 continue;
@@ -385,7 +431,9 @@ fn dangling_references(out: &Path, base_path: &str) -> Vec<String> {
                     decoded
                 }
             } else {
-                wrong.push(format!("{path}: relative reference `{r}`"));
+                wrong.push(format!(
+                    "{path}: `{r}` is not under the base path {base_path}"
+                ));
                 continue;
             };
             match files.get(&file) {

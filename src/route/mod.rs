@@ -90,6 +90,13 @@ pub enum Reference<'r> {
         /// URL to write.
         url: String,
     },
+    /// A file of `static/` or of `content/` linked by its site path
+    /// (`/files/a.pdf`), or a folder of `static/` with an `index.html`:
+    /// the URL to write, under the base path.
+    Static {
+        /// URL to write.
+        url: String,
+    },
     /// Something else (a file folio does not know): left alone.
     Unknown,
 }
@@ -429,8 +436,13 @@ impl Routes {
         if first == "images" || first == "content" || crate::discover::is_markdown(rest) {
             return None;
         }
+        // Written from the site's root, so under the base path once built
+        // (`/files/a.pdf` is `/handbook/files/a.pdf` on a site served there).
+        let at_base = |path: &str| Reference::Static {
+            url: with_suffix(&path_url(&self.base_path, path), query, fragment).into_owned(),
+        };
         if self.static_files.contains(rest) || self.assets.contains(&format!("content/{rest}")) {
-            return Some(Reference::Unknown);
+            return Some(at_base(rest));
         }
         let dir = rest.strip_suffix("index.html").unwrap_or(rest);
         let dir = if dir.is_empty() || dir.ends_with('/') {
@@ -443,7 +455,7 @@ impl Routes {
         }
         // A folder of `static/` with its own `index.html`.
         if self.static_files.contains(&format!("{dir}index.html")) {
-            return Some(Reference::Unknown);
+            return Some(at_base(&dir));
         }
         let folders = self.by_dir.keys().chain(&self.section_dirs);
         let suggestion =
