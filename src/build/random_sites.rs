@@ -277,6 +277,8 @@ fn write_site(
     image::RgbImage::new(6, 4)
         .save(root.join("images/pic.png"))
         .unwrap();
+    fs::create_dir_all(root.join("static/art")).unwrap();
+    fs::copy(root.join("images/pic.png"), root.join("static/art/pic.png")).unwrap();
     for (file, text) in [
         ("static/files/doc.txt", "A file.\n"),
         (
@@ -311,8 +313,14 @@ fn write_site(
             front.push_str(&format!("aliases: [{}]\n", page.aliases.join(", ")));
         }
         let picture = relative(&page.source, "images/pic.png");
-        if rng.chance(15) {
-            front.push_str(&format!("featured: {picture}\nfeatured_alt: A picture\n"));
+        if rng.chance(20) {
+            // From images/, relative to the page, or from static/.
+            let featured = if rng.chance(75) {
+                picture.as_str()
+            } else {
+                "/art/pic.png"
+            };
+            front.push_str(&format!("featured: {featured}\nfeatured_alt: A picture\n"));
         }
         let mut body = format!("---\n{front}---\n\nText of {}.\n\n", page.source);
         for &h in &page.headings {

@@ -199,6 +199,15 @@ fn resolve_featured(
             srcset: None,
             thumbnail: None,
         }),
+        // A file of static/, copied as it is (no variants), as an image in
+        // the body would be.
+        Reference::Static { url } => Some(Featured {
+            url,
+            path: None,
+            size: None,
+            srcset: None,
+            thumbnail: None,
+        }),
         Reference::Outside => {
             diags.push(problem(
                 format!("featured image `{href}` is outside the site root"),
