@@ -114,49 +114,8 @@ impl Project {
         if moved && listed.is_none() {
             return Ok(None);
         }
-        // What a full build checks of a page's front matter (the page's
-        // warnings are all told again: the preview shows the new ones).
-        let today = crate::schema::today();
-        let (errors, schema_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            crate::schema::check_page(&self.config.schema, &loaded, &today)
-                .into_iter()
-                .partition(Diagnostic::is_error);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        warnings.extend(schema_warnings);
-        let parsed = parse(
-            ParseInput {
-                source,
-                body: loaded.body(),
-                body_line: loaded.body_line,
-                search_words: self.collects_words(),
-            },
-            &self.routes,
-        );
-        let preview = self.opts.preview;
-        let into = links_into(&self.site, id);
-        let found = parsed
-            .diagnostics
-            .iter()
-            .cloned()
-            .chain(link_problems(
-                &self.site,
-                id,
-                &parsed.heading_ids,
-                &parsed.links,
-            ))
-            .chain(anchor_problems(&into, &parsed.heading_ids));
-        let (errors, found_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = found
-            .map(|d| d.for_preview(preview))
-            .partition(Diagnostic::is_error);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        warnings.extend(found_warnings);
-        let superseded = anchor_problems(&into, &old.parsed.heading_ids)
-            .map(|d| d.for_preview(preview))
-            .collect();
+        let (parsed, checked_warnings, superseded) = self.check_as_built(id, &loaded)?;
+        warnings.extend(checked_warnings);
         let retitled_section = old.is_index.then_some(old.section);
         // The other pages that list this one: parsed again, as a build
         // keeps no page's HTML once it is written.
@@ -188,6 +147,62 @@ impl Project {
             warnings,
             superseded,
         }))
+    }
+
+    /// What a full build checks of page `id` as `loaded` now: its front
+    /// matter against the schema, its body's links and images, its
+    /// anchored links, and the links of other pages into its headings.
+    /// Returns the page parsed, its warnings (all of them: the preview
+    /// tells the new ones), and the warnings about links into its old
+    /// headings, which the new ones replace.
+    fn check_as_built(
+        &self,
+        id: PageId,
+        loaded: &LoadedPage,
+    ) -> Result<(ParsedPage, Vec<Diagnostic>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let today = crate::schema::today();
+        let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            crate::schema::check_page(&self.config.schema, loaded, &today)
+                .into_iter()
+                .partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let source = &self.site.page(id).source;
+        let parsed = parse(
+            ParseInput {
+                source,
+                body: loaded.body(),
+                body_line: loaded.body_line,
+                search_words: self.collects_words(),
+            },
+            &self.routes,
+        );
+        let preview = self.opts.preview;
+        let into = links_into(&self.site, id);
+        let found = parsed
+            .diagnostics
+            .iter()
+            .cloned()
+            .chain(link_problems(
+                &self.site,
+                id,
+                &parsed.heading_ids,
+                &parsed.links,
+            ))
+            .chain(anchor_problems(&into, &parsed.heading_ids));
+        let (errors, found_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = found
+            .map(|d| d.for_preview(preview))
+            .partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        warnings.extend(found_warnings);
+        let old = &self.site.page(id).parsed;
+        let superseded = anchor_problems(&into, &old.heading_ids)
+            .map(|d| d.for_preview(preview))
+            .collect();
+        Ok((parsed, warnings, superseded))
     }
 
     /// Applies a checked edit: the page as loaded now (its front matter
