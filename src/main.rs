@@ -55,6 +55,12 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
                     report.elapsed.as_millis(),
                     report.out.display()
                 );
+                if report.drafts_left_out > 0 {
+                    println!(
+                        "Left out {} (`draft: true`); `folio build --drafts` builds them.",
+                        plural(report.drafts_left_out, "draft")
+                    );
+                }
             }
             if args.timings {
                 for (stage, took) in &report.stages {

@@ -354,13 +354,20 @@ fn crlf_and_bom_are_handled_with_a_warning() {
 
 #[test]
 fn drafts_only_with_flag_and_base_url_flag_overrides() {
-    let (out, _) = build(&fixture("basic"), &[]);
+    let (out, run) = build(&fixture("basic"), &[]);
     assert!(!out.path().join("public/notes/secret").exists());
+    assert!(
+        run.stdout
+            .contains("Left out 1 draft (`draft: true`); `folio build --drafts` builds them."),
+        "{}",
+        run.stdout
+    );
     let (out, run) = build(
         &fixture("basic"),
         &["--drafts", "--base-url", "https://docs.example.org/"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("Left out"), "{}", run.stdout);
     assert!(read(&out, "notes/secret/index.html").contains("Secret draft"));
     assert!(read(&out, "guide/setup/index.html").contains("href=\"/guide/how-to-use/#flags\""));
 }

@@ -72,6 +72,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// Sections written (including the home page).
     pub sections: usize,
+    /// Draft pages left out (built with `--drafts`, none are).
+    pub drafts_left_out: usize,
     /// Warnings found.
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time of the build.
@@ -288,6 +290,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     stages.push(("swap in", lap.elapsed()));
     project.save_caches();
     let (pages, sections) = project.site.counts();
+    let drafts_left_out = project.routes.drafts_left_out();
     let diagnostics = std::mem::take(&mut project.warnings);
     // Freeing every page one by one took ~20 ms of a 10k-page build, on
     // one thread, after the work was done: leave it to a thread of its own
@@ -296,6 +299,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     Ok(BuildReport {
         pages,
         sections,
+        drafts_left_out,
         diagnostics,
         elapsed: started.elapsed(),
         out,

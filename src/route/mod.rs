@@ -305,6 +305,11 @@ impl Routes {
         content_dir(folder).is_some_and(|dir| dir.is_empty() || self.section_dirs.contains(&dir))
     }
 
+    /// How many draft pages this build leaves out.
+    pub fn drafts_left_out(&self) -> usize {
+        self.drafts.len()
+    }
+
     /// True for a page this build leaves out as a draft.
     pub fn is_draft(&self, source: &str) -> bool {
         self.drafts.contains(source)
