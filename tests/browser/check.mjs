@@ -8,7 +8,7 @@
 // visible or toggleable, no layout shift from the hero image, dark mode
 // applied, the theme toggle persisting, search finding pages from the
 // keyboard, pages usable with JavaScript off, nothing requested that the
-// output lacks, and axe-core finding no violations at all (serious and critical ones
+// output lacks, every image loading, and axe-core finding no violations at all (serious and critical ones
 // are what the issue requires; the rest are kept at zero too). Screenshots go to
 // <artefact-dir>. Prints a JSON report; exits 1 when a check fails.
 
@@ -145,6 +145,16 @@ for (const width of [360, 1280]) {
       if (scheme === "dark" && lum > 0.3) fail(`${label}: dark mode not applied (background luminance ${lum.toFixed(2)})`);
       if (scheme === "light" && lum < 0.7) fail(`${label}: light background expected (luminance ${lum.toFixed(2)})`);
       await runAxe(page, label);
+      // Every image loads (lazy ones too, so the full-page screenshot
+      // shows them as a reader who scrolls sees them).
+      const broken = await page.evaluate(async () => {
+        const images = [...document.images];
+        images.forEach((img) => { img.loading = "eager"; });
+        const settled = (img) => img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; });
+        await Promise.race([Promise.all(images.map(settled)), new Promise((done) => setTimeout(done, 5000))]);
+        return images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.currentSrc || img.src);
+      });
+      if (broken.length) fail(`${label}: images that do not load: ${broken.join(", ")}`);
       await page.screenshot({ path: join(artefacts, `${label}.png`), fullPage: true });
       await page.close();
     }
