@@ -385,12 +385,17 @@ fn build_site(
             source: &p.source,
             slug: p.front.slug.as_ref().map(|(s, l)| (s.as_str(), *l)),
             aliases: &p.front.aliases,
+            aliases_line: match p.front.aliases.is_empty() {
+                true => 0,
+                false => p.front.line_of("aliases"),
+            },
         })
         .collect();
     requests.extend(failed.iter().map(|s| RouteRequest {
         source: s,
         slug: None,
         aliases: &[],
+        aliases_line: 0,
     }));
     clock.lap("load");
     let assets = found.assets.iter().map(|a| a.rel.clone());

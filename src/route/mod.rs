@@ -49,6 +49,8 @@ pub struct RouteRequest<'a> {
     pub slug: Option<(&'a str, usize)>,
     /// Old URLs (`aliases`) that should redirect to the page.
     pub aliases: &'a [String],
+    /// The line of `aliases` in the front matter (0 without any).
+    pub aliases_line: usize,
 }
 
 /// What an `href` or `src` in a page refers to. Borrows from the routes
@@ -215,7 +217,7 @@ impl Routes {
                     alias_dir
                 };
                 alias_dirs.insert(fold(&alias_dir));
-                claim(fold(&alias_dir), req.source, 0);
+                claim(fold(&alias_dir), req.source, req.aliases_line);
             }
             // Every folder on the way down is a section: `a/`, `a/b/`.
             // Sources come folder by folder, so most repeat the last one.
@@ -751,8 +753,8 @@ fn fold(dir: &str) -> String {
 
 fn collision(dir: &str, claimants: &[(String, usize)]) -> Diagnostic {
     let files: Vec<&str> = claimants.iter().map(|(s, _)| s.as_str()).collect();
-    // Placed at a `slug` line when one of them has it: that is the key
-    // that made the clash, and the one to change.
+    // Placed at a `slug` or `aliases` line when one of them has it: that
+    // is the key that made the clash, and the one to change.
     let (first, line) = claimants
         .iter()
         .find(|(_, line)| *line > 0)
@@ -817,6 +819,7 @@ pub(crate) fn test_routes(
             source: s,
             slug: None,
             aliases: &[],
+            aliases_line: 0,
         })
         .collect();
     Routes::plan(

@@ -41,11 +41,13 @@ fn a_collision_made_by_a_slug_is_placed_at_the_slug() {
             source: "content/a/p.md",
             slug: None,
             aliases: &[],
+            aliases_line: 0,
         },
         RouteRequest {
             source: "content/a/q.md",
             slug: Some(("p", 3)),
             aliases: &[],
+            aliases_line: 0,
         },
     ];
     let (_, d) = Routes::plan("/", false, &requests, std::iter::empty());
@@ -70,11 +72,13 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
                 source: "content/guide/inner.md",
                 slug: None,
                 aliases: &[],
+                aliases_line: 0,
             },
             RouteRequest {
                 source: "content/ops/run.md",
                 slug: None,
                 aliases: &[],
+                aliases_line: 0,
             },
         ];
         requests.extend_from_slice(extra);
@@ -84,6 +88,7 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
         source,
         slug,
         aliases: &[],
+        aliases_line: 0,
     };
     // The page beside the folder, in any letter case, or by its slug.
     for (request, line) in [
@@ -114,8 +119,10 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
         source: "content/x.md",
         slug: None,
         aliases: &aliases,
+        aliases_line: 5,
     }]);
     assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].file.as_deref(), d[0].line), (Some("content/x.md"), 5));
     assert!(
         d[0].message
             .contains("an alias of `content/x.md` would be written at `/ops/`"),
@@ -128,6 +135,7 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
         source: "content/x.md",
         slug: None,
         aliases: &home,
+        aliases_line: 0,
     }]);
     assert!(
         d.len() == 1 && d[0].message.contains("section `content/`"),
@@ -143,6 +151,20 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
         d[0].message.contains("2 sources map to the same URL"),
         "{d:?}"
     );
+    // An alias taking another page's URL: placed at the `aliases` line.
+    let taken = ["/guide/inner/".to_string()];
+    let d = plan(&[RouteRequest {
+        source: "content/y.md",
+        slug: None,
+        aliases: &taken,
+        aliases_line: 4,
+    }]);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message.contains("2 sources map to the same URL"),
+        "{d:?}"
+    );
+    assert_eq!((d[0].file.as_deref(), d[0].line), (Some("content/y.md"), 4));
     // A folder's page elsewhere is fine.
     assert!(plan(&[page("content/guides.md", None)]).is_empty());
 }
@@ -361,6 +383,7 @@ fn slug_on_index_page_warns() {
         source: "content/a/_index.md",
         slug: Some(("b", 3)),
         aliases: &[],
+        aliases_line: 0,
     }];
     let (r, d) = Routes::plan("/", false, &reqs, []);
     assert_eq!(r.page("content/a/_index.md").unwrap().dir, "a/");

@@ -218,6 +218,7 @@ pub(crate) fn test_site_at(
             source: &l.source,
             slug: None,
             aliases: &[],
+            aliases_line: 0,
         })
         .collect();
     let (routes, d) = Routes::plan(
