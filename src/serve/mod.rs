@@ -120,7 +120,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
         },
         state_frame: RwLock::new(LiveEvent::Ok.frame()),
     });
-    report(&first, &shared, session.project().is_some());
+    report(&first, &session, &shared);
     println!("Serving {} at {url} (Ctrl-C to stop)", opts.root.display());
     let (upstream, server) = gate::Upstream::listen(&base).map_err(|e| {
         BuildFailure::environment(Diagnostic::error(format!("cannot start the server: {e}")))
@@ -190,7 +190,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                     .map(|(p, is_dir)| watch::classify(&opts.root, &theme, p, p.exists(), *is_dir))
                     .collect();
                 let outcome = session.apply(watch::plan(&changes));
-                report(&outcome, &shared, session.project().is_some());
+                report(&outcome, &session, &shared);
                 if let Some((took, errors)) = session.write_deferred() {
                     for d in &errors {
                         eprintln!("{d}");
@@ -212,9 +212,11 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
     Ok(())
 }
 
-/// Prints an outcome and tells the browsers; `built` is true once a build
-/// has succeeded (there is a good version to keep serving).
-fn report(outcome: &Outcome, shared: &http::Shared, built: bool) {
+/// Prints an outcome and tells the browsers, with the session's problems
+/// that still stand after an update.
+fn report(outcome: &Outcome, session: &Session, shared: &http::Shared) {
+    // Once a build has succeeded, there is a good version to keep serving.
+    let built = session.project().is_some();
     match outcome {
         Outcome::Nothing => {}
         Outcome::Updated {
@@ -222,21 +224,21 @@ fn report(outcome: &Outcome, shared: &http::Shared, built: bool) {
             took,
             summary,
             warnings,
-            still_broken,
         } => {
             println!("↻ {summary} in {:.1} ms", took.as_secs_f64() * 1000.0);
             for w in warnings {
                 eprintln!("{w}");
             }
             shared.publish(&event.clone().with_warnings(warnings));
+            let still_broken = session.standing_problems();
             if !still_broken.is_empty() {
                 // Told once when they appeared; the overlay stays up until
                 // they are fixed, and the terminal names the files.
                 eprintln!(
                     "Still broken, shown as last built: {}",
-                    broken_files(still_broken).join(", ")
+                    broken_files(&still_broken).join(", ")
                 );
-                shared.publish(&LiveEvent::failed(still_broken));
+                shared.publish(&LiveEvent::failed(&still_broken));
             }
         }
         Outcome::Failed(diags) => {

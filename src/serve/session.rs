@@ -40,10 +40,6 @@ pub enum Outcome {
         /// Warnings the last update did not have (all of them after the
         /// first build), for the terminal.
         warnings: Vec<Diagnostic>,
-        /// Problems of earlier changes that still stand: a page whose
-        /// update failed, and that this one did not touch, still shows
-        /// its last good version (see [`Session::standing_problems`]).
-        still_broken: Vec<Diagnostic>,
     },
     /// The change broke the build; the last good build is still served.
     Failed(Vec<Diagnostic>),
@@ -129,20 +125,18 @@ impl Session {
 
     /// Applies a plan and reports what happened.
     pub fn apply(&mut self, plan: Plan) -> Outcome {
-        let mut outcome = match plan {
+        match plan {
             Plan::Nothing => Outcome::Nothing,
             Plan::Full => self.full_rebuild(),
             Plan::Pages(sources) => self.update_pages(&sources),
             Plan::Copy { files, css_only } => self.copy(&files, css_only),
-        };
-        if let Outcome::Updated { still_broken, .. } = &mut outcome {
-            *still_broken = self.standing_problems();
         }
-        outcome
     }
 
     /// The errors of earlier changes that no later one fixed, in the
-    /// order of the pages that have them (a failed rebuild's first).
+    /// order of the pages that have them (a failed rebuild's first). After
+    /// an update, a page whose own update failed, and that the update did
+    /// not touch, still shows its last good version.
     pub fn standing_problems(&self) -> Vec<Diagnostic> {
         let all = self.problems.values().flatten();
         all.filter(|d| d.is_error()).cloned().collect()
@@ -217,7 +211,6 @@ impl Session {
                 crate::diagnostic::plural(sections, "section")
             ),
             warnings,
-            still_broken: Vec::new(),
         }
     }
 
@@ -318,7 +311,6 @@ impl Session {
                     .is_some_and(|f| sources.iter().any(|s| s == f))
                     || superseded.contains(d)
             }),
-            still_broken: Vec::new(),
         }
     }
 
@@ -369,7 +361,6 @@ impl Session {
             took: started.elapsed(),
             summary: format!("copied {}", names.join(", ")),
             warnings: Vec::new(),
-            still_broken: Vec::new(),
         }
     }
 
@@ -531,18 +522,21 @@ mod tests {
         ]);
         let content = root.path().join("content");
         let page = |name: &str| Plan::Pages(vec![format!("content/{name}")]);
-        let still_broken = |outcome: Outcome| match outcome {
-            Outcome::Updated { still_broken, .. } => still_broken
+        // The files with problems that stand after an update.
+        let still_broken = |session: &mut Session, plan: Plan| {
+            let outcome = session.apply(plan);
+            assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+            let standing = session.standing_problems();
+            standing
                 .iter()
                 .map(|d| d.file.clone().unwrap_or_default())
-                .collect::<Vec<_>>(),
-            other => panic!("{other:?}"),
+                .collect::<Vec<_>>()
         };
         fs::write(content.join("a.md"), "---\ntitle: [A\n---\nSecond A.\n").unwrap();
         assert!(matches!(session.apply(page("a.md")), Outcome::Failed(_)));
         // B updates in place, and A's problem still stands.
         fs::write(content.join("b.md"), "---\ntitle: B\n---\nSecond B.\n").unwrap();
-        assert_eq!(still_broken(session.apply(page("b.md"))), ["content/a.md"]);
+        assert_eq!(still_broken(&mut session, page("b.md")), ["content/a.md"]);
         let b = fs::read_to_string(served(&session.current).join("b/index.html")).unwrap();
         assert!(b.contains("Second B."), "{b}");
         // So it does after a stylesheet is copied.
@@ -553,7 +547,7 @@ mod tests {
             files: vec![("static/site.css".into(), "site.css".into())],
             css_only: true,
         };
-        assert_eq!(still_broken(session.apply(copy)), ["content/a.md"]);
+        assert_eq!(still_broken(&mut session, copy), ["content/a.md"]);
         // Broken otherwise: the new problem replaces the old.
         fs::write(content.join("a.md"), "---\ntitle: A\nweight: x\n---\n").unwrap();
         let Outcome::Failed(diags) = session.apply(page("a.md")) else {
@@ -562,7 +556,7 @@ mod tests {
         assert_eq!(session.standing_problems(), diags);
         // Fixed: nothing stands.
         fs::write(content.join("a.md"), "---\ntitle: A\n---\nThird A.\n").unwrap();
-        assert!(still_broken(session.apply(page("a.md"))).is_empty());
+        assert!(still_broken(&mut session, page("a.md")).is_empty());
         // A failed rebuild stands until a rebuild succeeds (its errors:
         // a warning of another page is no problem to fix).
         fs::write(content.join("a.md"), "---\ntitle: [A\n---\n").unwrap();
@@ -575,9 +569,9 @@ mod tests {
             files: vec![("static/site.css".into(), "site.css".into())],
             css_only: true,
         };
-        assert_eq!(still_broken(session.apply(css)), ["content/a.md"]);
+        assert_eq!(still_broken(&mut session, css), ["content/a.md"]);
         fs::write(content.join("a.md"), "---\ntitle: A\n---\n").unwrap();
-        assert!(still_broken(session.apply(page("b.md"))).is_empty());
+        assert!(still_broken(&mut session, page("b.md")).is_empty());
         session.cleanup();
     }
 
