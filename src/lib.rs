@@ -23,3 +23,5 @@ pub mod route;
 pub mod schema;
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+mod test_rng;

@@ -23,28 +23,7 @@ use std::fs;
 use std::path::Path;
 
 use super::{build, BuildOptions};
-
-/// A small seeded generator (linear congruential), so every run makes the
-/// same sites.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) as usize % n
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+use crate::test_rng::Rng;
 
 /// Folders a site may have (each with its parents), below `content/`.
 const FOLDERS: &[&str] = &["", "guide", "guide/deep", "ops", "ops/on call", "café"];

@@ -863,11 +863,8 @@ mod tests {
         let mut project = load();
         let mut served = fresh_files(&mut project);
         // A fixed sequence, from a small linear congruential generator.
-        let mut seed = 0x2545_f491_u64;
-        let mut next = |n: u64| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33) % n
-        };
+        let mut rng = crate::test_rng::Rng(0x2545_f491_u64);
+        let mut next = |n: u64| rng.below(n as usize) as u64;
         let words = ["Alpha", "Bravo", "Zulu", "Echo", "Mike", "alpha"];
         let mut in_place = 0;
         for step in 0..200 {

@@ -233,13 +233,8 @@ mod tests {
             "!", "&", "*", "|", ">", "%", "@", "`", ".", "+", "e", "~", "\\", "/", "_", "é",
             "null", "true", "no", "0x", "1e", "::", ": ", " #", "[]", "''", "\"\"",
         ];
-        let mut seed = 0x5eed_u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) as usize % n
-        };
+        let mut rng = crate::test_rng::Rng(0x5eed_u64);
+        let mut next = |n: usize| rng.below(n);
         let mut accepted = 0;
         for _ in 0..200_000 {
             let shape = next(3);

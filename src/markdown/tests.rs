@@ -385,13 +385,8 @@ const PIECES: &[&str] = &[
 
 #[test]
 fn random_markdown_parses_without_panics_and_titles_agree() {
-    let mut seed = 0x1234_5678_u64;
-    let mut next = |n: usize| {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) as usize % n
-    };
+    let mut rng = crate::test_rng::Rng(0x1234_5678_u64);
+    let mut next = |n: usize| rng.below(n);
     for round in 0..3000 {
         let len = 1 + next(40);
         let body: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();

@@ -714,11 +714,8 @@ mod tests {
             assert!(write_all(&mut project, &staging).is_empty());
             files_under(&staging.commit().unwrap())
         };
-        let mut seed = 0x9e37_79b9_u64;
-        let mut next = |n: u64| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33) % n
-        };
+        let mut rng = crate::test_rng::Rng(0x9e37_79b9_u64);
+        let mut next = |n: u64| rng.below(n as usize) as u64;
         let words = ["Alpha", "Zulu", "Mike", "Bravo"];
         let (mut updated, mut failed) = (0, 0);
         for step in 0..120 {
