@@ -480,6 +480,14 @@ fn random_sites_build_whole_or_fail_naming_their_faults() {
         let out = root.path().join("public");
         // Now and then with the drafts, as `folio build --drafts`.
         let drafts = rng.chance(20);
+        // The load stage holds pages whole up to a budget and reads the
+        // rest twice: all held, none, or some.
+        let held = match rng.below(3) {
+            0 => None,
+            1 => Some(0),
+            _ => Some(rng.below(4000)),
+        };
+        super::HELD_FOR_TEST.with(|h| h.set(held));
         let opts = BuildOptions {
             out: out.clone(),
             preview: false,
