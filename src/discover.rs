@@ -37,6 +37,14 @@ pub fn is_markdown(name: &str) -> bool {
     name.ends_with(".md") || name.ends_with(".markdown")
 }
 
+/// True for the raster formats folio reads sizes of (and resizes).
+pub fn is_raster(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
 /// True for files an editor leaves behind while saving, and hidden files.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')

@@ -59,7 +59,7 @@ pub fn featured_variants(
     let sources: Vec<(String, (u32, u32))> = featured
         .into_iter()
         .filter(|(path, _)| {
-            super::sources::is_raster(path) && !path.to_ascii_lowercase().ends_with(".gif")
+            crate::discover::is_raster(path) && !path.to_ascii_lowercase().ends_with(".gif")
         })
         .map(|(path, size)| (path.to_string(), size))
         .collect();
@@ -119,7 +119,10 @@ fn variants_of(
         .filter(|w| *w < width)
         .collect();
     widths.push(width);
-    let site_path = path.strip_prefix("content/").unwrap_or(path);
+    let site_path = ["content/", "static/"]
+        .iter()
+        .find_map(|dir| path.strip_prefix(dir))
+        .unwrap_or(path);
     let stem = site_path.rsplit_once('.').map_or(site_path, |(s, _)| s);
     let mut decoded = None;
     let mut out = Vec::new();

@@ -472,7 +472,10 @@ fn build_site(
             .iter()
             .map(|f| f.rel.trim_start_matches("static/").to_string()),
     );
-    let image_sizes = sources::read_image_sizes(root, &found.assets);
+    // Images of static/ too: linked from a page or featured, they get their
+    // sizes (and a featured one its variants) as those of images/ do.
+    let image_sizes =
+        sources::read_image_sizes(root, found.assets.par_iter().chain(&found.statics));
     routes.set_image_sizes(
         image_sizes
             .iter()

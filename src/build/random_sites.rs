@@ -310,7 +310,13 @@ fn write_site(
             body.push_str(&format!("{}\n\nWords.\n\n", HEADINGS[h].0));
         }
         if rng.chance(25) {
-            body.push_str(&format!("![A diagram](<{picture}>)\n\n"));
+            // From images/, relative to the page, or from static/.
+            let src = if rng.chance(75) {
+                picture.as_str()
+            } else {
+                "/art/pic.png"
+            };
+            body.push_str(&format!("![A diagram](<{src}>)\n\n"));
         }
         // Files of static/, from the site's root.
         if rng.chance(25) {
@@ -395,6 +401,14 @@ fn dangling_references(out: &Path, base_path: &str) -> Vec<String> {
         |html: &str| -> BTreeSet<String> { attribute_values(html, "id").into_iter().collect() };
     let mut wrong = Vec::new();
     for (path, html) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        // The picture, from images/ or static/, in the body or featured, is
+        // shown at its size (no layout shift while it loads).
+        for tag in html.split("<img ").skip(1) {
+            let tag = tag.split('>').next().unwrap_or_default();
+            if tag.contains("pic.") && !tag.contains(r#"width="6" height="4""#) {
+                wrong.push(format!("{path}: an image without its size: <img {tag}>"));
+            }
+        }
         let mut refs = attribute_values(html, "href");
         refs.extend(attribute_values(html, "src"));
         for set in attribute_values(html, "srcset") {

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostic::Diagnostic;
+use crate::discover::{is_raster, SourceFile};
 use crate::render::theme::{embedded_theme, TemplateSource, Theme, ThemeAsset, EMBEDDED_THEME};
 use crate::render::Templates;
 use crate::site::Site;
@@ -169,22 +170,15 @@ pub(super) fn read_config(
     Ok(config)
 }
 
-/// True for the raster formats folio reads sizes of (and resizes).
-pub fn is_raster(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [".png", ".jpg", ".jpeg", ".gif", ".webp"]
-        .iter()
-        .any(|e| lower.ends_with(e))
-}
-
-/// Pixel sizes of every raster image among `assets`, read from their
-/// headers in parallel; unreadable files map to their error.
-pub(super) fn read_image_sizes(
+/// Pixel sizes of every raster image among `files` (by project-relative
+/// path), read from their headers in parallel; unreadable files map to
+/// their error.
+pub(super) fn read_image_sizes<'f>(
     root: &Path,
-    assets: &[crate::discover::SourceFile],
+    files: impl IntoParallelIterator<Item = &'f SourceFile>,
 ) -> HashMap<String, Result<(u32, u32), String>> {
-    assets
-        .par_iter()
+    files
+        .into_par_iter()
         .filter(|a| is_raster(&a.rel))
         .map(|a| (a.rel.clone(), image_size(&root.join(&a.rel))))
         .collect()

@@ -47,7 +47,7 @@ impl<'a> Rewriter<'a> {
             },
             Reference::Asset { url, .. }
             | Reference::Section { url }
-            | Reference::Static { url } => url.into(),
+            | Reference::Static { url, .. } => url.into(),
             Reference::SamePage(fragment) => {
                 if !fragment.is_empty() {
                     let d = self
@@ -150,7 +150,10 @@ impl<'a> Rewriter<'a> {
     ) -> (CowStr<'a>, Option<(u32, u32)>) {
         let src = match self.routes.resolve(self.input.source, &dest) {
             Reference::Asset { url, path } => return (url.into(), self.routes.image_size(&path)),
-            Reference::Static { url } => return (url.into(), None),
+            Reference::Static { url, file } => {
+                let size = file.and_then(|f| self.routes.image_size(&f));
+                return (url.into(), size);
+            }
             Reference::External => dest,
             // Site-rooted paths outside images/ may come from static/: not checked here.
             Reference::Unknown if dest.starts_with('/') || dest.starts_with("data:") => dest,

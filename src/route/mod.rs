@@ -98,6 +98,9 @@ pub enum Reference<'r> {
     Static {
         /// URL to write.
         url: String,
+        /// The project-relative file (`static/files/a.pdf`); `None` for a
+        /// folder.
+        file: Option<String>,
     },
     /// Something else (a file folio does not know): left alone.
     Unknown,
@@ -317,12 +320,13 @@ impl Routes {
         self.drafts.contains(source)
     }
 
-    /// Records the pixel sizes of image assets, for `width`/`height`.
+    /// Records the pixel sizes of images (of `images/`, `content/` and
+    /// `static/`, by project-relative path), for `width`/`height`.
     pub fn set_image_sizes(&mut self, sizes: HashMap<String, (u32, u32)>) {
         self.image_sizes = sizes;
     }
 
-    /// Pixel size of an image asset, when known.
+    /// Pixel size of an image, when known.
     pub fn image_size(&self, path: &str) -> Option<(u32, u32)> {
         self.image_sizes.get(path).copied()
     }
@@ -445,11 +449,16 @@ impl Routes {
         }
         // Written from the site's root, so under the base path once built
         // (`/files/a.pdf` is `/handbook/files/a.pdf` on a site served there).
-        let at_base = |path: &str| Reference::Static {
+        let at_base = |path: &str, file: Option<String>| Reference::Static {
             url: with_suffix(&path_url(&self.base_path, path), query, fragment).into_owned(),
+            file,
         };
-        if self.static_files.contains(rest) || self.assets.contains(&format!("content/{rest}")) {
-            return Some(at_base(rest));
+        if self.static_files.contains(rest) {
+            return Some(at_base(rest, Some(format!("static/{rest}"))));
+        }
+        let in_content = format!("content/{rest}");
+        if self.assets.contains(&in_content) {
+            return Some(at_base(rest, Some(in_content)));
         }
         let dir = rest.strip_suffix("index.html").unwrap_or(rest);
         let dir = if dir.is_empty() || dir.ends_with('/') {
@@ -462,7 +471,7 @@ impl Routes {
         }
         // A folder of `static/` with its own `index.html`.
         if self.static_files.contains(&format!("{dir}index.html")) {
-            return Some(at_base(&dir));
+            return Some(at_base(&dir, None));
         }
         let folders = self.by_dir.keys().chain(&self.section_dirs);
         let suggestion =

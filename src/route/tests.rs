@@ -354,10 +354,21 @@ fn links_written_as_urls_are_checked() {
     ] {
         assert_eq!(
             r.resolve("content/notes/a.md", written),
-            Reference::Static { url: url.into() },
+            Reference::Static {
+                url: url.into(),
+                file: Some("static/robots.txt".into())
+            },
             "static file {written}"
         );
     }
+    // A file of content/ by its site path names its file too.
+    assert_eq!(
+        r.resolve("content/notes/a.md", "/x/pic.png"),
+        Reference::Static {
+            url: "/hb/x/pic.png".into(),
+            file: Some("content/x/pic.png".into())
+        }
+    );
     match r.resolve("content/notes/a.md", "/hb/ntoes/") {
         Reference::Missing { suggestion, .. } => {
             assert_eq!(
@@ -576,7 +587,8 @@ fn a_static_folder_with_an_index_file_is_a_link_target() {
         assert_eq!(
             r.resolve("content/x/a.md", written),
             Reference::Static {
-                url: "/hb/api/".into()
+                url: "/hb/api/".into(),
+                file: None
             }
         );
     }

@@ -106,7 +106,8 @@ pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: boo
 
 /// Decides what a batch of changes needs. Anything that may move pages,
 /// change titles or templates, or add and remove files rebuilds the site;
-/// edits of existing pages are re-rendered alone, static files are copied.
+/// edits of existing pages are re-rendered alone, static files are copied
+/// (images but for their sizes, which pages hold: those rebuild too).
 pub fn plan(changes: &[Change]) -> Plan {
     let relevant: Vec<&Change> = changes.iter().filter(|c| **c != Change::Ignored).collect();
     if relevant.is_empty() {
@@ -121,6 +122,9 @@ pub fn plan(changes: &[Change]) -> Plan {
                 source,
                 exists: true,
             } => pages.push(source.clone()),
+            // A raster image's size (and a featured one's variants) are in
+            // the pages that show it.
+            Change::Static(rel) if crate::discover::is_raster(rel) => return Plan::Full,
             Change::Static(rel) => {
                 css_only = false;
                 files.push((rel.clone(), rel.trim_start_matches("static/").to_string()));
@@ -159,7 +163,7 @@ pub struct WatchHandle {
 
 /// The events the watcher asks for (`polling`: for the fallback poller).
 ///
-/// Not the opening of files: every build opens each page twice, and on
+/// Not the opening of files: every build opens each page once or twice, and on
 /// Linux each open was an event, made by the kernel, read and queued by
 /// the watcher's threads and then thrown away; at 10,000 pages that made
 /// the preview's full rebuild ~16% slower (notify asks for opens unless
@@ -443,6 +447,11 @@ mod tests {
             Plan::Full
         );
         assert_eq!(plan(&[Change::Image("images/x.png".into())]), Plan::Full);
+        assert_eq!(
+            plan(&[Change::Static("static/files/Photo.JPG".into())]),
+            Plan::Full,
+            "pages hold a static image's size"
+        );
         assert_eq!(
             plan(&[page("content/a.md"), Change::Static("static/x".into())]),
             Plan::Full

@@ -199,11 +199,12 @@ fn resolve_featured(
             srcset: None,
             thumbnail: None,
         }),
-        // A file of static/, copied as it is (no variants), as an image in
-        // the body would be.
-        Reference::Static { url } => Some(Featured {
+        // A file of static/ (copied as it is): a raster image gets its size
+        // and variants as one of images/ does; anything else (an SVG) is
+        // used as it is.
+        Reference::Static { url, file } => Some(Featured {
             url,
-            path: None,
+            path: file.filter(|f| crate::discover::is_raster(f)),
             size: None,
             srcset: None,
             thumbnail: None,
