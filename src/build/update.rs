@@ -318,7 +318,7 @@ impl Project {
             .map(|p| {
                 let retrail = retrail[p.0 as usize];
                 let page = self.site.page(p);
-                let mut parsed = parse_page(page, &self.routes, &sources, retrail && words);
+                let mut parsed = parse_page(page, None, &self.routes, &sources, retrail && words);
                 // Told when the page was built; an unreadable page asks
                 // for a full rebuild, which tells why.
                 if parsed.diagnostics.iter().any(Diagnostic::is_error) {

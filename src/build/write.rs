@@ -7,7 +7,6 @@
 //! reused from page to page instead of freshly mapped. Section pages, which
 //! list their pages' summaries, are rendered once every page is parsed.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
@@ -113,6 +112,7 @@ pub fn write_all(project: &mut Project, staging: &Staging) -> Vec<Diagnostic> {
 /// facts, and its HTML only for section index pages. Warnings go to
 /// `project.warnings`; the errors are returned, one per template error.
 pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
+    let held = take_held(&mut project.site);
     let renderer = project.renderer();
     let sources = SourceDir::open(&project.opts.root);
     let searched = renderer.uses_search();
@@ -127,9 +127,10 @@ pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
         .site
         .pages
         .par_iter()
+        .zip(held)
         .enumerate()
-        .map_init(Vec::new, |buf, (i, page)| {
-            let mut parsed = parse_page(page, &project.routes, &sources, search_text);
+        .map_init(Vec::new, |buf, (i, (page, held))| {
+            let mut parsed = parse_page(page, held, &project.routes, &sources, search_text);
             // Made now: the table of contents is dropped once written.
             let record = trails.as_ref().map(|trails| {
                 gather.add(&search::record(
@@ -201,10 +202,12 @@ pub(super) fn parse_all(
     preview: bool,
 ) -> Vec<Diagnostic> {
     let sources = SourceDir::open(root);
+    let held = take_held(site);
     let parsed: Vec<ParsedPage> = site
         .pages
         .par_iter()
-        .map(|page| parse_page(page, routes, &sources, false))
+        .zip(held)
+        .map(|(page, held)| parse_page(page, held, routes, &sources, false))
         .collect();
     let mut diags = Vec::new();
     for (page, mut parsed) in site.pages.iter_mut().zip(parsed) {
@@ -215,15 +218,36 @@ pub(super) fn parse_all(
     diags.into_iter().map(|d| d.for_preview(preview)).collect()
 }
 
-/// Parses one page's body, warning when that took suspiciously long.
+/// Takes the whole text of every page the load stage held, leaving each
+/// its front matter: the parse pass then lets go of each text as soon as
+/// its page is parsed, so held pages do not all stay in memory to the
+/// end of the pass (at 10,000 pages the peak went from 115 to 106 MiB,
+/// and from 133 to 121 MiB with the default theme). `None` for a page
+/// that was not held.
+fn take_held(site: &mut Site) -> Vec<Option<String>> {
+    site.pages
+        .iter_mut()
+        .map(|page| {
+            (page.text.len() > page.body_start).then(|| {
+                let whole = std::mem::take(&mut page.text);
+                page.text = whole[..page.body_start].to_owned();
+                whole
+            })
+        })
+        .collect()
+}
+
+/// Parses one page's body (its whole text `held`, or else read again),
+/// warning when that took suspiciously long.
 pub(super) fn parse_page(
     page: &Page,
+    held: Option<String>,
     routes: &Routes,
     sources: &SourceDir,
     search_words: bool,
 ) -> ParsedPage {
     let started = Instant::now();
-    let text = match body_text(page, sources) {
+    let text = match body_text(page, held, sources) {
         Ok(t) => t,
         Err(d) => {
             return ParsedPage {
@@ -252,13 +276,14 @@ pub(super) fn parse_page(
     parsed
 }
 
-/// The page's text with its body. A build keeps only the front matter of
-/// each page between loading and this pass (so its memory does not grow
-/// with the site), and reads the file again here; the page must not have
-/// changed in between, or line numbers and front matter would disagree.
-fn body_text<'p>(page: &'p Page, sources: &SourceDir) -> Result<Cow<'p, str>, Diagnostic> {
-    if page.text.len() > page.body_start {
-        return Ok(Cow::Borrowed(&page.text));
+/// The page's text with its body: `held`, the whole text the load stage
+/// kept, or else the file read again. Past a budget a build keeps only the
+/// front matter of each page between loading and this pass (so its memory
+/// does not grow with the site); the page must not have changed in
+/// between, or line numbers and front matter would disagree.
+fn body_text(page: &Page, held: Option<String>, sources: &SourceDir) -> Result<String, Diagnostic> {
+    if let Some(text) = held {
+        return Ok(text);
     }
     let changed = || {
         Diagnostic::error("the file changed while folio was building it")
@@ -284,7 +309,7 @@ fn body_text<'p>(page: &'p Page, sources: &SourceDir) -> Result<Cow<'p, str>, Di
     if !text.starts_with(page.text.as_str()) {
         return Err(changed());
     }
-    Ok(Cow::Owned(text))
+    Ok(text)
 }
 
 /// Renders `jobs` in parallel and hands each result to `sink` (which writes
@@ -435,13 +460,13 @@ mod tests {
         let text = "---\ntitle: A\n---\n# Body\n";
         let (site, _) = crate::site::test_site(&[("content/a.md", text)]);
         let mut page = site.pages[0].clone();
-        page.text = text.to_string();
+        page.text.truncate(page.body_start);
+        let nowhere = SourceDir::open(Path::new("/nowhere"));
         assert_eq!(
-            body_text(&page, &SourceDir::open(Path::new("/nowhere"))).unwrap(),
+            body_text(&page, Some(text.to_string()), &nowhere).unwrap(),
             text,
             "held"
         );
-        page.text.truncate(page.body_start);
         let root = tempfile::tempdir().unwrap();
         fs::create_dir_all(root.path().join("content")).unwrap();
         fs::write(
@@ -450,16 +475,16 @@ mod tests {
         )
         .unwrap();
         let sources = SourceDir::open(root.path());
-        let read = body_text(&page, &sources).unwrap();
+        let read = body_text(&page, None, &sources).unwrap();
         assert_eq!(
             &read[page.body_start..],
             "# New body\n",
             "normalised like the first read"
         );
         fs::write(root.path().join("content/a.md"), "---\ntitle: B\n---\n").unwrap();
-        let err = body_text(&page, &sources).unwrap_err();
+        let err = body_text(&page, None, &sources).unwrap_err();
         assert!(err.message.contains("changed while folio was building"));
         fs::remove_file(root.path().join("content/a.md")).unwrap();
-        assert!(body_text(&page, &sources).is_err());
+        assert!(body_text(&page, None, &sources).is_err());
     }
 }
