@@ -316,8 +316,8 @@ const HEAD_BYTES: usize = 2048;
 /// pages together. A page held is opened and read once; past this much,
 /// pages are read twice (their heads, then whole), so memory stays flat as
 /// the site grows. The 10,000-page benchmark corpus is 45 MB of Markdown:
-/// held, its build took 11% less time and 15% less CPU, and 50 MiB more
-/// memory at its peak.
+/// held, its build took ~4% less time and CPU (alternating rounds), and
+/// ~40 MiB more memory at its peak.
 const HELD_BYTES: usize = 64 << 20;
 
 #[cfg(test)]

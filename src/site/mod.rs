@@ -51,9 +51,10 @@ pub struct Page {
     pub title_in_body: bool,
     /// Validated front matter.
     pub front: FrontMatter,
-    /// Normalised source text. A build keeps only the front matter (which
-    /// messages quote) and reads the file again to parse the body; a site
-    /// made from text in memory holds the whole text until it is parsed.
+    /// Normalised source text: whole until the page is parsed, when the load
+    /// stage held it (up to a budget for all pages) or the site was made
+    /// from text in memory; otherwise only the front matter (which
+    /// messages quote), and the parse pass reads the file again.
     pub text: String,
     /// Byte offset of the body in the file.
     pub body_start: usize,
