@@ -492,3 +492,18 @@ fn build_site(
     clock.lap("route and assemble");
     (site, routes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hold_budget_is_taken_whole_or_not_at_all() {
+        let budget = HoldBudget(AtomicUsize::new(10));
+        assert!(budget.take(6));
+        assert!(!budget.take(5), "4 bytes left");
+        assert!(budget.take(4));
+        assert!(!budget.take(1));
+        assert!(budget.take(0));
+    }
+}
