@@ -162,6 +162,87 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How many problems with the same message in the same file are shown in
+/// full; the rest are counted in one note (see [`for_reading`]).
+pub const SHOWN_ALIKE: usize = 10;
+
+/// `diags` as people read them, one text each: sorted by file and place,
+/// with at most [`SHOWN_ALIKE`] of the same message in one file, and
+/// after that file's problems a note that counts the others and names
+/// their lines. A page that links to a missing heading 300,000 times
+/// reads as ten of those links and a note, not as 180 MB of text (in the
+/// terminal, or in the preview's overlay). Every problem is still counted
+/// and still fails the build; `folio check --format json` lists them all.
+pub fn for_reading<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<String> {
+    let mut sorted: Vec<&Diagnostic> = diags.into_iter().collect();
+    sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    let mut out = Vec::new();
+    for in_file in sorted.chunk_by(|a, b| a.file == b.file) {
+        // Each message of the file in order of first appearance: its first
+        // problem, how many there were, and the lines of those not shown.
+        let mut alike: Vec<(&Diagnostic, usize, Vec<usize>)> = Vec::new();
+        let mut index: std::collections::HashMap<(Severity, &str), usize> =
+            std::collections::HashMap::new();
+        for &d in in_file {
+            let i = *index
+                .entry((d.severity, d.message.as_str()))
+                .or_insert_with(|| {
+                    alike.push((d, 0, Vec::new()));
+                    alike.len() - 1
+                });
+            alike[i].1 += 1;
+            if alike[i].1 <= SHOWN_ALIKE {
+                out.push(d.to_string());
+            } else {
+                alike[i].2.push(d.line);
+            }
+        }
+        out.extend(
+            alike
+                .iter()
+                .filter(|(_, _, lines)| !lines.is_empty())
+                .map(|(d, _, lines)| more_alike(d, lines)),
+        );
+    }
+    out
+}
+
+/// The note that counts the problems like `first` that were not shown,
+/// at `lines` (in order; 0 for a problem of the whole file).
+fn more_alike(first: &Diagnostic, lines: &[usize]) -> String {
+    let kind = match first.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let n = lines.len();
+    let plural = if n == 1 { "" } else { "s" };
+    let place = first.file.as_deref().unwrap_or("the site");
+    let mut text = format!(
+        "note: {n} more {kind}{plural} like this in {place}: {}
+",
+        first.message
+    );
+    let mut distinct: Vec<usize> = lines.iter().copied().filter(|&l| l > 0).collect();
+    distinct.dedup();
+    if let (Some(file), Some(&last)) = (&first.file, distinct.last()) {
+        let listed: Vec<String> = distinct.iter().take(10).map(usize::to_string).collect();
+        let listed = match distinct.len() {
+            0..=11 => distinct
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => format!("{}, …, {last}", listed.join(", ")),
+        };
+        let word = if distinct.len() == 1 { "line" } else { "lines" };
+        text.push_str(&format!(
+            "  --> {file}, {word} {listed}
+"
+        ));
+    }
+    text
+}
+
 /// Converts a byte offset in `text` into a 1-based (line, column) pair,
 /// counting columns in characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -330,6 +411,60 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_alike_in_a_file_are_shown_ten_times_then_counted() {
+        let at = |file: &str, line: usize, message: &str| {
+            Diagnostic::error(message).in_file(file).at_line(line, 3)
+        };
+        let mut diags = vec![at("content/b.md", 4, "missing anchor")];
+        // Two to a line, from line 30 down: they are sorted first.
+        for line in (1..=30).rev() {
+            diags.push(at("content/a.md", line, "missing anchor"));
+            diags.push(at("content/a.md", line, "missing anchor"));
+        }
+        diags.push(at("content/a.md", 7, "other problem"));
+        diags.push(
+            Diagnostic::warning("missing anchor")
+                .in_file("content/a.md")
+                .at_line(2, 1),
+        );
+        let texts = for_reading(&diags);
+        let shown = |needle: &str| texts.iter().filter(|t| t.contains(needle)).count();
+        assert_eq!(
+            shown("error: missing anchor"),
+            10 + 1,
+            "ten in a.md, the one in b.md"
+        );
+        assert_eq!(
+            shown("warning: missing anchor"),
+            1,
+            "a warning is not alike"
+        );
+        assert_eq!(shown("error: other problem"), 1);
+        let note = texts.iter().position(|t| t.starts_with("note:")).unwrap();
+        assert_eq!(
+            texts[note],
+            "note: 50 more errors like this in content/a.md: missing anchor\n  \
+             --> content/a.md, lines 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, …, 30\n"
+        );
+        // After a.md's problems, before b.md's; in order of place.
+        assert!(texts[note + 1].contains("content/b.md:4:3"));
+        assert!(texts[0].contains("content/a.md:1:3"));
+        assert_eq!(texts.len(), 10 + 1 + 1 + 1 + 1);
+        // Few alike: nothing counted.
+        assert!(for_reading(&diags[..5])
+            .iter()
+            .all(|t| !t.starts_with("note:")));
+        // One more than shown, at a file's whole (no line).
+        let whole: Vec<Diagnostic> = (0..=SHOWN_ALIKE)
+            .map(|_| Diagnostic::warning("odd file").in_file("content/c.md"))
+            .collect();
+        assert_eq!(
+            for_reading(&whole).last().unwrap(),
+            "note: 1 more warning like this in content/c.md: odd file\n"
+        );
+    }
 
     #[test]
     fn line_col_counts_lines_and_chars() {

@@ -139,11 +139,9 @@ fn run_check(args: &folio::cli::CheckArgs) -> i32 {
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {
-    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
-    sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    for d in sorted {
-        let _ = writeln!(err, "{d}");
+    for text in folio::diagnostic::for_reading(diags) {
+        let _ = writeln!(err, "{text}");
     }
 }

@@ -353,6 +353,34 @@ fn crlf_and_bom_are_handled_with_a_warning() {
 }
 
 #[test]
+fn a_mistake_repeated_many_times_is_shown_ten_times_and_counted() {
+    let body = "See [the step](#step).\n\n".repeat(400);
+    let root = site(&[
+        ("content/a.md", &format!("---\ntitle: A\n---\n\n{body}")),
+        (
+            "content/b.md",
+            "---\ntitle: B\n---\n\nSee [gone](gone.md).\n",
+        ),
+    ]);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 1);
+    let alike = "error: link to `#step`, but this page has no heading with that id";
+    assert_eq!(run.stderr.matches(alike).count(), 10, "{}", run.stderr);
+    assert_has_all(
+        "the note after them",
+        &run.stderr,
+        &[
+            "note: 390 more errors like this in content/a.md: link to `#step`",
+            "--> content/a.md, lines 25, 27, 29,",
+            ", …, 803\n",
+            "content/b.md:5:5",
+            "Build failed: 401 errors, 0 warnings; nothing was written.",
+        ],
+    );
+    assert!(run.stderr.len() < 5000, "{} bytes", run.stderr.len());
+}
+
+#[test]
 fn drafts_only_with_flag_and_base_url_flag_overrides() {
     let (out, run) = build(&fixture("basic"), &[]);
     assert!(!out.path().join("public/notes/secret").exists());

@@ -260,14 +260,12 @@ struct FailedData<'a> {
 
 impl LiveEvent {
     /// The event for a failed build, with each diagnostic rendered as text.
+    /// Many alike in one file are counted rather than all sent (see
+    /// [`for_reading`](crate::diagnostic::for_reading)).
     pub fn failed(diags: &[Diagnostic]) -> Self {
-        LiveEvent::Failed(
-            diags
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| d.to_string())
-                .collect(),
-        )
+        LiveEvent::Failed(crate::diagnostic::for_reading(
+            diags.iter().filter(|d| d.is_error()),
+        ))
     }
 
     /// A reload that also tells the tabs about `warnings` (new ones only:
@@ -435,6 +433,21 @@ mod tests {
             !f.trim_end().contains("\n\n"),
             "no blank line inside the data"
         );
+        // A page with one broken anchor a thousand times: ten of them and a
+        // note go to the overlay, and no warning.
+        let mut alike: Vec<Diagnostic> = (1..=1000)
+            .map(|l| {
+                Diagnostic::error("no such anchor")
+                    .in_file("content/a.md")
+                    .at_line(l, 1)
+            })
+            .collect();
+        alike.push(Diagnostic::warning("w").in_file("content/a.md"));
+        let LiveEvent::Failed(errors) = LiveEvent::failed(&alike) else {
+            panic!()
+        };
+        assert_eq!(errors.len(), crate::diagnostic::SHOWN_ALIKE + 1);
+        assert!(errors[crate::diagnostic::SHOWN_ALIKE].starts_with("note: 990 more errors"));
     }
 
     #[derive(Clone, Default)]

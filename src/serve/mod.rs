@@ -25,7 +25,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::build::{BuildFailure, BuildOptions};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{for_reading, Diagnostic};
 use live::{Broadcaster, LiveEvent};
 use session::{Outcome, Session};
 
@@ -192,8 +192,8 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                 let outcome = session.apply(watch::plan(&changes));
                 report(&outcome, &session, &shared);
                 if let Some((took, errors)) = session.write_deferred() {
-                    for d in &errors {
-                        eprintln!("{d}");
+                    for text in for_reading(&errors) {
+                        eprintln!("{text}");
                     }
                     if errors.is_empty() {
                         let ms = took.as_secs_f64() * 1000.0;
@@ -226,8 +226,8 @@ fn report(outcome: &Outcome, session: &Session, shared: &http::Shared) {
             warnings,
         } => {
             println!("↻ {summary} in {:.1} ms", took.as_secs_f64() * 1000.0);
-            for w in warnings {
-                eprintln!("{w}");
+            for text in for_reading(warnings) {
+                eprintln!("{text}");
             }
             shared.publish(&event.clone().with_warnings(warnings));
             let still_broken = session.standing_problems();
@@ -242,8 +242,8 @@ fn report(outcome: &Outcome, session: &Session, shared: &http::Shared) {
             }
         }
         Outcome::Failed(diags) => {
-            for d in diags {
-                eprintln!("{d}");
+            for text in for_reading(diags) {
+                eprintln!("{text}");
             }
             if built {
                 eprintln!("Build failed; still serving the last good version.");

@@ -408,10 +408,9 @@ fn rewrite(
 /// live-reload overlay shows the details.
 fn write_error_page(dir: &Path, diags: &[Diagnostic]) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    let list: String = diags
+    let list: String = crate::diagnostic::for_reading(diags.iter().filter(|d| d.is_error()))
         .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("<pre>{}</pre>", escape_attr(&d.to_string())))
+        .map(|text| format!("<pre>{}</pre>", escape_attr(text)))
         .collect();
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed · folio</title></head>\
