@@ -153,23 +153,18 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
     // Markdown on the benchmark corpus): one allocation, no regrowth.
     let mut html = String::with_capacity(input.body.len() * 2 + 256);
     html::push_html(&mut html, &mut rw);
+    let mut heading_ids: Vec<String> = rw.headings.iter().map(|h| h.id.clone()).collect();
+    heading_ids.append(&mut rw.html_ids);
+    rw.check_same_page(&heading_ids);
     let Rewriter {
         headings,
-        same_page,
-        html_ids,
         mut out,
         words,
         ..
     } = rw;
     out.html = html;
     out.search_words = words.map(words::Words::finish).unwrap_or_default();
-    out.heading_ids = headings.iter().map(|h| h.id.clone()).collect();
-    out.heading_ids.extend(html_ids);
-    for (fragment, d) in same_page {
-        if !has_anchor(&out.heading_ids, &fragment) {
-            out.diagnostics.push(d);
-        }
-    }
+    out.heading_ids = heading_ids;
     let skip_title = usize::from(out.first_h1.is_some());
     out.toc = toc::build(headings.into_iter().skip(skip_title));
     out
@@ -235,8 +230,10 @@ struct Rewriter<'a> {
     lines: LineCursor,
     slugger: slug::Slugger,
     headings: Vec<Heading>,
-    /// `#fragment` links on this page, checked after all headings are known.
-    same_page: Vec<(String, Diagnostic)>,
+    /// `#fragment` links on this page, by offset in the body, checked after
+    /// all headings are known (a problem is made only for one that fails:
+    /// a page may have thousands).
+    same_page: Vec<(String, usize)>,
     /// Ids written in the page's raw HTML (`<a id="faq"></a>`).
     html_ids: Vec<String>,
     out: ParsedPage,

@@ -50,20 +50,7 @@ impl<'a> Rewriter<'a> {
             | Reference::Static { url, .. } => url.into(),
             Reference::SamePage(fragment) => {
                 if !fragment.is_empty() {
-                    let d = self
-                        .problem(
-                            offset,
-                            format!(
-                                "link to `#{fragment}`, but this page has no heading with that id"
-                            ),
-                        )
-                        .broken_link();
-                    self.same_page.push((
-                        fragment,
-                        d.with_hint(
-                            "check the heading's text; ids are lower-case with `-` for spaces",
-                        ),
-                    ));
+                    self.same_page.push((fragment, offset));
                 }
                 dest
             }
@@ -183,6 +170,28 @@ impl<'a> Rewriter<'a> {
             }
         };
         (src, None)
+    }
+
+    /// Reports each `#fragment` link of the page that names none of `ids`
+    /// (the page's headings and HTML ids), at its place.
+    pub(super) fn check_same_page(&mut self, ids: &[String]) {
+        if self.same_page.is_empty() {
+            return;
+        }
+        let known: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        for (fragment, offset) in std::mem::take(&mut self.same_page) {
+            if fragment.eq_ignore_ascii_case("top") || known.contains(fragment.as_str()) {
+                continue;
+            }
+            let d = self
+                .problem(
+                    offset,
+                    format!("link to `#{fragment}`, but this page has no heading with that id"),
+                )
+                .broken_link()
+                .with_hint("check the heading's text; ids are lower-case with `-` for spaces");
+            self.out.diagnostics.push(d);
+        }
     }
 
     pub(super) fn locate(&mut self, offset: usize) -> (usize, usize, String) {
