@@ -225,15 +225,14 @@ fn more_alike(first: &Diagnostic, lines: &[usize]) -> String {
     let mut distinct: Vec<usize> = lines.iter().copied().filter(|&l| l > 0).collect();
     distinct.dedup();
     if let (Some(file), Some(&last)) = (&first.file, distinct.last()) {
-        let listed: Vec<String> = distinct.iter().take(10).map(usize::to_string).collect();
-        let listed = match distinct.len() {
-            0..=11 => distinct
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-            _ => format!("{}, …, {last}", listed.join(", ")),
-        };
+        // The first ten and the last; all of them when that is no longer.
+        let mut listed: Vec<String> = distinct.iter().take(10).map(usize::to_string).collect();
+        match distinct.len() {
+            11 => listed.push(last.to_string()),
+            12.. => listed.extend(["…".to_string(), last.to_string()]),
+            _ => {}
+        }
+        let listed = listed.join(", ");
         let word = if distinct.len() == 1 { "line" } else { "lines" };
         text.push_str(&format!(
             "  --> {file}, {word} {listed}

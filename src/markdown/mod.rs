@@ -326,7 +326,13 @@ impl<'a> Iterator for Rewriter<'a> {
 /// always does: browsers scroll to the top for it (HTML's "indicated part
 /// of the document") unless the page has an element of that id.
 pub fn has_anchor(ids: &[String], fragment: &str) -> bool {
-    fragment.eq_ignore_ascii_case("top") || ids.iter().any(|id| id == fragment)
+    is_top(fragment) || ids.iter().any(|id| id == fragment)
+}
+
+/// The `#top` rule of [`has_anchor`], for a check that looks ids up in a
+/// set of its own.
+fn is_top(fragment: &str) -> bool {
+    fragment.eq_ignore_ascii_case("top")
 }
 
 /// Adds the values of the `id` and `name` attributes in a piece of raw

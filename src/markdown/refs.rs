@@ -180,7 +180,7 @@ impl<'a> Rewriter<'a> {
         }
         let known: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
         for (fragment, offset) in std::mem::take(&mut self.same_page) {
-            if fragment.eq_ignore_ascii_case("top") || known.contains(fragment.as_str()) {
+            if super::is_top(&fragment) || known.contains(fragment.as_str()) {
                 continue;
             }
             let d = self
