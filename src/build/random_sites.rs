@@ -295,14 +295,17 @@ fn write_site(
         if !page.aliases.is_empty() {
             front.push_str(&format!("aliases: [{}]\n", page.aliases.join(", ")));
         }
+        // The picture, from images/ relative to the page, or from static/.
         let picture = relative(&page.source, "images/pic.png");
-        if rng.chance(20) {
-            // From images/, relative to the page, or from static/.
-            let featured = if rng.chance(75) {
-                picture.as_str()
+        let pick_picture = |rng: &mut Rng| {
+            if rng.chance(75) {
+                picture.clone()
             } else {
-                "/art/pic.png"
-            };
+                "/art/pic.png".to_string()
+            }
+        };
+        if rng.chance(20) {
+            let featured = pick_picture(&mut *rng);
             front.push_str(&format!("featured: {featured}\nfeatured_alt: A picture\n"));
         }
         let mut body = format!("---\n{front}---\n\nText of {}.\n\n", page.source);
@@ -310,12 +313,7 @@ fn write_site(
             body.push_str(&format!("{}\n\nWords.\n\n", HEADINGS[h].0));
         }
         if rng.chance(25) {
-            // From images/, relative to the page, or from static/.
-            let src = if rng.chance(75) {
-                picture.as_str()
-            } else {
-                "/art/pic.png"
-            };
+            let src = pick_picture(&mut *rng);
             body.push_str(&format!("![A diagram](<{src}>)\n\n"));
         }
         // Files of static/, from the site's root.

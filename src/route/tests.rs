@@ -65,30 +65,31 @@ fn a_collision_made_by_a_slug_is_placed_at_the_slug() {
 
 #[test]
 fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both() {
+    /// A page with `aliases` at line `aliases_line` of its front matter.
+    fn aliased<'a>(
+        source: &'a str,
+        aliases: &'a [String],
+        aliases_line: usize,
+    ) -> RouteRequest<'a> {
+        RouteRequest {
+            source,
+            slug: None,
+            aliases,
+            aliases_line,
+        }
+    }
+    let page = |source, slug| RouteRequest {
+        slug,
+        ..aliased(source, &[], 0)
+    };
     let aliases = ["/ops/".to_string()];
     let plan = |extra: &[RouteRequest<'_>]| {
         let mut requests = vec![
-            RouteRequest {
-                source: "content/guide/inner.md",
-                slug: None,
-                aliases: &[],
-                aliases_line: 0,
-            },
-            RouteRequest {
-                source: "content/ops/run.md",
-                slug: None,
-                aliases: &[],
-                aliases_line: 0,
-            },
+            page("content/guide/inner.md", None),
+            page("content/ops/run.md", None),
         ];
         requests.extend_from_slice(extra);
         Routes::plan("/", false, &requests, std::iter::empty()).1
-    };
-    let page = |source, slug| RouteRequest {
-        source,
-        slug,
-        aliases: &[],
-        aliases_line: 0,
     };
     // The page beside the folder, in any letter case, or by its slug.
     for (request, line) in [
@@ -115,12 +116,7 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
             .contains("content/guide/_index.md"));
     }
     // An alias; and the home page's URL, when `content/` has no index.
-    let d = plan(&[RouteRequest {
-        source: "content/x.md",
-        slug: None,
-        aliases: &aliases,
-        aliases_line: 5,
-    }]);
+    let d = plan(&[aliased("content/x.md", &aliases, 5)]);
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!((d[0].file.as_deref(), d[0].line), (Some("content/x.md"), 5));
     assert!(
@@ -131,12 +127,7 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
     );
     assert!(d[0].hint.as_deref().unwrap().contains("drop the alias"));
     let home = ["/".to_string()];
-    let d = plan(&[RouteRequest {
-        source: "content/x.md",
-        slug: None,
-        aliases: &home,
-        aliases_line: 0,
-    }]);
+    let d = plan(&[aliased("content/x.md", &home, 0)]);
     assert!(
         d.len() == 1 && d[0].message.contains("section `content/`"),
         "{d:?}"
@@ -153,12 +144,7 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
     );
     // An alias taking another page's URL: placed at the `aliases` line.
     let taken = ["/guide/inner/".to_string()];
-    let d = plan(&[RouteRequest {
-        source: "content/y.md",
-        slug: None,
-        aliases: &taken,
-        aliases_line: 4,
-    }]);
+    let d = plan(&[aliased("content/y.md", &taken, 4)]);
     assert_eq!(d.len(), 1, "{d:?}");
     assert!(
         d[0].message.contains("2 sources map to the same URL"),
@@ -172,22 +158,14 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
 #[test]
 fn the_page_at_an_output_path_is_its_source_or_its_sections_folder() {
     let (r, _) = routes(&["content/_index.md", "content/guide/a.md", "content/b c.md"]);
-    assert_eq!(
-        r.page_at("guide/a/index.html").as_deref(),
-        Some("content/guide/a.md")
-    );
-    assert_eq!(
-        r.page_at("b c/index.html").as_deref(),
-        Some("content/b c.md")
-    );
-    assert_eq!(
-        r.page_at("index.html").as_deref(),
-        Some("content/_index.md")
-    );
-    assert_eq!(
-        r.page_at("guide/index.html").as_deref(),
-        Some("content/guide/")
-    );
+    for (path, page) in [
+        ("guide/a/index.html", "content/guide/a.md"),
+        ("b c/index.html", "content/b c.md"),
+        ("index.html", "content/_index.md"),
+        ("guide/index.html", "content/guide/"),
+    ] {
+        assert_eq!(r.page_at(path).as_deref(), Some(page), "{path}");
+    }
     for other in [
         "guide/a/other.html",
         "guide/aindex.html",
