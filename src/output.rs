@@ -9,8 +9,10 @@
 //! A file whose bytes are the same as in the previous output is linked
 //! from it rather than written again (on Unix): nothing is copied, and the
 //! file keeps its modification time, so tools that deploy by time skip
-//! it. Files are never changed in place, so the two folders never see
-//! each other's changes.
+//! it. A copied file (from `static/`, say) takes its source's time, and
+//! one of the same size and time as the previous output's copy is linked
+//! likewise. Files are never changed in place, so the two folders never
+//! see each other's changes, and a copy never shares its source's file.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -169,12 +171,52 @@ impl Staging {
 
     /// Links `rel` (checked to stay inside) from the previous output when
     /// that file holds exactly `bytes`; false when there is no such file
-    /// (or it cannot be linked), and the caller writes it. Only regular
-    /// files are used: a symbolic link in their place is not followed.
+    /// (or it cannot be linked), and the caller writes it.
     #[cfg(unix)]
     fn link_unchanged(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         use std::io::Read;
+        self.link_previous(rel, |old, size, _| {
+            if size != bytes.len() as u64 {
+                return false;
+            }
+            let mut chunk = [0u8; 16 * 1024];
+            let mut seen = 0;
+            loop {
+                match old.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) if bytes.get(seen..seen + n) == Some(&chunk[..n]) => seen += n,
+                    Ok(_) => return false,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => return false,
+                }
+            }
+            seen == bytes.len()
+        })
+    }
 
+    /// Links `rel` (checked to stay inside) from the previous output when
+    /// that file is a copy of the file described by `source`: the same
+    /// size and modification time, which [`Staging::copy`] gives its
+    /// copies (rsync's quick check). False when there is no such file.
+    #[cfg(unix)]
+    fn link_copied(&self, rel: &str, source: &fs::Metadata) -> io::Result<bool> {
+        use std::os::unix::fs::MetadataExt;
+        let modified = (source.mtime(), source.mtime_nsec());
+        self.link_previous(rel, |_, size, mtime| {
+            size == source.len() && mtime == modified
+        })
+    }
+
+    /// Links `rel` from the previous output when it holds a regular file
+    /// (a symbolic link in its place is not followed) that `same` accepts,
+    /// given the open file, its size and its modification time (seconds,
+    /// nanoseconds). False when there is none, or it cannot be linked.
+    #[cfg(unix)]
+    fn link_previous(
+        &self,
+        rel: &str,
+        same: impl FnOnce(&mut File, u64, (i64, i64)) -> bool,
+    ) -> io::Result<bool> {
         use rustix::fs::{fstat, linkat, openat, AtFlags, FileType, Mode, OFlags};
         use rustix::io::Errno;
         let Some(previous) = &self.previous else {
@@ -184,26 +226,19 @@ impl Staging {
         let Ok(old) = openat(previous, rel, flags, Mode::empty()) else {
             return Ok(false);
         };
-        let same_size = fstat(&old).is_ok_and(|st| {
-            FileType::from_raw_mode(st.st_mode) == FileType::RegularFile
-                && u64::try_from(st.st_size).ok() == Some(bytes.len() as u64)
-        });
-        if !same_size {
+        let Ok(st) = fstat(&old) else {
             return Ok(false);
-        }
-        let mut old = File::from(old);
-        let mut chunk = [0u8; 16 * 1024];
-        let mut seen = 0;
-        loop {
-            match old.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) if bytes.get(seen..seen + n) == Some(&chunk[..n]) => seen += n,
-                Ok(_) => return Ok(false),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Ok(false),
-            }
-        }
-        if seen != bytes.len() {
+        };
+        let (Ok(size), FileType::RegularFile) = (
+            u64::try_from(st.st_size),
+            FileType::from_raw_mode(st.st_mode),
+        ) else {
+            return Ok(false);
+        };
+        // `time_t` and `long` are `i64` here, not on every Unix.
+        #[allow(clippy::unnecessary_cast)]
+        let mtime = (st.st_mtime as i64, st.st_mtime_nsec as i64);
+        if !same(&mut File::from(old), size, mtime) {
             return Ok(false);
         }
         if let Some((parent, _)) = rel.rsplit_once('/') {
@@ -217,17 +252,34 @@ impl Staging {
         }
     }
 
-    /// Copies a file to `rel`.
+    /// Copies the file `from` to `rel`, with its modification time. A
+    /// file the previous output holds at `rel` with the same size and
+    /// modification time was copied from it unchanged, and is linked
+    /// instead (on Unix): a site's large static files (screenshots, PDFs)
+    /// are not copied again on every build.
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+        refuse_outside(rel)?;
         let mut src = File::open(from)?;
-        let mut dst = self.create(rel)?;
-        io::copy(&mut src, &mut dst).map(|_| ())
+        let meta = src.metadata()?;
+        #[cfg(unix)]
+        if self.link_copied(rel, &meta)? {
+            return Ok(());
+        }
+        let mut dst = self.create_inside(rel)?;
+        io::copy(&mut src, &mut dst)?;
+        // For the check above in the next build (and for servers'
+        // `Last-Modified`); without it, the file is only copied again.
+        if let Ok(modified) = meta.modified() {
+            let _ = dst.set_modified(modified);
+        }
+        Ok(())
     }
 
     /// Creates a new file at `rel` (and its folders). A path that would
     /// leave the folder (absolute, or with a `..` segment) is refused:
     /// whatever the site says, nothing is written outside the output.
-    /// Unlike [`Staging::write`], it never links the previous output's file.
+    /// Unlike [`Staging::write`] and [`Staging::copy`], it never links the
+    /// previous output's file.
     pub fn create(&self, rel: &str) -> io::Result<File> {
         refuse_outside(rel)?;
         self.create_inside(rel)
@@ -614,6 +666,82 @@ mod tests {
         assert_eq!(fs::read(out.join("grown.html")).unwrap(), b"longer now");
         assert_eq!(fs::read(out.join("trap.html")).unwrap(), b"secret");
         assert_eq!(fs::read(root.join("outside.txt")).unwrap(), b"secret");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn copies_keep_their_time_and_unchanged_ones_are_linked() {
+        use std::os::unix::fs::MetadataExt;
+        let root = scratch("copy");
+        let out = root.join("public");
+        let source = |name: &str, text: &str| {
+            let path = root.join(name);
+            fs::write(&path, text).unwrap();
+            path
+        };
+        let (same, edited, touched, trap) = (
+            source("same.pdf", "unchanged"),
+            source("edited.pdf", "old text"),
+            source("touched.pdf", "same text"),
+            source("trap.pdf", "secret"),
+        );
+        let s = Staging::begin(&out).unwrap();
+        for (rel, from) in [
+            ("files/same.pdf", &same),
+            ("edited.pdf", &edited),
+            ("touched.pdf", &touched),
+            ("trap.pdf", &trap),
+        ] {
+            s.copy(rel, from).unwrap();
+        }
+        s.commit().unwrap();
+        let meta = |p: &Path| fs::metadata(p).unwrap();
+        let stamp = |m: fs::Metadata| (m.mtime(), m.mtime_nsec());
+        assert_eq!(
+            stamp(meta(&out.join("files/same.pdf"))),
+            stamp(meta(&same)),
+            "the copy has the source's time"
+        );
+        let before = |p: &str| meta(&out.join(p)).ino();
+        let inodes = (
+            before("files/same.pdf"),
+            before("edited.pdf"),
+            before("touched.pdf"),
+        );
+        // Edited, with the same length; touched, with the same bytes; and a
+        // symbolic link where a copy was, which is not followed.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&edited, "new text").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&touched)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now())
+            .unwrap();
+        fs::remove_file(out.join("trap.pdf")).unwrap();
+        std::os::unix::fs::symlink(&trap, out.join("trap.pdf")).unwrap();
+
+        let s = Staging::begin(&out).unwrap();
+        s.copy("files/same.pdf", &same).unwrap();
+        s.copy("edited.pdf", &edited).unwrap();
+        s.copy("touched.pdf", &touched).unwrap();
+        s.copy("trap.pdf", &trap).unwrap();
+        let err = s.copy("files/same.pdf", &same).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists, "{err}");
+        assert!(s.copy("../escape.pdf", &same).is_err());
+        let staged = |p: &str| meta(&s.dir().join(p)).ino();
+        assert_eq!(staged("files/same.pdf"), inodes.0, "linked");
+        assert_ne!(staged("edited.pdf"), inodes.1, "copied anew");
+        assert_ne!(staged("touched.pdf"), inodes.2, "copied anew");
+        assert!(!fs::symlink_metadata(s.dir().join("trap.pdf"))
+            .unwrap()
+            .is_symlink());
+        s.commit().unwrap();
+        assert_eq!(fs::read(out.join("edited.pdf")).unwrap(), b"new text");
+        assert_eq!(fs::read(out.join("trap.pdf")).unwrap(), b"secret");
+        assert!(!root.join("escape.pdf").exists());
+        // A copy never shares the source's file.
+        assert_ne!(meta(&out.join("files/same.pdf")).ino(), meta(&same).ino());
     }
 
     #[test]
