@@ -8,6 +8,7 @@
 mod images;
 #[cfg(test)]
 mod random_sites;
+mod sizes;
 mod sources;
 mod update;
 mod write;
@@ -474,8 +475,11 @@ fn build_site(
     );
     // Images of static/ too: linked from a page or featured, they get their
     // sizes (and a featured one its variants) as those of images/ do.
-    let image_sizes =
-        sources::read_image_sizes(root, found.assets.par_iter().chain(&found.statics));
+    let image_sizes = sizes::read_image_sizes(
+        root,
+        &sources::executable_id(),
+        found.assets.par_iter().chain(&found.statics),
+    );
     routes.set_image_sizes(
         image_sizes
             .iter()

@@ -9,11 +9,8 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostic::Diagnostic;
-use crate::discover::{is_raster, SourceFile};
 use crate::render::theme::{embedded_theme, TemplateSource, Theme, ThemeAsset, EMBEDDED_THEME};
 use crate::render::Templates;
 use crate::site::Site;
@@ -168,20 +165,6 @@ pub(super) fn read_config(
         diags.extend(crate::config::base_url_in_file(&text, &config));
     }
     Ok(config)
-}
-
-/// Pixel sizes of every raster image among `files` (by project-relative
-/// path), read from their headers in parallel; unreadable files map to
-/// their error.
-pub(super) fn read_image_sizes<'f>(
-    root: &Path,
-    files: impl IntoParallelIterator<Item = &'f SourceFile>,
-) -> HashMap<String, Result<(u32, u32), String>> {
-    files
-        .into_par_iter()
-        .filter(|a| is_raster(&a.rel))
-        .map(|a| (a.rel.clone(), image_size(&root.join(&a.rel))))
-        .collect()
 }
 
 /// Gives every local featured image its size; a featured file that is not
@@ -352,7 +335,7 @@ pub(super) fn seed_highlight_cache(root: &Path) {
 /// its compiler: blocks highlighted by another build of folio (whose
 /// highlighter may differ, though its version number does not) are not
 /// trusted.
-fn executable_id() -> String {
+pub(super) fn executable_id() -> String {
     static ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         let Ok(meta) = std::env::current_exe().and_then(fs::metadata) else {
             return String::new();
