@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use image::imageops::FilterType;
+use image::metadata::Orientation;
+use image::ImageDecoder;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
@@ -124,14 +126,28 @@ fn variants_of(
         .find_map(|dir| path.strip_prefix(dir))
         .unwrap_or(path);
     let stem = site_path.rsplit_once('.').map_or(site_path, |(s, _)| s);
+    let orientation = decoder(&bytes)?.0;
+    // Variants are turned as browsers show the image (see
+    // [`super::sizes::image_size`]); the name tells them from the ones
+    // made before folio turned them.
+    let turned = match orientation {
+        Orientation::NoTransforms => String::new(),
+        o => format!("-{o:?}"),
+    };
     let mut decoded = None;
     let mut out = Vec::new();
     for w in widths {
-        let cached = cache.join(format!("{hash:016x}-w{w}-q{}.webp", WEBP_QUALITY as u32));
+        let q = WEBP_QUALITY as u32;
+        let cached = cache.join(format!("{hash:016x}-w{w}-q{q}{turned}.webp"));
         if !cached.is_file() {
-            let img = match &decoded {
+            let img = match &mut decoded {
                 Some(img) => img,
-                None => decoded.insert(image::load_from_memory(&bytes).map_err(|e| e.to_string())?),
+                None => {
+                    let mut img = image::DynamicImage::from_decoder(decoder(&bytes)?.1)
+                        .map_err(|e| e.to_string())?;
+                    img.apply_orientation(orientation);
+                    decoded.insert(img)
+                }
             };
             let resized = if w == img.width() {
                 img.clone()
@@ -155,6 +171,17 @@ fn variants_of(
     Ok(out)
 }
 
+/// A decoder for an image file's bytes, and the orientation it is shown in.
+fn decoder(bytes: &[u8]) -> Result<(Orientation, impl ImageDecoder + '_), String> {
+    let mut decoder = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_decoder()
+        .map_err(|e| e.to_string())?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    Ok((orientation, decoder))
+}
+
 /// FNV-1a, 64 bits: a stable content hash (the cache outlives Rust versions).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -165,6 +192,33 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variants_of_a_photo_taken_sideways_are_turned_as_shown() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir_all(root.join("images")).unwrap();
+        // Stored 1000 × 600, black on the left; shown 600 × 1000, black
+        // on top.
+        let path = root.join("images/photo.jpg");
+        fs::write(&path, super::super::sizes::sideways_jpeg(1000, 600)).unwrap();
+        let shown = super::super::sizes::image_size(&path).unwrap();
+        assert_eq!(shown, (600, 1000));
+        let cache = root.join(CACHE_DIR);
+        let made = variants_of(root, &cache, "images/photo.jpg", shown).unwrap();
+        let widths: Vec<u32> = made.iter().map(|(_, w)| *w).collect();
+        assert_eq!(widths, [480, 600]);
+        for (variant, w) in &made {
+            let img = image::open(&variant.cached).unwrap().to_luma8();
+            assert_eq!(img.width(), *w);
+            assert_eq!(img.height(), w * 1000 / 600);
+            let (top, bottom) = (
+                img.get_pixel(w / 2, 10)[0],
+                img.get_pixel(w / 2, img.height() - 10)[0],
+            );
+            assert!(top < 60 && bottom > 200, "top {top}, bottom {bottom}");
+        }
+    }
 
     #[test]
     fn makes_webp_variants_once_and_reuses_them() {

@@ -28,7 +28,7 @@ use crate::render::theme::Theme;
 use crate::render::{missing_templates, set_globals, Renderer, Templates};
 use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
-pub use sources::image_size;
+pub use sizes::image_size;
 pub use update::PageUpdate;
 pub use write::{render_jobs, render_site, write_all};
 

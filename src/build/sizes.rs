@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
+use image::metadata::Orientation;
 use rayon::prelude::*;
 
 use crate::discover::{is_raster, SourceFile};
@@ -65,7 +66,7 @@ pub(super) fn read_image_sizes<'f>(
             let stamp = fs::metadata(&path).ok().map(|m| stamp(&m));
             let (size, fresh) = match (stamp, kept.get(f.rel.as_str())) {
                 (Some(now), Some(&(then, size))) if now == then => (Ok(size), false),
-                _ => (super::image_size(&path), true),
+                _ => (image_size(&path), true),
             };
             Image {
                 rel: &f.rel,
@@ -87,6 +88,33 @@ pub(super) fn read_image_sizes<'f>(
         .into_iter()
         .map(|i| (i.rel.to_string(), i.size))
         .collect()
+}
+
+/// Width and height of an image file as shown, from its header: a photo
+/// taken sideways is stored as the camera saw it, with an EXIF
+/// orientation that browsers follow, so its width and height swap.
+pub fn image_size(path: &Path) -> Result<(u32, u32), String> {
+    use image::ImageDecoder;
+    let mut decoder = image::ImageReader::open(path)
+        .map_err(|e| e.to_string())?
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_decoder()
+        .map_err(|e| e.to_string())?;
+    let (w, h) = decoder.dimensions();
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    Ok(if turns(orientation) { (h, w) } else { (w, h) })
+}
+
+/// True for the orientations that turn an image a quarter.
+pub(super) fn turns(orientation: Orientation) -> bool {
+    matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
 }
 
 /// The [`Stamp`] of a file.
@@ -144,9 +172,43 @@ fn decode<'t>(build: &str, text: &'t str) -> Option<HashMap<&'t str, Known>> {
         .collect()
 }
 
+/// A JPEG of `w` × `h` pixels as stored, whose EXIF orientation (6)
+/// tells viewers to turn it a quarter clockwise: shown `h` wide and `w`
+/// high. Its left half is black, its right half white.
+#[cfg(test)]
+pub(super) fn sideways_jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| {
+        image::Rgb(if x < w / 2 { [0; 3] } else { [255; 3] })
+    });
+    let mut jpeg = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    // APP1 "Exif": a little-endian TIFF header, then one IFD of one entry,
+    // Orientation (0x0112), a SHORT of value 6, and no next IFD.
+    let mut app1 = vec![0xFF, 0xE1, 0, 34];
+    app1.extend_from_slice(b"Exif\0\0II*\0\x08\0\0\0");
+    app1.extend_from_slice(&[1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(app1.len(), 36);
+    jpeg.splice(2..2, app1);
+    jpeg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_photo_taken_sideways_has_its_size_as_shown() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("photo.jpg");
+        fs::write(&path, sideways_jpeg(40, 20)).unwrap();
+        assert_eq!(image_size(&path), Ok((20, 40)));
+        fs::write(&path, png(40, 20)).unwrap();
+        assert_eq!(image_size(&path), Ok((40, 20)));
+    }
 
     /// A PNG of `w` × `h` pixels.
     fn png(w: u32, h: u32) -> Vec<u8> {

@@ -217,16 +217,6 @@ pub(super) fn quote_lines(root: &Path, diags: &mut [Diagnostic]) {
     }
 }
 
-/// Width and height of an image file, reading only its header.
-pub fn image_size(path: &Path) -> Result<(u32, u32), String> {
-    image::ImageReader::open(path)
-        .map_err(|e| e.to_string())?
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?
-        .into_dimensions()
-        .map_err(|e| e.to_string())
-}
-
 /// Loads the theme and site templates and compiles them.
 pub(super) fn load_templates(
     root: &Path,
