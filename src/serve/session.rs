@@ -129,8 +129,44 @@ impl Session {
             Plan::Nothing => Outcome::Nothing,
             Plan::Full => self.full_rebuild(),
             Plan::Pages(sources) => self.update_pages(&sources),
-            Plan::Copy { files, css_only } => self.copy(&files, css_only),
+            Plan::Copy { files, css_only } => self.copy(&files, css_only, Instant::now()),
+            Plan::Images(files) => {
+                let started = Instant::now();
+                match self.pages_unchanged_by(&files) {
+                    true => self.copy(&files, false, started),
+                    false => self.full_rebuild(),
+                }
+            }
         }
+    }
+
+    /// True when copying `files` (changed files of `content/`, `images/`,
+    /// `static/` or the theme) leaves every page as it is: each one of
+    /// `content/` and `images/` is a file the site has (a new one may
+    /// mend a link), and each raster image has the size pages give it
+    /// and is no page's featured image (whose smaller copies are made
+    /// from it). A screenshot taken again at its size is copied in a
+    /// moment; anything else rebuilds the site.
+    fn pages_unchanged_by(&self, files: &[(String, String)]) -> bool {
+        let Some(project) = &self.project else {
+            return false;
+        };
+        let routes = &project.routes;
+        files.iter().all(|(from, _)| {
+            let site_file = ["content/", "images/"].iter().any(|d| from.starts_with(d));
+            if site_file && !routes.has_asset(from) {
+                return false;
+            }
+            if !crate::discover::is_raster(from) || from.starts_with("themes/") {
+                return true;
+            }
+            let featured = |p: &crate::site::Page| {
+                p.featured.as_ref().and_then(|f| f.path.as_deref()) == Some(from.as_str())
+            };
+            routes.image_size(from).is_some_and(|known| {
+                crate::build::image_size(&self.opts.root.join(from)) == Ok(known)
+            }) && !project.site.pages.iter().any(featured)
+        })
     }
 
     /// The errors of earlier changes that no later one fixed, in the
@@ -314,31 +350,20 @@ impl Session {
         }
     }
 
-    fn copy(&mut self, files: &[(String, String)], css_only: bool) -> Outcome {
-        let started = Instant::now();
-        let Some(project) = &self.project else {
+    /// Copies `files` into the site being served (see [`Plan::Copy`]);
+    /// `started` is when the work on the change began.
+    fn copy(&mut self, files: &[(String, String)], css_only: bool, started: Instant) -> Outcome {
+        if self.project.is_none() {
             return self.full_rebuild();
-        };
-        let theme_static = self
-            .opts
-            .root
-            .join("themes")
-            .join(&project.config.theme)
-            .join("static");
+        }
         let dir = served(&self.current);
         for (from, to) in files {
-            let site_file = from.starts_with("static/");
-            let source = if site_file {
-                self.opts.root.join(from)
-            } else {
-                theme_static.join(from)
-            };
             // The theme's stylesheets as a build writes them (the site's
             // own files are copied as they are).
-            let copied = fs::read(&source).and_then(|bytes| {
-                let bytes = match site_file {
-                    false => for_readers(from, &bytes).unwrap_or(bytes),
-                    true => bytes,
+            let copied = fs::read(self.opts.root.join(from)).and_then(|bytes| {
+                let bytes = match from.starts_with("themes/") {
+                    true => for_readers(to, &bytes).unwrap_or(bytes),
+                    false => bytes,
                 };
                 write_atomic(&dir.join(to), &bytes)
             });
@@ -589,7 +614,11 @@ mod tests {
         }
         let css = "/* The theme's own notes. */\np {\n  color: red; /* why */\n}\n";
         for (dir, from, to) in [
-            ("themes/handbook/static", "folio.css", "folio.css"),
+            (
+                "themes/handbook/static",
+                "themes/handbook/static/folio.css",
+                "folio.css",
+            ),
             ("static", "static/site.css", "site.css"),
         ] {
             let dir = root.path().join(dir);
@@ -610,6 +639,80 @@ mod tests {
         let rebuilt = files_under(&served(&session.current));
         assert_eq!(copied["folio.css"], rebuilt["folio.css"]);
         assert_eq!(copied["site.css"], rebuilt["site.css"]);
+        session.cleanup();
+    }
+
+    #[test]
+    fn an_image_saved_again_at_its_size_is_copied_and_anything_else_rebuilds() {
+        let root = tempfile::tempdir().unwrap();
+        let at = |rel: &str| root.path().join(rel);
+        for dir in ["content/guide", "images", "static"] {
+            fs::create_dir_all(at(dir)).unwrap();
+        }
+        let png = |rel: &str, (w, h): (u32, u32), shade: u8| {
+            image::RgbImage::from_pixel(w, h, image::Rgb([shade; 3]))
+                .save(at(rel))
+                .unwrap();
+        };
+        png("images/shot.png", (6, 4), 0);
+        png("images/hero.png", (6, 4), 0);
+        png("static/plan.png", (6, 4), 0);
+        fs::write(at("content/guide/notes.pdf"), "%PDF old").unwrap();
+        fs::write(at("content/_index.md"), "---\ntitle: Home\n---\n").unwrap();
+        let page = "---\ntitle: Shots\nfeatured: ../../images/hero.png\n---\n\
+                    ![A](../../images/shot.png) ![B](/plan.png) [notes](notes.pdf)\n";
+        fs::write(at("content/guide/shots.md"), page).unwrap();
+        let opts = BuildOptions::preview_of(root.path());
+        let (mut session, _) = Session::start(opts, root.path().join("preview")).unwrap();
+        let images = |files: &[(&str, &str)]| {
+            Plan::Images(
+                files
+                    .iter()
+                    .map(|(f, t)| (f.to_string(), t.to_string()))
+                    .collect(),
+            )
+        };
+        let served_bytes =
+            |session: &Session, rel: &str| fs::read(served(&session.current).join(rel)).unwrap();
+
+        // Taken again at the same size, new pixels: copied, no rebuild.
+        png("images/shot.png", (6, 4), 200);
+        png("static/plan.png", (6, 4), 200);
+        fs::write(at("content/guide/notes.pdf"), "%PDF new").unwrap();
+        let generation = session.generation;
+        let outcome = session.apply(images(&[
+            ("content/guide/notes.pdf", "guide/notes.pdf"),
+            ("images/shot.png", "images/shot.png"),
+            ("static/plan.png", "plan.png"),
+        ]));
+        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+        assert_eq!(session.generation, generation, "copied, not rebuilt");
+        assert_eq!(
+            served_bytes(&session, "images/shot.png"),
+            fs::read(at("images/shot.png")).unwrap()
+        );
+        assert_eq!(
+            served_bytes(&session, "plan.png"),
+            fs::read(at("static/plan.png")).unwrap()
+        );
+        assert_eq!(served_bytes(&session, "guide/notes.pdf"), b"%PDF new");
+
+        // A new size, a featured image, a file the site did not have: the
+        // site is rebuilt, and the page shows the new size.
+        for (file, size) in [
+            ("images/shot.png", (8, 4)),
+            ("images/hero.png", (6, 4)),
+            ("images/new.png", (6, 4)),
+        ] {
+            png(file, size, 50);
+            let to = file;
+            let generation = session.generation;
+            let outcome = session.apply(images(&[(file, to)]));
+            assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+            assert_eq!(session.generation, generation + 1, "{file}: rebuilt");
+        }
+        let html = served_bytes(&session, "guide/shots/index.html");
+        assert!(String::from_utf8_lossy(&html).contains("width=\"8\" height=\"4\""));
         session.cleanup();
     }
 

@@ -35,8 +35,14 @@ pub enum Change {
     Image(String),
     /// A file under `static/`, copied as is.
     Static(String),
-    /// A stylesheet, script or other file in the theme's `static/`.
-    ThemeAsset(String),
+    /// A stylesheet, script or other file in the theme's `static/`: its
+    /// project-relative path, and its path in the output.
+    ThemeAsset {
+        /// `themes/<theme>/static/folio.css`.
+        source: String,
+        /// `folio.css`.
+        out: String,
+    },
     /// A template (theme or site).
     Template(String),
     /// `folio.toml`.
@@ -61,6 +67,11 @@ pub enum Plan {
         /// True when only stylesheets changed (swap them, no reload).
         css_only: bool,
     },
+    /// Copy these files, of which some are images or other files of
+    /// `content/` and `images/`, when every one is a file the site already
+    /// has and no image changed its size (which pages hold) or is a
+    /// featured image (whose smaller copies are made); else rebuild.
+    Images(Vec<(String, String)>),
     /// Rebuild the whole site.
     Full,
 }
@@ -97,7 +108,10 @@ pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: boo
         "static" => Change::Static(rel),
         "templates" => Change::Template(rel),
         "themes" if parts.get(1) == Some(&theme) && parts.get(2) == Some(&"static") => {
-            Change::ThemeAsset(parts[3..].join("/"))
+            Change::ThemeAsset {
+                out: parts[3..].join("/"),
+                source: rel,
+            }
         }
         "themes" if parts.get(1) == Some(&theme) => Change::Template(rel),
         _ => Change::Ignored,
@@ -106,8 +120,10 @@ pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: boo
 
 /// Decides what a batch of changes needs. Anything that may move pages,
 /// change titles or templates, or add and remove files rebuilds the site;
-/// edits of existing pages are re-rendered alone, static files are copied
-/// (images but for their sizes, which pages hold: those rebuild too).
+/// edits of existing pages are re-rendered alone, and static files are
+/// copied. So are images and the other files of `content/` and
+/// `images/`, when the session finds that pages need not change (see
+/// [`Plan::Images`]).
 pub fn plan(changes: &[Change]) -> Plan {
     let relevant: Vec<&Change> = changes.iter().filter(|c| **c != Change::Ignored).collect();
     if relevant.is_empty() {
@@ -116,22 +132,27 @@ pub fn plan(changes: &[Change]) -> Plan {
     let mut pages = Vec::new();
     let mut files = Vec::new();
     let mut css_only = true;
+    let mut images = false;
     for change in relevant {
         match change {
             Change::Page {
                 source,
                 exists: true,
             } => pages.push(source.clone()),
-            // A raster image's size (and a featured one's variants) are in
-            // the pages that show it.
-            Change::Static(rel) if crate::discover::is_raster(rel) => return Plan::Full,
+            Change::Image(rel) => {
+                (css_only, images) = (false, true);
+                let out = rel.strip_prefix("content/").unwrap_or(rel);
+                files.push((rel.clone(), out.to_string()));
+            }
             Change::Static(rel) => {
+                // A raster image's size is in the pages that show it.
+                images |= crate::discover::is_raster(rel);
                 css_only = false;
                 files.push((rel.clone(), rel.trim_start_matches("static/").to_string()));
             }
-            Change::ThemeAsset(rel) => {
-                css_only &= rel.ends_with(".css");
-                files.push((rel.clone(), rel.clone()));
+            Change::ThemeAsset { source, out } => {
+                css_only &= out.ends_with(".css");
+                files.push((source.clone(), out.clone()));
             }
             _ => return Plan::Full,
         }
@@ -145,7 +166,10 @@ pub fn plan(changes: &[Change]) -> Plan {
         (true, false) => {
             files.sort();
             files.dedup();
-            Plan::Copy { files, css_only }
+            match images {
+                true => Plan::Images(files),
+                false => Plan::Copy { files, css_only },
+            }
         }
         _ => Plan::Full,
     }
@@ -290,6 +314,14 @@ fn read_limit() -> String {
 mod tests {
     use super::*;
 
+    /// The change of a file of the handbook theme's `static/`.
+    fn theme_asset(out: &str) -> Change {
+        Change::ThemeAsset {
+            source: format!("themes/handbook/static/{out}"),
+            out: out.into(),
+        }
+    }
+
     #[test]
     fn the_watcher_hears_saves_whole_and_not_reads() {
         use notify::Watcher;
@@ -373,7 +405,7 @@ mod tests {
         );
         assert_eq!(
             c("themes/handbook/static/folio.css", true),
-            Change::ThemeAsset("folio.css".into())
+            theme_asset("folio.css")
         );
         assert_eq!(
             c("themes/handbook/templates/page.html", true),
@@ -421,9 +453,12 @@ mod tests {
             Plan::Pages(vec!["content/a.md".into()])
         );
         assert_eq!(
-            plan(&[Change::ThemeAsset("folio.css".into())]),
+            plan(&[theme_asset("folio.css")]),
             Plan::Copy {
-                files: vec![("folio.css".into(), "folio.css".into())],
+                files: vec![(
+                    "themes/handbook/static/folio.css".into(),
+                    "folio.css".into()
+                )],
                 css_only: true
             }
         );
@@ -446,11 +481,32 @@ mod tests {
             plan(&[Change::Template("templates/page.html".into())]),
             Plan::Full
         );
-        assert_eq!(plan(&[Change::Image("images/x.png".into())]), Plan::Full);
+        assert_eq!(
+            plan(&[
+                Change::Image("images/x.png".into()),
+                Change::Image("content/guide/flow.svg".into()),
+                theme_asset("folio.css"),
+            ]),
+            Plan::Images(vec![
+                ("content/guide/flow.svg".into(), "guide/flow.svg".into()),
+                ("images/x.png".into(), "images/x.png".into()),
+                (
+                    "themes/handbook/static/folio.css".into(),
+                    "folio.css".into()
+                ),
+            ])
+        );
         assert_eq!(
             plan(&[Change::Static("static/files/Photo.JPG".into())]),
-            Plan::Full,
+            Plan::Images(vec![(
+                "static/files/Photo.JPG".into(),
+                "files/Photo.JPG".into()
+            )]),
             "pages hold a static image's size"
+        );
+        assert_eq!(
+            plan(&[page("content/a.md"), Change::Image("images/x.png".into())]),
+            Plan::Full
         );
         assert_eq!(
             plan(&[page("content/a.md"), Change::Static("static/x".into())]),
