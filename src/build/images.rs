@@ -3,8 +3,11 @@
 //! Each local raster featured image is resized to the widths below its own
 //! (plus its full width) and encoded as WebP. Results are cached under
 //! `.folio-cache/images/` in the site root, keyed by a hash of the source
-//! bytes and the width, so a rebuild only hashes the files and copies the
-//! variants. The template gets them as `page.featured.srcset`.
+//! bytes and the width. The hash and orientation of each source are kept
+//! too, in `.folio-cache/images/sources` (see [`super::stamps`]), so a
+//! rebuild reads no source that did not change: it only checks that the
+//! variants are there and copies them. The template gets them as
+//! `page.featured.srcset`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -16,6 +19,7 @@ use image::metadata::Orientation;
 use image::ImageDecoder;
 use rayon::prelude::*;
 
+use super::stamps::{stamp, Stamp, StampFile};
 use crate::diagnostic::Diagnostic;
 use crate::route::path_url;
 use crate::site::Site;
@@ -46,6 +50,7 @@ pub struct VariantFile {
 /// `featured.srcset`. Returns the files to copy and any problems.
 pub fn featured_variants(
     root: &Path,
+    build: &str,
     site: &mut Site,
     base_path: &str,
 ) -> (Vec<VariantFile>, Vec<Diagnostic>) {
@@ -66,15 +71,39 @@ pub fn featured_variants(
         .map(|(path, size)| (path.to_string(), size))
         .collect();
     let cache = root.join(CACHE_DIR);
-    let made: Vec<(String, Result<Variants, String>)> = sources
+    let kept_file = StampFile::<2> {
+        path: cache.join("sources"),
+        name: "folio featured sources 1",
+        build: build.to_string(),
+    };
+    let kept = kept_file.read();
+    let made: Vec<Attempt> = sources
         .par_iter()
-        .map(|(path, size)| (path.clone(), variants_of(root, &cache, path, *size)))
+        .map(|(path, size)| {
+            let stamp = fs::metadata(root.join(path)).ok().map(|m| stamp(&m));
+            let known = match (stamp, kept.get(path)) {
+                (Some(now), Some(&(then, [hash, exif]))) if now == then => {
+                    let orientation = u8::try_from(exif).ok().and_then(Orientation::from_exif);
+                    orientation.map(|orientation| Source { hash, orientation })
+                }
+                _ => None,
+            };
+            Attempt {
+                made: variants_of(root, &cache, path, *size, known),
+                path: path.clone(),
+                stamp,
+            }
+        })
         .collect();
+    let fresh = made.iter().any(|a| a.made.as_ref().is_ok_and(|m| m.read));
+    if fresh || made.iter().filter_map(Attempt::kept).count() != kept.len() {
+        kept_file.write(made.iter().filter_map(Attempt::kept));
+    }
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let mut srcsets: HashMap<String, (Arc<str>, Arc<str>)> = HashMap::new();
-    for (path, result) in made {
-        match result {
+    for Attempt { path, made, .. } in made {
+        match made.map(|m| m.variants) {
             Ok(variants) => {
                 let srcset = variants
                     .iter()
@@ -106,15 +135,68 @@ pub fn featured_variants(
     (files, diags)
 }
 
-/// Variants of one image: cached files, created when missing.
+/// The variants of a featured image, made or found, and the stamp its
+/// file had.
+struct Attempt {
+    /// Project-relative path.
+    path: String,
+    /// `None` when the file's metadata could not be read.
+    stamp: Option<Stamp>,
+    made: Result<Made, String>,
+}
+
+impl Attempt {
+    /// What the next build may trust of it: its hash and orientation
+    /// (EXIF's number), with its file's stamp.
+    fn kept(&self) -> Option<(&str, Stamp, [u64; 2])> {
+        let source = &self.made.as_ref().ok()?.source;
+        let exif = u64::from(source.orientation.to_exif());
+        Some((&self.path, self.stamp?, [source.hash, exif]))
+    }
+}
+
+/// What a featured image's variants are made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Source {
+    /// [`fnv1a`] of the file's bytes.
+    hash: u64,
+    /// How it is shown (see [`super::sizes::image_size`]).
+    orientation: Orientation,
+}
+
+/// The variants of one image, and what they were made from.
+#[derive(Debug, PartialEq, Eq)]
+struct Made {
+    variants: Variants,
+    source: Source,
+    /// True when the image file was read (it was not known, or a
+    /// variant had to be made).
+    read: bool,
+}
+
+/// Variants of one image: cached files, created when missing. `known`
+/// (from the last build, for a file unchanged since) spares reading the
+/// file when every variant is in the cache.
 fn variants_of(
     root: &Path,
     cache: &Path,
     path: &str,
     (width, _): (u32, u32),
-) -> Result<Variants, String> {
-    let bytes = fs::read(root.join(path)).map_err(|e| e.to_string())?;
-    let hash = fnv1a(&bytes);
+    known: Option<Source>,
+) -> Result<Made, String> {
+    let read = || fs::read(root.join(path)).map_err(|e| e.to_string());
+    let mut bytes = None;
+    let source = match known {
+        Some(source) => source,
+        None => {
+            let bytes = bytes.insert(read()?);
+            Source {
+                hash: fnv1a(bytes),
+                orientation: decoder(bytes)?.0,
+            }
+        }
+    };
+    let hash = source.hash;
     let mut widths: Vec<u32> = VARIANT_WIDTHS
         .iter()
         .copied()
@@ -126,7 +208,7 @@ fn variants_of(
         .find_map(|dir| path.strip_prefix(dir))
         .unwrap_or(path);
     let stem = site_path.rsplit_once('.').map_or(site_path, |(s, _)| s);
-    let orientation = decoder(&bytes)?.0;
+    let orientation = source.orientation;
     // Variants are turned as browsers show the image (see
     // [`super::sizes::image_size`]); the name tells them from the ones
     // made before folio turned them.
@@ -143,7 +225,11 @@ fn variants_of(
             let img = match &mut decoded {
                 Some(img) => img,
                 None => {
-                    let mut img = image::DynamicImage::from_decoder(decoder(&bytes)?.1)
+                    let bytes = match &bytes {
+                        Some(bytes) => bytes,
+                        None => bytes.insert(read()?),
+                    };
+                    let mut img = image::DynamicImage::from_decoder(decoder(bytes)?.1)
                         .map_err(|e| e.to_string())?;
                     img.apply_orientation(orientation);
                     decoded.insert(img)
@@ -168,7 +254,11 @@ fn variants_of(
         let out_rel = format!("{stem}.{:08x}.w{w}.webp", hash as u32);
         out.push((VariantFile { cached, out_rel }, w));
     }
-    Ok(out)
+    Ok(Made {
+        variants: out,
+        source,
+        read: bytes.is_some(),
+    })
 }
 
 /// A decoder for an image file's bytes, and the orientation it is shown in.
@@ -205,10 +295,11 @@ mod tests {
         let shown = super::super::sizes::image_size(&path).unwrap();
         assert_eq!(shown, (600, 1000));
         let cache = root.join(CACHE_DIR);
-        let made = variants_of(root, &cache, "images/photo.jpg", shown).unwrap();
-        let widths: Vec<u32> = made.iter().map(|(_, w)| *w).collect();
+        let made = variants_of(root, &cache, "images/photo.jpg", shown, None).unwrap();
+        assert_eq!(made.source.orientation, Orientation::Rotate90);
+        let widths: Vec<u32> = made.variants.iter().map(|(_, w)| *w).collect();
         assert_eq!(widths, [480, 600]);
-        for (variant, w) in &made {
+        for (variant, w) in &made.variants {
             let img = image::open(&variant.cached).unwrap().to_luma8();
             assert_eq!(img.width(), *w);
             assert_eq!(img.height(), w * 1000 / 600);
@@ -230,10 +321,11 @@ mod tests {
         });
         img.save(root.join("images/hero.png")).unwrap();
         let cache = root.join(CACHE_DIR);
-        let made = variants_of(root, &cache, "images/hero.png", (1000, 500)).unwrap();
-        let widths: Vec<u32> = made.iter().map(|(_, w)| *w).collect();
+        let made = variants_of(root, &cache, "images/hero.png", (1000, 500), None).unwrap();
+        assert!(made.read);
+        let widths: Vec<u32> = made.variants.iter().map(|(_, w)| *w).collect();
         assert_eq!(widths, [480, 960, 1000]);
-        let (first, _) = &made[0];
+        let (first, _) = &made.variants[0];
         assert!(
             first.out_rel.starts_with("images/hero.") && first.out_rel.ends_with(".w480.webp"),
             "{}",
@@ -242,13 +334,75 @@ mod tests {
         let decoded = image::open(&first.cached).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (480, 240));
         let modified = fs::metadata(&first.cached).unwrap().modified().unwrap();
-        let again = variants_of(root, &cache, "images/hero.png", (1000, 500)).unwrap();
+        let again = variants_of(root, &cache, "images/hero.png", (1000, 500), None).unwrap();
         assert_eq!(again, made);
         assert_eq!(
             fs::metadata(&first.cached).unwrap().modified().unwrap(),
             modified,
             "cached, not redone"
         );
+        // Known from the last build, the file is not even read: its
+        // variants are found by the hash kept.
+        fs::remove_file(root.join("images/hero.png")).unwrap();
+        let known = variants_of(
+            root,
+            &cache,
+            "images/hero.png",
+            (1000, 500),
+            Some(made.source),
+        );
+        let known = known.unwrap();
+        assert!(!known.read);
+        assert_eq!(known.variants, made.variants);
+    }
+
+    #[test]
+    fn featured_sources_are_read_only_when_their_files_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for dir in ["content", "images"] {
+            fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        let hero = root.join("images/hero.png");
+        image::RgbImage::from_pixel(600, 300, image::Rgb([10, 20, 30]))
+            .save(&hero)
+            .unwrap();
+        let (mut site, _) = crate::site::test_site(&[("content/a.md", "---\ntitle: A\n---\n")]);
+        site.pages[0].featured = Some(crate::site::Featured {
+            url: "/images/hero.png".into(),
+            path: Some("images/hero.png".into()),
+            size: Some((600, 300)),
+            srcset: None,
+            thumbnail: None,
+        });
+        let run = |site: &mut Site| featured_variants(root, "exe=1", site, "/");
+        let (files, diags) = run(&mut site);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(files.len(), 2, "480 and 600 wide");
+        let kept = fs::read_to_string(root.join(CACHE_DIR).join("sources")).unwrap();
+        assert!(kept.ends_with(" 1 images/hero.png\n"), "{kept}");
+        // Other bytes, same length and time: trusted unchanged, not read.
+        let stamp = fs::metadata(&hero).unwrap();
+        let garbage = vec![b'x'; stamp.len() as usize];
+        fs::write(&hero, garbage).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&hero)
+            .unwrap()
+            .set_modified(stamp.modified().unwrap())
+            .unwrap();
+        let (again, diags) = run(&mut site);
+        assert!(diags.is_empty(), "not read: {diags:?}");
+        assert_eq!(again, files);
+        // A new time: read, and found not to be an image.
+        fs::File::options()
+            .write(true)
+            .open(&hero)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now())
+            .unwrap();
+        let (_, diags) = run(&mut site);
+        assert_eq!(diags.len(), 1, "{diags:?}");
     }
 
     #[test]

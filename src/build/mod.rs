@@ -10,6 +10,7 @@ mod images;
 mod random_sites;
 mod sizes;
 mod sources;
+mod stamps;
 mod update;
 mod write;
 
@@ -248,8 +249,12 @@ impl Project {
     /// `folio check` and broken sites skip it.
     pub fn make_image_variants(&mut self) {
         let started = Instant::now();
-        let (variants, d) =
-            images::featured_variants(&self.opts.root, &mut self.site, &self.config.base_path());
+        let (variants, d) = images::featured_variants(
+            &self.opts.root,
+            &sources::executable_id(),
+            &mut self.site,
+            &self.config.base_path(),
+        );
         self.variants = variants;
         self.warnings.extend(d);
         self.stages.push(("image variants", started.elapsed()));
