@@ -26,6 +26,23 @@ pub const MARKER: &str = ".folio-build";
 const MARKER_TEXT: &str =
     "This folder was written by folio; folio may replace it on the next build.\n";
 
+/// Seconds a file must have gone unchanged before its length and
+/// modification time are trusted to tell a change. A file saved twice
+/// within one tick of a coarse clock (FAT's is two seconds, HFS+'s and
+/// ext3's one) keeps its time; were it to keep its length too, its second
+/// version would pass for the first. (Git's index has the same rule for
+/// "racily clean" entries.)
+pub const SETTLED_SECS: i64 = 3;
+
+/// True when a file last modified at `secs` (since the epoch) has gone
+/// unchanged long enough that a change would show in its time.
+pub fn settled(secs: i64) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(i64::MAX, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    secs < now.saturating_sub(SETTLED_SECS)
+}
+
 /// Refuses output folders that are, contain, or sit inside the site's sources.
 pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -197,11 +214,15 @@ impl Staging {
     /// Links `rel` (checked to stay inside) from the previous output when
     /// that file is a copy of the file described by `source`: the same
     /// size and modification time, which [`Staging::copy`] gives its
-    /// copies (rsync's quick check). False when there is no such file.
+    /// copies (rsync's quick check), for a source [`settled`]. False when
+    /// there is no such file.
     #[cfg(unix)]
     fn link_copied(&self, rel: &str, source: &fs::Metadata) -> io::Result<bool> {
         use std::os::unix::fs::MetadataExt;
         let modified = (source.mtime(), source.mtime_nsec());
+        if !settled(modified.0) {
+            return Ok(false);
+        }
         self.link_previous(rel, |_, size, mtime| {
             size == source.len() && mtime == modified
         })
@@ -674,23 +695,34 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let root = scratch("copy");
         let out = root.join("public");
+        let set_time = |path: &Path, time: std::time::SystemTime| {
+            let file = fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(time).unwrap();
+        };
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         let source = |name: &str, text: &str| {
             let path = root.join(name);
             fs::write(&path, text).unwrap();
+            set_time(&path, an_hour_ago);
             path
         };
-        let (same, edited, touched, trap) = (
+        let (same, edited, touched, trap, fresh) = (
             source("same.pdf", "unchanged"),
             source("edited.pdf", "old text"),
             source("touched.pdf", "same text"),
             source("trap.pdf", "secret"),
+            root.join("fresh.pdf"),
         );
+        // Saved just now: the same length and time may yet be another
+        // version (a coarse clock's tick), so it is copied each time.
+        fs::write(&fresh, "just saved").unwrap();
         let s = Staging::begin(&out).unwrap();
         for (rel, from) in [
             ("files/same.pdf", &same),
             ("edited.pdf", &edited),
             ("touched.pdf", &touched),
             ("trap.pdf", &trap),
+            ("fresh.pdf", &fresh),
         ] {
             s.copy(rel, from).unwrap();
         }
@@ -707,17 +739,13 @@ mod tests {
             before("files/same.pdf"),
             before("edited.pdf"),
             before("touched.pdf"),
+            before("fresh.pdf"),
         );
         // Edited, with the same length; touched, with the same bytes; and a
         // symbolic link where a copy was, which is not followed.
-        std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(&edited, "new text").unwrap();
-        fs::File::options()
-            .write(true)
-            .open(&touched)
-            .unwrap()
-            .set_modified(std::time::SystemTime::now())
-            .unwrap();
+        set_time(&edited, an_hour_ago + std::time::Duration::from_secs(60));
+        set_time(&touched, an_hour_ago + std::time::Duration::from_secs(60));
         fs::remove_file(out.join("trap.pdf")).unwrap();
         std::os::unix::fs::symlink(&trap, out.join("trap.pdf")).unwrap();
 
@@ -726,6 +754,7 @@ mod tests {
         s.copy("edited.pdf", &edited).unwrap();
         s.copy("touched.pdf", &touched).unwrap();
         s.copy("trap.pdf", &trap).unwrap();
+        s.copy("fresh.pdf", &fresh).unwrap();
         let err = s.copy("files/same.pdf", &same).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::AlreadyExists, "{err}");
         assert!(s.copy("../escape.pdf", &same).is_err());
@@ -733,6 +762,7 @@ mod tests {
         assert_eq!(staged("files/same.pdf"), inodes.0, "linked");
         assert_ne!(staged("edited.pdf"), inodes.1, "copied anew");
         assert_ne!(staged("touched.pdf"), inodes.2, "copied anew");
+        assert_ne!(staged("fresh.pdf"), inodes.3, "copied anew");
         assert!(!fs::symlink_metadata(s.dir().join("trap.pdf"))
             .unwrap()
             .is_symlink());

@@ -367,6 +367,7 @@ mod tests {
         image::RgbImage::from_pixel(600, 300, image::Rgb([10, 20, 30]))
             .save(&hero)
             .unwrap();
+        super::super::stamps::backdate(&hero, 3600);
         let (mut site, _) = crate::site::test_site(&[("content/a.md", "---\ntitle: A\n---\n")]);
         site.pages[0].featured = Some(crate::site::Featured {
             url: "/images/hero.png".into(),
@@ -399,7 +400,7 @@ mod tests {
             .write(true)
             .open(&hero)
             .unwrap()
-            .set_modified(std::time::SystemTime::now())
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60))
             .unwrap();
         let (_, diags) = run(&mut site);
         assert_eq!(diags.len(), 1, "{diags:?}");

@@ -303,6 +303,9 @@ mod tests {
         fs::write(root.join("images/b.png"), png(3, 2)).unwrap();
         fs::write(root.join("images/broken.png"), b"not an image").unwrap();
         fs::write(root.join("images/notes.txt"), b"not a raster").unwrap();
+        for name in ["a.png", "b.png", "broken.png"] {
+            super::super::stamps::backdate(&root.join("images").join(name), 3600);
+        }
         let all = files(
             root,
             &[
@@ -342,10 +345,18 @@ mod tests {
         // A changed file is read again; a file gone leaves the cache.
         fs::write(root.join(SIZES_CACHE), &faked).unwrap();
         fs::write(root.join("images/a.png"), png(8, 5)).unwrap();
+        super::super::stamps::backdate(&root.join("images/a.png"), 1800);
         let sizes = read_image_sizes(root, "exe=1", &all[..1]);
         assert_eq!(sizes["images/a.png"], Ok((8, 5)));
         let cache = fs::read_to_string(root.join(SIZES_CACHE)).unwrap();
         assert_eq!(cache.lines().count(), 3, "{cache}");
         assert!(cache.contains(" 8 5 images/a.png\n"), "{cache}");
+        // Changed just now, it is measured but not kept: a second save
+        // within the clock's tick would keep its time.
+        fs::write(root.join("images/a.png"), png(9, 5)).unwrap();
+        let sizes = read_image_sizes(root, "exe=1", &all[..1]);
+        assert_eq!(sizes["images/a.png"], Ok((9, 5)));
+        let cache = fs::read_to_string(root.join(SIZES_CACHE)).unwrap();
+        assert_eq!(cache.lines().count(), 2, "{cache}");
     }
 }

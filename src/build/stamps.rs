@@ -13,6 +13,8 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::PathBuf;
 
+use crate::output::settled;
+
 /// What a file looked like: its length and its modification time in
 /// seconds and nanoseconds.
 pub(super) type Stamp = (u64, i64, i64);
@@ -97,11 +99,26 @@ impl<const N: usize> StampFile<N> {
         text
     }
 
-    /// Writes `entries` (project paths never hold a line break: discover
-    /// refuses control characters). Failure leaves the old file, or none.
+    /// Writes `entries` but those of files changed too lately to trust
+    /// (see [`settled`]), which the next build reads again (project paths
+    /// never hold a line break: discover refuses control characters).
+    /// Failure leaves the old file, or none.
     pub fn write<'a>(&self, entries: impl Iterator<Item = (&'a str, Stamp, [u64; N])>) {
-        let _ = crate::output::write_atomic(&self.path, self.encode(entries).as_bytes());
+        let settled = entries.filter(|&(_, (_, secs, _), _)| settled(secs));
+        let _ = crate::output::write_atomic(&self.path, self.encode(settled).as_bytes());
     }
+}
+
+/// Sets a file's modification time `secs` seconds back: tests make files
+/// and need them [`settled`] at once.
+#[cfg(test)]
+pub(super) fn backdate(path: &std::path::Path, secs: u64) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(then))
+        .unwrap();
 }
 
 #[cfg(test)]
@@ -117,9 +134,14 @@ mod tests {
             build: "exe=1".into(),
         };
         assert!(file.read().is_empty(), "no file yet");
+        let just_now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
         let entries = [
             ("static/my shots/b c.png", (10, 1, 2), [3, u64::MAX]),
             ("images/a.png", (20, -5, 999_999_999), [0, 7]),
+            ("images/new.png", (30, just_now - 1, 0), [1, 1]),
         ];
         file.write(entries.iter().copied());
         let text = fs::read_to_string(&file.path).unwrap();
@@ -128,7 +150,7 @@ mod tests {
             "{text}"
         );
         let kept = file.read();
-        assert_eq!(kept.len(), 2);
+        assert_eq!(kept.len(), 2, "a file changed a second ago is not kept");
         assert_eq!(kept["static/my shots/b c.png"], ((10, 1, 2), [3, u64::MAX]));
         assert_eq!(kept["images/a.png"], ((20, -5, 999_999_999), [0, 7]));
         for garbled in [
