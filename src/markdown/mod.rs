@@ -104,6 +104,10 @@ pub struct ParsedPage {
     pub links: Vec<PageLink>,
     /// Links to other sites (`http:`/`https:`), for `folio check --external`.
     pub external_links: Vec<ExternalLink>,
+    /// The local images the body shows, by project-relative path, whose
+    /// size it holds (`folio serve` renders the page again when one is
+    /// saved at another size).
+    pub images: Vec<String>,
     /// Plain text of the first paragraph.
     pub summary: String,
     /// Number of words in the body.

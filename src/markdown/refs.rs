@@ -136,9 +136,14 @@ impl<'a> Rewriter<'a> {
         offset: usize,
     ) -> (CowStr<'a>, Option<(u32, u32)>) {
         let src = match self.routes.resolve(self.input.source, &dest) {
-            Reference::Asset { url, path } => return (url.into(), self.routes.image_size(&path)),
+            Reference::Asset { url, path } => {
+                let size = self.routes.image_size(&path);
+                self.out.images.push(path);
+                return (url.into(), size);
+            }
             Reference::Static { url, file } => {
-                let size = file.and_then(|f| self.routes.image_size(&f));
+                let size = file.as_deref().and_then(|f| self.routes.image_size(f));
+                self.out.images.extend(file);
                 return (url.into(), size);
             }
             Reference::External => dest,

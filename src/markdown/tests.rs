@@ -154,8 +154,14 @@ fn images_resolve_relative_to_page() {
         "{}",
         p.html
     );
+    assert_eq!(
+        p.images,
+        ["images/featured/theory.png"],
+        "the images it shows"
+    );
     let p = md("![escape](../../../../etc/passwd)\n");
     assert!(p.diagnostics[0].message.contains("outside the site"));
+    assert!(p.images.is_empty());
 }
 
 #[test]

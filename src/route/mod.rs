@@ -326,6 +326,12 @@ impl Routes {
         self.image_sizes = sizes;
     }
 
+    /// Records the new pixel size of one image (saved again under
+    /// `folio serve`).
+    pub fn set_image_size(&mut self, path: &str, size: (u32, u32)) {
+        self.image_sizes.insert(path.to_string(), size);
+    }
+
     /// Pixel size of an image, when known.
     pub fn image_size(&self, path: &str) -> Option<(u32, u32)> {
         self.image_sizes.get(path).copied()

@@ -132,41 +132,107 @@ impl Session {
             Plan::Copy { files, css_only } => self.copy(&files, css_only, Instant::now()),
             Plan::Images(files) => {
                 let started = Instant::now();
-                match self.pages_unchanged_by(&files) {
-                    true => self.copy(&files, false, started),
-                    false => self.full_rebuild(),
+                match self.resized_by(&files) {
+                    Some(resized) if resized.is_empty() => self.copy(&files, false, started),
+                    Some(resized) => self.resize(&files, &resized, started),
+                    None => self.full_rebuild(),
                 }
             }
         }
     }
 
-    /// True when copying `files` (changed files of `content/`, `images/`,
-    /// `static/` or the theme) leaves every page as it is: each one of
-    /// `content/` and `images/` is a file the site has (a new one may
-    /// mend a link), and each raster image has the size pages give it
-    /// and is no page's featured image (whose smaller copies are made
-    /// from it). A screenshot taken again at its size is copied in a
-    /// moment; anything else rebuilds the site.
-    fn pages_unchanged_by(&self, files: &[(String, String)]) -> bool {
-        let Some(project) = &self.project else {
-            return false;
-        };
+    /// What copying `files` (changed files of `content/`, `images/`,
+    /// `static/` or the theme) changes in the pages: the raster images
+    /// whose size is not the one pages give them, with their new size.
+    /// `None` when the site must be rebuilt: a file of `content/` or
+    /// `images/` the site does not have (a new one may mend a link), an
+    /// image that cannot be read, or a page's featured image (whose
+    /// smaller copies are made from it).
+    fn resized_by(&self, files: &[(String, String)]) -> Option<Vec<(String, (u32, u32))>> {
+        let project = self.project.as_ref()?;
         let routes = &project.routes;
-        files.iter().all(|(from, _)| {
+        let featured = |from: &str| {
+            let path = |p: &crate::site::Page| p.featured.as_ref()?.path.clone();
+            project
+                .site
+                .pages
+                .iter()
+                .any(|p| path(p).as_deref() == Some(from))
+        };
+        let mut resized = Vec::new();
+        for (from, _) in files {
             let site_file = ["content/", "images/"].iter().any(|d| from.starts_with(d));
             if site_file && !routes.has_asset(from) {
-                return false;
+                return None;
             }
             if !crate::discover::is_raster(from) || from.starts_with("themes/") {
-                return true;
+                continue;
             }
-            let featured = |p: &crate::site::Page| {
-                p.featured.as_ref().and_then(|f| f.path.as_deref()) == Some(from.as_str())
-            };
-            routes.image_size(from).is_some_and(|known| {
-                crate::build::image_size(&self.opts.root.join(from)) == Ok(known)
-            }) && !project.site.pages.iter().any(featured)
-        })
+            if featured(from) {
+                return None;
+            }
+            let size = crate::build::image_size(&self.opts.root.join(from)).ok()?;
+            if routes.image_size(from) != Some(size) {
+                resized.push((from.clone(), size));
+            }
+        }
+        Some(resized)
+    }
+
+    /// Copies `files` and renders again the pages that show one of the
+    /// `resized` images (a screenshot taken again, a little wider): they
+    /// hold its width and height. Every tab reloads, as for a copy.
+    fn resize(
+        &mut self,
+        files: &[(String, String)],
+        resized: &[(String, (u32, u32))],
+        started: Instant,
+    ) -> Outcome {
+        let Some(project) = self.project.as_mut() else {
+            return self.full_rebuild();
+        };
+        for (path, size) in resized {
+            project.routes.set_image_size(path, *size);
+        }
+        let shows = |p: &&crate::site::Page| {
+            p.parsed
+                .images
+                .iter()
+                .any(|i| resized.iter().any(|(r, _)| r == i))
+        };
+        let pages: Vec<String> = project
+            .site
+            .pages
+            .iter()
+            .filter(shows)
+            .map(|p| p.source.clone())
+            .collect();
+        let generation = self.generation;
+        let copied = self.copy(files, false, started);
+        // Nothing shows it, or the copy failed (and rebuilt the site).
+        if pages.is_empty() || self.generation != generation {
+            return copied;
+        }
+        let mut outcome = self.update_pages(&pages);
+        if let Outcome::Updated {
+            event: LiveEvent::Reload { all, .. },
+            took,
+            summary,
+            ..
+        } = &mut outcome
+        {
+            // Pages may show an image through their own HTML too.
+            *all = true;
+            *took = started.elapsed();
+            let names: Vec<&str> = resized.iter().map(|(r, _)| r.as_str()).collect();
+            let written = summary.rsplit(" → ").next().unwrap_or_default();
+            *summary = format!(
+                "copied {} (a new size), re-rendering what shows it: {} → {written}",
+                names.join(", "),
+                crate::diagnostic::plural(pages.len(), "page"),
+            );
+        }
+        outcome
     }
 
     /// The errors of earlier changes that no later one fixed, in the
@@ -643,7 +709,7 @@ mod tests {
     }
 
     #[test]
-    fn an_image_saved_again_at_its_size_is_copied_and_anything_else_rebuilds() {
+    fn an_image_saved_again_is_copied_and_the_pages_showing_it_rendered_again() {
         let root = tempfile::tempdir().unwrap();
         let at = |rel: &str| root.path().join(rel);
         for dir in ["content/guide", "images", "static"] {
@@ -697,13 +763,39 @@ mod tests {
         );
         assert_eq!(served_bytes(&session, "guide/notes.pdf"), b"%PDF new");
 
-        // A new size, a featured image, a file the site did not have: the
-        // site is rebuilt, and the page shows the new size.
-        for (file, size) in [
-            ("images/shot.png", (8, 4)),
-            ("images/hero.png", (6, 4)),
-            ("images/new.png", (6, 4)),
-        ] {
+        // A new size: the page that shows it is rendered again, and every
+        // tab reloads.
+        png("images/shot.png", (8, 4), 0);
+        let outcome = session.apply(images(&[("images/shot.png", "images/shot.png")]));
+        let Outcome::Updated { event, summary, .. } = &outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(
+            matches!(event, LiveEvent::Reload { all: true, .. }),
+            "{event:?}"
+        );
+        assert!(
+            summary.contains("images/shot.png (a new size)"),
+            "{summary}"
+        );
+        assert_eq!(session.generation, generation, "not rebuilt");
+        let html = served_bytes(&session, "guide/shots/index.html");
+        assert!(String::from_utf8_lossy(&html).contains("width=\"8\" height=\"4\""));
+        assert_eq!(
+            served_bytes(&session, "images/shot.png"),
+            fs::read(at("images/shot.png")).unwrap()
+        );
+        // So for an image of static/.
+        png("static/plan.png", (7, 4), 0);
+        let outcome = session.apply(images(&[("static/plan.png", "plan.png")]));
+        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+        assert_eq!(session.generation, generation, "not rebuilt");
+        let html = served_bytes(&session, "guide/shots/index.html");
+        assert!(String::from_utf8_lossy(&html).contains("width=\"7\" height=\"4\""));
+
+        // A featured image, a file the site did not have: the site is
+        // rebuilt.
+        for (file, size) in [("images/hero.png", (6, 4)), ("images/new.png", (6, 4))] {
             png(file, size, 50);
             let to = file;
             let generation = session.generation;
@@ -711,8 +803,6 @@ mod tests {
             assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
             assert_eq!(session.generation, generation + 1, "{file}: rebuilt");
         }
-        let html = served_bytes(&session, "guide/shots/index.html");
-        assert!(String::from_utf8_lossy(&html).contains("width=\"8\" height=\"4\""));
         session.cleanup();
     }
 
