@@ -152,12 +152,10 @@ impl Session {
         let project = self.project.as_ref()?;
         let routes = &project.routes;
         let featured = |from: &str| {
-            let path = |p: &crate::site::Page| p.featured.as_ref()?.path.clone();
-            project
-                .site
-                .pages
-                .iter()
-                .any(|p| path(p).as_deref() == Some(from))
+            let pages = project.site.pages.iter();
+            pages
+                .filter_map(|p| p.featured.as_ref()?.path.as_deref())
+                .any(|f| f == from)
         };
         let mut resized = Vec::new();
         for (from, _) in files {

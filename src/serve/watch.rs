@@ -69,8 +69,9 @@ pub enum Plan {
     },
     /// Copy these files, of which some are images or other files of
     /// `content/` and `images/`, when every one is a file the site already
-    /// has and no image changed its size (which pages hold) or is a
-    /// featured image (whose smaller copies are made); else rebuild.
+    /// has and no image is a featured one (whose smaller copies are made),
+    /// and render again the pages that show an image whose size changed
+    /// (they hold it); else rebuild.
     Images(Vec<(String, String)>),
     /// Rebuild the whole site.
     Full,
@@ -122,8 +123,8 @@ pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: boo
 /// change titles or templates, or add and remove files rebuilds the site;
 /// edits of existing pages are re-rendered alone, and static files are
 /// copied. So are images and the other files of `content/` and
-/// `images/`, when the session finds that pages need not change (see
-/// [`Plan::Images`]).
+/// `images/`, with the pages that show an image whose size changed, when
+/// the session finds nothing else changes (see [`Plan::Images`]).
 pub fn plan(changes: &[Change]) -> Plan {
     let relevant: Vec<&Change> = changes.iter().filter(|c| **c != Change::Ignored).collect();
     if relevant.is_empty() {
