@@ -285,6 +285,12 @@ impl Routes {
         self.static_files = files.into_iter().collect();
     }
 
+    /// True when the site has the file of `static/` written at `path`
+    /// (output-relative).
+    pub fn has_static_file(&self, path: &str) -> bool {
+        self.static_files.contains(path)
+    }
+
     /// Records the draft pages this build leaves out.
     pub fn set_drafts(&mut self, sources: impl IntoIterator<Item = String>) {
         self.drafts = sources.into_iter().collect();

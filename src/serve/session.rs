@@ -129,7 +129,10 @@ impl Session {
             Plan::Nothing => Outcome::Nothing,
             Plan::Full => self.full_rebuild(),
             Plan::Pages(sources) => self.update_pages(&sources),
-            Plan::Copy { files, css_only } => self.copy(&files, css_only, Instant::now()),
+            Plan::Copy { files, css_only } => match self.has_files(&files) {
+                true => self.copy(&files, css_only, Instant::now()),
+                false => self.full_rebuild(),
+            },
             Plan::Images(files) => {
                 let started = Instant::now();
                 match self.resized_by(&files) {
@@ -141,14 +144,35 @@ impl Session {
         }
     }
 
+    /// True when the site already has every file of `files` that is one
+    /// of its own: a new file may mend a link, or take the place of a
+    /// page (an error a rebuild reports), so it rebuilds the site.
+    fn has_files(&self, files: &[(String, String)]) -> bool {
+        let Some(project) = &self.project else {
+            return false;
+        };
+        let routes = &project.routes;
+        files.iter().all(|(from, to)| {
+            if from.starts_with("static/") {
+                routes.has_static_file(to)
+            } else if from.starts_with("content/") || from.starts_with("images/") {
+                routes.has_asset(from)
+            } else {
+                true
+            }
+        })
+    }
+
     /// What copying `files` (changed files of `content/`, `images/`,
     /// `static/` or the theme) changes in the pages: the raster images
     /// whose size is not the one pages give them, with their new size.
-    /// `None` when the site must be rebuilt: a file of `content/` or
-    /// `images/` the site does not have (a new one may mend a link), an
-    /// image that cannot be read, or a page's featured image (whose
-    /// smaller copies are made from it).
+    /// `None` when the site must be rebuilt: a file the site does not
+    /// have (see [`Session::has_files`]), an image that cannot be read, or
+    /// a page's featured image (whose smaller copies are made from it).
     fn resized_by(&self, files: &[(String, String)]) -> Option<Vec<(String, (u32, u32))>> {
+        if !self.has_files(files) {
+            return None;
+        }
         let project = self.project.as_ref()?;
         let routes = &project.routes;
         let featured = |from: &str| {
@@ -159,10 +183,6 @@ impl Session {
         };
         let mut resized = Vec::new();
         for (from, _) in files {
-            let site_file = ["content/", "images/"].iter().any(|d| from.starts_with(d));
-            if site_file && !routes.has_asset(from) {
-                return None;
-            }
             if !crate::discover::is_raster(from) || from.starts_with("themes/") {
                 continue;
             }
@@ -620,6 +640,11 @@ mod tests {
                 .map(|d| d.file.clone().unwrap_or_default())
                 .collect::<Vec<_>>()
         };
+        // A stylesheet of static/ the site has (a new file rebuilds it).
+        let css = root.path().join("static/site.css");
+        fs::create_dir_all(css.parent().unwrap()).unwrap();
+        fs::write(&css, "p { color: blue }").unwrap();
+        assert!(matches!(session.apply(Plan::Full), Outcome::Updated { .. }));
         fs::write(content.join("a.md"), "---\ntitle: [A\n---\nSecond A.\n").unwrap();
         assert!(matches!(session.apply(page("a.md")), Outcome::Failed(_)));
         // B updates in place, and A's problem still stands.
@@ -628,8 +653,6 @@ mod tests {
         let b = fs::read_to_string(served(&session.current).join("b/index.html")).unwrap();
         assert!(b.contains("Second B."), "{b}");
         // So it does after a stylesheet is copied.
-        let css = root.path().join("static/site.css");
-        fs::create_dir_all(css.parent().unwrap()).unwrap();
         fs::write(&css, "p { color: red }").unwrap();
         let copy = Plan::Copy {
             files: vec![("static/site.css".into(), "site.css".into())],
@@ -800,6 +823,20 @@ mod tests {
             let outcome = session.apply(images(&[(file, to)]));
             assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
             assert_eq!(session.generation, generation + 1, "{file}: rebuilt");
+        }
+        // A new file of static/ may mend a link, or take a page's place:
+        // the site is rebuilt. Then, edited, it is copied.
+        for (text, rebuilt) in [("%PDF new", 1), ("%PDF edited", 0)] {
+            fs::write(at("static/new.pdf"), text).unwrap();
+            let generation = session.generation;
+            let copy = Plan::Copy {
+                files: vec![("static/new.pdf".into(), "new.pdf".into())],
+                css_only: false,
+            };
+            let outcome = session.apply(copy);
+            assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+            assert_eq!(session.generation, generation + rebuilt, "{text}");
+            assert_eq!(served_bytes(&session, "new.pdf"), text.as_bytes());
         }
         session.cleanup();
     }
