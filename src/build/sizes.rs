@@ -88,18 +88,20 @@ pub(super) fn read_image_sizes<'f>(
 /// taken sideways is stored as the camera saw it, with an EXIF
 /// orientation that browsers follow, so its width and height swap.
 pub fn image_size(path: &Path) -> Result<(u32, u32), String> {
+    use std::io::{Seek, SeekFrom};
     let mut file = fs::File::open(path).map_err(|e| e.to_string())?;
-    match jpeg_header(&mut file) {
-        Some((stored, orientation)) => Ok(as_shown(stored, orientation)),
-        None => decoded_size(path),
+    if let Some((stored, orientation)) = jpeg_header(&mut file) {
+        return Ok(as_shown(stored, orientation));
     }
+    // The same file, from its start, for the image crate.
+    file.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+    decoded_size(std::io::BufReader::new(file))
 }
 
 /// [`image_size`] by the image crate's decoder of the file's format.
-fn decoded_size(path: &Path) -> Result<(u32, u32), String> {
+fn decoded_size(file: impl std::io::BufRead + std::io::Seek) -> Result<(u32, u32), String> {
     use image::ImageDecoder;
-    let mut decoder = image::ImageReader::open(path)
-        .map_err(|e| e.to_string())?
+    let mut decoder = image::ImageReader::new(file)
         .with_guessed_format()
         .map_err(|e| e.to_string())?
         .into_decoder()
@@ -250,7 +252,8 @@ mod tests {
             let mut file = fs::File::open(&path).unwrap();
             let read = jpeg_header(&mut file).map(|(size, o)| as_shown(size, o));
             assert_eq!(read, Some(expected), "{case}");
-            assert_eq!(decoded_size(&path), Ok(expected), "{case}");
+            let file = std::io::BufReader::new(fs::File::open(&path).unwrap());
+            assert_eq!(decoded_size(file), Ok(expected), "{case}");
             assert_eq!(image_size(&path), Ok(expected), "{case}");
         }
         // Not a JPEG, or one cut before its frame header: the image crate

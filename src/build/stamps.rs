@@ -87,11 +87,12 @@ impl<const N: usize> StampFile<N> {
     fn encode<'a>(&self, entries: impl Iterator<Item = (&'a str, Stamp, [u64; N])>) -> String {
         let mut entries: Vec<_> = entries.collect();
         entries.sort_unstable_by_key(|&(rel, ..)| rel);
+        use std::fmt::Write;
         let mut text = format!("{}\n{}\n", self.name, self.build);
         for (rel, (len, secs, nanos), facts) in entries {
-            text.push_str(&format!("{len} {secs} {nanos} "));
+            let _ = write!(text, "{len} {secs} {nanos} ");
             for fact in facts {
-                text.push_str(&format!("{fact} "));
+                let _ = write!(text, "{fact} ");
             }
             text.push_str(rel);
             text.push('\n');
