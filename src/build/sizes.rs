@@ -54,18 +54,29 @@ pub(super) fn read_image_sizes<'f>(
         .filter(|f| is_raster(&f.rel))
         .map(|f| {
             let path = root.join(&f.rel);
-            let stamp = fs::metadata(&path).ok().map(|m| stamp(&m));
-            let size = match (stamp, kept.get(&f.rel)) {
-                (Some(now), Some(&(then, [w, h]))) if now == then => {
-                    u32::try_from(w).ok().zip(u32::try_from(h).ok())
+            // A file the cache knows is looked at by its path; any other
+            // is opened once, for its stamp and its header.
+            if let Some(&(then, [w, h])) = kept.get(&f.rel) {
+                let stamp = fs::metadata(&path).ok().map(|m| stamp(&m));
+                let size = u32::try_from(w).ok().zip(u32::try_from(h).ok());
+                if let (Some(size), true) = (size, stamp == Some(then)) {
+                    return Image {
+                        rel: &f.rel,
+                        stamp,
+                        size: Ok(size),
+                        fresh: false,
+                    };
                 }
-                _ => None,
+            }
+            let (stamp, size) = match fs::File::open(&path) {
+                Ok(file) => (file.metadata().ok().map(|m| stamp(&m)), size_of(file)),
+                Err(e) => (None, Err(e.to_string())),
             };
             Image {
                 rel: &f.rel,
                 stamp,
-                fresh: size.is_none(),
-                size: size.map_or_else(|| image_size(&path), Ok),
+                size,
+                fresh: true,
             }
         })
         .collect();
@@ -88,8 +99,12 @@ pub(super) fn read_image_sizes<'f>(
 /// taken sideways is stored as the camera saw it, with an EXIF
 /// orientation that browsers follow, so its width and height swap.
 pub fn image_size(path: &Path) -> Result<(u32, u32), String> {
+    size_of(fs::File::open(path).map_err(|e| e.to_string())?)
+}
+
+/// [`image_size`] of an open file.
+fn size_of(mut file: fs::File) -> Result<(u32, u32), String> {
     use std::io::{Seek, SeekFrom};
-    let mut file = fs::File::open(path).map_err(|e| e.to_string())?;
     if let Some((stored, orientation)) = jpeg_header(&mut file) {
         return Ok(as_shown(stored, orientation));
     }
