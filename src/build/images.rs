@@ -19,7 +19,7 @@ use image::metadata::Orientation;
 use image::ImageDecoder;
 use rayon::prelude::*;
 
-use super::stamps::{stamp, Stamp, StampFile};
+use super::stamps::{stamp, trusted, Stamp, StampFile};
 use crate::diagnostic::Diagnostic;
 use crate::route::path_url;
 use crate::site::Site;
@@ -81,13 +81,10 @@ pub fn featured_variants(
         .par_iter()
         .map(|(path, size)| {
             let stamp = fs::metadata(root.join(path)).ok().map(|m| stamp(&m));
-            let known = match (stamp, kept.get(path)) {
-                (Some(now), Some(&(then, [hash, exif]))) if now == then => {
-                    let orientation = u8::try_from(exif).ok().and_then(Orientation::from_exif);
-                    orientation.map(|orientation| Source { hash, orientation })
-                }
-                _ => None,
-            };
+            let known = trusted(&kept, path, stamp).and_then(|[hash, exif]| {
+                let orientation = Orientation::from_exif(u8::try_from(exif).ok()?)?;
+                Some(Source { hash, orientation })
+            });
             Attempt {
                 made: variants_of(root, &cache, path, *size, known),
                 path: path.clone(),
@@ -96,9 +93,7 @@ pub fn featured_variants(
         })
         .collect();
     let fresh = made.iter().any(|a| a.made.as_ref().is_ok_and(|m| m.read));
-    if fresh || made.iter().filter_map(Attempt::kept).count() != kept.len() {
-        kept_file.write(made.iter().filter_map(Attempt::kept));
-    }
+    kept_file.update(&kept, fresh, made.iter().filter_map(Attempt::kept));
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let mut srcsets: HashMap<String, (Arc<str>, Arc<str>)> = HashMap::new();

@@ -16,7 +16,7 @@ use std::path::Path;
 use image::metadata::Orientation;
 use rayon::prelude::*;
 
-use super::stamps::{stamp, Stamp, StampFile};
+use super::stamps::{stamp, trusted, Stamp, StampFile};
 use crate::discover::{is_raster, SourceFile};
 
 /// Where the sizes are kept (in the site root).
@@ -56,10 +56,11 @@ pub(super) fn read_image_sizes<'f>(
             let path = root.join(&f.rel);
             // A file the cache knows is looked at by its path; any other
             // is opened once, for its stamp and its header.
-            if let Some(&(then, [w, h])) = kept.get(&f.rel) {
+            if kept.contains_key(&f.rel) {
                 let stamp = fs::metadata(&path).ok().map(|m| stamp(&m));
-                let size = u32::try_from(w).ok().zip(u32::try_from(h).ok());
-                if let (Some(size), true) = (size, stamp == Some(then)) {
+                let size = trusted(&kept, &f.rel, stamp)
+                    .and_then(|[w, h]| u32::try_from(w).ok().zip(u32::try_from(h).ok()));
+                if let Some(size) = size {
                     return Image {
                         rel: &f.rel,
                         stamp,
@@ -86,9 +87,7 @@ pub(super) fn read_image_sizes<'f>(
     };
     // Unreadable files are read again each time, and not kept.
     let fresh = images.iter().any(|i| i.fresh && i.size.is_ok());
-    if fresh || images.iter().filter_map(known).count() != kept.len() {
-        cache.write(images.iter().filter_map(known));
-    }
+    cache.update(&kept, fresh, images.iter().filter_map(known));
     images
         .into_iter()
         .map(|i| (i.rel.to_string(), i.size))

@@ -54,6 +54,16 @@ pub(super) struct StampFile<const N: usize> {
 /// The facts kept of each file, with the stamp it had, by project path.
 pub(super) type Kept<const N: usize> = HashMap<String, (Stamp, [u64; N])>;
 
+/// The facts kept of the file `rel` while its stamp is still `now`.
+pub(super) fn trusted<const N: usize>(
+    kept: &Kept<N>,
+    rel: &str,
+    now: Option<Stamp>,
+) -> Option<[u64; N]> {
+    let &(then, facts) = kept.get(rel)?;
+    (now == Some(then)).then_some(facts)
+}
+
 impl<const N: usize> StampFile<N> {
     /// The facts the file holds; none when it is missing, of another
     /// name or build, or cut short or garbled (ignored whole).
@@ -100,11 +110,22 @@ impl<const N: usize> StampFile<N> {
         text
     }
 
+    /// Writes `entries` when they are not what the file holds (`kept`):
+    /// a file was read anew (`read_any`), or files came or went.
+    pub fn update<'a, I>(&self, kept: &Kept<N>, read_any: bool, entries: I)
+    where
+        I: Iterator<Item = (&'a str, Stamp, [u64; N])> + Clone,
+    {
+        if read_any || entries.clone().count() != kept.len() {
+            self.write(entries);
+        }
+    }
+
     /// Writes `entries` but those of files changed too lately to trust
     /// (see [`settled`]), which the next build reads again (project paths
     /// never hold a line break: discover refuses control characters).
     /// Failure leaves the old file, or none.
-    pub fn write<'a>(&self, entries: impl Iterator<Item = (&'a str, Stamp, [u64; N])>) {
+    fn write<'a>(&self, entries: impl Iterator<Item = (&'a str, Stamp, [u64; N])>) {
         let settled = entries.filter(|&(_, (_, secs, _), _)| settled(secs));
         let _ = crate::output::write_atomic(&self.path, self.encode(settled).as_bytes());
     }
