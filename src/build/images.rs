@@ -11,14 +11,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use image::imageops::FilterType;
 use image::metadata::Orientation;
-use image::ImageDecoder;
 use rayon::prelude::*;
 
+use super::sizes::decoder;
 use super::stamps::{stamp, trusted, Stamp, StampFile};
 use crate::diagnostic::Diagnostic;
 use crate::route::path_url;
@@ -187,7 +188,7 @@ fn variants_of(
             let bytes = bytes.insert(read()?);
             Source {
                 hash: fnv1a(bytes),
-                orientation: decoder(bytes)?.0,
+                orientation: decoder(Cursor::new(bytes))?.0,
             }
         }
     };
@@ -224,7 +225,7 @@ fn variants_of(
                         Some(bytes) => bytes,
                         None => bytes.insert(read()?),
                     };
-                    let mut img = image::DynamicImage::from_decoder(decoder(bytes)?.1)
+                    let mut img = image::DynamicImage::from_decoder(decoder(Cursor::new(bytes))?.1)
                         .map_err(|e| e.to_string())?;
                     img.apply_orientation(orientation);
                     decoded.insert(img)
@@ -254,17 +255,6 @@ fn variants_of(
         source,
         read: bytes.is_some(),
     })
-}
-
-/// A decoder for an image file's bytes, and the orientation it is shown in.
-fn decoder(bytes: &[u8]) -> Result<(Orientation, impl ImageDecoder + '_), String> {
-    let mut decoder = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?
-        .into_decoder()
-        .map_err(|e| e.to_string())?;
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    Ok((orientation, decoder))
 }
 
 /// FNV-1a, 64 bits: a stable content hash (the cache outlives Rust versions).

@@ -115,13 +115,23 @@ fn size_of(mut file: fs::File) -> Result<(u32, u32), String> {
 /// [`image_size`] by the image crate's decoder of the file's format.
 fn decoded_size(file: impl std::io::BufRead + std::io::Seek) -> Result<(u32, u32), String> {
     use image::ImageDecoder;
-    let mut decoder = image::ImageReader::new(file)
+    let (orientation, decoder) = decoder(file)?;
+    Ok(as_shown(decoder.dimensions(), orientation))
+}
+
+/// The image crate's decoder for the image `reader` holds, in the format
+/// its first bytes tell, and the orientation the image is shown in.
+pub(super) fn decoder<'a>(
+    reader: impl std::io::BufRead + std::io::Seek + 'a,
+) -> Result<(Orientation, impl image::ImageDecoder + 'a), String> {
+    use image::ImageDecoder;
+    let mut decoder = image::ImageReader::new(reader)
         .with_guessed_format()
         .map_err(|e| e.to_string())?
         .into_decoder()
         .map_err(|e| e.to_string())?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    Ok(as_shown(decoder.dimensions(), orientation))
+    Ok((orientation, decoder))
 }
 
 /// Largest APP1 segment read for its EXIF orientation (the most a
