@@ -435,11 +435,9 @@ impl Session {
     }
 
     /// Copies `files` into the site being served (see [`Plan::Copy`]);
-    /// `started` is when the work on the change began.
+    /// `started` is when the work on the change began. Only for a site
+    /// that was built ([`Session::has_files`] says no without one).
     fn copy(&mut self, files: &[(String, String)], css_only: bool, started: Instant) -> Outcome {
-        if self.project.is_none() {
-            return self.full_rebuild();
-        }
         let dir = served(&self.current);
         for (from, to) in files {
             // The theme's stylesheets as a build writes them (the site's
