@@ -129,14 +129,10 @@ impl Session {
             Plan::Nothing => Outcome::Nothing,
             Plan::Full => self.full_rebuild(),
             Plan::Pages(sources) => self.update_pages(&sources),
-            Plan::Copy { files, css_only } => match self.has_files(&files) {
-                true => self.copy(&files, css_only, Instant::now()),
-                false => self.full_rebuild(),
-            },
-            Plan::Images(files) => {
+            Plan::Copy { files, css_only } => {
                 let started = Instant::now();
                 match self.resized_by(&files) {
-                    Some(resized) if resized.is_empty() => self.copy(&files, false, started),
+                    Some(resized) if resized.is_empty() => self.copy(&files, css_only, started),
                     Some(resized) => self.resize(&files, &resized, started),
                     None => self.full_rebuild(),
                 }
@@ -436,7 +432,7 @@ impl Session {
 
     /// Copies `files` into the site being served (see [`Plan::Copy`]);
     /// `started` is when the work on the change began. Only for a site
-    /// that was built ([`Session::has_files`] says no without one).
+    /// that was built ([`Session::resized_by`] says no without one).
     fn copy(&mut self, files: &[(String, String)], css_only: bool, started: Instant) -> Outcome {
         let dir = served(&self.current);
         for (from, to) in files {
@@ -749,13 +745,12 @@ mod tests {
         fs::write(at("content/guide/shots.md"), page).unwrap();
         let opts = BuildOptions::preview_of(root.path());
         let (mut session, _) = Session::start(opts, root.path().join("preview")).unwrap();
-        let images = |files: &[(&str, &str)]| {
-            Plan::Images(
-                files
-                    .iter()
-                    .map(|(f, t)| (f.to_string(), t.to_string()))
-                    .collect(),
-            )
+        let images = |files: &[(&str, &str)]| Plan::Copy {
+            files: files
+                .iter()
+                .map(|(f, t)| (f.to_string(), t.to_string()))
+                .collect(),
+            css_only: false,
         };
         let served_bytes =
             |session: &Session, rel: &str| fs::read(served(&session.current).join(rel)).unwrap();

@@ -60,19 +60,18 @@ pub enum Plan {
     Nothing,
     /// Re-read and re-render these existing pages (by source).
     Pages(Vec<String>),
-    /// Copy these files (project-relative source → output-relative path).
+    /// Copy these files (project-relative source → output-relative path)
+    /// of `static/`, `content/`, `images/` or the theme, when every one
+    /// is a file the site already has and no image among them is a
+    /// featured one (whose smaller copies are made), and render again the
+    /// pages that show an image whose size changed (they hold it); else
+    /// rebuild. The session decides (it has the site).
     Copy {
         /// Files to copy.
         files: Vec<(String, String)>,
         /// True when only stylesheets changed (swap them, no reload).
         css_only: bool,
     },
-    /// Copy these files, of which some are images or other files of
-    /// `content/` and `images/`, when every one is a file the site already
-    /// has and no image is a featured one (whose smaller copies are made),
-    /// and render again the pages that show an image whose size changed
-    /// (they hold it); else rebuild.
-    Images(Vec<(String, String)>),
     /// Rebuild the whole site.
     Full,
 }
@@ -121,10 +120,10 @@ pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: boo
 
 /// Decides what a batch of changes needs. Anything that may move pages,
 /// change titles or templates, or add and remove files rebuilds the site;
-/// edits of existing pages are re-rendered alone, and static files are
-/// copied. So are images and the other files of `content/` and
-/// `images/`, with the pages that show an image whose size changed, when
-/// the session finds nothing else changes (see [`Plan::Images`]).
+/// edits of existing pages are re-rendered alone, and the files of
+/// `static/`, `content/`, `images/` and the theme are copied, with the
+/// pages that show an image whose size changed, when the session finds
+/// nothing else changes (see [`Plan::Copy`]).
 pub fn plan(changes: &[Change]) -> Plan {
     let relevant: Vec<&Change> = changes.iter().filter(|c| **c != Change::Ignored).collect();
     if relevant.is_empty() {
@@ -133,7 +132,6 @@ pub fn plan(changes: &[Change]) -> Plan {
     let mut pages = Vec::new();
     let mut files = Vec::new();
     let mut css_only = true;
-    let mut images = false;
     for change in relevant {
         match change {
             Change::Page {
@@ -141,13 +139,11 @@ pub fn plan(changes: &[Change]) -> Plan {
                 exists: true,
             } => pages.push(source.clone()),
             Change::Image(rel) => {
-                (css_only, images) = (false, true);
+                css_only = false;
                 let out = rel.strip_prefix("content/").unwrap_or(rel);
                 files.push((rel.clone(), out.to_string()));
             }
             Change::Static(rel) => {
-                // A raster image's size is in the pages that show it.
-                images |= crate::discover::is_raster(rel);
                 css_only = false;
                 files.push((rel.clone(), rel.trim_start_matches("static/").to_string()));
             }
@@ -167,10 +163,7 @@ pub fn plan(changes: &[Change]) -> Plan {
         (true, false) => {
             files.sort();
             files.dedup();
-            match images {
-                true => Plan::Images(files),
-                false => Plan::Copy { files, css_only },
-            }
+            Plan::Copy { files, css_only }
         }
         _ => Plan::Full,
     }
@@ -488,21 +481,24 @@ mod tests {
                 Change::Image("content/guide/flow.svg".into()),
                 theme_asset("folio.css"),
             ]),
-            Plan::Images(vec![
-                ("content/guide/flow.svg".into(), "guide/flow.svg".into()),
-                ("images/x.png".into(), "images/x.png".into()),
-                (
-                    "themes/handbook/static/folio.css".into(),
-                    "folio.css".into()
-                ),
-            ])
+            Plan::Copy {
+                files: vec![
+                    ("content/guide/flow.svg".into(), "guide/flow.svg".into()),
+                    ("images/x.png".into(), "images/x.png".into()),
+                    (
+                        "themes/handbook/static/folio.css".into(),
+                        "folio.css".into()
+                    ),
+                ],
+                css_only: false
+            }
         );
         assert_eq!(
             plan(&[Change::Static("static/files/Photo.JPG".into())]),
-            Plan::Images(vec![(
-                "static/files/Photo.JPG".into(),
-                "files/Photo.JPG".into()
-            )]),
+            Plan::Copy {
+                files: vec![("static/files/Photo.JPG".into(), "files/Photo.JPG".into())],
+                css_only: false
+            },
             "pages hold a static image's size"
         );
         assert_eq!(
