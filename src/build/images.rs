@@ -381,12 +381,7 @@ mod tests {
         assert!(diags.is_empty(), "not read: {diags:?}");
         assert_eq!(again, files);
         // A new time: read, and found not to be an image.
-        fs::File::options()
-            .write(true)
-            .open(&hero)
-            .unwrap()
-            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60))
-            .unwrap();
+        super::super::stamps::backdate(&hero, 60);
         let (_, diags) = run(&mut site);
         assert_eq!(diags.len(), 1, "{diags:?}");
     }
