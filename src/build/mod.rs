@@ -8,6 +8,7 @@
 mod images;
 #[cfg(test)]
 mod random_sites;
+mod reshow;
 mod sizes;
 mod sources;
 mod stamps;
@@ -29,6 +30,7 @@ use crate::render::theme::Theme;
 use crate::render::{missing_templates, set_globals, Renderer, Templates};
 use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
+pub use reshow::Reshown;
 pub use sizes::image_size;
 pub use update::PageUpdate;
 pub use write::{render_jobs, render_site, write_all};

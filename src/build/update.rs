@@ -313,19 +313,33 @@ impl Project {
                 .map(|i| PageId(i as u32)),
         );
         let words = self.collects_words();
+        let ids = ids.into_iter().map(|p| (p, retrail[p.0 as usize] && words));
+        let parsed = self.reparse(ids.collect())?;
+        Some(
+            parsed
+                .into_iter()
+                .map(|(p, parsed)| (p, parsed, retrail[p.0 as usize]))
+                .collect(),
+        )
+    }
+
+    /// Parses the pages `ids` again, in parallel, each with its words
+    /// when it comes with `true`. `None` when one of them no longer reads
+    /// as it did when the site was built (it changed too: its own update
+    /// is still to come).
+    pub(super) fn reparse(&self, ids: Vec<(PageId, bool)>) -> Option<Vec<(PageId, ParsedPage)>> {
         let sources = SourceDir::open(&self.opts.root);
         ids.into_par_iter()
-            .map(|p| {
-                let retrail = retrail[p.0 as usize];
+            .map(|(p, words)| {
                 let page = self.site.page(p);
-                let mut parsed = parse_page(page, None, &self.routes, &sources, retrail && words);
+                let mut parsed = parse_page(page, None, &self.routes, &sources, words);
                 // Told when the page was built; an unreadable page asks
                 // for a full rebuild, which tells why.
                 if parsed.diagnostics.iter().any(Diagnostic::is_error) {
                     return None;
                 }
                 parsed.diagnostics.clear();
-                Some((p, parsed, retrail))
+                Some((p, parsed))
             })
             .collect()
     }
@@ -451,7 +465,7 @@ fn listing_jobs(site: &Site, section: SectionId) -> Vec<(String, Job)> {
 
 /// The page itself, plus the section listings that show its description
 /// and date.
-fn affected_jobs(site: &Site, id: PageId, listing_changed: bool) -> Vec<(String, Job)> {
+pub(super) fn affected_jobs(site: &Site, id: PageId, listing_changed: bool) -> Vec<(String, Job)> {
     let page = site.page(id);
     let mut jobs = vec![if page.is_index {
         Job::section_file(site, page.section)

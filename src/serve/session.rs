@@ -45,6 +45,16 @@ pub enum Outcome {
     Failed(Vec<Diagnostic>),
 }
 
+/// What copying image files changes in the pages (see
+/// [`Session::reshown_by`]).
+#[derive(Debug, Default)]
+struct Reshow {
+    /// Images whose pixel size changed, with the new one.
+    resized: Vec<(String, (u32, u32))>,
+    /// Images some page features.
+    featured: Vec<String>,
+}
+
 /// The served site and how to update it.
 pub struct Session {
     opts: BuildOptions,
@@ -131,9 +141,11 @@ impl Session {
             Plan::Pages(sources) => self.update_pages(&sources),
             Plan::Copy { files, css_only } => {
                 let started = Instant::now();
-                match self.resized_by(&files) {
-                    Some(resized) if resized.is_empty() => self.copy(&files, css_only, started),
-                    Some(resized) => self.resize(&files, &resized, started),
+                match self.reshown_by(&files) {
+                    Some(r) if r.resized.is_empty() && r.featured.is_empty() => {
+                        self.copy(&files, css_only, started)
+                    }
+                    Some(r) => self.reshow(&files, &r, started),
                     None => self.full_rebuild(),
                 }
             }
@@ -161,92 +173,107 @@ impl Session {
 
     /// What copying `files` (changed files of `content/`, `images/`,
     /// `static/` or the theme) changes in the pages: the raster images
-    /// whose size is not the one pages give them, with their new size.
-    /// `None` when the site must be rebuilt: a file the site does not
-    /// have (see [`Session::has_files`]), an image that cannot be read, or
-    /// a page's featured image (whose smaller copies are made from it).
-    fn resized_by(&self, files: &[(String, String)]) -> Option<Vec<(String, (u32, u32))>> {
+    /// whose size is not the one pages give them, with their new size,
+    /// and the featured ones (whose smaller copies pages show). `None`
+    /// when the site must be rebuilt: a file the site does not have (see
+    /// [`Session::has_files`]), or an image that cannot be read.
+    fn reshown_by(&self, files: &[(String, String)]) -> Option<Reshow> {
         if !self.has_files(files) {
             return None;
         }
         let project = self.project.as_ref()?;
-        let routes = &project.routes;
-        let featured = |from: &str| {
-            let pages = project.site.pages.iter();
-            pages
-                .filter_map(|p| p.featured.as_ref()?.path.as_deref())
-                .any(|f| f == from)
-        };
-        let mut resized = Vec::new();
+        let featured: HashSet<&str> = project
+            .site
+            .pages
+            .iter()
+            .filter_map(|p| p.featured.as_ref()?.path.as_deref())
+            .collect();
+        let mut reshow = Reshow::default();
         for (from, _) in files {
             if !crate::discover::is_raster(from) || from.starts_with("themes/") {
                 continue;
             }
-            if featured(from) {
-                return None;
-            }
             let size = crate::build::image_size(&self.opts.root.join(from)).ok()?;
-            if routes.image_size(from) != Some(size) {
-                resized.push((from.clone(), size));
+            if project.routes.image_size(from) != Some(size) {
+                reshow.resized.push((from.clone(), size));
+            }
+            if featured.contains(from.as_str()) {
+                reshow.featured.push(from.clone());
             }
         }
-        Some(resized)
+        Some(reshow)
     }
 
-    /// Copies `files` and renders again the pages that show one of the
-    /// `resized` images (a screenshot taken again, a little wider): they
-    /// hold its width and height. Every tab reloads, as for a copy.
-    fn resize(
-        &mut self,
-        files: &[(String, String)],
-        resized: &[(String, (u32, u32))],
-        started: Instant,
-    ) -> Outcome {
-        let Some(project) = self.project.as_mut() else {
-            return self.full_rebuild();
-        };
-        for (path, size) in resized {
-            project.routes.set_image_size(path, *size);
-        }
-        let shows = |p: &&crate::site::Page| {
-            p.parsed
-                .images
-                .iter()
-                .any(|i| resized.iter().any(|(r, _)| r == i))
-        };
-        let pages: Vec<String> = project
-            .site
-            .pages
-            .iter()
-            .filter(shows)
-            .map(|p| p.source.clone())
-            .collect();
+    /// Copies `files`, then renders again what shows the images of
+    /// `change`: the pages that show a resized one (they hold its width
+    /// and height), and the pages and listings that feature one, with its
+    /// new variants (named by its bytes; those no page shows any more are
+    /// removed). Every tab reloads, as for a copy.
+    fn reshow(&mut self, files: &[(String, String)], change: &Reshow, started: Instant) -> Outcome {
         let generation = self.generation;
         let copied = self.copy(files, false, started);
-        // Nothing shows it, or the copy failed (and rebuilt the site).
-        if pages.is_empty() || self.generation != generation {
+        // The copy failed, and rebuilt the site.
+        if self.generation != generation {
             return copied;
         }
-        let mut outcome = self.update_pages(&pages);
-        if let Outcome::Updated {
-            event: LiveEvent::Reload { all, .. },
-            took,
-            summary,
-            ..
-        } = &mut outcome
-        {
-            // Pages may show an image through their own HTML too.
-            *all = true;
-            *took = started.elapsed();
-            let names: Vec<&str> = resized.iter().map(|(r, _)| r.as_str()).collect();
-            let written = summary.rsplit(" → ").next().unwrap_or_default();
-            *summary = format!(
-                "copied {} (a new size), re-rendering what shows it: {} → {written}",
-                names.join(", "),
-                crate::diagnostic::plural(pages.len(), "page"),
-            );
+        let reshown = match self.project.as_mut().filter(|_| !self.unwritten) {
+            Some(project) => project.reshow_images(&change.resized, &change.featured),
+            None => None,
+        };
+        let (Some(reshown), Some(project)) = (reshown, self.project.as_mut()) else {
+            return self.full_rebuild();
+        };
+        let dir = served(&self.current);
+        // The new variants before the pages that show them.
+        for v in &reshown.new_variants {
+            let copied = fs::read(&v.cached).and_then(|b| write_atomic(&dir.join(&v.out_rel), &b));
+            if copied.is_err() {
+                return self.full_rebuild();
+            }
         }
-        outcome
+        let errors = rewrite(&self.current, project, &reshown.jobs);
+        if !errors.is_empty() {
+            self.unwritten = true;
+            self.problems.insert(None, errors.clone());
+            return Outcome::Failed(errors);
+        }
+        project.forget_written(&reshown.jobs);
+        for gone in &reshown.gone_variants {
+            // Left behind, it is only a file no page links.
+            let _ = fs::remove_file(dir.join(gone));
+        }
+        let names: Vec<String> = files
+            .iter()
+            .map(|(f, _)| {
+                let resized = change.resized.iter().any(|(r, _)| r == f);
+                match (resized, change.featured.contains(f)) {
+                    (true, true) => format!("{f} (featured, a new size)"),
+                    (true, false) => format!("{f} (a new size)"),
+                    (false, true) => format!("{f} (featured)"),
+                    (false, false) => f.clone(),
+                }
+            })
+            .collect();
+        let summary = format!(
+            "copied {}, re-rendering what shows it: {} → {}",
+            names.join(", "),
+            crate::diagnostic::plural(reshown.pages, "page"),
+            crate::diagnostic::plural(reshown.jobs.len(), "file"),
+        );
+        let featured = &change.featured;
+        let warnings = self.new_warnings(reshown.warnings, |d| {
+            d.file.as_ref().is_some_and(|f| featured.contains(f))
+        });
+        Outcome::Updated {
+            event: LiveEvent::Reload {
+                paths: Vec::new(),
+                all: true,
+                warnings: Vec::new(),
+            },
+            took: started.elapsed(),
+            summary,
+            warnings,
+        }
     }
 
     /// The errors of earlier changes that no later one fixed, in the
@@ -432,7 +459,7 @@ impl Session {
 
     /// Copies `files` into the site being served (see [`Plan::Copy`]);
     /// `started` is when the work on the change began. Only for a site
-    /// that was built ([`Session::resized_by`] says no without one).
+    /// that was built ([`Session::reshown_by`] says no without one).
     fn copy(&mut self, files: &[(String, String)], css_only: bool, started: Instant) -> Outcome {
         let dir = served(&self.current);
         for (from, to) in files {
@@ -590,6 +617,16 @@ mod tests {
             .collect()
     }
 
+    /// The files of a fresh build of the site `opts` describe, written in
+    /// `dir`, by path.
+    fn fresh_build(opts: &BuildOptions, dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let mut project = Project::load(opts).unwrap();
+        project.make_image_variants();
+        let staging = Staging::begin(dir).unwrap();
+        assert!(write_all(&mut project, &staging).is_empty());
+        files_under(&staging.commit().unwrap())
+    }
+
     #[test]
     fn a_change_whose_rebuild_failed_shows_once_the_problem_is_fixed() {
         let (root, mut session) = started(&[
@@ -744,7 +781,7 @@ mod tests {
                     ![A](../../images/shot.png) ![B](/plan.png) [notes](notes.pdf)\n";
         fs::write(at("content/guide/shots.md"), page).unwrap();
         let opts = BuildOptions::preview_of(root.path());
-        let (mut session, _) = Session::start(opts, root.path().join("preview")).unwrap();
+        let (mut session, _) = Session::start(opts.clone(), root.path().join("preview")).unwrap();
         let images = |files: &[(&str, &str)]| Plan::Copy {
             files: files
                 .iter()
@@ -807,16 +844,45 @@ mod tests {
         let html = served_bytes(&session, "guide/shots/index.html");
         assert!(String::from_utf8_lossy(&html).contains("width=\"7\" height=\"4\""));
 
-        // A featured image, a file the site did not have: the site is
-        // rebuilt.
-        for (file, size) in [("images/hero.png", (6, 4)), ("images/new.png", (6, 4))] {
-            png(file, size, 50);
-            let to = file;
-            let generation = session.generation;
-            let outcome = session.apply(images(&[(file, to)]));
-            assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
-            assert_eq!(session.generation, generation + 1, "{file}: rebuilt");
+        // A featured image, with new pixels, then at a new size: its
+        // variants are made again, and its page and its section's listing
+        // rendered again. The old variants go: the served site is a fresh
+        // build's.
+        for (size, shade) in [((6, 4), 90), ((9, 5), 90), ((9, 5), 90)] {
+            png("images/hero.png", size, shade);
+            let outcome = session.apply(images(&[("images/hero.png", "images/hero.png")]));
+            let Outcome::Updated { summary, .. } = &outcome else {
+                panic!("{outcome:?}");
+            };
+            assert!(summary.contains("images/hero.png (featured"), "{summary}");
+            assert!(summary.contains("1 page → 2 files"), "{summary}");
+            assert_eq!(session.generation, generation, "not rebuilt");
+            let html = served_bytes(&session, "guide/index.html");
+            let (w, h) = size;
+            let thumbnail = format!("width=\"{w}\" height=\"{h}\"");
+            assert!(String::from_utf8_lossy(&html).contains(&thumbnail));
+            let served = files_under(&served(&session.current));
+            assert_eq!(served, fresh_build(&opts, &at("fresh")), "{size:?}");
         }
+        // Cut short, it has a size but no variants: the page shows the
+        // image as it is, and the preview says why.
+        let whole = fs::read(at("images/hero.png")).unwrap();
+        fs::write(at("images/hero.png"), &whole[..whole.len() - 20]).unwrap();
+        let outcome = session.apply(images(&[("images/hero.png", "images/hero.png")]));
+        let Outcome::Updated { warnings, .. } = &outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(
+            warnings[0].message.contains("smaller versions"),
+            "{warnings:?}"
+        );
+        let served = files_under(&served(&session.current));
+        assert_eq!(served, fresh_build(&opts, &at("fresh")), "cut short");
+        // A file the site did not have: the site is rebuilt.
+        png("images/new.png", (6, 4), 50);
+        let outcome = session.apply(images(&[("images/new.png", "images/new.png")]));
+        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+        assert_eq!(session.generation, generation + 1, "rebuilt");
         // A new file of static/ may mend a link, or take a page's place:
         // the site is rebuilt. Then, edited, it is copied.
         for (text, rebuilt) in [("%PDF new", 1), ("%PDF edited", 0)] {
@@ -927,13 +993,7 @@ mod tests {
         }
         let opts = BuildOptions::preview_of(root.path());
         let (mut session, _) = Session::start(opts.clone(), root.path().join("preview")).unwrap();
-        let fresh = |n: usize| {
-            let mut project = Project::load(&opts).unwrap();
-            let dir = root.path().join(format!("fresh-{n}"));
-            let staging = Staging::begin(&dir).unwrap();
-            assert!(write_all(&mut project, &staging).is_empty());
-            files_under(&staging.commit().unwrap())
-        };
+        let fresh = |n: usize| fresh_build(&opts, &root.path().join(format!("fresh-{n}")));
         let mut rng = crate::test_rng::Rng(0x9e37_79b9_u64);
         let mut next = |n: u64| rng.below(n as usize) as u64;
         let words = ["Alpha", "Zulu", "Mike", "Bravo"];
