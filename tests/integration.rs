@@ -1884,6 +1884,40 @@ fn serve_handles_atomic_saves_new_and_deleted_pages() {
 }
 
 #[test]
+fn serve_makes_a_saved_featured_image_variants_again_without_a_rebuild() {
+    let server = Server::start(&repo(), false);
+    let events = server.events();
+    events.wait("ok");
+    // The first variant of the page's featured image, and the listing's
+    // thumbnail (its smallest variant).
+    let variant = |html: &str| {
+        let at = html.find("srcset=\"").expect("a srcset") + 8;
+        html[at..].split(' ').next().unwrap().to_string()
+    };
+    let page = server.get("/reference/preview-server/").2;
+    let old = variant(&page);
+    assert!(old.contains("/images/featured/preview."), "{old}");
+    assert_eq!(server.get(&old).0, 200);
+    assert!(server.get("/reference/").2.contains(&old));
+
+    // Another picture saved over it (an editor's save, in place).
+    let other = fs::read(server.root.join("images/featured/themes.png")).unwrap();
+    fs::write(server.root.join("images/featured/preview.png"), other).unwrap();
+    let told = server.wait_log("images/featured/preview.png");
+    assert!(
+        told.contains("(featured), re-rendering what shows it: 1 page → 2 files"),
+        "{told}"
+    );
+    events.wait("reload");
+    let new = variant(&server.get("/reference/preview-server/").2);
+    assert_ne!(new, old, "variants are named by their bytes");
+    assert_eq!(server.get(&new).0, 200);
+    assert_eq!(server.get(&old).0, 404, "the old variant is gone");
+    let listing = server.get("/reference/").2;
+    assert!(listing.contains(&new) && !listing.contains(&old));
+}
+
+#[test]
 fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
     let mut server = Server::start(&repo(), true);
     let events = server.events();
