@@ -329,13 +329,16 @@ impl Project {
     /// is still to come).
     pub(super) fn reparse(&self, ids: Vec<(PageId, bool)>) -> Option<Vec<(PageId, ParsedPage)>> {
         let sources = SourceDir::open(&self.opts.root);
+        // As the preview tells them: a broken link (to a draft, to a page
+        // not written yet) is a warning there.
+        let is_error = |d: &Diagnostic| d.clone().for_preview(self.opts.preview).is_error();
         ids.into_par_iter()
             .map(|(p, words)| {
                 let page = self.site.page(p);
                 let mut parsed = parse_page(page, None, &self.routes, &sources, words);
                 // Told when the page was built; an unreadable page asks
                 // for a full rebuild, which tells why.
-                if parsed.diagnostics.iter().any(Diagnostic::is_error) {
+                if parsed.diagnostics.iter().any(is_error) {
                     return None;
                 }
                 parsed.diagnostics.clear();

@@ -960,9 +960,18 @@ mod tests {
             if let Some(d) = p.day {
                 front.push_str(&format!("date: 2026-01-{:02}\n", d + 1));
             }
+            // Images at the site root: one featured by every third page,
+            // another shown by every third page's body.
+            let image = |name: &str| format!("../{}", relative(names[i], name));
+            if i % 3 == 1 {
+                front.push_str(&format!("featured: {}\n", image("images/hero.png")));
+            }
             let mut text = format!("---\n{front}---\n");
             if let Some(h) = &p.heading {
                 text.push_str(&format!("# {h}\n\n"));
+            }
+            if i % 3 == 2 {
+                text.push_str(&format!("![A shot]({})\n\n", image("images/shot.png")));
             }
             text.push_str(&format!(
                 "Page {i}, version {}.\n\n## Part {}\n",
@@ -985,6 +994,21 @@ mod tests {
             .collect();
         let root = tempfile::tempdir().unwrap();
         let content = root.path().join("content");
+        fs::create_dir_all(root.path().join("images")).unwrap();
+        // An image saved at a size, in a shade, or cut short (its size can
+        // still be read, its pixels not: a featured one gets no variants).
+        let save_image = |name: &str, (w, h): (u32, u32), shade: u8, cut: bool| {
+            let path = root.path().join(name);
+            image::RgbImage::from_pixel(w, h, image::Rgb([shade; 3]))
+                .save(&path)
+                .unwrap();
+            if cut {
+                let whole = fs::read(&path).unwrap();
+                fs::write(&path, &whole[..whole.len() - 20]).unwrap();
+            }
+        };
+        save_image("images/hero.png", (6, 4), 0, false);
+        save_image("images/shot.png", (6, 4), 0, false);
         fs::create_dir_all(content.join("guide/deep")).unwrap();
         fs::create_dir_all(content.join("ops")).unwrap();
         fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
@@ -998,10 +1022,29 @@ mod tests {
         let mut next = |n: u64| rng.below(n as usize) as u64;
         let words = ["Alpha", "Zulu", "Mike", "Bravo"];
         let (mut updated, mut failed) = (0, 0);
-        for step in 0..120 {
-            // One to three saves in a batch; a broken one now and then.
+        let (mut images_saved, mut pages_saved, mut in_place) = (0, 0, 0);
+        for step in 0..160 {
+            // Now and then an image saved again; else one to three pages
+            // in a batch, a broken one now and then.
             let mut batch: Vec<String> = Vec::new();
+            let plan = if next(4) == 0 {
+                let name = ["images/hero.png", "images/shot.png"][next(2) as usize];
+                let size = [(6, 4), (9, 5)][next(2) as usize];
+                save_image(name, size, next(3) as u8 * 100, next(5) == 0);
+                batch.push(name.to_string());
+                images_saved += 1;
+                Plan::Copy {
+                    files: vec![(name.to_string(), name.to_string())],
+                    css_only: false,
+                }
+            } else {
+                pages_saved += 1;
+                Plan::Pages(Vec::new())
+            };
             for _ in 0..=next(3) {
+                if matches!(plan, Plan::Copy { .. }) {
+                    break;
+                }
                 let i = next(names.len() as u64) as usize;
                 let word = words[next(4) as usize].to_string();
                 let page = &mut pages[i];
@@ -1023,9 +1066,15 @@ mod tests {
             }
             // Whatever was broken is fixed in the batch after.
             let broken_now: Vec<usize> = (0..names.len()).filter(|&i| pages[i].broken).collect();
-            match session.apply(Plan::Pages(batch.clone())) {
+            let plan = match plan {
+                Plan::Pages(_) => Plan::Pages(batch.clone()),
+                plan => plan,
+            };
+            let (generation, copy) = (session.generation, matches!(plan, Plan::Copy { .. }));
+            match session.apply(plan) {
                 Outcome::Updated { .. } => {
                     updated += 1;
+                    in_place += usize::from(copy && session.generation == generation);
                     session.write_deferred();
                     let served = files_under(&served(&session.current));
                     let fresh = fresh(step);
@@ -1049,8 +1098,14 @@ mod tests {
             }
         }
         assert!(
-            updated >= 60 && failed >= 5,
-            "{updated} updated, {failed} failed"
+            updated >= 60 && failed >= 5 && pages_saved >= 100,
+            "{updated} updated, {failed} failed, {pages_saved} batches of pages"
+        );
+        // Image saves are updates in place, but those that come while the
+        // served site misses a change (a batch failed halfway).
+        assert!(
+            images_saved >= 25 && in_place * 10 >= images_saved * 8,
+            "{in_place} of {images_saved} image saves updated in place"
         );
         session.cleanup();
     }
