@@ -254,12 +254,15 @@ impl Session {
                 }
             })
             .collect();
-        let summary = format!(
-            "copied {}, re-rendering what shows it: {} → {}",
-            names.join(", "),
-            crate::diagnostic::plural(reshown.pages, "page"),
-            crate::diagnostic::plural(reshown.jobs.len(), "file"),
-        );
+        let summary = match reshown.pages {
+            0 => format!("copied {} (no page shows it)", names.join(", ")),
+            pages => format!(
+                "copied {}, re-rendering what shows it: {} → {}",
+                names.join(", "),
+                crate::diagnostic::plural(pages, "page"),
+                crate::diagnostic::plural(reshown.jobs.len(), "file"),
+            ),
+        };
         let featured = &change.featured;
         let warnings = self.new_warnings(reshown.warnings, |d| {
             d.file.as_ref().is_some_and(|f| featured.contains(f))
@@ -775,6 +778,7 @@ mod tests {
         png("images/shot.png", (6, 4), 0);
         png("images/hero.png", (6, 4), 0);
         png("static/plan.png", (6, 4), 0);
+        png("static/unused.png", (6, 4), 0);
         fs::write(at("content/guide/notes.pdf"), "%PDF old").unwrap();
         fs::write(at("content/_index.md"), "---\ntitle: Home\n---\n").unwrap();
         let page = "---\ntitle: Shots\nfeatured: ../../images/hero.png\n---\n\
@@ -843,6 +847,15 @@ mod tests {
         assert_eq!(session.generation, generation, "not rebuilt");
         let html = served_bytes(&session, "guide/shots/index.html");
         assert!(String::from_utf8_lossy(&html).contains("width=\"7\" height=\"4\""));
+
+        // At a new size, but shown by no page: copied.
+        png("static/unused.png", (7, 4), 0);
+        let outcome = session.apply(images(&[("static/unused.png", "unused.png")]));
+        let Outcome::Updated { summary, .. } = &outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(summary.ends_with("(no page shows it)"), "{summary}");
+        assert_eq!(session.generation, generation, "not rebuilt");
 
         // A featured image, with new pixels, then at a new size: its
         // variants are made again, and its page and its section's listing
