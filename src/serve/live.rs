@@ -242,6 +242,17 @@ pub enum LiveEvent {
     Ok,
 }
 
+impl LiveEvent {
+    /// Every tab reloads (the warnings are added as the event is sent).
+    pub fn reload_all() -> LiveEvent {
+        LiveEvent::Reload {
+            paths: Vec::new(),
+            all: true,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// Most warnings one reload event carries; the terminal has them all.
 pub const WARNINGS_SHOWN: usize = 10;
 

@@ -268,11 +268,7 @@ impl Session {
             d.file.as_ref().is_some_and(|f| featured.contains(f))
         });
         Outcome::Updated {
-            event: LiveEvent::Reload {
-                paths: Vec::new(),
-                all: true,
-                warnings: Vec::new(),
-            },
+            event: LiveEvent::reload_all(),
             took: started.elapsed(),
             summary,
             warnings,
@@ -345,11 +341,7 @@ impl Session {
         let warnings = self.new_warnings(project.warnings.clone(), |_| true);
         self.project = Some(project);
         Outcome::Updated {
-            event: LiveEvent::Reload {
-                paths: Vec::new(),
-                all: true,
-                warnings: Vec::new(),
-            },
+            event: LiveEvent::reload_all(),
             took: started.elapsed(),
             summary: format!(
                 "rebuilt the site ({}, {})",
@@ -485,11 +477,7 @@ impl Session {
             event: if css_only {
                 LiveEvent::Css
             } else {
-                LiveEvent::Reload {
-                    paths: Vec::new(),
-                    all: true,
-                    warnings: Vec::new(),
-                }
+                LiveEvent::reload_all()
             },
             took: started.elapsed(),
             summary: format!("copied {}", names.join(", ")),
