@@ -39,7 +39,7 @@ impl Project {
     /// features (their variants are made again). Returns what to write;
     /// `None` when a page to render again no longer reads as it was built
     /// (it changed too, and its own update is still to come): the site
-    /// must be rebuilt.
+    /// must be rebuilt, and this project, part-updated, not used again.
     pub fn reshow_images(
         &mut self,
         resized: &[(String, (u32, u32))],
