@@ -1918,6 +1918,35 @@ fn serve_makes_a_saved_featured_image_variants_again_without_a_rebuild() {
 }
 
 #[test]
+fn serve_copies_a_new_screenshot_without_a_rebuild() {
+    let server = Server::start(&repo(), false);
+    let events = server.events();
+    events.wait("ok");
+    // A screenshot dropped into images/ before any page shows it.
+    let shot = fs::read(server.root.join("images/featured/themes.png")).unwrap();
+    fs::write(server.root.join("images/new-shot.png"), &shot).unwrap();
+    let told = server.wait_log("images/new-shot.png");
+    assert!(told.contains("copied images/new-shot.png"), "{told}");
+    let (status, _, body) =
+        server.request("GET /images/new-shot.png HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!((status, body.len()), (200, shot.len()));
+    // Then a page shows it: the page updates, with the image's size.
+    let page = server.root.join("content/reference/themes.md");
+    let mut text = fs::read_to_string(&page).unwrap();
+    text.push_str("\n![The new shot](../../images/new-shot.png)\n");
+    fs::write(&page, text).unwrap();
+    let told = server.wait_log("themes.md →");
+    assert!(!told.contains("rebuilt"), "{told}");
+    let html = server.get("/reference/themes/").2;
+    assert!(
+        html.contains(
+            "src=\"/images/new-shot.png\" alt=\"The new shot\" width=\"1200\" height=\"630\""
+        ),
+        "{html}"
+    );
+}
+
+#[test]
 fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
     let mut server = Server::start(&repo(), true);
     let events = server.events();

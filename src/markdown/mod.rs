@@ -108,6 +108,10 @@ pub struct ParsedPage {
     /// size it holds (`folio serve` renders the page again when one is
     /// saved at another size).
     pub images: Vec<String>,
+    /// Links and images that went nowhere, as written (a broken link the
+    /// preview warns of, a file link folio cannot place): a file added
+    /// later may be what one names (`folio serve` then rebuilds the site).
+    pub unresolved: Vec<String>,
     /// Plain text of the first paragraph.
     pub summary: String,
     /// Number of words in the body.

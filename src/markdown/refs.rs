@@ -58,6 +58,7 @@ impl<'a> Rewriter<'a> {
             Reference::Missing { path, suggestion }
                 if path.starts_with('/') || path.ends_with('/') =>
             {
+                self.out.unresolved.push(dest.to_string());
                 let (message, otherwise) = if path.starts_with('/') {
                     (
                         format!("link to `{dest}`, but no page has the URL `{path}`"),
@@ -78,6 +79,7 @@ impl<'a> Rewriter<'a> {
                 dest
             }
             Reference::Missing { path, .. } if self.routes.is_draft(&path) => {
+                self.out.unresolved.push(dest.to_string());
                 let d = self
                     .problem(
                         offset,
@@ -92,6 +94,7 @@ impl<'a> Rewriter<'a> {
                 dest
             }
             Reference::Missing { path, suggestion } => {
+                self.out.unresolved.push(dest.to_string());
                 let d = self
                     .problem(
                         offset,
@@ -124,7 +127,10 @@ impl<'a> Rewriter<'a> {
                 }
                 dest
             }
-            Reference::Unknown => dest,
+            Reference::Unknown => {
+                self.out.unresolved.push(dest.to_string());
+                dest
+            }
         }
     }
 
@@ -148,7 +154,11 @@ impl<'a> Rewriter<'a> {
             }
             Reference::External => dest,
             // Site-rooted paths outside images/ may come from static/: not checked here.
-            Reference::Unknown if dest.starts_with('/') || dest.starts_with("data:") => dest,
+            Reference::Unknown if dest.starts_with("data:") => dest,
+            Reference::Unknown if dest.starts_with('/') => {
+                self.out.unresolved.push(dest.to_string());
+                dest
+            }
             Reference::Outside => {
                 let d = self.problem(offset, format!("image `{dest}` is outside the site root"));
                 self.out
@@ -157,6 +167,7 @@ impl<'a> Rewriter<'a> {
                 dest
             }
             Reference::Missing { path, suggestion } => {
+                self.out.unresolved.push(dest.to_string());
                 let d = self.problem(
                     offset,
                     format!("image `{dest}` not found (looked for `{path}`)"),
@@ -167,6 +178,7 @@ impl<'a> Rewriter<'a> {
                 dest
             }
             _ => {
+                self.out.unresolved.push(dest.to_string());
                 let d = self.problem(offset, format!("image `{dest}` not found"));
                 self.out
                     .diagnostics

@@ -343,6 +343,13 @@ impl Routes {
         self.image_sizes.get(path).copied()
     }
 
+    /// Takes in a file of `content/` or `images/` added since the routes
+    /// were planned (under `folio serve`).
+    pub fn add_asset(&mut self, path: &str) {
+        self.assets.insert(path.to_string());
+        self.assets_folded = std::sync::OnceLock::new();
+    }
+
     /// True if `path` (project-relative) is a known asset.
     pub fn has_asset(&self, path: &str) -> bool {
         self.assets.contains(path)

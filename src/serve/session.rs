@@ -20,6 +20,7 @@ use crate::output::{write_atomic, Staging};
 use crate::render::search::INDEX_FILE;
 use crate::render::theme::for_readers;
 use crate::render::Job;
+use crate::route::Reference;
 
 use super::live::LiveEvent;
 use super::watch::Plan;
@@ -141,6 +142,9 @@ impl Session {
             Plan::Pages(sources) => self.update_pages(&sources),
             Plan::Copy { files, css_only } => {
                 let started = Instant::now();
+                if !self.take_in_new(&files) {
+                    return self.full_rebuild();
+                }
                 match self.reshown_by(&files) {
                     Some(r) if r.resized.is_empty() && r.featured.is_empty() => {
                         self.copy(&files, css_only, started)
@@ -152,9 +156,66 @@ impl Session {
         }
     }
 
+    /// Takes the files of `content/` and `images/` among `files` that the
+    /// site does not have yet into its routes, when a fresh build would
+    /// differ by nothing else than their copies: false when the site must
+    /// be rebuilt instead. A new file is taken in when the site has no
+    /// standing problem, it is a plain file (not a symbolic link) whose
+    /// output path nothing of the served site holds, and no page has a
+    /// link or image that went nowhere and now finds it. (A new file of
+    /// `static/` may take a page's place: see [`Session::has_files`].)
+    fn take_in_new(&mut self, files: &[(String, String)]) -> bool {
+        let Some(project) = self.project.as_mut() else {
+            return true;
+        };
+        let new: Vec<&(String, String)> = files
+            .iter()
+            .filter(|(from, _)| {
+                (from.starts_with("content/") || from.starts_with("images/"))
+                    && !project.routes.has_asset(from)
+            })
+            .collect();
+        if new.is_empty() {
+            return true;
+        }
+        if self.unwritten || !self.problems.is_empty() {
+            return false;
+        }
+        let dir = served(&self.current);
+        let plain = |(from, to): &&(String, String)| {
+            let file = fs::symlink_metadata(self.opts.root.join(from));
+            file.is_ok_and(|m| m.is_file())
+                && !from.chars().any(char::is_control)
+                && fs::symlink_metadata(dir.join(to)).is_err()
+        };
+        if !new.iter().all(plain) {
+            return false;
+        }
+        let routes = &mut project.routes;
+        for (from, _) in &new {
+            routes.add_asset(from);
+            if crate::discover::is_raster(from) {
+                if let Ok(size) = crate::build::image_size(&self.opts.root.join(from)) {
+                    routes.set_image_size(from, size);
+                }
+            }
+        }
+        project.site.pages.iter().all(|page| {
+            let went_nowhere = |href: &String| {
+                matches!(
+                    routes.resolve(&page.source, href),
+                    Reference::Missing { .. } | Reference::Unknown
+                )
+            };
+            page.parsed.unresolved.iter().all(went_nowhere)
+        })
+    }
+
     /// True when the site already has every file of `files` that is one
-    /// of its own: a new file may mend a link, or take the place of a
-    /// page (an error a rebuild reports), so it rebuilds the site.
+    /// of its own (those of `content/` and `images/` it could take in are
+    /// known by now: see [`Session::take_in_new`]). A new file of `static/`
+    /// may mend a link, or take the place of a page (an error a rebuild
+    /// reports), so it rebuilds the site.
     fn has_files(&self, files: &[(String, String)]) -> bool {
         let Some(project) = &self.project else {
             return false;
@@ -770,7 +831,8 @@ mod tests {
         fs::write(at("content/guide/notes.pdf"), "%PDF old").unwrap();
         fs::write(at("content/_index.md"), "---\ntitle: Home\n---\n").unwrap();
         let page = "---\ntitle: Shots\nfeatured: ../../images/hero.png\n---\n\
-                    ![A](../../images/shot.png) ![B](/plan.png) [notes](notes.pdf)\n";
+                    ![A](../../images/shot.png) ![B](/plan.png) [notes](notes.pdf) \
+                    [spec](files/spec.pdf)\n";
         fs::write(at("content/guide/shots.md"), page).unwrap();
         let opts = BuildOptions::preview_of(root.path());
         let (mut session, _) = Session::start(opts.clone(), root.path().join("preview")).unwrap();
@@ -862,7 +924,7 @@ mod tests {
             let (w, h) = size;
             let thumbnail = format!("width=\"{w}\" height=\"{h}\"");
             assert!(String::from_utf8_lossy(&html).contains(&thumbnail));
-            let served = files_under(&served(&session.current));
+            let served = files_under(&super::served(&session.current));
             assert_eq!(served, fresh_build(&opts, &at("fresh")), "{size:?}");
         }
         // Cut short, it has a size but no variants: the page shows the
@@ -877,13 +939,54 @@ mod tests {
             warnings[0].message.contains("smaller versions"),
             "{warnings:?}"
         );
-        let served = files_under(&served(&session.current));
+        let served = files_under(&super::served(&session.current));
         assert_eq!(served, fresh_build(&opts, &at("fresh")), "cut short");
-        // A file the site did not have: the site is rebuilt.
-        png("images/new.png", (6, 4), 50);
-        let outcome = session.apply(images(&[("images/new.png", "images/new.png")]));
-        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
-        assert_eq!(session.generation, generation + 1, "rebuilt");
+        // A new file that no page names: copied, and the site's from then
+        // on (saved again, it is copied again).
+        for shade in [50, 60] {
+            png("images/new.png", (6, 4), shade);
+            let outcome = session.apply(images(&[("images/new.png", "images/new.png")]));
+            assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+            assert_eq!(session.generation, generation, "not rebuilt");
+            let served = files_under(&super::served(&session.current));
+            assert_eq!(served, fresh_build(&opts, &at("fresh")), "new.png");
+        }
+        // A new file that a page's link named in vain: the link now finds
+        // it, so the site is rebuilt. So for a symbolic link.
+        fs::create_dir_all(at("content/guide/files")).unwrap();
+        fs::write(at("content/guide/files/spec.pdf"), "%PDF spec").unwrap();
+        for (n, (file, to)) in [
+            ("content/guide/files/spec.pdf", "guide/files/spec.pdf"),
+            ("images/linked.png", "images/linked.png"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if file == "images/linked.png" {
+                std::os::unix::fs::symlink(at("images/new.png"), at(file)).unwrap();
+            }
+            let outcome = session.apply(images(&[(file, to)]));
+            assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+            assert_eq!(
+                session.generation,
+                generation + 1 + n as u64,
+                "{file}: rebuilt"
+            );
+        }
+        let served = files_under(&super::served(&session.current));
+        assert_eq!(served, fresh_build(&opts, &at("fresh")), "spec.pdf");
+        assert!(String::from_utf8_lossy(&served["guide/shots/index.html"])
+            .contains("href=\"/guide/files/spec.pdf\""));
+        // A new file at a path the served site holds (folio's not-found
+        // page): the rebuild reports the clash, and folio's page stays.
+        fs::write(at("content/404.html"), "clash").unwrap();
+        let outcome = session.apply(images(&[("content/404.html", "404.html")]));
+        let Outcome::Failed(problems) = &outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(problems[0].message.contains("two files"), "{problems:?}");
+        assert!(served_bytes(&session, "404.html").starts_with(b"<!"));
+        fs::remove_file(at("content/404.html")).unwrap();
         // A new file of static/ may mend a link, or take a page's place:
         // the site is rebuilt. Then, edited, it is copied.
         for (text, rebuilt) in [("%PDF new", 1), ("%PDF edited", 0)] {
@@ -974,6 +1077,11 @@ mod tests {
             if i % 3 == 2 {
                 text.push_str(&format!("![A shot]({})\n\n", image("images/shot.png")));
             }
+            // A link to a file that comes later in the test: written as
+            // it is until then. (On a section's page: never a draft.)
+            if i == 1 {
+                text.push_str("See [the spec](files/later.pdf).\n\n");
+            }
             text.push_str(&format!(
                 "Page {i}, version {}.\n\n## Part {}\n",
                 p.version,
@@ -1024,11 +1132,50 @@ mod tests {
         let words = ["Alpha", "Zulu", "Mike", "Bravo"];
         let (mut updated, mut failed) = (0, 0);
         let (mut images_saved, mut pages_saved, mut in_place) = (0, 0, 0);
+        // Files added, and how many of those steps should update in place
+        // (then how many did).
+        let (mut added, mut new_in_place, mut added_in_place) = (0_u64, 0, 0);
         for step in 0..160 {
             // Now and then an image saved again; else one to three pages
             // in a batch, a broken one now and then.
             let mut batch: Vec<String> = Vec::new();
-            let plan = if next(4) == 0 {
+            // For a file added or deleted: whether it may be taken in
+            // place.
+            let mut expect_in_place = None;
+            let plan = if next(8) == 0 {
+                // A file added (that no page names, or the one a link
+                // names in vain: that one rebuilds the site), or one
+                // added before deleted (a rebuild too).
+                let later = root.path().join("content/guide/files/later.pdf");
+                let (name, expected) = match next(4) {
+                    _ if step >= 60 && !later.exists() => {
+                        fs::create_dir_all(content.join("guide/files")).unwrap();
+                        fs::write(content.join("guide/files/later.pdf"), "%PDF").unwrap();
+                        ("content/guide/files/later.pdf".to_string(), false)
+                    }
+                    0 if added > 0 => {
+                        let name = format!("images/extra-{}.png", next(added));
+                        let _ = fs::remove_file(root.path().join(&name));
+                        (name, false)
+                    }
+                    _ => {
+                        let name = format!("images/extra-{added}.png");
+                        save_image(&name, (6, 4), 0, false);
+                        added += 1;
+                        (name, true)
+                    }
+                };
+                batch.push(name.clone());
+                new_in_place += usize::from(expected);
+                expect_in_place = Some(expected);
+                Plan::Copy {
+                    files: vec![(
+                        name.clone(),
+                        name.strip_prefix("content/").unwrap_or(&name).to_string(),
+                    )],
+                    css_only: false,
+                }
+            } else if next(4) == 0 {
                 let name = ["images/hero.png", "images/shot.png"][next(2) as usize];
                 let size = [(6, 4), (9, 5)][next(2) as usize];
                 save_image(name, size, next(3) as u8 * 100, next(5) == 0);
@@ -1075,7 +1222,14 @@ mod tests {
             match session.apply(plan) {
                 Outcome::Updated { .. } => {
                     updated += 1;
-                    in_place += usize::from(copy && session.generation == generation);
+                    let kept = copy && session.generation == generation;
+                    match expect_in_place {
+                        Some(expected) => {
+                            assert!(expected || !kept, "step {step}: {batch:?} taken in place");
+                            added_in_place += usize::from(kept);
+                        }
+                        None => in_place += usize::from(kept),
+                    }
                     session.write_deferred();
                     let served = files_under(&served(&session.current));
                     let fresh = fresh(step);
@@ -1107,6 +1261,12 @@ mod tests {
         assert!(
             images_saved >= 25 && in_place * 10 >= images_saved * 8,
             "{in_place} of {images_saved} image saves updated in place"
+        );
+        // New files are taken in place, but those that come while the
+        // served site misses a change; a deleted one rebuilds the site.
+        assert!(
+            added >= 8 && added_in_place * 10 >= new_in_place * 8,
+            "{added_in_place} of {new_in_place} new files taken in place ({added} added)"
         );
         session.cleanup();
     }
