@@ -1944,6 +1944,20 @@ fn serve_copies_a_new_screenshot_without_a_rebuild() {
         ),
         "{html}"
     );
+    // A link written first, to a file that comes next: written as it is,
+    // then the page is updated with the file's URL.
+    let mut text = fs::read_to_string(&page).unwrap();
+    text.push_str("\nThe [checklist](checklist.pdf).\n");
+    fs::write(&page, text).unwrap();
+    server.wait_log("themes.md →");
+    fs::write(server.root.join("content/reference/checklist.pdf"), "%PDF").unwrap();
+    let told = server.wait_log("checklist.pdf");
+    assert!(
+        told.contains("its links found: content/reference/themes.md"),
+        "{told}"
+    );
+    let html = server.get("/reference/themes/").2;
+    assert!(html.contains("href=\"/reference/checklist.pdf\""), "{html}");
 }
 
 #[test]

@@ -142,31 +142,41 @@ impl Session {
             Plan::Pages(sources) => self.update_pages(&sources),
             Plan::Copy { files, css_only } => {
                 let started = Instant::now();
-                if !self.take_in_new(&files) {
+                let Some(mended) = self.take_in_new(&files) else {
                     return self.full_rebuild();
-                }
-                match self.reshown_by(&files) {
+                };
+                let generation = self.generation;
+                let copied = match self.reshown_by(&files) {
                     Some(r) if r.resized.is_empty() && r.featured.is_empty() => {
                         self.copy(&files, css_only, started)
                     }
                     Some(r) => self.reshow(&files, &r, started),
                     None => self.full_rebuild(),
+                };
+                match copied {
+                    Outcome::Updated { summary, .. }
+                        if !mended.is_empty() && self.generation == generation =>
+                    {
+                        self.mend(&mended, &summary, started)
+                    }
+                    outcome => outcome,
                 }
             }
         }
     }
 
     /// Takes the files of `content/` and `images/` among `files` that the
-    /// site does not have yet into its routes, when a fresh build would
-    /// differ by nothing else than their copies: false when the site must
-    /// be rebuilt instead. A new file is taken in when the site has no
-    /// standing problem, it is a plain file (not a symbolic link) whose
-    /// output path nothing of the served site holds, and no page has a
-    /// link or image that went nowhere and now finds it. (A new file of
-    /// `static/` may take a page's place: see [`Session::has_files`].)
-    fn take_in_new(&mut self, files: &[(String, String)]) -> bool {
+    /// site does not have yet into its routes. Returns the pages with a
+    /// link or image that went nowhere and now finds one of them (they are
+    /// updated once the files are copied: see [`Session::mend`]), or
+    /// `None` when the site must be rebuilt instead: a standing problem, a
+    /// served site that misses a change, a symbolic link, or a file whose
+    /// output path the served site already holds (a clash a rebuild
+    /// reports). (A new file of `static/` may take a page's place: see
+    /// [`Session::has_files`].)
+    fn take_in_new(&mut self, files: &[(String, String)]) -> Option<Vec<String>> {
         let Some(project) = self.project.as_mut() else {
-            return true;
+            return Some(Vec::new());
         };
         let new: Vec<&(String, String)> = files
             .iter()
@@ -176,10 +186,10 @@ impl Session {
             })
             .collect();
         if new.is_empty() {
-            return true;
+            return Some(Vec::new());
         }
         if self.unwritten || !self.problems.is_empty() {
-            return false;
+            return None;
         }
         let dir = served(&self.current);
         let plain = |(from, to): &&(String, String)| {
@@ -189,7 +199,7 @@ impl Session {
                 && fs::symlink_metadata(dir.join(to)).is_err()
         };
         if !new.iter().all(plain) {
-            return false;
+            return None;
         }
         let routes = &mut project.routes;
         for (from, _) in &new {
@@ -200,15 +210,33 @@ impl Session {
                 }
             }
         }
-        project.site.pages.iter().all(|page| {
-            let went_nowhere = |href: &String| {
-                matches!(
+        let finds_one = |page: &&crate::site::Page| {
+            page.parsed.unresolved.iter().any(|href| {
+                !matches!(
                     routes.resolve(&page.source, href),
                     Reference::Missing { .. } | Reference::Unknown
                 )
-            };
-            page.parsed.unresolved.iter().all(went_nowhere)
-        })
+            })
+        };
+        let pages = project.site.pages.iter().filter(finds_one);
+        Some(pages.map(|p| p.source.clone()).collect())
+    }
+
+    /// After new files were copied (`copied` says so): updates the pages
+    /// `mended`, whose links find one of them now, as if they were saved
+    /// (their warnings about them go); every tab reloads.
+    fn mend(&mut self, mended: &[String], copied: &str, started: Instant) -> Outcome {
+        match self.update_pages(mended) {
+            Outcome::Updated {
+                summary, warnings, ..
+            } => Outcome::Updated {
+                event: LiveEvent::reload_all(),
+                took: started.elapsed(),
+                summary: format!("{copied}; its links found: {summary}"),
+                warnings,
+            },
+            outcome => outcome,
+        }
     }
 
     /// True when the site already has every file of `files` that is one
@@ -951,32 +979,33 @@ mod tests {
             let served = files_under(&super::served(&session.current));
             assert_eq!(served, fresh_build(&opts, &at("fresh")), "new.png");
         }
-        // A new file that a page's link named in vain: the link now finds
-        // it, so the site is rebuilt. So for a symbolic link.
+        // A new file that a page's link named in vain: copied, and the
+        // page updated (the link now points at it). A symbolic link
+        // rebuilds the site.
         fs::create_dir_all(at("content/guide/files")).unwrap();
         fs::write(at("content/guide/files/spec.pdf"), "%PDF spec").unwrap();
-        for (n, (file, to)) in [
-            ("content/guide/files/spec.pdf", "guide/files/spec.pdf"),
-            ("images/linked.png", "images/linked.png"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if file == "images/linked.png" {
-                std::os::unix::fs::symlink(at("images/new.png"), at(file)).unwrap();
-            }
-            let outcome = session.apply(images(&[(file, to)]));
-            assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
-            assert_eq!(
-                session.generation,
-                generation + 1 + n as u64,
-                "{file}: rebuilt"
-            );
-        }
+        let spec = ("content/guide/files/spec.pdf", "guide/files/spec.pdf");
+        let outcome = session.apply(images(&[spec]));
+        let Outcome::Updated { summary, .. } = &outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(
+            summary.ends_with("its links found: content/guide/shots.md → 1 file"),
+            "{summary}"
+        );
+        assert_eq!(session.generation, generation, "not rebuilt");
         let served = files_under(&super::served(&session.current));
         assert_eq!(served, fresh_build(&opts, &at("fresh")), "spec.pdf");
         assert!(String::from_utf8_lossy(&served["guide/shots/index.html"])
             .contains("href=\"/guide/files/spec.pdf\""));
+        std::os::unix::fs::symlink(at("images/new.png"), at("images/linked.png")).unwrap();
+        let outcome = session.apply(images(&[("images/linked.png", "images/linked.png")]));
+        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+        assert_eq!(
+            session.generation,
+            generation + 1,
+            "a symbolic link: rebuilt"
+        );
         // A new file at a path the served site holds (folio's not-found
         // page): the rebuild reports the clash, and folio's page stays.
         fs::write(at("content/404.html"), "clash").unwrap();
@@ -1144,14 +1173,14 @@ mod tests {
             let mut expect_in_place = None;
             let plan = if next(8) == 0 {
                 // A file added (that no page names, or the one a link
-                // names in vain: that one rebuilds the site), or one
-                // added before deleted (a rebuild too).
+                // names in vain: that page is updated), or one added
+                // before deleted (a rebuild).
                 let later = root.path().join("content/guide/files/later.pdf");
                 let (name, expected) = match next(4) {
                     _ if step >= 60 && !later.exists() => {
                         fs::create_dir_all(content.join("guide/files")).unwrap();
                         fs::write(content.join("guide/files/later.pdf"), "%PDF").unwrap();
-                        ("content/guide/files/later.pdf".to_string(), false)
+                        ("content/guide/files/later.pdf".to_string(), true)
                     }
                     0 if added > 0 => {
                         let name = format!("images/extra-{}.png", next(added));
