@@ -140,28 +140,34 @@ impl Session {
             Plan::Nothing => Outcome::Nothing,
             Plan::Full => self.full_rebuild(),
             Plan::Pages(sources) => self.update_pages(&sources),
-            Plan::Copy { files, css_only } => {
-                let started = Instant::now();
-                let Some(mended) = self.take_in_new(&files) else {
-                    return self.full_rebuild();
-                };
-                let generation = self.generation;
-                let copied = match self.reshown_by(&files) {
-                    Some(r) if r.resized.is_empty() && r.featured.is_empty() => {
-                        self.copy(&files, css_only, started)
-                    }
-                    Some(r) => self.reshow(&files, &r, started),
-                    None => self.full_rebuild(),
-                };
-                match copied {
-                    Outcome::Updated { summary, .. }
-                        if !mended.is_empty() && self.generation == generation =>
-                    {
-                        self.mend(&mended, &summary, started)
-                    }
-                    outcome => outcome,
-                }
+            Plan::Copy { files, css_only } => self.copy_files(&files, css_only),
+        }
+    }
+
+    /// Applies a [`Plan::Copy`]: new files are taken in (or the site is
+    /// rebuilt), the files copied, the pages that show a resized or
+    /// featured image among them rendered again, and the pages whose links
+    /// find a new one updated.
+    fn copy_files(&mut self, files: &[(String, String)], css_only: bool) -> Outcome {
+        let started = Instant::now();
+        let Some(mended) = self.take_in_new(files) else {
+            return self.full_rebuild();
+        };
+        let generation = self.generation;
+        let copied = match self.reshown_by(files) {
+            Some(r) if r.resized.is_empty() && r.featured.is_empty() => {
+                self.copy(files, css_only, started)
             }
+            Some(r) => self.reshow(files, &r, started),
+            None => self.full_rebuild(),
+        };
+        match copied {
+            Outcome::Updated { summary, .. }
+                if !mended.is_empty() && self.generation == generation =>
+            {
+                self.mend(&mended, &summary, started)
+            }
+            outcome => outcome,
         }
     }
 
