@@ -61,11 +61,13 @@ pub enum Plan {
     /// Re-read and re-render these existing pages (by source).
     Pages(Vec<String>),
     /// Copy these files (project-relative source → output-relative path)
-    /// of `static/`, `content/`, `images/` or the theme, when every one
-    /// is a file the site already has and no image among them is a
-    /// featured one (whose smaller copies are made), and render again the
-    /// pages that show an image whose size changed (they hold it); else
-    /// rebuild. The session decides (it has the site).
+    /// of `static/`, `content/`, `images/` or the theme, and render again
+    /// what shows them: the pages that show an image whose size changed
+    /// (they hold it), those that feature one (its smaller copies are made
+    /// again), and those whose links find a new file. A file the session
+    /// cannot place so (deleted, new in `static/`, at a path the site
+    /// already writes) rebuilds the site. The session decides (it has the
+    /// site; see `Session::copy_files`).
     Copy {
         /// Files to copy.
         files: Vec<(String, String)>,
@@ -119,11 +121,10 @@ pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: boo
 }
 
 /// Decides what a batch of changes needs. Anything that may move pages,
-/// change titles or templates, or add and remove files rebuilds the site;
-/// edits of existing pages are re-rendered alone, and the files of
-/// `static/`, `content/`, `images/` and the theme are copied, with the
-/// pages that show an image whose size changed, when the session finds
-/// nothing else changes (see [`Plan::Copy`]).
+/// change titles or templates, or add and remove folders or pages
+/// rebuilds the site; edits of existing pages are re-rendered alone, and
+/// the files of `static/`, `content/`, `images/` and the theme are copied,
+/// with what shows them (see [`Plan::Copy`]).
 pub fn plan(changes: &[Change]) -> Plan {
     let relevant: Vec<&Change> = changes.iter().filter(|c| **c != Change::Ignored).collect();
     if relevant.is_empty() {
