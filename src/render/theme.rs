@@ -148,7 +148,7 @@ impl Theme {
     }
 }
 
-/// A stylesheet as readers get it (see [`super::stylesheet`]); `None`
+/// A stylesheet as readers get it (see the `stylesheet` module); `None`
 /// for other files, which are written as they are.
 pub fn for_readers(rel: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     rel.ends_with(".css")
@@ -194,7 +194,7 @@ pub struct Templates {
 /// markup differs between the pages of one section only in the
 /// ` aria-current="page"` after the current page's link, so folio writes
 /// it once per section with no link current and copies it into each page
-/// with that attribute added (see [`super::sidebar`]); `nav.html` itself
+/// with that attribute added (see the `sidebar` module); `nav.html` itself
 /// becomes a template that prints this variable. Output is byte-for-byte
 /// the same (a test renders sites both ways).
 pub const SECTION_NAV_VAR: &str = "__folio_section_nav";

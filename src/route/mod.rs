@@ -763,7 +763,7 @@ pub fn folder_url(base_path: &str, dir: &str, index_files: bool) -> String {
 }
 
 /// The site URL of `path` under `base_path`: `base_path` followed by
-/// `path` with each segment percent-encoded (`/` is not in [`SEGMENT`], so
+/// `path` with each segment percent-encoded (`/` is not in `SEGMENT`, so
 /// the path is encoded whole), in one allocation. Splitting, encoding and
 /// joining the segments was 1.6% of a build's instructions.
 pub fn path_url(base_path: &str, path: &str) -> String {
