@@ -285,6 +285,12 @@ impl Routes {
         self.static_files = files.into_iter().collect();
     }
 
+    /// Takes in a file of `static/` added since the routes were planned
+    /// (under `folio serve`), by its output-relative path.
+    pub fn add_static_file(&mut self, path: &str) {
+        self.static_files.insert(path.to_string());
+    }
+
     /// True when the site has the file of `static/` written at `path`
     /// (output-relative).
     pub fn has_static_file(&self, path: &str) -> bool {

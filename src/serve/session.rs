@@ -171,24 +171,25 @@ impl Session {
         }
     }
 
-    /// Takes the files of `content/` and `images/` among `files` that the
-    /// site does not have yet into its routes. Returns the pages with a
-    /// link or image that went nowhere and now finds one of them (they are
-    /// updated once the files are copied: see [`Session::mend`]), or
-    /// `None` when the site must be rebuilt instead: a standing problem, a
-    /// served site that misses a change, a symbolic link, or a file whose
-    /// output path the served site already holds (a clash a rebuild
-    /// reports). (A new file of `static/` may take a page's place: see
-    /// [`Session::has_files`].)
+    /// Takes the files of `content/`, `images/` and `static/` among
+    /// `files` that the site does not have yet into its routes. Returns
+    /// the pages with a link or image that went nowhere and now finds one
+    /// of them (they are updated once the files are copied: see
+    /// [`Session::mend`]), or `None` when the site must be rebuilt
+    /// instead: a standing problem, a served site that misses a change, a
+    /// symbolic link, or a file whose output path the served site already
+    /// holds (a page's, say: a clash a rebuild reports).
     fn take_in_new(&mut self, files: &[(String, String)]) -> Option<Vec<String>> {
         let Some(project) = self.project.as_mut() else {
             return Some(Vec::new());
         };
+        let routes = &project.routes;
         let new: Vec<&(String, String)> = files
             .iter()
-            .filter(|(from, _)| {
-                (from.starts_with("content/") || from.starts_with("images/"))
-                    && !project.routes.has_asset(from)
+            .filter(|(from, to)| match from.split('/').next() {
+                Some("content" | "images") => !routes.has_asset(from),
+                Some("static") => !routes.has_static_file(to),
+                _ => false,
             })
             .collect();
         if new.is_empty() {
@@ -208,8 +209,11 @@ impl Session {
             return None;
         }
         let routes = &mut project.routes;
-        for (from, _) in &new {
-            routes.add_asset(from);
+        for (from, to) in &new {
+            match from.starts_with("static/") {
+                true => routes.add_static_file(to),
+                false => routes.add_asset(from),
+            }
             if crate::discover::is_raster(from) {
                 if let Ok(size) = crate::build::image_size(&self.opts.root.join(from)) {
                     routes.set_image_size(from, size);
@@ -246,10 +250,8 @@ impl Session {
     }
 
     /// True when the site already has every file of `files` that is one
-    /// of its own (those of `content/` and `images/` it could take in are
-    /// known by now: see [`Session::take_in_new`]). A new file of `static/`
-    /// may mend a link, or take the place of a page (an error a rebuild
-    /// reports), so it rebuilds the site.
+    /// of its own (the new ones it could take in are known by now: see
+    /// [`Session::take_in_new`]).
     fn has_files(&self, files: &[(String, String)]) -> bool {
         let Some(project) = &self.project else {
             return false;
@@ -1012,29 +1014,35 @@ mod tests {
             generation + 1,
             "a symbolic link: rebuilt"
         );
-        // A new file at a path the served site holds (folio's not-found
-        // page): the rebuild reports the clash, and folio's page stays.
-        fs::write(at("content/404.html"), "clash").unwrap();
-        let outcome = session.apply(images(&[("content/404.html", "404.html")]));
-        let Outcome::Failed(problems) = &outcome else {
-            panic!("{outcome:?}");
-        };
-        assert!(problems[0].message.contains("two files"), "{problems:?}");
-        assert!(served_bytes(&session, "404.html").starts_with(b"<!"));
-        fs::remove_file(at("content/404.html")).unwrap();
-        // A new file of static/ may mend a link, or take a page's place:
-        // the site is rebuilt. Then, edited, it is copied.
-        for (text, rebuilt) in [("%PDF new", 1), ("%PDF edited", 0)] {
+        // So for a new file of static/; then, edited, it is copied.
+        for text in ["%PDF new", "%PDF edited"] {
             fs::write(at("static/new.pdf"), text).unwrap();
             let generation = session.generation;
-            let copy = Plan::Copy {
-                files: vec![("static/new.pdf".into(), "new.pdf".into())],
-                css_only: false,
-            };
-            let outcome = session.apply(copy);
+            let outcome = session.apply(images(&[("static/new.pdf", "new.pdf")]));
             assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
-            assert_eq!(session.generation, generation + rebuilt, "{text}");
-            assert_eq!(served_bytes(&session, "new.pdf"), text.as_bytes());
+            assert_eq!(session.generation, generation, "{text}: not rebuilt");
+            let served = files_under(&super::served(&session.current));
+            assert_eq!(served, fresh_build(&opts, &at("fresh")), "{text}");
+        }
+        // A new file at a path the served site holds (folio's not-found
+        // page, a page's): the rebuild reports the clash, and folio's page
+        // stays. (The failed rebuild makes the next change rebuild too.)
+        fs::create_dir_all(at("static/guide/shots")).unwrap();
+        for (file, to) in [
+            ("content/404.html", "404.html"),
+            ("static/guide/shots/index.html", "guide/shots/index.html"),
+        ] {
+            fs::write(at(file), "clash").unwrap();
+            let outcome = session.apply(images(&[(file, to)]));
+            let Outcome::Failed(problems) = &outcome else {
+                panic!("{outcome:?}");
+            };
+            assert!(
+                problems[0].message.contains(&format!("`{to}`")),
+                "{problems:?}"
+            );
+            assert!(served_bytes(&session, to).starts_with(b"<!"));
+            fs::remove_file(at(file)).unwrap();
         }
         session.cleanup();
     }
@@ -1115,7 +1123,9 @@ mod tests {
             // A link to a file that comes later in the test: written as
             // it is until then. (On a section's page: never a draft.)
             if i == 1 {
-                text.push_str("See [the spec](files/later.pdf).\n\n");
+                text.push_str(
+                    "See [the spec](files/later.pdf) and [the form](/forms/later.pdf).\n\n",
+                );
             }
             text.push_str(&format!(
                 "Page {i}, version {}.\n\n## Part {}\n",
@@ -1182,7 +1192,13 @@ mod tests {
                 // names in vain: that page is updated), or one added
                 // before deleted (a rebuild).
                 let later = root.path().join("content/guide/files/later.pdf");
+                let form = root.path().join("static/forms/later.pdf");
                 let (name, expected) = match next(4) {
+                    _ if step >= 100 && !form.exists() => {
+                        fs::create_dir_all(form.parent().unwrap()).unwrap();
+                        fs::write(&form, "%PDF").unwrap();
+                        ("static/forms/later.pdf".to_string(), true)
+                    }
                     _ if step >= 60 && !later.exists() => {
                         fs::create_dir_all(content.join("guide/files")).unwrap();
                         fs::write(content.join("guide/files/later.pdf"), "%PDF").unwrap();
@@ -1203,11 +1219,12 @@ mod tests {
                 batch.push(name.clone());
                 new_in_place += usize::from(expected);
                 expect_in_place = Some(expected);
+                let out = ["content/", "static/"]
+                    .iter()
+                    .find_map(|dir| name.strip_prefix(dir))
+                    .unwrap_or(&name);
                 Plan::Copy {
-                    files: vec![(
-                        name.clone(),
-                        name.strip_prefix("content/").unwrap_or(&name).to_string(),
-                    )],
+                    files: vec![(name.clone(), out.to_string())],
                     css_only: false,
                 }
             } else if next(4) == 0 {
