@@ -868,7 +868,7 @@ mod tests {
         fs::write(at("content/_index.md"), "---\ntitle: Home\n---\n").unwrap();
         let page = "---\ntitle: Shots\nfeatured: ../../images/hero.png\n---\n\
                     ![A](../../images/shot.png) ![B](/plan.png) [notes](notes.pdf) \
-                    [spec](files/spec.pdf)\n";
+                    [spec](files/spec.pdf) [form](/forms/form.pdf)\n";
         fs::write(at("content/guide/shots.md"), page).unwrap();
         let opts = BuildOptions::preview_of(root.path());
         let (mut session, _) = Session::start(opts.clone(), root.path().join("preview")).unwrap();
@@ -1014,7 +1014,25 @@ mod tests {
             generation + 1,
             "a symbolic link: rebuilt"
         );
-        // So for a new file of static/; then, edited, it is copied.
+        // So for a new file of static/ that a link names by its URL: the
+        // preview's warning about that link goes.
+        let warned = |session: &Session| {
+            let mut warnings = session.warnings.iter();
+            warnings.any(|d| d.message.contains("/forms/form.pdf"))
+        };
+        assert!(warned(&session));
+        fs::create_dir_all(at("static/forms")).unwrap();
+        fs::write(at("static/forms/form.pdf"), "%PDF form").unwrap();
+        let outcome = session.apply(images(&[("static/forms/form.pdf", "forms/form.pdf")]));
+        let Outcome::Updated { summary, .. } = &outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(
+            summary.contains("its links found: content/guide/shots.md"),
+            "{summary}"
+        );
+        assert!(!warned(&session));
+        // A new file of static/ no page names; then, edited, it is copied.
         for text in ["%PDF new", "%PDF edited"] {
             fs::write(at("static/new.pdf"), text).unwrap();
             let generation = session.generation;
