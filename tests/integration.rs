@@ -1918,7 +1918,7 @@ fn serve_makes_a_saved_featured_image_variants_again_without_a_rebuild() {
 }
 
 #[test]
-fn serve_copies_a_new_screenshot_without_a_rebuild() {
+fn serve_takes_new_and_deleted_files_without_a_rebuild() {
     let server = Server::start(&repo(), false);
     let events = server.events();
     events.wait("ok");
@@ -1958,6 +1958,13 @@ fn serve_copies_a_new_screenshot_without_a_rebuild() {
     );
     let html = server.get("/reference/themes/").2;
     assert!(html.contains("href=\"/reference/checklist.pdf\""), "{html}");
+    // A file no page names, deleted: gone from the served site, no rebuild.
+    fs::write(server.root.join("images/unused.png"), &shot).unwrap();
+    server.wait_log("copied images/unused.png");
+    assert_eq!(server.get("/images/unused.png").0, 200);
+    fs::remove_file(server.root.join("images/unused.png")).unwrap();
+    server.wait_log("removed images/unused.png (no page names it)");
+    assert_eq!(server.get("/images/unused.png").0, 404);
 }
 
 #[test]

@@ -108,6 +108,10 @@ pub struct ParsedPage {
     /// size it holds (`folio serve` renders the page again when one is
     /// saved at another size).
     pub images: Vec<String>,
+    /// The files of `content/`, `images/` and `static/` its links point
+    /// at, by project-relative path (`folio serve` takes one deleted that
+    /// no page names out of the site without a rebuild).
+    pub linked_files: Vec<String>,
     /// Links and images that went nowhere, as written (a broken link the
     /// preview warns of, a file link folio cannot place): a file added
     /// later may be what one names (`folio serve` then rebuilds the site).

@@ -45,9 +45,15 @@ impl<'a> Rewriter<'a> {
                 Cow::Borrowed(u) => CowStr::Borrowed(u),
                 Cow::Owned(u) => u.into(),
             },
-            Reference::Asset { url, .. }
-            | Reference::Section { url }
-            | Reference::Static { url, .. } => url.into(),
+            Reference::Asset { url, path } => {
+                self.out.linked_files.push(path);
+                url.into()
+            }
+            Reference::Static { url, file } => {
+                self.out.linked_files.extend(file);
+                url.into()
+            }
+            Reference::Section { url } => url.into(),
             Reference::SamePage(fragment) => {
                 if !fragment.is_empty() {
                     self.same_page.push((fragment, offset));

@@ -291,6 +291,19 @@ impl Routes {
         self.static_files.insert(path.to_string());
     }
 
+    /// Lets go of a file of `content/`, `images/` or `static/` (by its
+    /// project-relative path `path`, and `out`, its output-relative one)
+    /// deleted since the routes were planned (under `folio serve`).
+    pub fn remove_file(&mut self, path: &str, out: &str) {
+        if path.starts_with("static/") {
+            self.static_files.remove(out);
+        } else {
+            self.assets.remove(path);
+            self.assets_folded = std::sync::OnceLock::new();
+        }
+        self.image_sizes.remove(path);
+    }
+
     /// True when the site has the file of `static/` written at `path`
     /// (output-relative).
     pub fn has_static_file(&self, path: &str) -> bool {

@@ -20,7 +20,7 @@ use crate::output::{write_atomic, Staging};
 use crate::render::search::INDEX_FILE;
 use crate::render::theme::for_readers;
 use crate::render::Job;
-use crate::route::Reference;
+use crate::route::Routes;
 
 use super::live::LiveEvent;
 use super::watch::Plan;
@@ -150,6 +150,9 @@ impl Session {
     /// find a new one updated.
     fn copy_files(&mut self, files: &[(String, String)], css_only: bool) -> Outcome {
         let started = Instant::now();
+        if let Some(outcome) = self.take_out_gone(files, started) {
+            return outcome;
+        }
         let Some(mended) = self.take_in_new(files) else {
             return self.full_rebuild();
         };
@@ -208,41 +211,93 @@ impl Session {
         if !new.iter().all(plain) {
             return None;
         }
-        let routes = &mut project.routes;
-        for (from, to) in &new {
-            match from.starts_with("static/") {
-                true => routes.add_static_file(to),
-                false => routes.add_asset(from),
-            }
-            if crate::discover::is_raster(from) {
-                if let Ok(size) = crate::build::image_size(&self.opts.root.join(from)) {
-                    routes.set_image_size(from, size);
+        let root = &self.opts.root;
+        Some(reresolved(project, |routes| {
+            for (from, to) in &new {
+                match from.starts_with("static/") {
+                    true => routes.add_static_file(to),
+                    false => routes.add_asset(from),
+                }
+                if crate::discover::is_raster(from) {
+                    if let Ok(size) = crate::build::image_size(&root.join(from)) {
+                        routes.set_image_size(from, size);
+                    }
                 }
             }
-        }
-        let finds_one = |page: &&crate::site::Page| {
-            page.parsed.unresolved.iter().any(|href| {
-                !matches!(
-                    routes.resolve(&page.source, href),
-                    Reference::Missing { .. } | Reference::Unknown
-                )
-            })
-        };
-        let pages = project.site.pages.iter().filter(finds_one);
-        Some(pages.map(|p| p.source.clone()).collect())
+        }))
     }
 
-    /// After new files were copied (`copied` says so): updates the pages
-    /// `mended`, whose links find one of them now, as if they were saved
-    /// (their warnings about them go); every tab reloads.
-    fn mend(&mut self, mended: &[String], copied: &str, started: Instant) -> Outcome {
+    /// Applies a [`Plan::Copy`] of files that are gone (deleted, or
+    /// renamed away): when no page names one, they leave the routes and
+    /// the served site, and the pages whose links that went nowhere now
+    /// read otherwise (a "did you mean" that named one) are updated.
+    /// `None` when some file of `files` is there (it is copied);
+    /// otherwise the site is rebuilt: a page shows one, links to one, or
+    /// features one (it must say so), or one is a theme's file.
+    fn take_out_gone(&mut self, files: &[(String, String)], started: Instant) -> Option<Outcome> {
+        let root = &self.opts.root;
+        let gone = |(from, _): &(String, String)| fs::symlink_metadata(root.join(from)).is_err();
+        if !files.iter().any(gone) {
+            return None;
+        }
+        if !files.iter().all(gone) || self.unwritten || !self.problems.is_empty() {
+            return Some(self.full_rebuild());
+        }
+        let Some(project) = self.project.as_mut() else {
+            return Some(self.full_rebuild());
+        };
+        let known = |(from, to): &(String, String)| match from.split('/').next() {
+            Some("content" | "images") => project.routes.has_asset(from),
+            Some("static") => project.routes.has_static_file(to),
+            _ => false,
+        };
+        let named = |page: &crate::site::Page| {
+            let featured = page.featured.as_ref().and_then(|f| f.path.as_ref());
+            let parsed = &page.parsed;
+            let mut names = parsed
+                .images
+                .iter()
+                .chain(&parsed.linked_files)
+                .chain(featured);
+            names.any(|n| files.iter().any(|(from, _)| from == n))
+        };
+        if !files.iter().all(known) || project.site.pages.iter().any(named) {
+            return Some(self.full_rebuild());
+        }
+        let mended = reresolved(project, |routes| {
+            for (from, to) in files {
+                routes.remove_file(from, to);
+            }
+        });
+        let dir = served(&self.current);
+        for (_, to) in files {
+            // Already gone is as good.
+            let _ = fs::remove_file(dir.join(to));
+        }
+        let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        let removed = format!("removed {}", names.join(", "));
+        Some(match mended.is_empty() {
+            true => Outcome::Updated {
+                event: LiveEvent::reload_all(),
+                took: started.elapsed(),
+                summary: format!("{removed} (no page names it)"),
+                warnings: Vec::new(),
+            },
+            false => self.mend(&mended, &removed, started),
+        })
+    }
+
+    /// After files came or went (`done` says so): updates the pages
+    /// `mended`, whose links read otherwise now, as if they were saved
+    /// (their warnings about those links go or change); every tab reloads.
+    fn mend(&mut self, mended: &[String], done: &str, started: Instant) -> Outcome {
         match self.update_pages(mended) {
             Outcome::Updated {
                 summary, warnings, ..
             } => Outcome::Updated {
                 event: LiveEvent::reload_all(),
                 took: started.elapsed(),
-                summary: format!("{copied}; its links found: {summary}"),
+                summary: format!("{done}; its links found: {summary}"),
                 warnings,
             },
             outcome => outcome,
@@ -605,6 +660,33 @@ impl Session {
 }
 
 /// The folder being served now.
+/// The pages of `project` whose links and images that went nowhere
+/// resolve otherwise (a file found, another "did you mean") once `change`
+/// is made to its routes, by source.
+fn reresolved(project: &mut Project, change: impl FnOnce(&mut Routes)) -> Vec<String> {
+    let resolved = |routes: &Routes, page: &crate::site::Page| -> Vec<String> {
+        let hrefs = page.parsed.unresolved.iter();
+        hrefs
+            .map(|href| format!("{:?}", routes.resolve(&page.source, href)))
+            .collect()
+    };
+    let before: Vec<(usize, Vec<String>)> = project
+        .site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| !page.parsed.unresolved.is_empty())
+        .map(|(i, page)| (i, resolved(&project.routes, page)))
+        .collect();
+    change(&mut project.routes);
+    let pages = &project.site.pages;
+    before
+        .into_iter()
+        .filter(|(i, was)| resolved(&project.routes, &pages[*i]) != *was)
+        .map(|(i, _)| pages[i].source.clone())
+        .collect()
+}
+
 fn served(current: &RwLock<PathBuf>) -> PathBuf {
     current.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
@@ -705,12 +787,18 @@ mod tests {
             .collect()
     }
 
-    /// The files of a fresh build of the site `opts` describe, written in
-    /// `dir`, by path.
+    /// The files of a fresh build of the site `opts` describe, written
+    /// beside `dir` (`dir-N`), by path.
     fn fresh_build(opts: &BuildOptions, dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        // A folder of its own each time: the last one's old self may
+        // still be being removed in the background.
+        static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = dir.file_name().unwrap_or_default().to_string_lossy();
+        let dir = dir.with_file_name(format!("{name}-{n}"));
         let mut project = Project::load(opts).unwrap();
         project.make_image_variants();
-        let staging = Staging::begin(dir).unwrap();
+        let staging = Staging::begin(&dir).unwrap();
         assert!(write_all(&mut project, &staging).is_empty());
         files_under(&staging.commit().unwrap())
     }
@@ -1042,6 +1130,23 @@ mod tests {
             let served = files_under(&super::served(&session.current));
             assert_eq!(served, fresh_build(&opts, &at("fresh")), "{text}");
         }
+        // Deleted: a file no page names leaves the served site in place;
+        // one a page links to rebuilds it (the page must say so).
+        for file in ["images/linked.png", "images/new.png"] {
+            fs::remove_file(at(file)).unwrap();
+            let outcome = session.apply(images(&[(file, file)]));
+            let Outcome::Updated { summary, .. } = &outcome else {
+                panic!("{outcome:?}");
+            };
+            assert_eq!(*summary, format!("removed {file} (no page names it)"));
+            assert_eq!(session.generation, generation + 1, "not rebuilt");
+            let served = files_under(&super::served(&session.current));
+            assert_eq!(served, fresh_build(&opts, &at("fresh")), "{file} removed");
+        }
+        fs::remove_file(at("content/guide/notes.pdf")).unwrap();
+        let outcome = session.apply(images(&[("content/guide/notes.pdf", "guide/notes.pdf")]));
+        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+        assert_eq!(session.generation, generation + 2, "notes.pdf: rebuilt");
         // A new file at a path the served site holds (folio's not-found
         // page, a page's): the rebuild reports the clash, and folio's page
         // stays. (The failed rebuild makes the next change rebuild too.)
@@ -1208,7 +1313,7 @@ mod tests {
             let plan = if next(8) == 0 {
                 // A file added (that no page names, or the one a link
                 // names in vain: that page is updated), or one added
-                // before deleted (a rebuild).
+                // before deleted.
                 let later = root.path().join("content/guide/files/later.pdf");
                 let form = root.path().join("static/forms/later.pdf");
                 let (name, expected) = match next(4) {
@@ -1223,9 +1328,11 @@ mod tests {
                         ("content/guide/files/later.pdf".to_string(), true)
                     }
                     0 if added > 0 => {
+                        // Deleted (no page names it: taken out in place),
+                        // or deleted already (a rebuild).
                         let name = format!("images/extra-{}.png", next(added));
-                        let _ = fs::remove_file(root.path().join(&name));
-                        (name, false)
+                        let was_there = fs::remove_file(root.path().join(&name)).is_ok();
+                        (name, was_there)
                     }
                     _ => {
                         let name = format!("images/extra-{added}.png");
@@ -1332,8 +1439,8 @@ mod tests {
             images_saved >= 25 && in_place * 10 >= images_saved * 8,
             "{in_place} of {images_saved} image saves updated in place"
         );
-        // New files are taken in place, but those that come while the
-        // served site misses a change; a deleted one rebuilds the site.
+        // New and deleted files are taken in and out in place, but those
+        // that come while the served site misses a change.
         assert!(
             added >= 8 && added_in_place * 10 >= new_in_place * 8,
             "{added_in_place} of {new_in_place} new files taken in place ({added} added)"

@@ -64,10 +64,11 @@ pub enum Plan {
     /// of `static/`, `content/`, `images/` or the theme, and render again
     /// what shows them: the pages that show an image whose size changed
     /// (they hold it), those that feature one (its smaller copies are made
-    /// again), and those whose links find a new file. A file the session
-    /// cannot place so (deleted, new in `static/`, at a path the site
-    /// already writes) rebuilds the site. The session decides (it has the
-    /// site; see `Session::copy_files`).
+    /// again), and those whose links find a new file; a deleted file no
+    /// page names leaves the site. Anything else (a deleted file a page
+    /// names, a new one at a path the site already writes) rebuilds the
+    /// site. The session decides (it has the site; see
+    /// `Session::copy_files`).
     Copy {
         /// Files to copy.
         files: Vec<(String, String)>,
