@@ -114,7 +114,7 @@ pub struct ParsedPage {
     pub linked_files: Vec<String>,
     /// Links and images that went nowhere, as written (a broken link the
     /// preview warns of, a file link folio cannot place): a file added
-    /// later may be what one names (`folio serve` then rebuilds the site).
+    /// later may be what one names (`folio serve` then updates the page).
     pub unresolved: Vec<String>,
     /// Plain text of the first paragraph.
     pub summary: String,

@@ -285,10 +285,27 @@ impl Routes {
         self.static_files = files.into_iter().collect();
     }
 
-    /// Takes in a file of `static/` added since the routes were planned
-    /// (under `folio serve`), by its output-relative path.
-    pub fn add_static_file(&mut self, path: &str) {
-        self.static_files.insert(path.to_string());
+    /// Whether the site has the file of `content/`, `images/` or `static/`
+    /// at `path` (project-relative), written at `out` (output-relative);
+    /// `None` for any other file (a theme's).
+    pub fn has_file(&self, path: &str, out: &str) -> Option<bool> {
+        match path.split('/').next() {
+            Some("content" | "images") => Some(self.has_asset(path)),
+            Some("static") => Some(self.static_files.contains(out)),
+            _ => None,
+        }
+    }
+
+    /// Takes in a file of `content/`, `images/` or `static/` (by its
+    /// project-relative path `path`, and `out`, its output-relative one)
+    /// added since the routes were planned (under `folio serve`).
+    pub fn add_file(&mut self, path: &str, out: &str) {
+        if path.starts_with("static/") {
+            self.static_files.insert(out.to_string());
+        } else {
+            self.assets.insert(path.to_string());
+            self.assets_folded = std::sync::OnceLock::new();
+        }
     }
 
     /// Lets go of a file of `content/`, `images/` or `static/` (by its
@@ -302,12 +319,6 @@ impl Routes {
             self.assets_folded = std::sync::OnceLock::new();
         }
         self.image_sizes.remove(path);
-    }
-
-    /// True when the site has the file of `static/` written at `path`
-    /// (output-relative).
-    pub fn has_static_file(&self, path: &str) -> bool {
-        self.static_files.contains(path)
     }
 
     /// Records the draft pages this build leaves out.
@@ -360,13 +371,6 @@ impl Routes {
     /// Pixel size of an image, when known.
     pub fn image_size(&self, path: &str) -> Option<(u32, u32)> {
         self.image_sizes.get(path).copied()
-    }
-
-    /// Takes in a file of `content/` or `images/` added since the routes
-    /// were planned (under `folio serve`).
-    pub fn add_asset(&mut self, path: &str) {
-        self.assets.insert(path.to_string());
-        self.assets_folded = std::sync::OnceLock::new();
     }
 
     /// True if `path` (project-relative) is a known asset.

@@ -186,14 +186,9 @@ impl Session {
         let Some(project) = self.project.as_mut() else {
             return Some(Vec::new());
         };
-        let routes = &project.routes;
         let new: Vec<&(String, String)> = files
             .iter()
-            .filter(|(from, to)| match from.split('/').next() {
-                Some("content" | "images") => !routes.has_asset(from),
-                Some("static") => !routes.has_static_file(to),
-                _ => false,
-            })
+            .filter(|(from, to)| project.routes.has_file(from, to) == Some(false))
             .collect();
         if new.is_empty() {
             return Some(Vec::new());
@@ -214,10 +209,7 @@ impl Session {
         let root = &self.opts.root;
         Some(reresolved(project, |routes| {
             for (from, to) in &new {
-                match from.starts_with("static/") {
-                    true => routes.add_static_file(to),
-                    false => routes.add_asset(from),
-                }
+                routes.add_file(from, to);
                 if crate::discover::is_raster(from) {
                     if let Ok(size) = crate::build::image_size(&root.join(from)) {
                         routes.set_image_size(from, size);
@@ -246,11 +238,7 @@ impl Session {
         let Some(project) = self.project.as_mut() else {
             return Some(self.full_rebuild());
         };
-        let known = |(from, to): &(String, String)| match from.split('/').next() {
-            Some("content" | "images") => project.routes.has_asset(from),
-            Some("static") => project.routes.has_static_file(to),
-            _ => false,
-        };
+        let known = |(from, to): &(String, String)| project.routes.has_file(from, to) == Some(true);
         let named = |page: &crate::site::Page| {
             let featured = page.featured.as_ref().and_then(|f| f.path.as_ref());
             let parsed = &page.parsed;
@@ -312,15 +300,9 @@ impl Session {
             return false;
         };
         let routes = &project.routes;
-        files.iter().all(|(from, to)| {
-            if from.starts_with("static/") {
-                routes.has_static_file(to)
-            } else if from.starts_with("content/") || from.starts_with("images/") {
-                routes.has_asset(from)
-            } else {
-                true
-            }
-        })
+        files
+            .iter()
+            .all(|(from, to)| routes.has_file(from, to).unwrap_or(true))
     }
 
     /// What copying `files` (changed files of `content/`, `images/`,
@@ -659,7 +641,6 @@ impl Session {
     }
 }
 
-/// The folder being served now.
 /// The pages of `project` whose links and images that went nowhere
 /// resolve otherwise (a file found, another "did you mean") once `change`
 /// is made to its routes, by source.
@@ -687,6 +668,7 @@ fn reresolved(project: &mut Project, change: impl FnOnce(&mut Routes)) -> Vec<St
         .collect()
 }
 
+/// The folder being served now.
 fn served(current: &RwLock<PathBuf>) -> PathBuf {
     current.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
