@@ -316,17 +316,23 @@ impl Session {
             return None;
         }
         let project = self.project.as_ref()?;
+        let mut reshow = Reshow::default();
+        let rasters: Vec<&String> = files
+            .iter()
+            .map(|(from, _)| from)
+            .filter(|from| crate::discover::is_raster(from) && !from.starts_with("themes/"))
+            .collect();
+        // A stylesheet's save, the common copy, looks at no page.
+        if rasters.is_empty() {
+            return Some(reshow);
+        }
         let featured: HashSet<&str> = project
             .site
             .pages
             .iter()
             .filter_map(|p| p.featured.as_ref()?.path.as_deref())
             .collect();
-        let mut reshow = Reshow::default();
-        for (from, _) in files {
-            if !crate::discover::is_raster(from) || from.starts_with("themes/") {
-                continue;
-            }
+        for from in rasters {
             let size = crate::build::image_size(&self.opts.root.join(from)).ok()?;
             if project.routes.image_size(from) != Some(size) {
                 reshow.resized.push((from.clone(), size));
