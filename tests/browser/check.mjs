@@ -212,6 +212,22 @@ for (const width of [360, 1280]) {
   await page.waitForTimeout(250);
   if ((await opacity()) !== 1) fail("a focused copy button is not shown");
   await context.close();
+  // On a phone the buttons always show, so none may cover code: each
+  // block's code starts below its button, however long its first line.
+  const touch = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  const { page: phone } = await open(touch, tocPage);
+  const covered = await phone.evaluate(() => [...document.querySelectorAll(".code-block")].flatMap((block) => {
+    const button = block.querySelector(".copy-button");
+    if (Number(getComputedStyle(button).opacity) < 0.5) return ["a copy button is hidden on a touch screen"];
+    const b = button.getBoundingClientRect();
+    const code = block.querySelector("pre code") || block.querySelector("pre");
+    const first = [...code.getClientRects()].find((r) => r.width > 0);
+    return first && first.top < b.bottom
+      ? [`a copy button covers the first line of \`${code.textContent.split("\n")[0].slice(0, 40)}\``]
+      : [];
+  }));
+  if (covered.length > 0) fail(`on a touch screen: ${covered[0]} (${covered.length} in all)`);
+  await touch.close();
 }
 
 // Search: "/" focuses the box; a page is found by its title, by a
