@@ -150,6 +150,29 @@ impl Session {
     /// find a new one updated.
     fn copy_files(&mut self, files: &[(String, String)], css_only: bool) -> Outcome {
         let started = Instant::now();
+        if self.unwritten && self.project.is_some() {
+            // The served site misses a change whose rebuild failed, and
+            // the file may be what mends it (an image a page shows, put
+            // back): rebuilt, as for any change now. A file the site has
+            // is copied first all the same, so that it shows while the
+            // rebuild fails (a stylesheet, while a page is broken).
+            let generation = self.generation;
+            let known = self.project.as_ref().is_some_and(|p| {
+                files
+                    .iter()
+                    .all(|(from, to)| p.routes.has_file(from, to) != Some(false))
+            });
+            let copied = known.then(|| self.copy(files, css_only, started));
+            return match copied {
+                // The copy failed and rebuilt the site.
+                Some(outcome @ Outcome::Failed(_)) => outcome,
+                Some(outcome) if self.generation != generation => outcome,
+                copied => match self.full_rebuild() {
+                    Outcome::Failed(errors) => copied.unwrap_or(Outcome::Failed(errors)),
+                    rebuilt => rebuilt,
+                },
+            };
+        }
         if let Some(outcome) = self.take_out_gone(files, started) {
             return outcome;
         }
@@ -921,6 +944,57 @@ mod tests {
         let rebuilt = files_under(&served(&session.current));
         assert_eq!(copied["folio.css"], rebuilt["folio.css"]);
         assert_eq!(copied["site.css"], rebuilt["site.css"]);
+        session.cleanup();
+    }
+
+    #[test]
+    fn a_file_put_back_after_its_rebuild_failed_mends_the_site() {
+        let root = tempfile::tempdir().unwrap();
+        let at = |rel: &str| root.path().join(rel);
+        for dir in ["content", "images", "static"] {
+            fs::create_dir_all(at(dir)).unwrap();
+        }
+        let png = || {
+            image::RgbImage::new(6, 4)
+                .save(at("images/shot.png"))
+                .unwrap()
+        };
+        png();
+        fs::write(at("static/site.txt"), "one").unwrap();
+        fs::write(at("content/_index.md"), "---\ntitle: Home\n---\n").unwrap();
+        fs::write(
+            at("content/a.md"),
+            "---\ntitle: A\n---\n![A](../images/shot.png)\n",
+        )
+        .unwrap();
+        let opts = BuildOptions::preview_of(root.path());
+        let (mut session, _) = Session::start(opts.clone(), root.path().join("preview")).unwrap();
+        let copy = |from: &str, to: &str| Plan::Copy {
+            files: vec![(from.to_string(), to.to_string())],
+            css_only: false,
+        };
+        // The image the page shows deleted: the rebuild fails on the page.
+        fs::remove_file(at("images/shot.png")).unwrap();
+        let outcome = session.apply(copy("images/shot.png", "images/shot.png"));
+        assert!(matches!(outcome, Outcome::Failed(_)), "{outcome:?}");
+        assert!(!session.standing_problems().is_empty());
+        // Another file saved meanwhile shows at once; the site still fails.
+        fs::write(at("static/site.txt"), "two").unwrap();
+        let outcome = session.apply(copy("static/site.txt", "site.txt"));
+        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+        assert_eq!(
+            fs::read(served(&session.current).join("site.txt")).unwrap(),
+            b"two"
+        );
+        assert!(!session.standing_problems().is_empty());
+        // Put back: the site builds again (before, only the image was
+        // copied, and its problem stood).
+        png();
+        let outcome = session.apply(copy("images/shot.png", "images/shot.png"));
+        assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+        assert_eq!(session.standing_problems(), Vec::new());
+        let dir = served(&session.current);
+        assert_eq!(files_under(&dir), fresh_build(&opts, &dir));
         session.cleanup();
     }
 
