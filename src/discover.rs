@@ -30,6 +30,19 @@ pub struct Discovered {
     pub assets: Vec<SourceFile>,
     /// Files under `static/`, copied verbatim to the output root.
     pub statics: Vec<SourceFile>,
+    /// The symbolic links followed (to files or folders inside the
+    /// project), so that `folio serve` can tell a change of a link's
+    /// target as a change of the link's files.
+    pub links: Vec<Link>,
+}
+
+/// A symbolic link followed by the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The link's path, as walked (under the root as given).
+    pub path: PathBuf,
+    /// Where it leads: a canonical path inside the project.
+    pub target: PathBuf,
 }
 
 /// True for Markdown sources.
@@ -62,7 +75,7 @@ pub fn discover(root: &Path) -> (Discovered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for dir in ["content", "images", "static"] {
-        for file in walk(root, &canonical_root, dir, &mut diags) {
+        for file in walk(root, &canonical_root, dir, &mut found.links, &mut diags) {
             let name = file.rel.rsplit('/').next().unwrap_or_default();
             match dir {
                 "content" if is_markdown(name) => found.pages.push(file),
@@ -78,6 +91,7 @@ fn walk(
     root: &Path,
     canonical_root: &Path,
     dir: &str,
+    links: &mut Vec<Link>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<SourceFile> {
     let base = root.join(dir);
@@ -95,13 +109,15 @@ fn walk(
                 return false;
             }
             if e.path_is_symlink() {
-                let inside = e
-                    .path()
-                    .canonicalize()
-                    .is_ok_and(|t| t.starts_with(canonical_root));
-                if !inside {
-                    outside.push(e.path().to_path_buf());
-                    return false;
+                match e.path().canonicalize() {
+                    Ok(target) if target.starts_with(canonical_root) => links.push(Link {
+                        path: e.path().to_path_buf(),
+                        target,
+                    }),
+                    _ => {
+                        outside.push(e.path().to_path_buf());
+                        return false;
+                    }
                 }
             }
             true

@@ -1967,6 +1967,54 @@ fn serve_takes_new_and_deleted_files_without_a_rebuild() {
     assert_eq!(server.get("/images/unused.png").0, 404);
 }
 
+#[cfg(unix)]
+#[test]
+fn serve_refreshes_a_linked_file_when_its_target_is_saved() {
+    use std::os::unix::fs::symlink;
+    let server = Server::start(&repo(), false);
+    server.events().wait("ok");
+    let root = &server.root;
+    let [first, second] = ["themes.png", "pipeline.png"]
+        .map(|name| fs::read(root.join("images/featured").join(name)).unwrap());
+    assert_ne!(first, second);
+    // A link beside its target, and one to a folder folio does not watch.
+    fs::create_dir_all(root.join("brand")).unwrap();
+    fs::write(root.join("brand/logo.png"), &first).unwrap();
+    fs::write(root.join("images/shot.png"), &first).unwrap();
+    server.wait_log("copied images/shot.png");
+    symlink("shot.png", root.join("images/alias.png")).unwrap();
+    symlink("../brand/logo.png", root.join("images/logo.png")).unwrap();
+    server.wait_log("rebuilt the site");
+    let page = root.join("content/reference/themes.md");
+    let mut text = fs::read_to_string(&page).unwrap();
+    text.push_str("\n![Alias](../../images/alias.png) ![Logo](../../images/logo.png)\n");
+    fs::write(&page, text).unwrap();
+    server.wait_log("themes.md →");
+    let served = |url: &str| {
+        let (status, _, body) =
+            server.request(&format!("GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+        assert_eq!(status, 200, "{url}");
+        body
+    };
+    for url in ["/images/alias.png", "/images/logo.png"] {
+        assert_eq!(served(url), first, "{url}");
+    }
+    // Each target saved again: the link's copy in the served site follows
+    // (the watcher tells only of the target).
+    fs::write(root.join("images/shot.png"), &second).unwrap();
+    let told = server.wait_log("copied");
+    assert!(
+        told.contains("images/alias.png") && told.contains("images/shot.png"),
+        "{told}"
+    );
+    fs::write(root.join("brand/logo.png"), &second).unwrap();
+    let told = server.wait_log("copied");
+    assert!(told.contains("images/logo.png"), "{told}");
+    for url in ["/images/alias.png", "/images/logo.png"] {
+        assert_eq!(served(url), second, "{url}");
+    }
+}
+
 #[test]
 fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
     let mut server = Server::start(&repo(), true);

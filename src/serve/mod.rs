@@ -19,7 +19,7 @@ pub mod session;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -103,6 +103,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
     let (watch_tx, watch_rx) = mpsc::channel();
     let mut watcher = watch::start(&opts.root, DEBOUNCE, watch_tx.clone())
         .map_err(|e| BuildFailure::environment(Diagnostic::error(e)))?;
+    let mut link_watch = LinkWatch::default();
     let base = scratch::preview_base(&scratch::preview_places()).map_err(|e| {
         BuildFailure::environment(
             Diagnostic::error(format!("cannot create a folder for the preview: {e}"))
@@ -121,6 +122,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
         state_frame: RwLock::new(LiveEvent::Ok.frame()),
     });
     report(&first, &session, &shared);
+    link_watch.follow(&opts.root, &session, &watch_tx);
     println!("Serving {} at {url} (Ctrl-C to stop)", opts.root.display());
     let (upstream, server) = gate::Upstream::listen(&base).map_err(|e| {
         BuildFailure::environment(Diagnostic::error(format!("cannot start the server: {e}")))
@@ -185,12 +187,14 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                 let theme = session
                     .project()
                     .map_or_else(|| "handbook".to_string(), |p| p.config.theme.clone());
-                let changes: Vec<watch::Change> = paths
+                let links = session.project().map_or(&[][..], |p| &p.found.links);
+                let changes: Vec<watch::Change> = watch::through_links(paths, links)
                     .iter()
                     .map(|(p, is_dir)| watch::classify(&opts.root, &theme, p, p.exists(), *is_dir))
                     .collect();
                 let outcome = session.apply(watch::plan(&changes));
                 report(&outcome, &session, &shared);
+                link_watch.follow(&opts.root, &session, &watch_tx);
                 if let Some((took, errors)) = session.write_deferred() {
                     for text in for_reading(&errors) {
                         eprintln!("{text}");
@@ -210,6 +214,38 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
     }
     session.cleanup();
     Ok(())
+}
+
+/// The watcher of the folders that the site's links lead to outside the
+/// watched ones (see [`watch::link_watches`]), if any.
+#[derive(Default)]
+struct LinkWatch {
+    places: Vec<(PathBuf, bool)>,
+    watcher: Option<watch::WatchHandle>,
+}
+
+impl LinkWatch {
+    /// Watches the places the session's site now needs, when they changed
+    /// (a link made or removed, by a rebuild). A place that cannot be
+    /// watched is told, and its links' files are then updated by the next
+    /// rebuild only.
+    fn follow(&mut self, root: &Path, session: &Session, tx: &mpsc::Sender<watch::Batch>) {
+        let Some(project) = session.project() else {
+            return;
+        };
+        let wanted = watch::link_watches(root, &project.found.links);
+        if wanted == self.places {
+            return;
+        }
+        self.watcher = None;
+        if !wanted.is_empty() {
+            match watch::start_links(&wanted, DEBOUNCE, tx.clone()) {
+                Ok(w) => self.watcher = Some(w),
+                Err(e) => eprintln!("warning: the targets of the site's links: {e}"),
+            }
+        }
+        self.places = wanted;
+    }
 }
 
 /// Prints an outcome and tells the browsers, with the session's problems

@@ -15,7 +15,7 @@ use notify::{EventKind, EventKindMask, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 
 use crate::config::CONFIG_FILE;
-use crate::discover::{is_ignored_name, is_markdown};
+use crate::discover::{is_ignored_name, is_markdown, Link};
 
 /// Folders under the site root that are watched.
 pub const WATCHED_DIRS: &[&str] = &["content", "images", "static", "themes", "templates"];
@@ -171,6 +171,89 @@ pub fn plan(changes: &[Change]) -> Plan {
     }
 }
 
+/// `paths` (changed paths, each with its "is a folder" flag) with, for
+/// each one at or under the target of a link the site follows, the same
+/// path under the link. The watcher tells of a change where it happened:
+/// a screenshot saved over `images/shot.png` is not told as a change of
+/// `images/alias.png`, a link to it, whose copy in the site would go
+/// stale. Only when the site follows links (each path is made canonical).
+pub fn through_links(mut paths: Vec<(PathBuf, bool)>, links: &[Link]) -> Vec<(PathBuf, bool)> {
+    if links.is_empty() {
+        return paths;
+    }
+    let mut seen = Vec::new();
+    for (path, is_dir) in &paths {
+        let Some(real) = canonical(path) else {
+            continue;
+        };
+        for link in links {
+            let Ok(rest) = real.strip_prefix(&link.target) else {
+                continue;
+            };
+            let alias = if rest.as_os_str().is_empty() {
+                link.path.clone()
+            } else {
+                link.path.join(rest)
+            };
+            if alias != *path {
+                seen.push((alias, *is_dir));
+            }
+        }
+    }
+    seen.retain(|found| !paths.contains(found));
+    seen.sort();
+    seen.dedup();
+    paths.extend(seen);
+    paths
+}
+
+/// `path` with its links resolved, or, when it is gone, its folder's.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    path.canonicalize()
+        .ok()
+        .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
+}
+
+/// The folders to watch besides [`WATCHED_DIRS`]: where the links the
+/// site follows lead outside them (`images/logo.png` → `../brand/logo.png`),
+/// each with "recursive" for a folder's link. A file's folder is watched
+/// rather than the file, whose watch an atomic save (a new file renamed
+/// over it) would end.
+pub fn link_watches(root: &Path, links: &[Link]) -> Vec<(PathBuf, bool)> {
+    let Ok(root) = root.canonicalize() else {
+        return Vec::new();
+    };
+    let mut watches: Vec<(PathBuf, bool)> = links
+        .iter()
+        .filter(|l| {
+            !WATCHED_DIRS
+                .iter()
+                .any(|d| l.target.starts_with(root.join(d)))
+        })
+        .filter_map(|l| {
+            if l.target.is_dir() {
+                Some((l.target.clone(), true))
+            } else {
+                Some((l.target.parent()?.to_path_buf(), false))
+            }
+        })
+        .collect();
+    watches.sort();
+    watches.dedup();
+    // Once each: not again within a folder watched whole.
+    let whole: Vec<PathBuf> = watches
+        .iter()
+        .filter(|w| w.1)
+        .map(|w| w.0.clone())
+        .collect();
+    watches.retain(|(path, recursive)| {
+        !whole
+            .iter()
+            .any(|w| path.starts_with(w) && (path != w || !recursive))
+    });
+    watches
+}
+
 /// A batch of changed paths, or a watcher error.
 pub type Batch = Result<Vec<(PathBuf, bool)>, String>;
 
@@ -214,6 +297,44 @@ fn watcher_config(polling: bool) -> notify::Config {
 /// of changed paths (with "is a folder" flags) to `tx`. Falls back to
 /// polling, with a message, when the system's inotify limit is reached.
 pub fn start(root: &Path, debounce: Duration, tx: Sender<Batch>) -> Result<WatchHandle, String> {
+    let mut places = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
+    for dir in WATCHED_DIRS {
+        let path = root.join(dir);
+        if path.is_dir() {
+            places.push((path, RecursiveMode::Recursive));
+        }
+    }
+    watch_places(&places, debounce, tx)
+}
+
+/// Watches the folders that the site's links lead to outside the ones
+/// [`start`] watches (see [`link_watches`]: each with "recursive"), in a
+/// watcher of its own, so that a link made or removed never stops the
+/// site's watcher (a save while it started again would be missed).
+pub fn start_links(
+    places: &[(PathBuf, bool)],
+    debounce: Duration,
+    tx: Sender<Batch>,
+) -> Result<WatchHandle, String> {
+    let places: Vec<(PathBuf, RecursiveMode)> = places
+        .iter()
+        .map(|(path, recursive)| {
+            let mode = if *recursive {
+                RecursiveMode::Recursive
+            } else {
+                RecursiveMode::NonRecursive
+            };
+            (path.clone(), mode)
+        })
+        .collect();
+    watch_places(&places, debounce, tx)
+}
+
+fn watch_places(
+    places: &[(PathBuf, RecursiveMode)],
+    debounce: Duration,
+    tx: Sender<Batch>,
+) -> Result<WatchHandle, String> {
     let handler = move |res: DebounceEventResult| {
         let batch = match res {
             Ok(events) => Ok(events
@@ -239,12 +360,8 @@ pub fn start(root: &Path, debounce: Duration, tx: Sender<Batch>) -> Result<Watch
     };
     let watch_all =
         |watch: &mut dyn FnMut(&Path, RecursiveMode) -> notify::Result<()>| -> notify::Result<()> {
-            watch(root, RecursiveMode::NonRecursive)?;
-            for dir in WATCHED_DIRS {
-                let path = root.join(dir);
-                if path.is_dir() {
-                    watch(&path, RecursiveMode::Recursive)?;
-                }
+            for (path, mode) in places {
+                watch(path, *mode)?;
             }
             Ok(())
         };
@@ -316,6 +433,102 @@ mod tests {
             source: format!("themes/handbook/static/{out}"),
             out: out.into(),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_change_of_a_links_target_is_a_change_of_the_link() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in ["content/shared", "images", "brand"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("content/a.md"), "# A\n").unwrap();
+        std::fs::write(root.join("images/shot.png"), "png").unwrap();
+        std::fs::write(root.join("brand/logo.png"), "png").unwrap();
+        std::fs::write(root.join("brand/other.png"), "png").unwrap();
+        std::fs::write(root.join("content/shared/b.md"), "# B\n").unwrap();
+        symlink("shot.png", root.join("images/alias.png")).unwrap();
+        symlink("../brand/logo.png", root.join("images/logo.png")).unwrap();
+        symlink("../brand", root.join("content/brand")).unwrap();
+        symlink("shared", root.join("content/again")).unwrap();
+        let (found, diags) = crate::discover::discover(root);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut links: Vec<_> = found
+            .links
+            .iter()
+            .map(|l| l.path.strip_prefix(root).unwrap())
+            .collect();
+        links.sort();
+        let names = [
+            "content/again",
+            "content/brand",
+            "images/alias.png",
+            "images/logo.png",
+        ];
+        assert_eq!(links, names.map(Path::new));
+
+        let batch = |paths: &[&str]| -> Vec<(PathBuf, bool)> {
+            paths.iter().map(|p| (root.join(p), false)).collect()
+        };
+        let heard = |paths: &[&str]| -> Vec<String> {
+            through_links(batch(paths), &found.links)
+                .into_iter()
+                .map(|(p, _)| p.strip_prefix(root).unwrap().display().to_string())
+                .collect()
+        };
+        // A file and the links to it, to its folder, or to a folder it is in.
+        assert_eq!(
+            heard(&["images/shot.png"]),
+            ["images/shot.png", "images/alias.png"]
+        );
+        assert_eq!(
+            heard(&["brand/logo.png"]),
+            [
+                "brand/logo.png",
+                "content/brand/logo.png",
+                "images/logo.png"
+            ]
+        );
+        assert_eq!(
+            heard(&["content/shared/b.md"]),
+            ["content/shared/b.md", "content/again/b.md"]
+        );
+        // A file gone, or new, is found by its folder.
+        std::fs::remove_file(root.join("brand/other.png")).unwrap();
+        assert_eq!(
+            heard(&["brand/other.png"]),
+            ["brand/other.png", "content/brand/other.png"]
+        );
+        assert_eq!(
+            heard(&["brand/new.png"]),
+            ["brand/new.png", "content/brand/new.png"]
+        );
+        // Told of both, each once; a file no link leads to alone.
+        assert_eq!(
+            heard(&["images/alias.png", "images/shot.png"]),
+            ["images/alias.png", "images/shot.png"]
+        );
+        assert_eq!(heard(&["content/a.md"]), ["content/a.md"]);
+        assert_eq!(
+            through_links(batch(&["images/shot.png"]), &[]),
+            batch(&["images/shot.png"])
+        );
+
+        // Only the targets outside the watched folders are watched besides:
+        // a folder whole, a file by its folder.
+        let canonical = root.canonicalize().unwrap();
+        assert_eq!(
+            link_watches(root, &found.links),
+            [(canonical.join("brand"), true)]
+        );
+        std::fs::remove_file(root.join("content/brand")).unwrap();
+        let (found, _) = crate::discover::discover(root);
+        assert_eq!(
+            link_watches(root, &found.links),
+            [(canonical.join("brand"), false)]
+        );
     }
 
     #[test]
