@@ -191,7 +191,7 @@ impl Session {
             Outcome::Updated { summary, .. }
                 if !mended.is_empty() && self.generation == generation =>
             {
-                self.mend(&mended, &summary, started)
+                self.mend(&mended, &format!("{summary}; its links found"), started)
             }
             outcome => outcome,
         }
@@ -294,7 +294,8 @@ impl Session {
                 summary: format!("{removed} (no page names it)"),
                 warnings: Vec::new(),
             },
-            false => self.mend(&mended, &removed, started),
+            // Their broken links' "did you mean" named the file.
+            false => self.mend(&mended, &format!("{removed}; links checked again"), started),
         })
     }
 
@@ -308,7 +309,7 @@ impl Session {
             } => Outcome::Updated {
                 event: LiveEvent::reload_all(),
                 took: started.elapsed(),
-                summary: format!("{done}; its links found: {summary}"),
+                summary: format!("{done}: {summary}"),
                 warnings,
             },
             outcome => outcome,
@@ -1209,6 +1210,46 @@ mod tests {
         let outcome = session.apply(images(&[("content/guide/notes.pdf", "guide/notes.pdf")]));
         assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
         assert_eq!(session.generation, generation + 2, "notes.pdf: rebuilt");
+        // A deleted file that only a broken link's "did you mean" named:
+        // that page is updated in place, its warning without the file.
+        png("images/diagram.png", (6, 4), 0);
+        let more = "---\ntitle: More\n---\nSee [the diagram](../../images/diagramm.png).\n";
+        fs::write(at("content/guide/more.md"), more).unwrap();
+        assert!(matches!(session.apply(Plan::Full), Outcome::Updated { .. }));
+        let suggests = |session: &Session| {
+            let hints = session.warnings.iter().filter_map(|w| w.hint.as_deref());
+            hints.filter(|h| h.contains("images/diagram.png")).count()
+        };
+        assert_eq!(suggests(&session), 1);
+        fs::remove_file(at("images/diagram.png")).unwrap();
+        let outcome = session.apply(images(&[("images/diagram.png", "images/diagram.png")]));
+        let Outcome::Updated {
+            summary, warnings, ..
+        } = &outcome
+        else {
+            panic!("{outcome:?}");
+        };
+        let told: Vec<_> = warnings.iter().filter_map(|w| w.hint.as_deref()).collect();
+        assert_eq!(
+            told,
+            ["check the path; it is relative to this page's folder"]
+        );
+        assert_eq!(suggests(&session), 0);
+        assert_eq!(
+            *summary,
+            "removed images/diagram.png; links checked again: content/guide/more.md → 1 file"
+        );
+        assert_eq!(
+            session.generation,
+            generation + 3,
+            "diagram.png: not rebuilt"
+        );
+        let served = files_under(&super::served(&session.current));
+        assert_eq!(
+            served,
+            fresh_build(&opts, &at("fresh")),
+            "diagram.png removed"
+        );
         // A new file at a path the served site holds (folio's not-found
         // page, a page's): the rebuild reports the clash, and folio's page
         // stays. (The failed rebuild makes the next change rebuild too.)
