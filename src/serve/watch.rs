@@ -240,16 +240,17 @@ pub fn link_watches(root: &Path, links: &[Link]) -> Vec<(PathBuf, bool)> {
         .collect();
     watches.sort();
     watches.dedup();
-    // Once each: not again within a folder watched whole.
+    // Once each: not again within a folder watched whole, nor the root's
+    // own files (`content/readme.md` → `../README.md`), which [`start`]
+    // watches.
     let whole: Vec<PathBuf> = watches
         .iter()
         .filter(|w| w.1)
         .map(|w| w.0.clone())
         .collect();
     watches.retain(|(path, recursive)| {
-        !whole
-            .iter()
-            .any(|w| path.starts_with(w) && (path != w || !recursive))
+        let within = |w: &PathBuf| path.starts_with(w) && (path != w || !recursive);
+        !whole.iter().any(within) && (*path != root || *recursive)
     });
     watches
 }
@@ -453,6 +454,8 @@ mod tests {
         symlink("../brand/logo.png", root.join("images/logo.png")).unwrap();
         symlink("../brand", root.join("content/brand")).unwrap();
         symlink("shared", root.join("content/again")).unwrap();
+        std::fs::write(root.join("README.md"), "# Read me\n").unwrap();
+        symlink("../README.md", root.join("content/readme.md")).unwrap();
         let (found, diags) = crate::discover::discover(root);
         assert!(diags.is_empty(), "{diags:?}");
         let mut links: Vec<_> = found
@@ -464,6 +467,7 @@ mod tests {
         let names = [
             "content/again",
             "content/brand",
+            "content/readme.md",
             "images/alias.png",
             "images/logo.png",
         ];
@@ -511,6 +515,7 @@ mod tests {
             ["images/alias.png", "images/shot.png"]
         );
         assert_eq!(heard(&["content/a.md"]), ["content/a.md"]);
+        assert_eq!(heard(&["README.md"]), ["README.md", "content/readme.md"]);
         assert_eq!(
             through_links(batch(&["images/shot.png"]), &[]),
             batch(&["images/shot.png"])
