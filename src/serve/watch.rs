@@ -4,7 +4,11 @@
 //! and a debounced batch of changes becomes a [`Plan`] (nothing, re-render
 //! some pages, copy some files, or rebuild everything). Editors' temporary
 //! files are ignored; an atomic save (temp file + rename) arrives as a
-//! change of the real file.
+//! change of the real file. Before a batch is classified,
+//! [`through_links`] adds the changes that symbolic links pass on (a
+//! link's file changes with its target), and [`link_watches`] says which
+//! targets lie outside the watched folders; these two read the file
+//! system (they make paths canonical).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -331,6 +335,8 @@ pub fn start_links(
     watch_places(&places, debounce, tx)
 }
 
+/// One debounced watcher of `places`, polling when the system's limit of
+/// watched folders is reached.
 fn watch_places(
     places: &[(PathBuf, RecursiveMode)],
     debounce: Duration,
