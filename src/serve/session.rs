@@ -147,7 +147,8 @@ impl Session {
     /// Applies a [`Plan::Copy`]: new files are taken in (or the site is
     /// rebuilt), the files copied, the pages that show a resized or
     /// featured image among them rendered again, and the pages whose links
-    /// find a new one updated.
+    /// find a new one updated. After a failed rebuild, the files the site
+    /// has are copied and the site is rebuilt.
     fn copy_files(&mut self, files: &[(String, String)], css_only: bool) -> Outcome {
         let started = Instant::now();
         if self.unwritten && self.project.is_some() {
