@@ -1958,6 +1958,21 @@ fn serve_takes_new_and_deleted_files_without_a_rebuild() {
     );
     let html = server.get("/reference/themes/").2;
     assert!(html.contains("href=\"/reference/checklist.pdf\""), "{html}");
+    // A folder of screenshots moved in whole (its files there before the
+    // watcher could watch it): each copied, no rebuild; hidden files not.
+    let drop = server.root.join("drop");
+    fs::create_dir_all(drop.join("more")).unwrap();
+    for name in ["a.png", "more/b.png", ".DS_Store"] {
+        fs::write(drop.join(name), &shot).unwrap();
+    }
+    fs::rename(&drop, server.root.join("images/drop")).unwrap();
+    let told = server.wait_log("images/drop");
+    assert!(
+        told.starts_with("↻ copied images/drop/a.png, images/drop/more/b.png in "),
+        "{told}"
+    );
+    assert_eq!(server.get("/images/drop/more/b.png").0, 200);
+    assert_eq!(server.get("/images/drop/.DS_Store").0, 404);
     // A file no page names, deleted: gone from the served site, no rebuild.
     fs::write(server.root.join("images/unused.png"), &shot).unwrap();
     server.wait_log("copied images/unused.png");

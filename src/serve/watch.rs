@@ -24,6 +24,10 @@ use crate::discover::{is_ignored_name, is_markdown, Link};
 /// Folders under the site root that are watched.
 pub const WATCHED_DIRS: &[&str] = &["content", "images", "static", "themes", "templates"];
 
+/// Watched folders that hold only files copied as they are: a new folder
+/// there makes no section, so its files can be taken in one by one.
+const FILE_DIRS: &[&str] = &["images", "static"];
+
 /// What one changed path is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -209,6 +213,53 @@ pub fn through_links(mut paths: Vec<(PathBuf, bool)>, links: &[Link]) -> Vec<(Pa
     seen.dedup();
     paths.extend(seen);
     paths
+}
+
+/// `paths` (changed paths, each with its "is a folder" flag) with each
+/// new folder under `images/` or `static/` of `root` replaced by its
+/// files: a folder of screenshots copied in is told as one new folder
+/// (which [`plan`] would rebuild the site for), and the files put in
+/// before the watcher watched it are never told at all. Hidden and
+/// editors' files are left out, as a build's walk leaves them. A folder
+/// that is a symbolic link stays, and rebuilds the site.
+pub fn with_folder_files(root: &Path, paths: Vec<(PathBuf, bool)>) -> Vec<(PathBuf, bool)> {
+    let is_new_folder = |path: &Path| {
+        let under = |d: &&str| {
+            path.strip_prefix(root.join(d))
+                .is_ok_and(|rest| !rest.as_os_str().is_empty())
+        };
+        FILE_DIRS.iter().any(under)
+            && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
+    };
+    if !paths
+        .iter()
+        .any(|(path, is_dir)| *is_dir && is_new_folder(path))
+    {
+        return paths;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(paths.len());
+    for (path, is_dir) in paths {
+        if !(is_dir && is_new_folder(&path)) {
+            if seen.insert(path.clone()) {
+                out.push((path, is_dir));
+            }
+            continue;
+        }
+        let files = walkdir::WalkDir::new(&path)
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy()))
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir());
+        for file in files {
+            let file = file.into_path();
+            if seen.insert(file.clone()) {
+                out.push((file, false));
+            }
+        }
+    }
+    out
 }
 
 /// `path` with its links resolved, or, when it is gone, its folder's.
@@ -439,6 +490,68 @@ mod tests {
         Change::ThemeAsset {
             source: format!("themes/handbook/static/{out}"),
             out: out.into(),
+        }
+    }
+
+    #[test]
+    fn a_new_folder_of_files_is_told_as_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in [
+            "images/shots/old",
+            "static/forms",
+            "content/guide",
+            "elsewhere",
+        ] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        for f in [
+            "images/shots/a.png",
+            "images/shots/old/b.png",
+            "images/shots/.DS_Store",
+            "images/shots/a.png~",
+            "static/forms/f.pdf",
+            "content/guide/x.png",
+        ] {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let told = |paths: &[(&str, bool)]| -> Vec<(String, bool)> {
+            let paths = paths.iter().map(|(p, d)| (root.join(p), *d)).collect();
+            with_folder_files(root, paths)
+                .into_iter()
+                .map(|(p, d)| (p.strip_prefix(root).unwrap().display().to_string(), d))
+                .collect()
+        };
+        let files = |names: &[&str]| -> Vec<(String, bool)> {
+            names.iter().map(|n| (n.to_string(), false)).collect()
+        };
+        // Its files, each once, hidden and editors' files left out.
+        assert_eq!(
+            told(&[("images/shots", true), ("images/shots/a.png", false)]),
+            files(&["images/shots/a.png", "images/shots/old/b.png"])
+        );
+        assert_eq!(
+            told(&[("static/forms", true)]),
+            files(&["static/forms/f.pdf"])
+        );
+        // A folder of content/ (a section, maybe), a folder gone, images/
+        // itself, and a folder elsewhere stay folders: the site is rebuilt.
+        for kept in ["content/guide", "images/gone", "images", "elsewhere"] {
+            assert_eq!(told(&[(kept, true)]), [(kept.to_string(), true)], "{kept}");
+        }
+        let change = |path: &str| classify(root, "handbook", &root.join(path), true, false);
+        let copies: Vec<Change> = told(&[("images/shots", true)])
+            .iter()
+            .map(|(p, _)| change(p))
+            .collect();
+        assert!(matches!(plan(&copies), Plan::Copy { .. }));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("shots", root.join("images/linked")).unwrap();
+            assert_eq!(
+                told(&[("images/linked", true)]),
+                [("images/linked".to_string(), true)]
+            );
         }
     }
 
