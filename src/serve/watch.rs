@@ -24,9 +24,9 @@ use crate::discover::{is_ignored_name, is_markdown, Link};
 /// Folders under the site root that are watched.
 pub const WATCHED_DIRS: &[&str] = &["content", "images", "static", "themes", "templates"];
 
-/// Watched folders that hold only files copied as they are: a new folder
-/// there makes no section, so its files can be taken in one by one.
-const FILE_DIRS: &[&str] = &["images", "static"];
+/// Watched folders whose new folders may hold only files copied as they
+/// are (no page: no section), to be taken in one by one.
+const FILE_DIRS: &[&str] = &["content", "images", "static"];
 
 /// What one changed path is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,12 +216,13 @@ pub fn through_links(mut paths: Vec<(PathBuf, bool)>, links: &[Link]) -> Vec<(Pa
 }
 
 /// `paths` (changed paths, each with its "is a folder" flag) with each
-/// new folder under `images/` or `static/` of `root` replaced by its
-/// files: a folder of screenshots copied in is told as one new folder
+/// new folder of `content/`, `images/` or `static/` of `root` replaced by
+/// its files: a folder of screenshots copied in is told as one new folder
 /// (which [`plan`] would rebuild the site for), and the files put in
 /// before the watcher watched it are never told at all. Hidden and
 /// editors' files are left out, as a build's walk leaves them. A folder
-/// that is a symbolic link stays, and rebuilds the site.
+/// of `content/` with a page in it (a section) stays, as does a folder
+/// that is a symbolic link: they rebuild the site.
 pub fn with_folder_files(root: &Path, paths: Vec<(PathBuf, bool)>) -> Vec<(PathBuf, bool)> {
     let is_new_folder = |path: &Path| {
         let under = |d: &&str| {
@@ -240,26 +241,35 @@ pub fn with_folder_files(root: &Path, paths: Vec<(PathBuf, bool)>) -> Vec<(PathB
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(paths.len());
     for (path, is_dir) in paths {
-        if !(is_dir && is_new_folder(&path)) {
-            if seen.insert(path.clone()) {
-                out.push((path, is_dir));
-            }
-            continue;
-        }
-        let files = walkdir::WalkDir::new(&path)
-            .min_depth(1)
-            .into_iter()
-            .filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy()))
-            .filter_map(Result::ok)
-            .filter(|e| !e.file_type().is_dir());
-        for file in files {
-            let file = file.into_path();
-            if seen.insert(file.clone()) {
-                out.push((file, false));
+        let files = if is_dir && is_new_folder(&path) {
+            files_of(&path)
+        } else {
+            None
+        };
+        let told = files.unwrap_or_else(|| vec![(path, is_dir)]);
+        for change in told {
+            if seen.insert(change.0.clone()) {
+                out.push(change);
             }
         }
     }
     out
+}
+
+/// The files under `folder`, as changed paths; `None` when one is a page
+/// (the folder is a section).
+fn files_of(folder: &Path) -> Option<Vec<(PathBuf, bool)>> {
+    walkdir::WalkDir::new(folder)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy()))
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| {
+            let page = is_markdown(&e.file_name().to_string_lossy());
+            (!page).then(|| (e.into_path(), false))
+        })
+        .collect()
 }
 
 /// `path` with its links resolved, or, when it is gone, its folder's.
@@ -500,7 +510,8 @@ mod tests {
         for d in [
             "images/shots/old",
             "static/forms",
-            "content/guide",
+            "content/guide/shots",
+            "content/section",
             "elsewhere",
         ] {
             std::fs::create_dir_all(root.join(d)).unwrap();
@@ -511,7 +522,9 @@ mod tests {
             "images/shots/.DS_Store",
             "images/shots/a.png~",
             "static/forms/f.pdf",
-            "content/guide/x.png",
+            "content/guide/shots/x.png",
+            "content/section/x.png",
+            "content/section/page.md",
         ] {
             std::fs::write(root.join(f), "x").unwrap();
         }
@@ -534,9 +547,14 @@ mod tests {
             told(&[("static/forms", true)]),
             files(&["static/forms/f.pdf"])
         );
-        // A folder of content/ (a section, maybe), a folder gone, images/
-        // itself, and a folder elsewhere stay folders: the site is rebuilt.
-        for kept in ["content/guide", "images/gone", "images", "elsewhere"] {
+        assert_eq!(
+            told(&[("content/guide/shots", true)]),
+            files(&["content/guide/shots/x.png"])
+        );
+        // A folder of content/ with a page (a section), a folder gone,
+        // images/ itself, and a folder elsewhere stay folders: the site is
+        // rebuilt.
+        for kept in ["content/section", "images/gone", "images", "elsewhere"] {
             assert_eq!(told(&[(kept, true)]), [(kept.to_string(), true)], "{kept}");
         }
         let change = |path: &str| classify(root, "handbook", &root.join(path), true, false);
