@@ -36,6 +36,34 @@ pub struct Discovered {
     pub links: Vec<Link>,
 }
 
+impl Discovered {
+    /// Records a file of `content/`, `images/` or `static/` (not a page)
+    /// that came since the walk, as `folio serve` takes it in.
+    pub fn add_file(&mut self, root: &Path, rel: &str) {
+        let list = self.files_of(rel);
+        if !list.iter().any(|f| f.rel == rel) {
+            list.push(SourceFile {
+                rel: rel.to_string(),
+                abs: root.join(rel),
+            });
+        }
+    }
+
+    /// Forgets a file of `content/`, `images/` or `static/` (not a page)
+    /// that went since the walk.
+    pub fn remove_file(&mut self, rel: &str) {
+        self.files_of(rel).retain(|f| f.rel != rel);
+    }
+
+    fn files_of(&mut self, rel: &str) -> &mut Vec<SourceFile> {
+        if rel.starts_with("static/") {
+            &mut self.statics
+        } else {
+            &mut self.assets
+        }
+    }
+}
+
 /// A symbolic link followed by the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {

@@ -1973,6 +1973,16 @@ fn serve_takes_new_and_deleted_files_without_a_rebuild() {
     );
     assert_eq!(server.get("/images/drop/more/b.png").0, 200);
     assert_eq!(server.get("/images/drop/.DS_Store").0, 404);
+    // Moved out again: its files leave the served site, no rebuild.
+    fs::rename(server.root.join("images/drop"), &drop).unwrap();
+    let told = server.wait_log("images/drop");
+    assert!(
+        told.starts_with(
+            "↻ removed images/drop/a.png, images/drop/more/b.png (no page names it) in "
+        ),
+        "{told}"
+    );
+    assert_eq!(server.get("/images/drop/more/b.png").0, 404);
     // A file no page names, deleted: gone from the served site, no rebuild.
     fs::write(server.root.join("images/unused.png"), &shot).unwrap();
     server.wait_log("copied images/unused.png");

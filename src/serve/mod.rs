@@ -188,7 +188,8 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                     .project()
                     .map_or_else(|| "handbook".to_string(), |p| p.config.theme.clone());
                 let links = session.project().map_or(&[][..], |p| &p.found.links);
-                let paths = watch::with_folder_files(&opts.root, paths);
+                let found = session.project().map(|p| &p.found);
+                let paths = watch::with_folder_files(&opts.root, paths, found);
                 let changes: Vec<watch::Change> = watch::through_links(paths, links)
                     .iter()
                     .map(|(p, is_dir)| watch::classify(&opts.root, &theme, p, p.exists(), *is_dir))

@@ -231,6 +231,9 @@ impl Session {
             return None;
         }
         let root = &self.opts.root;
+        for (from, _) in &new {
+            project.found.add_file(root, from);
+        }
         Some(reresolved(project, |routes| {
             for (from, to) in &new {
                 routes.add_file(from, to);
@@ -275,6 +278,9 @@ impl Session {
         };
         if !files.iter().all(known) || project.site.pages.iter().any(named) {
             return Some(self.full_rebuild());
+        }
+        for (from, _) in files {
+            project.found.remove_file(from);
         }
         let mended = reresolved(project, |routes| {
             for (from, to) in files {
@@ -1523,6 +1529,17 @@ mod tests {
                         differ.is_empty(),
                         "step {step}: {batch:?}: {differ:?} differ"
                     );
+                    // The files the session knows of are those on disk (a
+                    // folder that goes is told by them).
+                    let files = |found: &crate::discover::Discovered| {
+                        let all = found.assets.iter().chain(&found.statics);
+                        let mut rels: Vec<String> = all.map(|f| f.rel.clone()).collect();
+                        rels.sort();
+                        rels
+                    };
+                    let known = files(&session.project().unwrap().found);
+                    let on_disk = files(&crate::discover::discover(root.path()).0);
+                    assert_eq!(known, on_disk, "step {step}: {batch:?}");
                 }
                 Outcome::Failed(_) => failed += 1,
                 Outcome::Nothing => panic!("step {step}: nothing done for {batch:?}"),

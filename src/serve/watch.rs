@@ -19,7 +19,7 @@ use notify::{EventKind, EventKindMask, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 
 use crate::config::CONFIG_FILE;
-use crate::discover::{is_ignored_name, is_markdown, Link};
+use crate::discover::{is_ignored_name, is_markdown, Discovered, Link, SourceFile};
 
 /// Folders under the site root that are watched.
 pub const WATCHED_DIRS: &[&str] = &["content", "images", "static", "themes", "templates"];
@@ -216,35 +216,37 @@ pub fn through_links(mut paths: Vec<(PathBuf, bool)>, links: &[Link]) -> Vec<(Pa
 }
 
 /// `paths` (changed paths, each with its "is a folder" flag) with each
-/// new folder of `content/`, `images/` or `static/` of `root` replaced by
-/// its files: a folder of screenshots copied in is told as one new folder
-/// (which [`plan`] would rebuild the site for), and the files put in
-/// before the watcher watched it are never told at all. Hidden and
-/// editors' files are left out, as a build's walk leaves them. A folder
-/// of `content/` with a page in it (a section) stays, as does a folder
-/// that is a symbolic link: they rebuild the site.
-pub fn with_folder_files(root: &Path, paths: Vec<(PathBuf, bool)>) -> Vec<(PathBuf, bool)> {
-    let is_new_folder = |path: &Path| {
-        let under = |d: &&str| {
+/// folder of `content/`, `images/` or `static/` of `root` that came or
+/// went replaced by its files:
+/// - a new folder by the files found in it: a folder of screenshots
+///   copied in is told as one new folder (which [`plan`] would rebuild the
+///   site for), and the files put in before the watcher watched it are
+///   never told at all. Hidden and editors' files are left out, as a
+///   build's walk leaves them;
+/// - a folder gone by the files the site had in it (`site`: what the last
+///   good build found), each gone then.
+///
+/// A folder with a page in it (a section), and a new folder that is a
+/// symbolic link, stay: they rebuild the site.
+pub fn with_folder_files(
+    root: &Path,
+    paths: Vec<(PathBuf, bool)>,
+    site: Option<&Discovered>,
+) -> Vec<(PathBuf, bool)> {
+    let in_file_dirs = |path: &Path| {
+        FILE_DIRS.iter().any(|d| {
             path.strip_prefix(root.join(d))
                 .is_ok_and(|rest| !rest.as_os_str().is_empty())
-        };
-        FILE_DIRS.iter().any(under)
-            && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
+        })
     };
-    if !paths
-        .iter()
-        .any(|(path, is_dir)| *is_dir && is_new_folder(path))
-    {
-        return paths;
-    }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(paths.len());
     for (path, is_dir) in paths {
-        let files = if is_dir && is_new_folder(&path) {
-            files_of(&path)
-        } else {
-            None
+        let files = match in_file_dirs(&path).then(|| std::fs::symlink_metadata(&path)) {
+            None => None,
+            Some(Ok(m)) if is_dir && m.file_type().is_dir() => files_of(&path),
+            Some(Ok(_)) => None,
+            Some(Err(_)) => site.and_then(|site| files_gone(site, &path)),
         };
         let told = files.unwrap_or_else(|| vec![(path, is_dir)]);
         for change in told {
@@ -254,6 +256,24 @@ pub fn with_folder_files(root: &Path, paths: Vec<(PathBuf, bool)>) -> Vec<(PathB
         }
     }
     out
+}
+
+/// The files `site` has under `folder`, as changed paths; `None` when
+/// it has none (`folder` was a file, or one the site never had) or has a
+/// page there.
+fn files_gone(site: &Discovered, folder: &Path) -> Option<Vec<(PathBuf, bool)>> {
+    let under = |f: &&SourceFile| f.abs.starts_with(folder) && f.abs != folder;
+    if site.pages.iter().any(|f| under(&f)) {
+        return None;
+    }
+    let files: Vec<(PathBuf, bool)> = site
+        .assets
+        .iter()
+        .chain(&site.statics)
+        .filter(under)
+        .map(|f| (f.abs.clone(), false))
+        .collect();
+    (!files.is_empty()).then_some(files)
 }
 
 /// The files under `folder`, as changed paths; `None` when one is a page
@@ -504,7 +524,7 @@ mod tests {
     }
 
     #[test]
-    fn a_new_folder_of_files_is_told_as_its_files() {
+    fn a_folder_of_files_that_came_or_went_is_told_as_its_files() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for d in [
@@ -528,13 +548,14 @@ mod tests {
         ] {
             std::fs::write(root.join(f), "x").unwrap();
         }
-        let told = |paths: &[(&str, bool)]| -> Vec<(String, bool)> {
+        let told_of = |paths: &[(&str, bool)], site| -> Vec<(String, bool)> {
             let paths = paths.iter().map(|(p, d)| (root.join(p), *d)).collect();
-            with_folder_files(root, paths)
+            with_folder_files(root, paths, site)
                 .into_iter()
                 .map(|(p, d)| (p.strip_prefix(root).unwrap().display().to_string(), d))
                 .collect()
         };
+        let told = |paths: &[(&str, bool)]| told_of(paths, None);
         let files = |names: &[&str]| -> Vec<(String, bool)> {
             names.iter().map(|n| (n.to_string(), false)).collect()
         };
@@ -569,6 +590,30 @@ mod tests {
             assert_eq!(
                 told(&[("images/linked", true)]),
                 [("images/linked".to_string(), true)]
+            );
+            std::fs::remove_file(root.join("images/linked")).unwrap();
+        }
+        // Folders gone: by the files the site had in them, when it had no
+        // page there; a file gone, or a folder the site never had, alone.
+        let (site, _) = crate::discover::discover(root);
+        for gone in ["images/shots", "content/section", "content/guide/shots"] {
+            std::fs::remove_dir_all(root.join(gone)).unwrap();
+        }
+        std::fs::remove_file(root.join("static/forms/f.pdf")).unwrap();
+        let gone = |paths: &[(&str, bool)]| told_of(paths, Some(&site));
+        assert_eq!(
+            gone(&[("images/shots", false), ("images/shots/old/b.png", false)]),
+            files(&["images/shots/a.png", "images/shots/old/b.png"])
+        );
+        assert_eq!(
+            gone(&[("content/guide/shots", false)]),
+            files(&["content/guide/shots/x.png"])
+        );
+        for kept in ["content/section", "static/forms/f.pdf", "images/never"] {
+            assert_eq!(
+                gone(&[(kept, false)]),
+                [(kept.to_string(), false)],
+                "{kept}"
             );
         }
     }
