@@ -184,15 +184,14 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                         }
                     };
                 }
-                let theme = session
-                    .project()
-                    .map_or_else(|| "handbook".to_string(), |p| p.config.theme.clone());
-                let links = session.project().map_or(&[][..], |p| &p.found.links);
-                let found = session.project().map(|p| &p.found);
+                let project = session.project();
+                let theme = project.map_or("handbook", |p| p.config.theme.as_str());
+                let found = project.map(|p| &p.found);
                 let paths = watch::with_folder_files(&opts.root, paths, found);
+                let links = found.map_or(&[][..], |f| &f.links);
                 let changes: Vec<watch::Change> = watch::through_links(paths, links)
                     .iter()
-                    .map(|(p, is_dir)| watch::classify(&opts.root, &theme, p, p.exists(), *is_dir))
+                    .map(|(p, is_dir)| watch::classify(&opts.root, theme, p, p.exists(), *is_dir))
                     .collect();
                 let outcome = session.apply(watch::plan(&changes));
                 report(&outcome, &session, &shared);

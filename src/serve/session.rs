@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{render_jobs, write_all, BuildFailure, BuildOptions, PageUpdate, Project};
 use crate::diagnostic::Diagnostic;
+use crate::discover::is_raster;
 use crate::markdown::escape_attr;
 use crate::output::{write_atomic, Staging};
 use crate::render::search::INDEX_FILE;
@@ -54,6 +55,15 @@ struct Reshow {
     resized: Vec<(String, (u32, u32))>,
     /// Images some page features.
     featured: Vec<String>,
+}
+
+/// What [`Session::take_in_new`] took in.
+#[derive(Debug, Default)]
+struct TakenIn {
+    /// The pages whose links now find one of the files, by source.
+    mended: Vec<String>,
+    /// The raster images among the files, their sizes read.
+    rasters: Vec<String>,
 }
 
 /// The served site and how to update it.
@@ -158,12 +168,9 @@ impl Session {
             // is copied first all the same, so that it shows while the
             // rebuild fails (a stylesheet, while a page is broken).
             let generation = self.generation;
-            let known = self.project.as_ref().is_some_and(|p| {
-                files
-                    .iter()
-                    .all(|(from, to)| p.routes.has_file(from, to) != Some(false))
-            });
-            let copied = known.then(|| self.copy(files, css_only, started));
+            let copied = self
+                .has_files(files)
+                .then(|| self.copy(files, css_only, started));
             return match copied {
                 // The copy failed and rebuilt the site.
                 Some(outcome @ Outcome::Failed(_)) => outcome,
@@ -177,11 +184,11 @@ impl Session {
         if let Some(outcome) = self.take_out_gone(files, started) {
             return outcome;
         }
-        let Some(mended) = self.take_in_new(files) else {
+        let Some(TakenIn { mended, rasters }) = self.take_in_new(files) else {
             return self.full_rebuild();
         };
         let generation = self.generation;
-        let copied = match self.reshown_by(files) {
+        let copied = match self.reshown_by(files, &rasters) {
             Some(r) if r.resized.is_empty() && r.featured.is_empty() => {
                 self.copy(files, css_only, started)
             }
@@ -199,23 +206,24 @@ impl Session {
     }
 
     /// Takes the files of `content/`, `images/` and `static/` among
-    /// `files` that the site does not have yet into its routes. Returns
-    /// the pages with a link or image that went nowhere and now finds one
-    /// of them (they are updated once the files are copied: see
-    /// [`Session::mend`]), or `None` when the site must be rebuilt
-    /// instead: a standing problem, a served site that misses a change, a
-    /// symbolic link, or a file whose output path the served site already
-    /// holds (a page's, say: a clash a rebuild reports).
-    fn take_in_new(&mut self, files: &[(String, String)]) -> Option<Vec<String>> {
+    /// `files` that the site does not have yet into its routes, with the
+    /// sizes of the raster images among them. Returns the pages with a
+    /// link or image that went nowhere and now finds one of them (they
+    /// are updated once the files are copied: see [`Session::mend`]), or
+    /// `None` when the site must be rebuilt instead: a standing problem, a
+    /// served site that misses a change, a symbolic link, an image that
+    /// cannot be read, or a file whose output path the served site
+    /// already holds (a page's, say: a clash a rebuild reports).
+    fn take_in_new(&mut self, files: &[(String, String)]) -> Option<TakenIn> {
         let Some(project) = self.project.as_mut() else {
-            return Some(Vec::new());
+            return Some(TakenIn::default());
         };
         let new: Vec<&(String, String)> = files
             .iter()
             .filter(|(from, to)| project.routes.has_file(from, to) == Some(false))
             .collect();
         if new.is_empty() {
-            return Some(Vec::new());
+            return Some(TakenIn::default());
         }
         if self.unwritten || !self.problems.is_empty() {
             return None;
@@ -231,19 +239,28 @@ impl Session {
             return None;
         }
         let root = &self.opts.root;
+        let mut sizes = Vec::new();
+        for (from, _) in new.iter().filter(|(from, _)| is_raster(from)) {
+            sizes.push((
+                from.clone(),
+                crate::build::image_size(&root.join(from)).ok()?,
+            ));
+        }
         for (from, _) in &new {
             project.found.add_file(root, from);
         }
-        Some(reresolved(project, |routes| {
+        let mended = reresolved(project, |routes| {
             for (from, to) in &new {
                 routes.add_file(from, to);
-                if crate::discover::is_raster(from) {
-                    if let Ok(size) = crate::build::image_size(&root.join(from)) {
-                        routes.set_image_size(from, size);
-                    }
-                }
             }
-        }))
+            for (from, size) in &sizes {
+                routes.set_image_size(from, *size);
+            }
+        });
+        Some(TakenIn {
+            mended,
+            rasters: sizes.into_iter().map(|(from, _)| from).collect(),
+        })
     }
 
     /// Applies a [`Plan::Copy`] of files that are gone (deleted, or
@@ -339,10 +356,12 @@ impl Session {
     /// What copying `files` (changed files of `content/`, `images/`,
     /// `static/` or the theme) changes in the pages: the raster images
     /// whose size is not the one pages give them, with their new size,
-    /// and the featured ones (whose smaller copies pages show). `None`
+    /// and the featured ones (whose smaller copies pages show). The
+    /// images `taken_in` were just read by [`Session::take_in_new`], and
+    /// no page features one (it would be a standing problem). `None`
     /// when the site must be rebuilt: a file the site does not have (see
     /// [`Session::has_files`]), or an image that cannot be read.
-    fn reshown_by(&self, files: &[(String, String)]) -> Option<Reshow> {
+    fn reshown_by(&self, files: &[(String, String)], taken_in: &[String]) -> Option<Reshow> {
         if !self.has_files(files) {
             return None;
         }
@@ -351,7 +370,8 @@ impl Session {
         let rasters: Vec<&String> = files
             .iter()
             .map(|(from, _)| from)
-            .filter(|from| crate::discover::is_raster(from) && !from.starts_with("themes/"))
+            .filter(|from| is_raster(from) && !from.starts_with("themes/"))
+            .filter(|from| !taken_in.contains(from))
             .collect();
         // A stylesheet's save, the common copy, looks at no page.
         if rasters.is_empty() {

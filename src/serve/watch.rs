@@ -5,10 +5,11 @@
 //! some pages, copy some files, or rebuild everything). Editors' temporary
 //! files are ignored; an atomic save (temp file + rename) arrives as a
 //! change of the real file. Before a batch is classified,
-//! [`through_links`] adds the changes that symbolic links pass on (a
-//! link's file changes with its target), and [`link_watches`] says which
-//! targets lie outside the watched folders; these two read the file
-//! system (they make paths canonical).
+//! [`with_folder_files`] tells a folder of files that came or went by its
+//! files, and [`through_links`] adds the changes that symbolic links pass
+//! on (a link's file changes with its target); [`link_watches`] says
+//! which targets lie outside the watched folders. These three read the
+//! file system.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -24,8 +25,9 @@ use crate::discover::{is_ignored_name, is_markdown, Discovered, Link, SourceFile
 /// Folders under the site root that are watched.
 pub const WATCHED_DIRS: &[&str] = &["content", "images", "static", "themes", "templates"];
 
-/// Watched folders whose new folders may hold only files copied as they
-/// are (no page: no section), to be taken in one by one.
+/// Watched folders whose folders that come or go may hold only files
+/// copied as they are (no page: no section), to be taken in or out one by
+/// one (see [`with_folder_files`]).
 const FILE_DIRS: &[&str] = &["content", "images", "static"];
 
 /// What one changed path is.
