@@ -166,8 +166,9 @@ impl fmt::Display for Diagnostic {
 /// full; the rest are counted in one note (see [`for_reading`]).
 pub const SHOWN_ALIKE: usize = 10;
 
-/// `diags` as people read them, one text each: sorted by file and place,
-/// with at most [`SHOWN_ALIKE`] of the same message in one file, and
+/// `diags` as people read them, one text each: sorted by file and place
+/// (problems of no one file last, as a count of the orphan pages not
+/// named follows those named), with at most [`SHOWN_ALIKE`] of the same message in one file, and
 /// after that file's problems a note that counts the others and names
 /// their lines. A page that links to a missing heading 300,000 times
 /// reads as ten of those links and a note, not as 180 MB of text (in the
@@ -175,7 +176,14 @@ pub const SHOWN_ALIKE: usize = 10;
 /// and still fails the build; `folio check --format json` lists them all.
 pub fn for_reading<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<String> {
     let mut sorted: Vec<&Diagnostic> = diags.into_iter().collect();
-    sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    sorted.sort_by(|a, b| {
+        (a.file.is_none(), &a.file, a.line, a.column).cmp(&(
+            b.file.is_none(),
+            &b.file,
+            b.line,
+            b.column,
+        ))
+    });
     let mut out = Vec::new();
     for in_file in sorted.chunk_by(|a, b| a.file == b.file) {
         // Each message of the file in order of first appearance: its first
@@ -463,6 +471,25 @@ mod tests {
             for_reading(&whole).last().unwrap(),
             "note: 1 more warning like this in content/c.md: odd file\n"
         );
+    }
+
+    #[test]
+    fn problems_of_no_one_file_are_read_after_those_of_files() {
+        let texts = for_reading(&[
+            Diagnostic::warning("and 3 more orphan pages"),
+            Diagnostic::warning("orphan page").in_file("content/b.md"),
+            Diagnostic::warning("orphan page").in_file("content/a.md"),
+        ]);
+        let firsts: Vec<&str> = texts.iter().map(|t| t.lines().next().unwrap()).collect();
+        assert_eq!(
+            firsts,
+            [
+                "warning: orphan page",
+                "warning: orphan page",
+                "warning: and 3 more orphan pages"
+            ]
+        );
+        assert!(texts[0].contains("content/a.md") && texts[1].contains("content/b.md"));
     }
 
     #[test]

@@ -2543,6 +2543,26 @@ fn check_warns_about_orphan_pages() {
         run.stderr
     );
     assert!(!run.stderr.contains("content/listed.md"), "{}", run.stderr);
+
+    // Beyond ten, orphans are counted, after the ten named.
+    for i in 0..12 {
+        fs::write(
+            root.join(format!("content/hidden/more-{i:02}.md")),
+            "# More\n",
+        )
+        .unwrap();
+    }
+    let run = folio(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("warning: orphan page").count(),
+        10,
+        "{}",
+        run.stderr
+    );
+    let count = run.stderr.find("warning: and 3 more orphan pages");
+    let last_named = run.stderr.rfind("warning: orphan page");
+    assert!(count > last_named, "the count comes last: {}", run.stderr);
 }
 
 #[test]

@@ -7,8 +7,10 @@
 
 pub mod external;
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -65,19 +67,20 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
             })
         }
     };
+    // Nothing is written, so the search index needs no words of the
+    // pages' text (a tenth of a check's time with the default theme); it
+    // is still rendered, so its template errors are still found.
+    project.config.search_text = false;
     let base_path = project.config.base_path();
-    let links = std::sync::Mutex::new(HashMap::new());
+    let jobs = project.renderer().jobs();
+    let graph = LinkGraph::new(jobs.iter().map(|(path, _)| path.as_str()));
     let errors = render_site(&mut project, &|path: &str, html: &[u8]| {
-        let targets = internal_targets(&String::from_utf8_lossy(html), &base_path);
-        links
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .insert(path.to_string(), targets);
+        graph.add_file(path, html, &base_path);
         Ok(())
     });
     let mut diagnostics = project.warnings.clone();
     diagnostics.extend(errors);
-    diagnostics.extend(orphans(&project, &links.into_inner().unwrap_or_default()));
+    diagnostics.extend(orphans(&project, &graph));
     let mut external_links = 0;
     if let Some(ext) = &opts.external {
         let links: Vec<(String, crate::markdown::PageLink)> = project
@@ -121,58 +124,122 @@ fn external_links_of(
     }
 }
 
-/// Output paths (`a/b/index.html`) that a rendered page links to.
-pub fn internal_targets(html: &str, base_path: &str) -> Vec<String> {
-    let mut targets = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find("href=\"") {
-        rest = &rest[i + 6..];
-        let Some(end) = rest.find('"') else { break };
-        let href = &rest[..end];
-        rest = &rest[end..];
-        let Some(path) = href.strip_prefix(base_path) else {
-            continue;
-        };
-        let path = path.split(['#', '?']).next().unwrap_or("");
-        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        targets.push(if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.into_owned()
-        });
+/// The links between the rendered site's files, for [`orphans`].
+///
+/// Every file the render pass writes is a node, numbered before the pass
+/// starts, and a file's `href`s that lead to another of them are its
+/// edges, kept as node numbers: a 10,000-page site with the default theme
+/// has over a million links, most of them in its sidebars, and keeping
+/// each as an output path made `folio check` slower than a build and
+/// twice its memory.
+struct LinkGraph<'a> {
+    /// Each file's node, by [`node_key`] of its output path.
+    nodes: HashMap<&'a [u8], u32, foldhash::fast::FixedState>,
+    /// Each node's links, set when its file is rendered.
+    edges: Vec<OnceLock<Box<[u32]>>>,
+}
+
+impl<'a> LinkGraph<'a> {
+    /// A graph of the files at these output paths, with no links yet.
+    fn new(paths: impl Iterator<Item = &'a str>) -> Self {
+        let mut nodes = HashMap::with_hasher(foldhash::fast::FixedState::default());
+        for path in paths {
+            let next = nodes.len() as u32;
+            nodes.entry(node_key(path.as_bytes())).or_insert(next);
+        }
+        let edges = (0..nodes.len()).map(|_| OnceLock::new()).collect();
+        LinkGraph { nodes, edges }
     }
-    targets
+
+    /// The node of the file at an output path, if the site has that file.
+    fn node(&self, path: &[u8]) -> Option<u32> {
+        self.nodes.get(node_key(path)).copied()
+    }
+
+    /// Records the links of the file rendered at `path`. Runs on the
+    /// render pass's threads, once per file.
+    fn add_file(&self, path: &str, html: &[u8], base_path: &str) {
+        // Only pages link (not the search index).
+        let Some(node) = self
+            .node(path.as_bytes())
+            .filter(|_| path.ends_with(".html"))
+        else {
+            return;
+        };
+        let mut targets: Vec<u32> = internal_targets(html, base_path.as_bytes())
+            .filter_map(|target| self.node(&target))
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        // A file is rendered once; were it twice, its first links stand.
+        let _ = self.edges[node as usize].set(targets.into_boxed_slice());
+    }
+
+    /// Which nodes the home page's links lead to, directly or through
+    /// other files (the home page included).
+    fn reached_from_home(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.edges.len()];
+        let mut todo: Vec<u32> = self.node(b"index.html").into_iter().collect();
+        while let Some(node) = todo.pop() {
+            if std::mem::replace(&mut seen[node as usize], true) {
+                continue;
+            }
+            if let Some(targets) = self.edges[node as usize].get() {
+                todo.extend(targets.iter().filter(|&&t| !seen[t as usize]));
+            }
+        }
+        seen
+    }
+}
+
+/// A graph node's name for an output path: a folder's `index.html` is
+/// named by its folder (`a/b/`, and the home page by `""`), as links name
+/// it, so that looking a link up needs no new string.
+fn node_key(path: &[u8]) -> &[u8] {
+    match path.strip_suffix(b"index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with(b"/") => dir,
+        _ => path,
+    }
+}
+
+/// Output paths under `base_path` that a rendered file's `href`s lead
+/// to, percent-decoded, without their `#fragment` or `?query`:
+/// `href="/a/b/#x"` is `a/b/` (see [`node_key`]). Bytes, not text: a
+/// path that is not UTF-8 names no file of the site, and is not looked
+/// up any further.
+fn internal_targets<'h>(
+    html: &'h [u8],
+    base_path: &'h [u8],
+) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
+    const HREF: &[u8] = b"href=\"";
+    memchr::memmem::find_iter(html, HREF).filter_map(move |at| {
+        let rest = &html[at + HREF.len()..];
+        let href = &rest[..memchr::memchr(b'"', rest)?];
+        let path = href.strip_prefix(base_path)?;
+        let path = &path[..memchr::memchr2(b'#', b'?', path).unwrap_or(path.len())];
+        Some(if memchr::memchr(b'%', path).is_some() {
+            Cow::from(percent_encoding::percent_decode(path))
+        } else {
+            Cow::Borrowed(path)
+        })
+    })
 }
 
 /// Pages no reader can reach: not linked, directly or through other pages,
 /// from the home page by the rendered site's links and navigation.
-fn orphans(project: &Project, links: &HashMap<String, Vec<String>>) -> Vec<Diagnostic> {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut todo = vec!["index.html"];
-    while let Some(path) = todo.pop() {
-        if !seen.insert(path) {
-            continue;
-        }
-        if let Some(targets) = links.get(path) {
-            todo.extend(
-                targets
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|t| !seen.contains(t)),
-            );
-        }
-    }
+fn orphans(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
+    let seen = graph.reached_from_home();
     let orphans: Vec<&str> = project
         .site
         .pages
         .iter()
         .filter(|p| {
-            let out = if p.is_index {
+            let dir = if p.is_index {
                 &project.site.section(p.section).route.dir
             } else {
                 &p.route.dir
             };
-            !seen.contains(format!("{out}index.html").as_str())
+            !graph.node(dir.as_bytes()).is_some_and(|n| seen[n as usize])
         })
         .map(|p| p.source.as_str())
         .collect();
@@ -199,9 +266,129 @@ fn orphans(project: &Project, links: &HashMap<String, Vec<String>>) -> Vec<Diagn
 /// Orphans named one by one; beyond this, a count.
 const MAX_ORPHANS_LISTED: usize = 10;
 
+/// Errors first, then warnings; within each, by file, line and column,
+/// and the problems of no one file (a count of orphans beyond those
+/// named) after those of files.
 fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags.sort_by(|a, b| {
-        (!a.is_error(), &a.file, a.line, a.column).cmp(&(!b.is_error(), &b.file, b.line, b.column))
-    });
+    fn order(d: &Diagnostic) -> (bool, bool, Option<&str>, usize, usize) {
+        (
+            !d.is_error(),
+            d.file.is_none(),
+            d.file.as_deref(),
+            d.line,
+            d.column,
+        )
+    }
+    diags.sort_by(|a, b| order(a).cmp(&order(b)));
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets(html: &str, base_path: &str) -> Vec<String> {
+        internal_targets(html.as_bytes(), base_path.as_bytes())
+            .map(|t| String::from_utf8(t.into_owned()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_files_links_are_its_hrefs_under_the_base_path_as_output_paths() {
+        let html = r#"<a href="/a/b/#x">1</a> <a href="/a/b/index.html">2</a>
+            <a href="/x%20y/?q=1">3</a> <a href="https://example.com/a/">4</a>
+            <a href="relative/">5</a> <link href="/folio.css"> <a href="/">home</a>
+            <a data-href="/nope/">6</a> <a href="/unclosed"#;
+        assert_eq!(
+            targets(html, "/"),
+            ["a/b/", "a/b/index.html", "x y/", "folio.css", "", "nope/"]
+        );
+        assert_eq!(
+            targets(
+                r#"<a href="/handbook/a/">a</a><a href="/a/">out</a>"#,
+                "/handbook/"
+            ),
+            ["a/"]
+        );
+    }
+
+    #[test]
+    fn a_folders_index_is_named_by_its_folder() {
+        assert_eq!(node_key(b"a/b/index.html"), b"a/b/");
+        assert_eq!(node_key(b"index.html"), b"");
+        assert_eq!(node_key(b"a/b/"), b"a/b/");
+        assert_eq!(node_key(b"404.html"), b"404.html");
+        assert_eq!(node_key(b"a/myindex.html"), b"a/myindex.html");
+    }
+
+    #[test]
+    fn the_files_reached_are_those_the_home_pages_links_lead_to() {
+        let paths = [
+            "index.html",
+            "a/index.html",
+            "a/p/index.html",
+            "a/q/index.html",
+            "b/index.html",
+            "b/r/index.html",
+            "404.html",
+            "search-index.js",
+        ];
+        let graph = LinkGraph::new(paths.into_iter());
+        let file = |path: &str, html: &str| graph.add_file(path, html.as_bytes(), "/");
+        // The home page links to a section; the section (a listing with
+        // no page of its own) to one of its pages, by its file's name.
+        file(
+            "index.html",
+            r#"<a href="/a/#top">A</a><a href="/missing/">?</a><link href="/search-index.js">"#,
+        );
+        file("a/index.html", r#"<a href="/a/p/index.html">P</a>"#);
+        file(
+            "a/p/index.html",
+            r#"<a href="/a/p/">itself</a><a href="/">home</a>"#,
+        );
+        // Links from files no one reaches, and from a file that is no page
+        // (the search index, which the home page names).
+        file(
+            "b/index.html",
+            r#"<a href="/b/r/">R</a><a href="/a/q/">Q</a>"#,
+        );
+        file("search-index.js", r#"{"t":"<a href=\"/a/q/\">"}"#);
+        let seen = graph.reached_from_home();
+        let reached = |path: &str| {
+            graph
+                .node(path.as_bytes())
+                .is_some_and(|n| seen[n as usize])
+        };
+        for path in ["", "a/", "a/p/", "a/p/index.html", "search-index.js"] {
+            assert!(reached(path), "{path}");
+        }
+        for path in ["a/q/", "b/", "b/r/", "missing/", "404.html"] {
+            assert!(!reached(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn problems_of_no_one_file_come_after_those_of_files() {
+        let diags = sorted(vec![
+            Diagnostic::warning("and 3 more orphan pages"),
+            Diagnostic::warning("orphan page").in_file("content/b.md"),
+            Diagnostic::warning("orphan page").in_file("content/a.md"),
+            Diagnostic::error("no theme"),
+            Diagnostic::error("broken link").in_file("content/c.md"),
+        ]);
+        let order: Vec<(&str, Option<&str>)> = diags
+            .iter()
+            .map(|d| (d.message.as_str(), d.file.as_deref()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("broken link", Some("content/c.md")),
+                ("no theme", None),
+                ("orphan page", Some("content/a.md")),
+                ("orphan page", Some("content/b.md")),
+                ("and 3 more orphan pages", None),
+            ]
+        );
+    }
 }

@@ -162,9 +162,9 @@ impl<'a> Renderer<'a> {
         self.collect_jobs(false)
     }
 
-    /// Every file to render, the regular pages included (tests render
-    /// whole sites with it).
-    #[cfg(test)]
+    /// Every file to render, the regular pages included (`folio check`
+    /// knows the files it will link up from it; tests render whole sites
+    /// with it).
     pub fn jobs(&self) -> Vec<(String, Job)> {
         self.collect_jobs(true)
     }
