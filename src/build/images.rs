@@ -212,49 +212,55 @@ fn variants_of(
         Orientation::NoTransforms => String::new(),
         o => format!("-{o:?}"),
     };
-    let mut decoded = None;
-    let mut out = Vec::new();
-    for w in widths {
-        let q = WEBP_QUALITY as u32;
-        let cached = cache.join(format!("{hash:016x}-w{w}-q{q}{turned}.webp"));
-        if !cached.is_file() {
-            let img = match &mut decoded {
-                Some(img) => img,
-                None => {
-                    let bytes = match &bytes {
-                        Some(bytes) => bytes,
-                        None => bytes.insert(read()?),
-                    };
-                    let mut img = image::DynamicImage::from_decoder(decoder(Cursor::new(bytes))?.1)
-                        .map_err(|e| e.to_string())?;
-                    img.apply_orientation(orientation);
-                    decoded.insert(img)
-                }
-            };
-            let resized = if w == img.width() {
-                img.clone()
-            } else {
-                let h = (u64::from(img.height()) * u64::from(w) / u64::from(img.width().max(1)))
-                    .max(1) as u32;
-                img.resize_exact(w, h, FilterType::CatmullRom)
-            };
-            let rgba = resized.to_rgba8();
-            // Lossy WebP at quality 82: a fraction of the PNG's size for
-            // photos and diagrams alike (the image crate only writes lossless).
-            let encoded = webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height())
-                .encode(WEBP_QUALITY);
-            fs::create_dir_all(cache)
-                .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
-            crate::output::write_atomic(&cached, &encoded).map_err(|e| e.to_string())?;
-        }
-        let out_rel = format!("{stem}.{:08x}.w{w}.webp", hash as u32);
-        out.push((VariantFile { cached, out_rel }, w));
+    let q = WEBP_QUALITY as u32;
+    let out: Vec<(VariantFile, u32)> = widths
+        .iter()
+        .map(|&w| {
+            let cached = cache.join(format!("{hash:016x}-w{w}-q{q}{turned}.webp"));
+            let out_rel = format!("{stem}.{:08x}.w{w}.webp", hash as u32);
+            (VariantFile { cached, out_rel }, w)
+        })
+        .collect();
+    let missing: Vec<&(VariantFile, u32)> =
+        out.iter().filter(|(v, _)| !v.cached.is_file()).collect();
+    if !missing.is_empty() {
+        let bytes = match &bytes {
+            Some(bytes) => bytes,
+            None => bytes.insert(read()?),
+        };
+        let mut img = image::DynamicImage::from_decoder(decoder(Cursor::new(bytes))?.1)
+            .map_err(|e| e.to_string())?;
+        img.apply_orientation(orientation);
+        fs::create_dir_all(cache).map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
+        // Each width on a pool thread of its own: encoding is most of the
+        // work, and an image saved again under `serve` is made alone.
+        missing
+            .par_iter()
+            .map(|(v, w)| make_variant(&img, *w, &v.cached))
+            .collect::<Result<(), String>>()?;
     }
     Ok(Made {
         variants: out,
         source,
         read: bytes.is_some(),
     })
+}
+
+/// Writes `img` at width `w` (its height in proportion) as lossy WebP to
+/// `cached`.
+fn make_variant(img: &image::DynamicImage, w: u32, cached: &Path) -> Result<(), String> {
+    let rgba = if w == img.width() {
+        img.to_rgba8()
+    } else {
+        let h =
+            (u64::from(img.height()) * u64::from(w) / u64::from(img.width().max(1))).max(1) as u32;
+        img.resize_exact(w, h, FilterType::CatmullRom).to_rgba8()
+    };
+    // Lossy WebP at quality 82: a fraction of the PNG's size for photos
+    // and diagrams alike (the image crate only writes lossless).
+    let encoded =
+        webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height()).encode(WEBP_QUALITY);
+    crate::output::write_atomic(cached, &encoded).map_err(|e| e.to_string())
 }
 
 /// FNV-1a, 64 bits: a stable content hash (the cache outlives Rust versions).
