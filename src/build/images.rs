@@ -15,7 +15,6 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use image::imageops::FilterType;
 use image::metadata::Orientation;
 use rayon::prelude::*;
 
@@ -231,6 +230,7 @@ fn variants_of(
         let mut img = image::DynamicImage::from_decoder(decoder(Cursor::new(bytes))?.1)
             .map_err(|e| e.to_string())?;
         img.apply_orientation(orientation);
+        let img = img.into_rgba8();
         fs::create_dir_all(cache).map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
         // Each width on a pool thread of its own: encoding is most of the
         // work, and an image saved again under `serve` is made alone.
@@ -248,18 +248,28 @@ fn variants_of(
 
 /// Writes `img` at width `w` (its height in proportion) as lossy WebP to
 /// `cached`.
-fn make_variant(img: &image::DynamicImage, w: u32, cached: &Path) -> Result<(), String> {
-    let rgba = if w == img.width() {
-        img.to_rgba8()
+fn make_variant(img: &image::RgbaImage, w: u32, cached: &Path) -> Result<(), String> {
+    use fast_image_resize::{images, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+    let (width, height) = img.dimensions();
+    let resized;
+    let (pixels, w, h) = if w == width {
+        (img.as_raw().as_slice(), width, height)
     } else {
-        let h =
-            (u64::from(img.height()) * u64::from(w) / u64::from(img.width().max(1))).max(1) as u32;
-        img.resize_exact(w, h, FilterType::CatmullRom).to_rgba8()
+        let h = (u64::from(height) * u64::from(w) / u64::from(width.max(1))).max(1) as u32;
+        let src = images::ImageRef::new(width, height, img.as_raw(), PixelType::U8x4)
+            .map_err(|e| e.to_string())?;
+        let mut dst = images::Image::new(w, h, PixelType::U8x4);
+        let catmull_rom =
+            ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+        Resizer::new()
+            .resize(&src, &mut dst, &catmull_rom)
+            .map_err(|e| e.to_string())?;
+        resized = dst.into_vec();
+        (resized.as_slice(), w, h)
     };
     // Lossy WebP at quality 82: a fraction of the PNG's size for photos
     // and diagrams alike (the image crate only writes lossless).
-    let encoded =
-        webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height()).encode(WEBP_QUALITY);
+    let encoded = webp::Encoder::from_rgba(pixels, w, h).encode(WEBP_QUALITY);
     crate::output::write_atomic(cached, &encoded).map_err(|e| e.to_string())
 }
 
@@ -299,6 +309,38 @@ mod tests {
                 img.get_pixel(w / 2, img.height() - 10)[0],
             );
             assert!(top < 60 && bottom > 200, "top {top}, bottom {bottom}");
+        }
+    }
+
+    #[test]
+    fn a_transparent_images_smaller_widths_keep_their_colours_at_its_edges() {
+        // Opaque red beside transparent black: resized without weighing
+        // colours by their alpha (the image crate's resize), the edge
+        // turned dark red, a fringe on any page colour but black.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir_all(root.join("images")).unwrap();
+        let img = image::RgbaImage::from_fn(1500, 40, |x, _| {
+            let opaque = (x / 15) % 2 == 0;
+            image::Rgba(if opaque {
+                [230, 20, 20, 255]
+            } else {
+                [0, 0, 0, 0]
+            })
+        });
+        img.save(root.join("images/logo.png")).unwrap();
+        let cache = root.join(CACHE_DIR);
+        let made = variants_of(root, &cache, "images/logo.png", (1500, 40), None).unwrap();
+        let (small, w) = &made.variants[0];
+        assert_eq!(*w, 480);
+        let decoded = image::open(&small.cached).unwrap().into_rgba8();
+        let edges: Vec<&image::Rgba<u8>> = decoded
+            .pixels()
+            .filter(|p| (40..=215).contains(&p[3]))
+            .collect();
+        assert!(edges.len() > 100, "the edges are partly transparent");
+        for p in edges {
+            assert!(p[0] > 170, "a dark fringe: {p:?}");
         }
     }
 
