@@ -66,7 +66,9 @@ pub struct Renderer<'a> {
     nav: nav::NavCache,
     /// The built-in sidebar of each section, written on first use with
     /// no link current (see [`sidebar`]).
-    section_navs: Vec<OnceLock<sidebar::Sidebar>>,
+    /// The built-in sidebar of each section, for each run of
+    /// [`nav::MAX_LISTED`] of its children (one for most sections).
+    section_navs: Vec<OnceLock<Box<[OnceLock<sidebar::Sidebar>]>>>,
     /// What templates print in place of that sidebar (see [`sidebar`]).
     nav_marker: sidebar::Marker,
     builder: ContextBuilder<'a>,
@@ -221,7 +223,7 @@ impl<'a> Renderer<'a> {
                         generated.as_str()
                     }
                 };
-                let at = (id, section.route.url.as_str());
+                let at = (id, section.route.url.as_str(), None);
                 self.render_template(template, &self.builder.for_section(id), at, source, out)
             }
             Job::NotFound => {
@@ -240,7 +242,8 @@ impl<'a> Renderer<'a> {
                 let ctx = self
                     .builder
                     .for_standalone("Page not found", &content, "/404.html");
-                self.render_template(template, &ctx, (Site::ROOT, "/404.html"), "404.html", out)
+                let at = (Site::ROOT, "/404.html", None);
+                self.render_template(template, &ctx, at, "404.html", out)
             }
             Job::Alias(id, _) => {
                 redirect_page(&self.site.page(id).route.url, out);
@@ -277,17 +280,18 @@ impl<'a> Renderer<'a> {
     ) -> Result<(), Vec<Diagnostic>> {
         let page = self.site.page(id);
         let template = page.front.template.as_deref().unwrap_or("page.html");
-        let at = (page.section, page.route.url.as_str());
+        let at = (page.section, page.route.url.as_str(), Some(id));
         let ctx = self.builder.for_page_parsed(id, parsed);
         self.render_template(template, &ctx, at, &page.source, out)
     }
 
-    /// Renders `name`; `at` (section and URL) places the page in `nav`.
+    /// Renders `name`; `at` (section, URL, and the page when it is one)
+    /// places the page in `nav`.
     fn render_template(
         &self,
         name: &str,
         ctx: &RenderContext<'_>,
-        at: (SectionId, &str),
+        at: (SectionId, &str, Option<PageId>),
         source: &str,
         out: &mut Vec<u8>,
     ) -> Result<(), Vec<Diagnostic>> {
@@ -298,13 +302,13 @@ impl<'a> Renderer<'a> {
             Context::from_serialize(ctx).map_err(|e| self.templates.error(&e, Some(source)))?;
         // Templates that never show `nav` get an empty one (it is always present).
         let nav = if self.templates.uses_nav(name) {
-            self.nav.nav(self.site, at.0, at.1)
+            self.nav.nav(self.site, at.0, at.1, at.2)
         } else {
             Value::from(Vec::<Value>::new())
         };
         context.insert_value("nav", nav);
         let rendered = if self.templates.uses_section_nav(name) {
-            let sidebar = self.section_nav(at.0);
+            let sidebar = self.section_nav(at.0, at.2);
             context.insert_value(SECTION_NAV_VAR, Value::safe_string(self.nav_marker.text()));
             let mut splice = sidebar::Splice::new(out, &self.nav_marker, sidebar, at.1);
             let rendered = self.templates.tera.render_to(name, &context, &mut splice);
@@ -335,10 +339,25 @@ impl<'a> Renderer<'a> {
         ))
     }
 
-    /// The built-in sidebar for pages of `section`, with no link current.
-    fn section_nav(&self, section: SectionId) -> &sidebar::Sidebar {
-        self.section_navs[section.0 as usize]
-            .get_or_init(|| sidebar::Sidebar::new(sidebar::render_builtin(self.site, section)))
+    /// The built-in sidebar for `page` (`None`: the section's own page) of
+    /// `section`, with no link current: one per section, or per run of
+    /// [`nav::MAX_LISTED`] children in a longer section.
+    fn section_nav(&self, section: SectionId, page: Option<PageId>) -> &sidebar::Sidebar {
+        let s = self.site.section(section);
+        let len = s.subsections.len() + s.pages.len();
+        let runs = self.section_navs[section.0 as usize].get_or_init(|| {
+            (0..len.div_ceil(nav::MAX_LISTED).max(1))
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        let positions = self.nav.positions();
+        let path = [section];
+        let at = positions.on_path(self.site, &path, 0, page);
+        let run = nav::listed(len, at).start / nav::MAX_LISTED;
+        runs[run].get_or_init(|| {
+            let html = sidebar::render_builtin(self.site, positions, section, at);
+            sidebar::Sidebar::new(html)
+        })
     }
 }
 
@@ -455,6 +474,48 @@ mod tests {
                 (path, String::from_utf8(out).unwrap())
             })
             .collect()
+    }
+
+    #[test]
+    fn a_long_sections_sidebar_is_cut_alike_per_section_and_per_page() {
+        let mut files: Vec<(String, String)> = (0..230)
+            .map(|i| (format!("content/big/p{i:03}.md"), format!("# Page {i}\n")))
+            .collect();
+        files.push(("content/big/sub/inner.md".into(), "inner".into()));
+        files.extend((0..120).map(|i| (format!("content/t{i:03}.md"), "top".into())));
+        let pages: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let (site, _) = crate::site::test_site(&pages);
+        let per_page = render_all(&site, false);
+        let per_section = render_all(&site, true);
+        assert_eq!(per_page.len(), per_section.len());
+        let mut largest = 0;
+        for ((path, a), (_, b)) in per_page.iter().zip(&per_section) {
+            assert_eq!(a, b, "{path} differs");
+            if !path.ends_with("index.html") {
+                continue;
+            }
+            let nav = &a[a.find("nav-list").unwrap()..a.find("</nav>").unwrap()];
+            largest = largest.max(nav.matches("<li").count());
+            if path != "big/sub/inner/index.html" {
+                // The page shown is always among those listed.
+                assert_eq!(nav.matches("aria-current").count(), 1, "{path}");
+            }
+        }
+        // Home, the top list's run and its link to all, the big section's
+        // run and its link to all, and `sub`'s one page.
+        assert_eq!(largest, 1 + 101 + 101 + 1);
+        let page = |path: &str| &per_section.iter().find(|(p, _)| p == path).unwrap().1;
+        let p150 = page("big/p150/index.html");
+        // `sub` comes first, so p150 is child 151: the run of 100 to 199.
+        assert!(p150.contains("href=\"/big/p099/\">Page 99<"));
+        assert!(p150.contains("href=\"/big/p198/\">Page 198<"));
+        for other in ["/big/p098/", "/big/p199/"] {
+            assert!(!p150.contains(&format!("href=\"{other}\"")), "{other}");
+        }
+        assert!(p150.contains("href=\"/big/\">All 231 in this section</a>"));
     }
 
     #[test]

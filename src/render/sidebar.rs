@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::io::{self, Write};
 
+use super::nav;
 use crate::site::{SectionId, Site};
 
 /// The attribute that marks the link to the page being shown.
@@ -54,22 +55,41 @@ impl Marker {
 /// of each expanded item (the sections on the path to `section`) below
 /// it; only the first two levels mark sections with a class. The home
 /// link is the top section's URL (the template's `site.home_url`).
-pub fn render_builtin(site: &Site, section: SectionId) -> String {
+/// `at` is the position, among `section`'s children, of the page shown
+/// (any page of the same run of [`nav::MAX_LISTED`] gets the same
+/// sidebar).
+pub fn render_builtin(
+    site: &Site,
+    positions: &nav::Positions,
+    section: SectionId,
+    at: Option<usize>,
+) -> String {
     let path = site.section_path(section);
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"<ul class=\"nav-list\">\n<li class=\"nav-home\"><a href=\"");
     escape(&mut out, &site.section(path[0]).route.url);
     out.extend_from_slice(b"\">Home</a></li>\n");
-    list(&mut out, site, &path, 0);
+    let on_path = |depth: usize| match path.get(depth + 1) {
+        Some(&next) => Some(positions.section(next)),
+        None => at,
+    };
+    list(&mut out, site, &path, 0, &on_path);
     out.extend_from_slice(b"</ul>\n");
     // Escaped UTF-8 text and ASCII markup.
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The items of `path[depth]` (subsections, then pages), expanding the
-/// next section on `path`; markup and line breaks as `nav.html` has them
-/// at each level.
-fn list(out: &mut Vec<u8>, site: &Site, path: &[SectionId], depth: usize) {
+/// The items of `path[depth]` (subsections, then pages) that `nav` shows
+/// (see [`nav::listed`]; `at_depth` gives the position of the child on
+/// the path at each depth), expanding the next section on `path`; markup and line breaks
+/// as `nav.html` has them at each level.
+fn list(
+    out: &mut Vec<u8>,
+    site: &Site,
+    path: &[SectionId],
+    depth: usize,
+    at_depth: &dyn Fn(usize) -> Option<usize>,
+) {
     let section = site.section(path[depth]);
     let subsections = section.subsections.iter().map(|&id| {
         let s = site.section(id);
@@ -79,7 +99,18 @@ fn list(out: &mut Vec<u8>, site: &Site, path: &[SectionId], depth: usize) {
         let p = site.page(id);
         (None, p.title.as_str(), p.route.url.as_str())
     });
-    for (sub, title, url) in subsections.chain(pages) {
+    let len = section.subsections.len() + section.pages.len();
+    let shown = nav::listed(len, at_depth(depth));
+    let more = (shown.len() < len).then(|| nav::more_title(len));
+    let more = more
+        .as_deref()
+        .map(|title| (None, title, section.route.url.as_str()));
+    let items = subsections
+        .chain(pages)
+        .skip(shown.start)
+        .take(shown.len())
+        .chain(more);
+    for (sub, title, url) in items {
         out.extend_from_slice(if sub.is_some() && depth < 2 {
             b"<li class=\"nav-section\"><a href=\""
         } else {
@@ -96,7 +127,7 @@ fn list(out: &mut Vec<u8>, site: &Site, path: &[SectionId], depth: usize) {
         };
         if shown {
             out.extend_from_slice(if depth < 2 { b"<ul>\n" } else { b"<ul>" });
-            list(out, site, path, depth + 1);
+            list(out, site, path, depth + 1, at_depth);
             out.extend_from_slice(b"</ul>");
         }
         out.extend_from_slice(if depth < 3 { b"</li>\n" } else { b"</li>" });
