@@ -65,8 +65,7 @@ pub struct Renderer<'a> {
     templates: &'a Templates,
     nav: nav::NavCache,
     /// The built-in sidebar of each section, written on first use with
-    /// no link current (see [`sidebar`]).
-    /// The built-in sidebar of each section, for each run of
+    /// no link current (see [`sidebar`]): one for each run of
     /// [`nav::MAX_LISTED`] of its children (one for most sections).
     section_navs: Vec<OnceLock<Box<[OnceLock<sidebar::Sidebar>]>>>,
     /// What templates print in place of that sidebar (see [`sidebar`]).
@@ -351,8 +350,7 @@ impl<'a> Renderer<'a> {
                 .collect()
         });
         let positions = self.nav.positions();
-        let path = [section];
-        let at = positions.on_path(self.site, &path, 0, page);
+        let at = positions.page_in(self.site, section, page);
         let run = nav::listed(len, at).start / nav::MAX_LISTED;
         runs[run].get_or_init(|| {
             let html = sidebar::render_builtin(self.site, positions, section, at);

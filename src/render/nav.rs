@@ -87,10 +87,15 @@ impl Positions {
     ) -> Option<usize> {
         match path.get(depth + 1) {
             Some(&next) => Some(self.section(next)),
-            None => page
-                .filter(|&p| !site.page(p).is_index && site.page(p).section == path[depth])
-                .map(|p| self.page(p)),
+            None => self.page_in(site, path[depth], page),
         }
+    }
+
+    /// `page`'s position in the list of `section`, when it is listed there
+    /// (a regular page of that section).
+    pub fn page_in(&self, site: &Site, section: SectionId, page: Option<PageId>) -> Option<usize> {
+        page.filter(|&p| !site.page(p).is_index && site.page(p).section == section)
+            .map(|p| self.page(p))
     }
 }
 
