@@ -155,6 +155,9 @@ pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
             (parsed, errors, record)
         })
         .collect();
+    // Its sidebars (one per section) are not needed again: the pass below
+    // makes its own renderer, which has the search records.
+    drop(renderer);
     let mut errors = Vec::new();
     let mut spans = Vec::with_capacity(if searched { parsed.len() } else { 0 });
     let preview = project.opts.preview;
