@@ -15,6 +15,7 @@
 //! which every page's navigation shows) asks for a full rebuild instead,
 //! so the result always equals a fresh build.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 
 use rayon::prelude::*;
@@ -25,7 +26,7 @@ use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::render::context::listing_part;
 use crate::render::search;
 use crate::render::Job;
-use crate::site::{check_anchor, page_title, reorder, PageId, SectionId, Site};
+use crate::site::{check_anchor, page_title, reorder, AnchorIds, PageId, SectionId, Site};
 
 use super::sources::SourceDir;
 use super::write::{forget_written, parse_page};
@@ -391,18 +392,26 @@ fn link_problems(
     new_links: &[crate::markdown::PageLink],
 ) -> Vec<Diagnostic> {
     let source = &site.page(id).source;
-    let ids_of = |target: &str| -> Option<&[String]> {
-        if target == source.as_str() {
-            return Some(new_ids);
-        }
-        site.pages
-            .iter()
-            .find(|p| p.source == target)
-            .map(|p| p.parsed.heading_ids.as_slice())
-    };
+    // The pages its anchored links point into, found in one pass over the
+    // site (a search per link was a pass per link).
+    let targets: HashSet<&str> = new_links
+        .iter()
+        .filter(|l| l.fragment.is_some())
+        .map(|l| l.target.as_str())
+        .collect();
+    let mut ids: HashMap<&str, AnchorIds> = HashMap::new();
+    if !targets.is_empty() {
+        ids.extend(
+            site.pages
+                .iter()
+                .filter(|p| p.source != *source && targets.contains(p.source.as_str()))
+                .map(|p| (p.source.as_str(), AnchorIds::new(&p.parsed.heading_ids))),
+        );
+        ids.insert(source.as_str(), AnchorIds::new(new_ids));
+    }
     new_links
         .iter()
-        .filter_map(|link| check_anchor(source, link, ids_of(&link.target)?))
+        .filter_map(|link| check_anchor(source, link, ids.get(link.target.as_str())?))
         .collect()
 }
 
@@ -428,9 +437,10 @@ fn anchor_problems<'l>(
     links: &'l [(&str, &crate::markdown::PageLink)],
     ids: &'l [String],
 ) -> impl Iterator<Item = Diagnostic> + 'l {
+    let ids = AnchorIds::new(ids);
     links
         .iter()
-        .filter_map(move |(from, link)| check_anchor(from, link, ids))
+        .filter_map(move |(from, link)| check_anchor(from, link, &ids))
 }
 
 /// True when front matter `new` differs from `old` only in what shows on

@@ -343,7 +343,7 @@ pub fn has_anchor(ids: &[String], fragment: &str) -> bool {
 
 /// The `#top` rule of [`has_anchor`], for a check that looks ids up in a
 /// set of its own.
-fn is_top(fragment: &str) -> bool {
+pub fn is_top(fragment: &str) -> bool {
     fragment.eq_ignore_ascii_case("top")
 }
 

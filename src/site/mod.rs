@@ -6,7 +6,9 @@
 
 mod assemble;
 
-pub use assemble::{assemble, check_anchor, check_anchors, page_title, reorder, AssembleInput};
+pub use assemble::{
+    assemble, check_anchor, check_anchors, page_title, reorder, AnchorIds, AssembleInput,
+};
 
 use std::sync::Arc;
 

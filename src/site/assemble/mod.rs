@@ -6,7 +6,8 @@
 //! are parsed; [`check_anchors`] runs once they are. All work is linear or
 //! n log n in the number of pages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -430,12 +431,12 @@ pub fn reorder(site: &mut Site, id: PageId) {
 /// Checks every link's `#anchor` against its target's heading ids; runs
 /// once every page is parsed.
 pub fn check_anchors(site: &Site) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let ids: HashMap<&str, &[String]> = site
+    let ids: HashMap<&str, AnchorIds> = site
         .pages
         .iter()
-        .map(|p| (p.source.as_str(), p.parsed.heading_ids.as_slice()))
+        .map(|p| (p.source.as_str(), AnchorIds::new(&p.parsed.heading_ids)))
         .collect();
+    let mut diags = Vec::new();
     for page in &site.pages {
         for link in &page.parsed.links {
             // A target that failed to load has its own error already.
@@ -447,13 +448,48 @@ pub fn check_anchors(site: &Site) -> Vec<Diagnostic> {
     diags
 }
 
+/// A page's heading ids, to look links' anchors up in: scanned when they
+/// are few (most pages), put in a set the first time they are looked up
+/// when many. A scan per link is quadratic: 40,000 links into a page of
+/// as many headings took 2.2 s.
+pub struct AnchorIds<'a> {
+    ids: &'a [String],
+    set: OnceLock<HashSet<&'a str>>,
+}
+
+/// Up to this many ids, a page's are scanned (see [`AnchorIds`]).
+const SCANNED_IDS: usize = 32;
+
+impl<'a> AnchorIds<'a> {
+    /// The ids of one page (see [`crate::markdown::ParsedPage::heading_ids`]).
+    pub fn new(ids: &'a [String]) -> Self {
+        AnchorIds {
+            ids,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// True when `#fragment` leads somewhere on the page (see
+    /// [`crate::markdown::has_anchor`]).
+    pub fn has(&self, fragment: &str) -> bool {
+        if self.ids.len() <= SCANNED_IDS {
+            return crate::markdown::has_anchor(self.ids, fragment);
+        }
+        let set = self
+            .set
+            .get_or_init(|| self.ids.iter().map(String::as_str).collect());
+        crate::markdown::is_top(fragment) || set.contains(fragment)
+    }
+}
+
 /// Checks a link's `#anchor` against the heading ids of its target page.
-pub fn check_anchor(from: &str, link: &PageLink, target_ids: &[String]) -> Option<Diagnostic> {
+pub fn check_anchor(from: &str, link: &PageLink, target_ids: &AnchorIds) -> Option<Diagnostic> {
     let fragment = link.fragment.as_ref()?;
-    if crate::markdown::has_anchor(target_ids, fragment) {
+    if target_ids.has(fragment) {
         return None;
     }
-    let suggestion = crate::diagnostic::closest(fragment, target_ids.iter().map(String::as_str));
+    let ids = target_ids.ids.iter().map(String::as_str);
+    let suggestion = crate::diagnostic::closest(fragment, ids);
     let mut d = Diagnostic::error(format!(
         "link to `#{fragment}`, but `{}` has no heading with that id",
         link.target

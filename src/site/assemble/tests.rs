@@ -123,6 +123,45 @@ fn anchors_into_other_pages_are_checked() {
 }
 
 #[test]
+fn anchors_into_a_page_of_many_headings_are_looked_up_alike() {
+    // Past SCANNED_IDS ids, a page's are looked up in a set: the same
+    // answers, `#top` and raw HTML ids included, and the same hints.
+    let mut long = String::new();
+    for i in 0..(SCANNED_IDS + 8) {
+        long.push_str(&format!("## Step {i}\n\n"));
+    }
+    long.push_str("<a id=\"faq\"></a>\n");
+    let links = "[a](long.md#step-0) [b](long.md#step-39) [c](long.md#top) [d](long.md#faq)\n\n\
+                 [e](long.md#step-40) [f](long.md#stepp-12)\n";
+    let (_, d) = build(&[("content/long.md", long.as_str()), ("content/a.md", links)]);
+    let mut found: Vec<(usize, &str, Option<&str>)> = d
+        .iter()
+        .map(|d| (d.line, d.message.as_str(), d.hint.as_deref()))
+        .collect();
+    found.sort();
+    assert_eq!(found.len(), 2, "{d:?}");
+    assert!(found[0].1.contains("`#step-40`"), "{found:?}");
+    assert!(found[1].1.contains("`#stepp-12`"), "{found:?}");
+    assert_eq!(found[1].2, Some("did you mean `#step-12`?"));
+    // One scan and one set lookup agree on every fragment.
+    let ids: Vec<String> = (0..40).map(|i| format!("step-{i}")).collect();
+    for (n, fragment) in [
+        (40, "step-39"),
+        (40, "Top"),
+        (40, "step-40"),
+        (3, "step-2"),
+        (3, "step-3"),
+    ] {
+        let (long, short) = (AnchorIds::new(&ids[..n]), &ids[..n]);
+        assert_eq!(
+            long.has(fragment),
+            crate::markdown::has_anchor(short, fragment),
+            "{n} {fragment}"
+        );
+    }
+}
+
+#[test]
 fn featured_images_are_resolved_or_reported() {
     let (site, d) = build(&[
         ("content/a.md", "---\nfeatured: ../images/pic.png\n---\n"),
