@@ -2566,6 +2566,73 @@ fn check_warns_about_orphan_pages() {
 }
 
 #[test]
+fn default_theme_pages_stay_small_in_a_flat_folder_and_a_wide_site() {
+    // 600 pages in one folder, and 300 top-level folders of one page: a
+    // page's sidebar lists at most 100 entries of a list, the run that
+    // holds the page, then a link to the section's page.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("content/runbooks")).unwrap();
+    fs::write(root.join("content/_index.md"), "---\ntitle: Home\n---\n").unwrap();
+    for i in 0..600 {
+        let page = format!("---\ntitle: Runbook {i:03}\n---\nStep one.\n");
+        fs::write(root.join(format!("content/runbooks/r{i:03}.md")), page).unwrap();
+    }
+    for i in 0..300 {
+        let dir = root.join(format!("content/team-{i:03}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("about.md"), format!("# About team {i:03}\n")).unwrap();
+    }
+    let run = folio(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = root.join("public");
+    let sidebar = |path: &str| {
+        let html = fs::read_to_string(public.join(path)).unwrap();
+        let start = html.find("class=\"nav-list\"").unwrap();
+        let end = start + html[start..].find("</nav>").unwrap();
+        html[start..end].to_string()
+    };
+    for (path, current, listed) in [
+        (
+            "runbooks/r000/index.html",
+            "/runbooks/r000/",
+            "/runbooks/r099/",
+        ),
+        (
+            "runbooks/r450/index.html",
+            "/runbooks/r450/",
+            "/runbooks/r400/",
+        ),
+        // After `runbooks`, team-250 is child 251 of the home list: the
+        // run of 200 to 299 holds team-199 to team-298.
+        (
+            "team-250/about/index.html",
+            "/team-250/about/",
+            "/team-199/",
+        ),
+    ] {
+        let nav = sidebar(path);
+        assert!(nav.matches("<li").count() <= 1 + 101 + 101, "{path}: {nav}");
+        assert!(
+            nav.contains(&format!("href=\"{current}\" aria-current=\"page\"")),
+            "{path}: {nav}"
+        );
+        assert!(nav.contains(&format!("href=\"{listed}\"")), "{path}: {nav}");
+    }
+    assert!(sidebar("runbooks/r450/index.html")
+        .contains("href=\"/runbooks/\">All 600 in this section</a>"));
+    assert!(!sidebar("runbooks/r450/index.html").contains("href=\"/runbooks/r399/\""));
+    assert!(sidebar("team-250/about/index.html").contains("href=\"/\">All 301 in this section</a>"));
+    let largest = walk_html(&public)
+        .iter()
+        .filter(|p| !p.ends_with("runbooks/index.html") && !p.ends_with("public/index.html"))
+        .map(|p| fs::metadata(p).unwrap().len())
+        .max()
+        .unwrap();
+    assert!(largest < 24 * 1024, "largest page is {largest} bytes");
+}
+
+#[test]
 fn default_theme_pages_stay_small_on_a_generated_corpus() {
     let Some(tmp) = generated_corpus(2000) else {
         return;
