@@ -211,11 +211,8 @@ fn internal_targets<'h>(
     html: &'h [u8],
     base_path: &'h [u8],
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
-    const HREF: &[u8] = b"href=\"";
-    memchr::memmem::find_iter(html, HREF).filter_map(move |at| {
-        let rest = &html[at + HREF.len()..];
-        let href = &rest[..memchr::memchr(b'"', rest)?];
-        let path = href.strip_prefix(base_path)?;
+    crate::render::href_values(html).filter_map(move |value| {
+        let path = html[value].strip_prefix(base_path)?;
         let path = &path[..memchr::memchr2(b'#', b'?', path).unwrap_or(path.len())];
         Some(if memchr::memchr(b'%', path).is_some() {
             Cow::from(percent_encoding::percent_decode(path))

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use context::{ContextBuilder, FolioContext, RenderContext, SiteContext};
+pub use sidebar::href_values;
 use theme::SECTION_NAV_VAR;
 pub use theme::{Templates, Theme};
 
@@ -353,7 +354,7 @@ impl<'a> Renderer<'a> {
         let at = positions.page_in(self.site, section, page);
         let run = nav::listed(len, at).start / nav::MAX_LISTED;
         runs[run].get_or_init(|| {
-            let html = sidebar::render_builtin(self.site, positions, section, at);
+            let html = sidebar::render_builtin(self.site, positions, section, page);
             sidebar::Sidebar::new(html)
         })
     }

@@ -15,7 +15,7 @@ use std::hash::BuildHasher;
 use std::io::{self, Write};
 
 use super::nav;
-use crate::site::{SectionId, Site};
+use crate::site::{PageId, SectionId, Site};
 
 /// The attribute that marks the link to the page being shown.
 const CURRENT: &str = " aria-current=\"page\"";
@@ -55,24 +55,20 @@ impl Marker {
 /// of each expanded item (the sections on the path to `section`) below
 /// it; only the first two levels mark sections with a class. The home
 /// link is the top section's URL (the template's `site.home_url`).
-/// `at` is the position, among `section`'s children, of the page shown
-/// (any page of the same run of [`nav::MAX_LISTED`] gets the same
-/// sidebar).
+/// `page` is the page shown (`None`: the section's own page); any page of
+/// the same run of [`nav::MAX_LISTED`] gets the same sidebar.
 pub fn render_builtin(
     site: &Site,
     positions: &nav::Positions,
     section: SectionId,
-    at: Option<usize>,
+    page: Option<PageId>,
 ) -> String {
     let path = site.section_path(section);
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"<ul class=\"nav-list\">\n<li class=\"nav-home\"><a href=\"");
     escape(&mut out, &site.section(path[0]).route.url);
     out.extend_from_slice(b"\">Home</a></li>\n");
-    let on_path = |depth: usize| match path.get(depth + 1) {
-        Some(&next) => Some(positions.section(next)),
-        None => at,
-    };
+    let on_path = |depth: usize| positions.on_path(site, &path, depth, page);
     list(&mut out, site, &path, 0, &on_path);
     out.extend_from_slice(b"</ul>\n");
     // Kept until the build ends, one per section: without its room to
@@ -161,13 +157,10 @@ impl Sidebar {
     pub fn new(html: String) -> Sidebar {
         let mut links = HashMap::new();
         let bytes = html.as_bytes();
-        for start in memchr::memmem::find_iter(bytes, HREF) {
-            let value = start + HREF.len();
-            if let Some(len) = memchr::memchr(b'"', &bytes[value..]) {
-                links
-                    .entry(bytes[value..value + len].into())
-                    .or_insert(value + len + 1);
-            }
+        for value in href_values(bytes) {
+            links
+                .entry(bytes[value.clone()].into())
+                .or_insert(value.end + 1);
         }
         Sidebar { html, links }
     }
@@ -184,8 +177,17 @@ impl Sidebar {
     }
 }
 
-/// How `nav.html` writes a link's target.
-const HREF: &[u8] = b"href=\"";
+/// Where the value of each `href="…"` of `html` is, in order: how
+/// templates (and `nav.html`) write a link's target, which Tera's escaping
+/// keeps free of `"`. An `href` left open at the end is none.
+pub fn href_values(html: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    const HREF: &[u8] = b"href=\"";
+    memchr::memmem::find_iter(html, HREF).filter_map(move |at| {
+        let start = at + HREF.len();
+        let len = memchr::memchr(b'"', &html[start..])?;
+        Some(start..start + len)
+    })
+}
 
 /// A writer that copies what it is given into `out`, writing the sidebar
 /// wherever the marker appears.
