@@ -3,11 +3,13 @@
 //! Each local raster featured image is resized to the widths below its own
 //! (plus its full width) and encoded as WebP. Results are cached under
 //! `.folio-cache/images/` in the site root, keyed by a hash of the source
-//! bytes and the width. The hash and orientation of each source are kept
-//! too, in `.folio-cache/images/sources` (see [`super::stamps`]), so a
-//! rebuild reads no source that did not change: it only checks that the
-//! variants are there and copies them. The template gets them as
-//! `page.featured.srcset`.
+//! bytes, the width, the quality, the turn and the resizer; the output
+//! file's name carries a hash of that key, so a browser never keeps an
+//! older folio's bytes under a new variant's name. The hash and orientation
+//! of each source are kept too, in `.folio-cache/images/sources` (see
+//! [`super::stamps`]), so a rebuild reads no source that did not change: it
+//! only checks that the variants are there and copies them. The template
+//! gets them as `page.featured.srcset`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -30,6 +32,10 @@ pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1440];
 
 /// Lossy WebP quality (0–100).
 const WEBP_QUALITY: f32 = 82.0;
+
+/// Marks the cached name of a variant narrower than its image: made by
+/// `fast_image_resize`, colours weighed by alpha (since 3ec3585).
+const RESIZER: &str = "-fir";
 
 /// Folder (under the site root) where variants are cached between builds.
 pub const CACHE_DIR: &str = ".folio-cache/images";
@@ -215,8 +221,15 @@ fn variants_of(
     let out: Vec<(VariantFile, u32)> = widths
         .iter()
         .map(|&w| {
-            let cached = cache.join(format!("{hash:016x}-w{w}-q{q}{turned}.webp"));
-            let out_rel = format!("{stem}.{:08x}.w{w}.webp", hash as u32);
+            // A smaller width's name says which resizer made it, so the
+            // variants an older folio made (whose resizer darkened a
+            // transparent image's edges) are made again.
+            let resized = if w < width { RESIZER } else { "" };
+            let name = format!("{hash:016x}-w{w}-q{q}{turned}{resized}");
+            // The output's name changes with the cached file's, so a
+            // browser or proxy that keeps the old bytes fetches the new.
+            let out_rel = format!("{stem}.{:08x}.w{w}.webp", fnv1a(name.as_bytes()) as u32);
+            let cached = cache.join(name + ".webp");
             (VariantFile { cached, out_rel }, w)
         })
         .collect();
@@ -330,9 +343,26 @@ mod tests {
         });
         img.save(root.join("images/logo.png")).unwrap();
         let cache = root.join(CACHE_DIR);
+        // A folio before the fix cached its dark-edged variants by the
+        // source's hash, width and quality; the same names now would
+        // keep serving them.
+        let hash = fnv1a(&fs::read(root.join("images/logo.png")).unwrap());
+        let q = WEBP_QUALITY as u32;
+        let old_name = format!("{hash:016x}-w480-q{q}");
+        fs::create_dir_all(&cache).unwrap();
+        fs::write(
+            cache.join(format!("{old_name}.webp")),
+            b"made by an old folio",
+        )
+        .unwrap();
         let made = variants_of(root, &cache, "images/logo.png", (1500, 40), None).unwrap();
         let (small, w) = &made.variants[0];
         assert_eq!(*w, 480);
+        assert!(
+            !small.out_rel.contains(&format!("{:08x}", hash as u32)),
+            "a new output name, not the old one's: {}",
+            small.out_rel
+        );
         let decoded = image::open(&small.cached).unwrap().into_rgba8();
         let edges: Vec<&image::Rgba<u8>> = decoded
             .pixels()
