@@ -1478,6 +1478,12 @@ fn serve_started_inside_the_site_without_root_sees_saves() {
     // `folio serve` in the site's folder is how authors start it; the
     // watcher reports absolute paths, and every save used to be ignored.
     let server = Server::start_inside(&fixture("basic"));
+    // The first build is told as one, not as a rebuild.
+    let first = server.preamble.join("\n");
+    assert!(
+        first.contains("↻ built the site (5 pages, 4 sections) in "),
+        "{first}"
+    );
     let events = server.events();
     assert_eq!(events.wait("ok"), "{}");
     let page = server.root.join("content/guide/setup.md");

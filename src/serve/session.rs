@@ -535,7 +535,14 @@ impl Session {
             event: LiveEvent::reload_all(),
             took: started.elapsed(),
             summary: format!(
-                "rebuilt the site ({}, {})",
+                "{} the site ({}, {})",
+                // The first build is not a rebuild; later ones all are
+                // (whatever the outcome of those between).
+                if self.generation == 1 {
+                    "built"
+                } else {
+                    "rebuilt"
+                },
                 crate::diagnostic::plural(pages, "page"),
                 crate::diagnostic::plural(sections, "section")
             ),
