@@ -90,13 +90,13 @@ pub fn check_links(
                 (None, Some(e)) => format!("cannot be reached ({e})"),
                 (None, None) => "cannot be reached".to_string(),
             };
-            let mut d = Diagnostic::error(format!("external link `{}` {what}", link.target))
+            let d = Diagnostic::error(format!("external link `{}` {what}", link.target))
                 .in_file(source.clone())
                 .at_line(link.line, link.column)
+                .quoting((link.source_line.clone(), link.source_column))
                 .with_hint(
                     "update or remove the link; answers are cached for a day in .folio-cache/",
                 );
-            d.source_line = Some(link.source_line.clone());
             Some(d)
         })
         .collect();

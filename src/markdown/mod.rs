@@ -53,8 +53,11 @@ pub struct PageLink {
     pub line: usize,
     /// Column of the link.
     pub column: usize,
-    /// The link's source line, for the caret display.
+    /// The link's source line (a window of it when long), for the caret
+    /// display (see [`crate::diagnostic::window`]).
     pub source_line: String,
+    /// The link's column in `source_line`.
+    pub source_column: usize,
 }
 
 /// A link to another site. Only `folio check --external` needs to say where
@@ -75,13 +78,15 @@ pub fn locate_links(body: &str, body_line: usize, links: &[ExternalLink]) -> Vec
     links
         .iter()
         .map(|l| {
-            let (line, column, text) = cursor.locate(body, l.offset);
+            let at = cursor.locate(body, l.offset);
+            let (source_line, source_column) = at.quote();
             PageLink {
                 target: l.url.clone(),
                 fragment: None,
-                line: line + body_line - 1,
-                column,
-                source_line: text.to_string(),
+                line: at.line + body_line - 1,
+                column: at.column,
+                source_line,
+                source_column,
             }
         })
         .collect()

@@ -27,13 +27,14 @@ impl<'a> Rewriter<'a> {
             } => {
                 // Only links with an anchor need checking once every page is
                 // parsed; the rest resolved already.
-                let (line, column, source_line) = self.locate(offset);
+                let (line, column, (source_line, source_column)) = self.locate(offset);
                 self.out.links.push(PageLink {
                     target: source.to_string(),
                     fragment: Some(fragment),
                     line,
                     column,
                     source_line,
+                    source_column,
                 });
                 url.into_owned().into()
             }
@@ -217,18 +218,19 @@ impl<'a> Rewriter<'a> {
         }
     }
 
-    pub(super) fn locate(&mut self, offset: usize) -> (usize, usize, String) {
-        let (line, column, text) = self.lines.locate(self.input.body, offset);
-        (line + self.input.body_line - 1, column, text.to_string())
+    /// The file line and column of `offset` in the body, and its line as
+    /// quoted under a problem there.
+    pub(super) fn locate(&mut self, offset: usize) -> (usize, usize, (String, usize)) {
+        let at = self.lines.locate(self.input.body, offset);
+        (at.line + self.input.body_line - 1, at.column, at.quote())
     }
 
     pub(super) fn problem(&mut self, offset: usize, message: String) -> Diagnostic {
-        let (line, column, source_line) = self.locate(offset);
-        let mut d = Diagnostic::error(message)
+        let (line, column, quote) = self.locate(offset);
+        Diagnostic::error(message)
             .in_file(self.input.source)
-            .at_line(line, column);
-        d.source_line = Some(source_line);
-        d
+            .at_line(line, column)
+            .quoting(quote)
     }
 }
 

@@ -7,13 +7,14 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use rayon::prelude::*;
 
-use crate::diagnostic::{closest, Diagnostic};
+use crate::diagnostic::{Diagnostic, Nearby};
 
 /// Characters escaped in a URL path segment.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -106,6 +107,20 @@ pub enum Reference<'r> {
     Unknown,
 }
 
+/// The "did you mean" candidates of links that miss, each list made the
+/// first time one misses (most builds have none).
+#[derive(Debug, Default, Clone)]
+struct Near {
+    /// Page sources.
+    pages: OnceLock<Nearby<String>>,
+    /// Assets (made again when one comes or goes).
+    assets: OnceLock<Nearby<String>>,
+    /// Output folders of pages and sections.
+    folders: OnceLock<Nearby<String>>,
+    /// The same, as folders of `content/`.
+    content_folders: OnceLock<Nearby<String>>,
+}
+
 /// Every page's route and every asset, by project-relative path.
 #[derive(Debug, Default, Clone)]
 pub struct Routes {
@@ -124,7 +139,9 @@ pub struct Routes {
     drafts: HashSet<String>,
     /// `assets` by their lower-cased path, for links that miss by letter
     /// case only; made when first needed.
-    assets_folded: std::sync::OnceLock<HashMap<String, String>>,
+    assets_folded: OnceLock<HashMap<String, String>>,
+    /// "Did you mean" candidates, made when a link first misses.
+    near: Near,
     /// Folder URLs name their `index.html` (see [`folder_url`]).
     index_files: bool,
 }
@@ -148,7 +165,8 @@ impl Routes {
             section_dirs: HashSet::new(),
             static_files: HashSet::new(),
             drafts: HashSet::new(),
-            assets_folded: std::sync::OnceLock::new(),
+            assets_folded: OnceLock::new(),
+            near: Near::default(),
             index_files,
         };
         // Each page's folder, URL, case-folded key, source folder and
@@ -304,7 +322,8 @@ impl Routes {
             self.static_files.insert(out.to_string());
         } else {
             self.assets.insert(path.to_string());
-            self.assets_folded = std::sync::OnceLock::new();
+            self.assets_folded = OnceLock::new();
+            self.near.assets = OnceLock::new();
         }
     }
 
@@ -316,7 +335,8 @@ impl Routes {
             self.static_files.remove(out);
         } else {
             self.assets.remove(path);
-            self.assets_folded = std::sync::OnceLock::new();
+            self.assets_folded = OnceLock::new();
+            self.near.assets = OnceLock::new();
         }
         self.image_sizes.remove(path);
     }
@@ -416,8 +436,7 @@ impl Routes {
                     fragment: fragment.filter(|f| !f.is_empty()),
                 },
                 None => Reference::Missing {
-                    suggestion: closest(&target, self.pages.keys().map(String::as_str))
-                        .map(|s| relative(from, s)),
+                    suggestion: self.near_page(&target).map(|s| relative(from, s)),
                     path: target,
                 },
             };
@@ -440,8 +459,7 @@ impl Routes {
             && !decoded.ends_with('/')
         {
             return Reference::Missing {
-                suggestion: closest(&target, self.assets.iter().map(String::as_str))
-                    .map(|s| relative(from, s)),
+                suggestion: self.near_asset(&target).map(|s| relative(from, s)),
                 path: target,
             };
         }
@@ -515,13 +533,42 @@ impl Routes {
         if self.static_files.contains(&format!("{dir}index.html")) {
             return Some(at_base(&dir, None));
         }
-        let folders = self.by_dir.keys().chain(&self.section_dirs);
-        let suggestion =
-            closest(&dir, folders.map(String::as_str)).map(|d| format!("{}{d}", self.base_path));
+        let suggestion = self
+            .near_folder(&dir)
+            .map(|d| format!("{}{d}", self.base_path));
         Some(Reference::Missing {
             path: format!("{}{dir}", self.base_path),
             suggestion,
         })
+    }
+
+    /// The page source closest to `target`, for "did you mean".
+    fn near_page(&self, target: &str) -> Option<&str> {
+        let near = (self.near.pages).get_or_init(|| Nearby::new(self.pages.keys().cloned()));
+        near.closest(target).map(String::as_str)
+    }
+
+    /// The asset closest to `target`, for "did you mean".
+    fn near_asset(&self, target: &str) -> Option<&str> {
+        let near = (self.near.assets).get_or_init(|| Nearby::new(self.assets.iter().cloned()));
+        near.closest(target).map(String::as_str)
+    }
+
+    /// The output folder of a page or section closest to `dir`.
+    fn near_folder(&self, dir: &str) -> Option<&str> {
+        let near = (self.near.folders)
+            .get_or_init(|| Nearby::new(self.by_dir.keys().chain(&self.section_dirs).cloned()));
+        near.closest(dir).map(String::as_str)
+    }
+
+    /// The folder of `content/` (`content/a/b`, for output folder `a/b/`)
+    /// closest to `target`.
+    fn near_content_folder(&self, target: &str) -> Option<&str> {
+        let near = (self.near.content_folders).get_or_init(|| {
+            let folders = self.by_dir.keys().chain(&self.section_dirs);
+            Nearby::new(folders.map(|d| format!("content/{d}").trim_end_matches('/').to_string()))
+        });
+        near.closest(target).map(String::as_str)
     }
 
     /// The page or section at output folder `dir` (`a/b/`, empty for the
@@ -569,12 +616,8 @@ impl Routes {
         if built_dir.is_some_and(|d| self.folder(&d, "", None).is_some()) {
             return None;
         }
-        let folders = self.by_dir.keys().chain(&self.section_dirs);
-        let candidates: Vec<String> = folders
-            .map(|d| format!("content/{d}").trim_end_matches('/').to_string())
-            .collect();
         Some(Reference::Missing {
-            suggestion: closest(target, candidates.iter().map(String::as_str)).map(|s| {
+            suggestion: self.near_content_folder(target).map(|s| {
                 // A sibling of the folder written: only its last part changes.
                 let (parent, name) = s.rsplit_once('/').unwrap_or(("", s));
                 let written = decoded.trim_end_matches('/');
