@@ -37,8 +37,8 @@ pub struct Diagnostic {
     /// [`window`]).
     pub source_line: Option<String>,
     /// The column (1-based, in characters) of the problem in
-    /// `source_line`, where the caret goes; 0 when it is `column`.
-    #[serde(skip)]
+    /// `source_line`, where the caret goes (it differs from `column` when
+    /// the line is cut); 0 for no caret.
     pub source_column: usize,
     /// A link that leads nowhere (a missing page, URL or anchor): an error
     /// in a build, a warning while previewing (see [`Diagnostic::for_preview`]).
