@@ -38,8 +38,9 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// The column (1-based, in characters) of the problem in
     /// `source_line`, where the caret goes (it differs from `column` when
-    /// the line is cut); 0 for no caret.
-    pub source_column: usize,
+    /// the line is cut); 0 for no caret. At most [`QUOTED_CHARS`] + 1, so
+    /// it packs beside `severity`, keeping `Result<_, Diagnostic>` small.
+    pub source_column: u32,
     /// A link that leads nowhere (a missing page, URL or anchor): an error
     /// in a build, a warning while previewing (see [`Diagnostic::for_preview`]).
     #[serde(skip)]
@@ -115,14 +116,14 @@ impl Diagnostic {
             .map_or(line.len(), |(i, _)| i);
         let (shown, caret) = window(line, at);
         self.source_line = Some(shown);
-        self.source_column = if self.column == 0 { 0 } else { caret };
+        self.source_column = if self.column == 0 { 0 } else { caret as u32 };
     }
 
     /// Quotes `line` (the problem's line, cut to a window if long; see
     /// [`Located::quote`]) with the caret at `caret`.
     pub fn quoting(mut self, (line, caret): (String, usize)) -> Self {
         self.source_line = Some(line);
-        self.source_column = caret;
+        self.source_column = caret as u32;
         self
     }
 
@@ -175,7 +176,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, " {num} | {shown}")?;
             let caret = match self.source_column {
                 0 => self.column,
-                shown => shown,
+                shown => shown as usize,
             };
             if caret > 0 {
                 let caret_at = " ".repeat(caret - 1);
