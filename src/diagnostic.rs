@@ -404,27 +404,22 @@ pub fn window(line: &str, at: usize) -> (String, usize) {
     if line.len() <= QUOTED_CHARS {
         return (line.to_string(), column(0));
     }
+    // Byte `n` characters before or after `from`, or the line's end.
     let back = |from: usize, n: usize| {
-        line[..from]
-            .char_indices()
-            .rev()
-            .take(n)
-            .last()
-            .map_or(from, |(i, _)| i)
+        let before = line[..from].char_indices().rev().take(n).last();
+        before.map_or(from, |(i, _)| i)
     };
+    let ahead = |from: usize, n: usize| {
+        let after = line[from..].char_indices().nth(n);
+        after.map_or(line.len(), |(i, _)| from + i)
+    };
+    // A third of the window before the problem; near the end of the line,
+    // what the window cannot take after it, it takes before.
     let mut start = back(at, QUOTED_CHARS / 3);
-    let end = line[start..]
-        .char_indices()
-        .nth(QUOTED_CHARS)
-        .map_or(line.len(), |(i, _)| start + i);
-    if end == line.len() {
-        // Near the end: the window takes what comes before instead.
+    if ahead(start, QUOTED_CHARS) == line.len() {
         start = start.min(back(line.len(), QUOTED_CHARS));
     }
-    let end = line[start..]
-        .char_indices()
-        .nth(QUOTED_CHARS)
-        .map_or(line.len(), |(i, _)| start + i);
+    let end = ahead(start, QUOTED_CHARS);
     let cut_before = start > 0;
     let mut shown = String::with_capacity(end - start + 6);
     if cut_before {
@@ -513,6 +508,8 @@ pub struct Nearby<S> {
     /// How many leading characters each entry's lower-cased form shares
     /// with the one before.
     shared: Vec<usize>,
+    /// The most characters of one lower-cased candidate.
+    longest: usize,
 }
 
 impl<S: AsRef<str>> Nearby<S> {
@@ -536,26 +533,31 @@ impl<S: AsRef<str>> Nearby<S> {
                 }
             })
             .collect();
-        Nearby { entries, shared }
+        let longest = entries.iter().map(|(f, _)| f.len()).max().unwrap_or(0);
+        Nearby {
+            entries,
+            shared,
+            longest,
+        }
     }
 
     /// The candidate closest to `word` (see [`closest`]).
     pub fn closest(&self, word: &str) -> Option<&S> {
         let folded: Vec<char> = word.to_lowercase().chars().collect();
         let width = folded.len() + 1;
-        let longest = self.entries.iter().map(|(f, _)| f.len()).max()?;
         // Row k: the distances (at most MAX_EDITS + 1, which stands for
         // any more) from the current candidate's first k characters to
         // each beginning of the word.
         let far = MAX_EDITS + 1;
-        let mut rows = vec![0u8; (longest + 1) * width];
+        let mut rows = vec![0u8; (self.longest + 1) * width];
         for (j, cell) in rows[..width].iter_mut().enumerate() {
             *cell = j.min(far.into()) as u8;
         }
         // Rows 0..=ready hold the current candidate's beginning; `dead`,
         // the row past which the last one walked could not come near.
         let (mut ready, mut dead) = (0, None);
-        let mut best: Option<(u8, usize, &S)> = None;
+        // The best so far: (distance, distance with letter case, itself).
+        let mut best: Option<((u8, usize, &str), &S)> = None;
         for ((chars, candidate), &shared) in self.entries.iter().zip(&self.shared) {
             ready = ready.min(shared);
             if dead.is_some_and(|d| d <= ready) {
@@ -580,21 +582,18 @@ impl<S: AsRef<str>> Nearby<S> {
                     break;
                 }
             }
-            let distance = rows[ready * width + width - 1];
-            let candidate_len = candidate.as_ref().len();
+            let (distance, text) = (rows[ready * width + width - 1], candidate.as_ref());
             if dead.is_none()
                 && distance <= MAX_EDITS
-                && usize::from(distance) < candidate_len.max(word.len())
+                && usize::from(distance) < text.len().max(word.len())
             {
-                let key = (distance, edit_distance(word, candidate.as_ref()));
-                if best.is_none_or(|(d, e, b)| {
-                    key < (d, e) || (key == (d, e) && candidate.as_ref() < b.as_ref())
-                }) {
-                    best = Some((key.0, key.1, candidate));
+                let key = (distance, edit_distance(word, text), text);
+                if best.is_none_or(|(b, _)| key < b) {
+                    best = Some((key, candidate));
                 }
             }
         }
-        best.map(|(_, _, c)| c)
+        best.map(|(_, c)| c)
     }
 }
 
