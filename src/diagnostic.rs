@@ -484,9 +484,12 @@ pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
 const MAX_EDITS: u8 = 2;
 
 /// The closest candidate within edit distance 2, for "did you mean" hints.
-/// Letter case counts last: `B.md` suggests `b.md` before `a.md`, and
-/// `SETUP.md` finds `setup.md`. Ties go to the first in sort order, so
-/// the hint does not depend on a hash map's order. For one question; a
+/// Of paths as near, the one that differs in fewer of its `/` parts wins
+/// (a folder renamed from `area-00` to `area-zz` suggests
+/// `area-zz/topic-030/x.md` for `area-00/topic-030/x.md`, not
+/// `area-01/topic-031/x.md`). Letter case counts last: `B.md` suggests
+/// `b.md` before `a.md`, and `SETUP.md` finds `setup.md`. Ties go to the
+/// first in sort order, so the hint does not depend on a hash map's order. For one question; a
 /// list asked often is kept as a [`Nearby`].
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     Nearby::new(candidates).closest(word).copied()
@@ -556,8 +559,9 @@ impl<S: AsRef<str>> Nearby<S> {
         // Rows 0..=ready hold the current candidate's beginning; `dead`,
         // the row past which the last one walked could not come near.
         let (mut ready, mut dead) = (0, None);
-        // The best so far: (distance, distance with letter case, itself).
-        let mut best: Option<((u8, usize, &str), &S)> = None;
+        // The best so far: (distance, parts that differ, distance with
+        // letter case, itself).
+        let mut best: Option<((u8, usize, usize, &str), &S)> = None;
         for ((chars, candidate), &shared) in self.entries.iter().zip(&self.shared) {
             ready = ready.min(shared);
             if dead.is_some_and(|d| d <= ready) {
@@ -587,7 +591,12 @@ impl<S: AsRef<str>> Nearby<S> {
                 && distance <= MAX_EDITS
                 && usize::from(distance) < text.len().max(word.len())
             {
-                let key = (distance, edit_distance(word, text), text);
+                let key = (
+                    distance,
+                    parts_apart(word, text),
+                    edit_distance(word, text),
+                    text,
+                );
                 if best.is_none_or(|(b, _)| key < b) {
                     best = Some((key, candidate));
                 }
@@ -595,6 +604,15 @@ impl<S: AsRef<str>> Nearby<S> {
         }
         best.map(|(_, c)| c)
     }
+}
+
+/// How many of the `/`-separated parts of two paths differ (letter case
+/// aside), counting those one has beyond the other.
+fn parts_apart(a: &str, b: &str) -> usize {
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
+    let differ = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+    differ + a.len().abs_diff(b.len())
 }
 
 /// A "did you mean" hint for a path. When the suggestion differs from what
@@ -813,9 +831,18 @@ mod tests {
         assert_eq!(closest("content/c.md", pages), Some("content/a.md"));
         let reversed = pages.iter().rev().copied();
         assert_eq!(closest("content/c.md", reversed), Some("content/a.md"));
+        // A renamed folder: as near, but in one part only.
+        let pages = [
+            "content/area-01/topic-031/x.md",
+            "content/area-zz/topic-030/x.md",
+        ];
+        assert_eq!(
+            closest("content/area-00/topic-030/x.md", pages),
+            Some("content/area-zz/topic-030/x.md")
+        );
     }
 
-    /// [`closest`] as it was before [`Nearby`]: every candidate's whole
+    /// [`closest`] as [`Nearby`] must answer it: every candidate's whole
     /// distance.
     fn closest_by_every_distance<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         let folded = word.to_lowercase();
@@ -823,7 +850,7 @@ mod tests {
             .iter()
             .map(|c| (edit_distance(&folded, &c.to_lowercase()), *c))
             .filter(|(d, c)| *d <= 2 && *d < c.len().max(word.len()))
-            .min_by_key(|&(d, c)| (d, edit_distance(word, c), c))
+            .min_by_key(|&(d, c)| (d, parts_apart(word, c), edit_distance(word, c), c))
             .map(|(_, c)| c)
     }
 

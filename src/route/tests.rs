@@ -254,6 +254,43 @@ fn missing_page_suggests_close_name() {
 }
 
 #[test]
+fn a_link_to_a_page_moved_to_another_folder_suggests_where_it_went() {
+    let mut sources = vec![
+        "content/operations/deploy.md",
+        "content/x/a.md",
+        "content/runbooks/_index.md",
+    ];
+    let shared: Vec<String> = (0..9)
+        .map(|i| format!("content/s{i}/overview.md"))
+        .collect();
+    sources.extend(shared.iter().map(String::as_str));
+    let (r, _) = routes(&sources);
+    let suggestion = |href| match r.resolve("content/x/a.md", href) {
+        Reference::Missing { suggestion, .. } => suggestion,
+        other => panic!("{href}: {other:?}"),
+    };
+    assert_eq!(
+        suggestion("../runbooks/deploy.md").as_deref(),
+        Some("../operations/deploy.md")
+    );
+    // Nine pages share `overview.md`, and many a folder has an index.
+    assert_eq!(suggestion("../guide/overview.md"), None);
+    assert_eq!(suggestion("../ops/_index.md"), None);
+    // Of a few, the nearest path.
+    let (r, _) = routes(&[
+        "content/x/a.md",
+        "content/ops/a/setup.md",
+        "content/guide/setup.md",
+    ]);
+    match r.resolve("content/x/a.md", "../guides/intro/setup.md") {
+        Reference::Missing { suggestion, .. } => {
+            assert_eq!(suggestion.as_deref(), Some("../guide/setup.md"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn a_file_there_in_another_letter_case_is_missing_with_its_real_name() {
     let (r, _) = routes(&["content/x/a.md", "content/x/b.md"]);
     let missing = |href| match r.resolve("content/x/a.md", href) {
