@@ -559,9 +559,7 @@ impl<S: AsRef<str>> Nearby<S> {
         // Rows 0..=ready hold the current candidate's beginning; `dead`,
         // the row past which the last one walked could not come near.
         let (mut ready, mut dead) = (0, None);
-        // The best so far: (distance, parts that differ, distance with
-        // letter case, itself).
-        let mut best: Option<((u8, usize, usize, &str), &S)> = None;
+        let mut best: Option<(Rank, &S)> = None;
         for ((chars, candidate), &shared) in self.entries.iter().zip(&self.shared) {
             ready = ready.min(shared);
             if dead.is_some_and(|d| d <= ready) {
@@ -605,6 +603,11 @@ impl<S: AsRef<str>> Nearby<S> {
         best.map(|(_, c)| c)
     }
 }
+
+/// How near a candidate is, best first: its distance, how many of its
+/// parts differ (see [`parts_apart`]), its distance with letter case, and
+/// itself.
+type Rank<'a> = (u8, usize, usize, &'a str);
 
 /// How many of the `/`-separated parts of two paths differ (letter case
 /// aside), counting those one has beyond the other.
