@@ -604,6 +604,47 @@ impl<S: AsRef<str>> Nearby<S> {
     }
 }
 
+/// The most files of one name among which a link that misses is taken to
+/// mean the nearest (`runbooks/deploy.md`, moved to
+/// `operations/deploy.md`); a name that many files share (`overview.md`)
+/// says too little.
+const MOVED_CANDIDATES: usize = 8;
+
+/// Paths by file name, to find where a file went when it moved to another
+/// folder, many edits away (see [`MOVED_CANDIDATES`]).
+#[derive(Debug, Clone, Default)]
+pub struct SameName {
+    by_name: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl SameName {
+    /// `paths` by their file names.
+    pub fn new<'a>(paths: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut by_name: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for path in paths {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            by_name
+                .entry(name.to_string())
+                .or_default()
+                .push(path.to_string());
+        }
+        SameName { by_name }
+    }
+
+    /// Of the paths named as `target` is, the nearest to it, when there
+    /// are few enough; ties go to the first by name.
+    pub fn nearest(&self, target: &str) -> Option<&str> {
+        let same = self
+            .by_name
+            .get(target.rsplit('/').next().unwrap_or(target))?;
+        if same.len() > MOVED_CANDIDATES {
+            return None;
+        }
+        let nearest = same.iter().map(|p| (edit_distance(target, p), p.as_str()));
+        nearest.min().map(|(_, p)| p)
+    }
+}
+
 /// How near a candidate is, best first: its distance, how many of its
 /// parts differ (see [`parts_apart`]), its distance with letter case, and
 /// itself.

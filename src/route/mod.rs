@@ -14,7 +14,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use rayon::prelude::*;
 
-use crate::diagnostic::{edit_distance, Diagnostic, Nearby};
+use crate::diagnostic::{Diagnostic, Nearby, SameName};
 
 /// Characters escaped in a URL path segment.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -107,12 +107,6 @@ pub enum Reference<'r> {
     Unknown,
 }
 
-/// The most pages of one file name among which a link that misses is
-/// taken to mean the nearest (`runbooks/deploy.md`, moved to
-/// `operations/deploy.md`); a name that many pages share (`overview.md`)
-/// says too little.
-const MOVED_CANDIDATES: usize = 8;
-
 /// The "did you mean" candidates of links that miss, each list made the
 /// first time one misses (most builds have none).
 #[derive(Debug, Default, Clone)]
@@ -120,9 +114,11 @@ struct Near {
     /// Page sources.
     pages: OnceLock<Nearby<String>>,
     /// Page sources by file name (`deploy.md`), index pages left out.
-    names: OnceLock<HashMap<String, Vec<String>>>,
-    /// Assets (made again when one comes or goes).
+    names: OnceLock<SameName>,
+    /// Assets (both made again when one comes or goes).
     assets: OnceLock<Nearby<String>>,
+    /// Assets by file name.
+    asset_names: OnceLock<SameName>,
     /// Output folders of pages and sections.
     folders: OnceLock<Nearby<String>>,
     /// The same, as folders of `content/`.
@@ -332,6 +328,7 @@ impl Routes {
             self.assets.insert(path.to_string());
             self.assets_folded = OnceLock::new();
             self.near.assets = OnceLock::new();
+            self.near.asset_names = OnceLock::new();
         }
     }
 
@@ -345,6 +342,7 @@ impl Routes {
             self.assets.remove(path);
             self.assets_folded = OnceLock::new();
             self.near.assets = OnceLock::new();
+            self.near.asset_names = OnceLock::new();
         }
         self.image_sizes.remove(path);
     }
@@ -553,40 +551,29 @@ impl Routes {
     /// The page source closest to `target`, for "did you mean": within
     /// two edits, or else a page of the same file name elsewhere, the
     /// likeliest case of a page moved to another folder (see
-    /// [`MOVED_CANDIDATES`]).
+    /// [`SameName`]).
     fn near_page(&self, target: &str) -> Option<&str> {
         let near = (self.near.pages).get_or_init(|| Nearby::new(self.pages.keys().cloned()));
         if let Some(found) = near.closest(target) {
             return Some(found);
         }
         let names = (self.near.names).get_or_init(|| {
-            let mut names: HashMap<String, Vec<String>> = HashMap::new();
-            for source in self.pages.keys() {
-                let (_, stem) = source_parts(source);
-                if !is_index_stem(stem) {
-                    let name = source.rsplit('/').next().unwrap_or(source);
-                    names
-                        .entry(name.to_string())
-                        .or_default()
-                        .push(source.clone());
-                }
-            }
-            names
+            let moved = |source: &&String| !is_index_stem(source_parts(source).1);
+            SameName::new(self.pages.keys().filter(moved).map(String::as_str))
         });
-        let same_name = names.get(target.rsplit('/').next().unwrap_or(target))?;
-        if same_name.len() > MOVED_CANDIDATES {
-            return None;
-        }
-        let nearest = same_name
-            .iter()
-            .map(|s| (edit_distance(target, s), s.as_str()));
-        nearest.min().map(|(_, s)| s)
+        names.nearest(target)
     }
 
-    /// The asset closest to `target`, for "did you mean".
+    /// The asset closest to `target`, for "did you mean": within two
+    /// edits, or else one of the same file name elsewhere.
     fn near_asset(&self, target: &str) -> Option<&str> {
         let near = (self.near.assets).get_or_init(|| Nearby::new(self.assets.iter().cloned()));
-        near.closest(target).map(String::as_str)
+        if let Some(found) = near.closest(target) {
+            return Some(found);
+        }
+        let names = (self.near.asset_names)
+            .get_or_init(|| SameName::new(self.assets.iter().map(String::as_str)));
+        names.nearest(target)
     }
 
     /// The output folder of a page or section closest to `dir`.

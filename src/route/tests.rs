@@ -288,6 +288,17 @@ fn a_link_to_a_page_moved_to_another_folder_suggests_where_it_went() {
         }
         other => panic!("{other:?}"),
     }
+    // So for an image moved to another folder.
+    let (r, _) = test_routes("/", &["content/x/a.md"], &["images/screens/2024/login.png"]);
+    match r.resolve("content/x/a.md", "../../images/login.png") {
+        Reference::Missing { suggestion, .. } => {
+            assert_eq!(
+                suggestion.as_deref(),
+                Some("../../images/screens/2024/login.png")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
