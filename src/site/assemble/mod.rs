@@ -452,6 +452,7 @@ pub fn check_anchors(site: &Site) -> Vec<Diagnostic> {
 /// are few (most pages), put in a set the first time they are looked up
 /// when many. A scan per link is quadratic: 40,000 links into a page of
 /// as many headings took 2.2 s.
+///
 /// The "did you mean" of a link that misses is asked of a [`Nearby`],
 /// made the first time one does.
 pub struct AnchorIds<'a> {
