@@ -410,6 +410,23 @@ fn link_section(site: &mut Site, section: SectionId) {
     site.sections[section.0 as usize].pages = pages;
 }
 
+/// Where regular page `id` will stand among its section's pages once its
+/// weight and title are `weight` and `title`: the index [`reorder`] will
+/// give it, worked out before the change, with the same order.
+pub fn place_among_pages(site: &Site, id: PageId, weight: Option<i64>, title: &str) -> usize {
+    let page = site.page(id);
+    let key = (
+        weight.unwrap_or(i64::MAX),
+        title_key(title),
+        page.source.clone(),
+    );
+    let pages = &site.section(page.section).pages;
+    pages
+        .iter()
+        .filter(|&&p| p != id && page_key(site, &p) < key)
+        .count()
+}
+
 /// Puts page `id` where its title and weight, just changed, place it (the
 /// preview's in-place update): a regular page among its section's pages,
 /// linked anew; an index page names its section again, which takes its
