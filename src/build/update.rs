@@ -511,7 +511,7 @@ fn listing_jobs(site: &Site, section: SectionId) -> Vec<(String, Job)> {
 /// list's own children there, and every page below a subsection there),
 /// its old and new neighbours (their prev/next links), and the list's
 /// section page. In a flat folder of 10,000 pages a new title re-rendered
-/// all of them (176.7 ms under `folio serve`); most runs never show it.
+/// all of them (~200 ms under `folio serve`); most runs never show it.
 #[derive(Debug, Clone)]
 struct Touched {
     /// Sections whose own files show it.
@@ -544,13 +544,14 @@ impl Touched {
             old.min(new) + subsections.len(),
             old.max(new) + subsections.len(),
         );
-        let runs = first / MAX_LISTED * MAX_LISTED..((last / MAX_LISTED + 1) * MAX_LISTED).min(len);
+        // The places of the runs from the one it leaves to the one it joins.
+        let span = first / MAX_LISTED * MAX_LISTED..((last / MAX_LISTED + 1) * MAX_LISTED).min(len);
         let mut touched = Touched {
             sections: vec![listed],
             pages: Vec::new(),
         };
         for &sub in subsections
-            .get(runs.start..runs.end.min(subsections.len()))
+            .get(span.start..span.end.min(subsections.len()))
             .unwrap_or(&[])
         {
             for below in site.sections_below(sub) {
@@ -558,8 +559,9 @@ impl Touched {
                 touched.pages.extend(&site.section(below).pages);
             }
         }
-        let in_runs = runs.start.saturating_sub(subsections.len())..runs.end - subsections.len();
-        touched.pages.extend(&pages[in_runs.clone()]);
+        let span_of_pages =
+            span.start.saturating_sub(subsections.len())..span.end - subsections.len();
+        touched.pages.extend(&pages[span_of_pages]);
         // Prev/next: the pages beside its old place, and beside its new one
         // (counted without it).
         let others: Vec<PageId> = pages.iter().copied().filter(|&p| p != id).collect();
