@@ -55,6 +55,16 @@ impl Discovered {
         self.files_of(rel).retain(|f| f.rel != rel);
     }
 
+    /// True when the walk (or a later [`Discovered::add_file`]) found the
+    /// file of `content/`, `images/` or `static/` (not a page) at `rel`.
+    pub fn has_file(&self, rel: &str) -> bool {
+        let list = match rel.starts_with("static/") {
+            true => &self.statics,
+            false => &self.assets,
+        };
+        list.iter().any(|f| f.rel == rel)
+    }
+
     fn files_of(&mut self, rel: &str) -> &mut Vec<SourceFile> {
         if rel.starts_with("static/") {
             &mut self.statics

@@ -1996,6 +1996,25 @@ fn serve_takes_new_and_deleted_files_without_a_rebuild() {
     fs::remove_file(server.root.join("images/unused.png")).unwrap();
     server.wait_log("removed images/unused.png (no page names it)");
     assert_eq!(server.get("/images/unused.png").0, 404);
+    // So for a file of static/ whose name has no `.` (a gone path like it
+    // could have been a folder, and rebuilt the site).
+    fs::create_dir_all(server.root.join("static")).unwrap();
+    fs::write(server.root.join("static/CNAME"), "handbook.example.com\n").unwrap();
+    // A new folder rebuilds the site; the file may come with it or after.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while server.get("/CNAME").0 != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "static/CNAME never served"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Whatever the rebuild printed, the deletion's line comes after it.
+    std::thread::sleep(Duration::from_millis(300));
+    fs::remove_file(server.root.join("static/CNAME")).unwrap();
+    // Not "rebuilt the site": the line would never come.
+    server.wait_log("↻ removed static/CNAME (no page names it)");
+    assert_eq!(server.get("/CNAME").0, 404);
 }
 
 #[cfg(unix)]

@@ -189,9 +189,19 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                 let found = project.map(|p| &p.found);
                 let paths = watch::with_folder_files(&opts.root, paths, found);
                 let links = found.map_or(&[][..], |f| &f.links);
+                // A path gone whose name has no `.` may have been a file
+                // the site had (`static/CNAME`) rather than a folder.
+                let known_file = |p: &Path| {
+                    let rel = p.strip_prefix(&opts.root).ok().and_then(Path::to_str);
+                    found.zip(rel).is_some_and(|(f, rel)| f.has_file(rel))
+                };
                 let changes: Vec<watch::Change> = watch::through_links(paths, links)
                     .iter()
-                    .map(|(p, is_dir)| watch::classify(&opts.root, theme, p, p.exists(), *is_dir))
+                    .map(|(p, is_dir)| {
+                        let exists = p.exists();
+                        let facts = (exists, *is_dir, !exists && known_file(p));
+                        watch::classify(&opts.root, theme, p, facts)
+                    })
                     .collect();
                 let outcome = session.apply(watch::plan(&changes));
                 report(&outcome, &session, &shared);

@@ -90,7 +90,14 @@ pub enum Plan {
 }
 
 /// Classifies a changed path; `theme` is the configured theme name.
-pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: bool) -> Change {
+/// A path gone whose name has no `.` is taken for a folder, unless
+/// `known_file` (the site had a file there: `static/CNAME`).
+pub fn classify(
+    root: &Path,
+    theme: &str,
+    path: &Path,
+    (exists, is_dir, known_file): (bool, bool, bool),
+) -> Change {
     let Ok(rel) = path.strip_prefix(root) else {
         return Change::Ignored;
     };
@@ -109,7 +116,7 @@ pub fn classify(root: &Path, theme: &str, path: &Path, exists: bool, is_dir: boo
     if !WATCHED_DIRS.contains(&parts[0]) {
         return Change::Ignored;
     }
-    if is_dir || (!exists && !name.contains('.')) {
+    if is_dir || (!exists && !name.contains('.') && !known_file) {
         return Change::Folder(rel);
     }
     match parts[0] {
@@ -580,7 +587,8 @@ mod tests {
         for kept in ["content/section", "images/gone", "images", "elsewhere"] {
             assert_eq!(told(&[(kept, true)]), [(kept.to_string(), true)], "{kept}");
         }
-        let change = |path: &str| classify(root, "handbook", &root.join(path), true, false);
+        let change =
+            |path: &str| classify(root, "handbook", &root.join(path), (true, false, false));
         let copies: Vec<Change> = told(&[("images/shots", true)])
             .iter()
             .map(|(p, _)| change(p))
@@ -768,8 +776,7 @@ mod tests {
             Path::new("/site"),
             "handbook",
             &Path::new("/site").join(path),
-            exists,
-            false,
+            (exists, false, false),
         )
     }
 
@@ -819,6 +826,15 @@ mod tests {
             c("content/gone", false),
             Change::Folder("content/gone".into())
         );
+        // Unless the site had a file there.
+        let site = Path::new("/site");
+        let cname = classify(
+            site,
+            "handbook",
+            &site.join("static/CNAME"),
+            (false, false, true),
+        );
+        assert_eq!(cname, Change::Static("static/CNAME".into()));
         assert_eq!(c("public/index.html", true), Change::Ignored);
         assert_eq!(c("target/debug/x", true), Change::Ignored);
     }
