@@ -190,10 +190,13 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                 let paths = watch::with_folder_files(&opts.root, paths, found);
                 let links = found.map_or(&[][..], |f| &f.links);
                 // A path gone whose name has no `.` may have been a file
-                // the site had (`static/CNAME`) rather than a folder.
+                // the site had (`static/CNAME`) rather than a folder. Only
+                // those are looked up (a scan of the site's files each).
                 let known_file = |p: &Path| {
+                    let name = p.file_name().and_then(|n| n.to_str());
                     let rel = p.strip_prefix(&opts.root).ok().and_then(Path::to_str);
-                    found.zip(rel).is_some_and(|(f, rel)| f.has_file(rel))
+                    name.is_some_and(|n| !n.contains('.'))
+                        && found.zip(rel).is_some_and(|(f, rel)| f.has_file(rel))
                 };
                 let changes: Vec<watch::Change> = watch::through_links(paths, links)
                     .iter()
