@@ -489,8 +489,8 @@ const MAX_EDITS: u8 = 2;
 /// `area-zz/topic-030/x.md` for `area-00/topic-030/x.md`, not
 /// `area-01/topic-031/x.md`). Letter case counts last: `B.md` suggests
 /// `b.md` before `a.md`, and `SETUP.md` finds `setup.md`. Ties go to the
-/// first in sort order, so the hint does not depend on a hash map's order. For one question; a
-/// list asked often is kept as a [`Nearby`].
+/// first in sort order, so the hint does not depend on a hash map's
+/// order. For one question; a list asked often is kept as a [`Nearby`].
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     Nearby::new(candidates).closest(word).copied()
 }

@@ -24,7 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{load_page, FrontMatter, LoadedPage};
 use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::render::context::listing_part;
-use crate::render::nav::MAX_LISTED;
+use crate::render::nav::{self, MAX_LISTED};
 use crate::render::search;
 use crate::render::Job;
 use crate::site::{
@@ -134,11 +134,11 @@ impl Project {
         };
         let relisted = match listed {
             Some(listed) => {
-                let pages = match &touched {
-                    Some(touched) => touched.pages.clone(),
-                    None => self.listing_pages(listed),
+                let reparsed = match &touched {
+                    Some(touched) => self.reparse_listing(&touched.pages, id, retitled_section),
+                    None => self.reparse_listing(&self.listing_pages(listed), id, retitled_section),
                 };
-                match self.reparse_listing(pages, id, retitled_section) {
+                match reparsed {
                     Some(parsed) => parsed,
                     None => return Ok(None),
                 }
@@ -319,7 +319,7 @@ impl Project {
     /// come).
     fn reparse_listing(
         &self,
-        pages: Vec<PageId>,
+        pages: &[PageId],
         except: PageId,
         retitled: Option<SectionId>,
     ) -> Option<Vec<(PageId, ParsedPage, bool)>> {
@@ -334,7 +334,8 @@ impl Project {
             }
         }
         let mut ids: Vec<PageId> = pages
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&p| p != except && !retrail[p.0 as usize])
             .collect();
         ids.extend(
@@ -545,7 +546,7 @@ impl Touched {
             old.max(new) + subsections.len(),
         );
         // The places of the runs from the one it leaves to the one it joins.
-        let span = first / MAX_LISTED * MAX_LISTED..((last / MAX_LISTED + 1) * MAX_LISTED).min(len);
+        let span = nav::listed(len, Some(first)).start..nav::listed(len, Some(last)).end;
         let mut touched = Touched {
             sections: vec![listed],
             pages: Vec::new(),

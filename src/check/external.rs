@@ -93,7 +93,7 @@ pub fn check_links(
             let d = Diagnostic::error(format!("external link `{}` {what}", link.target))
                 .in_file(source.clone())
                 .at_line(link.line, link.column)
-                .quoting((link.source_line.clone(), link.source_column))
+                .quoting(link.quote())
                 .with_hint(
                     "update or remove the link; answers are cached for a day in .folio-cache/",
                 );

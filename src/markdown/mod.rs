@@ -60,6 +60,14 @@ pub struct PageLink {
     pub source_column: usize,
 }
 
+impl PageLink {
+    /// Its line as quoted under a problem, and the caret's column in it
+    /// (see [`crate::diagnostic::Diagnostic::quoting`]).
+    pub fn quote(&self) -> (String, usize) {
+        (self.source_line.clone(), self.source_column)
+    }
+}
+
 /// A link to another site. Only `folio check --external` needs to say where
 /// it is, so the build keeps just its byte offset in the body and the check
 /// finds the line (see [`locate_links`]).

@@ -81,8 +81,8 @@ pub fn render_builtin(
 
 /// The items of `path[depth]` (subsections, then pages) that `nav` shows
 /// (see [`nav::listed`]; `at_depth` gives the position of the child on
-/// the path at each depth), expanding the next section on `path`; markup and line breaks
-/// as `nav.html` has them at each level.
+/// the path at each depth), expanding the next section on `path`; markup
+/// and line breaks as `nav.html` has them at each level.
 fn list(
     out: &mut Vec<u8>,
     site: &Site,

@@ -356,10 +356,15 @@ fn title_key(title: &str) -> String {
 /// then title, then source path.
 fn page_key(site: &Site, id: &PageId) -> SortKey {
     let p = site.page(*id);
+    sort_key(p.front.weight, &p.title, &p.source)
+}
+
+/// The key of [`page_key`] for a weight, title and source path.
+fn sort_key(weight: Option<i64>, title: &str, source: &str) -> SortKey {
     (
-        p.front.weight.unwrap_or(i64::MAX),
-        title_key(&p.title),
-        p.source.clone(),
+        weight.unwrap_or(i64::MAX),
+        title_key(title),
+        source.to_string(),
     )
 }
 
@@ -415,11 +420,7 @@ fn link_section(site: &mut Site, section: SectionId) {
 /// give it, worked out before the change, with the same order.
 pub fn place_among_pages(site: &Site, id: PageId, weight: Option<i64>, title: &str) -> usize {
     let page = site.page(id);
-    let key = (
-        weight.unwrap_or(i64::MAX),
-        title_key(title),
-        page.source.clone(),
-    );
+    let key = sort_key(weight, title, &page.source);
     let pages = &site.section(page.section).pages;
     pages
         .iter()
@@ -523,7 +524,7 @@ pub fn check_anchor(from: &str, link: &PageLink, target_ids: &AnchorIds) -> Opti
     ))
     .in_file(from)
     .at_line(link.line, link.column)
-    .quoting((link.source_line.clone(), link.source_column))
+    .quoting(link.quote())
     .broken_link();
     Some(match suggestion {
         Some(s) => d.with_hint(format!("did you mean `#{s}`?")),
