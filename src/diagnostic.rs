@@ -200,8 +200,14 @@ pub const SHOWN_ALIKE: usize = 10;
 /// after that file's problems a note that counts the others and names
 /// their lines. A page that links to a missing heading 300,000 times
 /// reads as ten of those links and a note, not as 180 MB of text (in the
-/// terminal, or in the preview's overlay). Every problem is still counted
-/// and still fails the build; `folio check --format json` lists them all.
+/// terminal, or in the preview's overlay).
+///
+/// The same holds across files: once a message has been shown in
+/// [`SHOWN_ALIKE`] files, the files after those only count, in one note
+/// at the end that names them. A schema rule added for a section of 1,000
+/// pages reads as ten of its errors and the list of the other files, not
+/// as 7,000 lines. Every problem is still counted and still fails the
+/// build; `folio check --format json` lists them all.
 pub fn for_reading<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<String> {
     let mut sorted: Vec<&Diagnostic> = diags.into_iter().collect();
     sorted.sort_by(|a, b| {
@@ -213,20 +219,45 @@ pub fn for_reading<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<S
         ))
     });
     let mut out = Vec::new();
+    // Each message across files (see `Across`), and the messages with
+    // files left to a note, in the order of their first such file.
+    let mut across: std::collections::HashMap<(Severity, &str), Across<'_>> =
+        std::collections::HashMap::new();
+    let mut notes: Vec<(Severity, &str)> = Vec::new();
+    // Texts of the problems of no one file, at the end of `out`.
+    let mut loose = 0;
     for in_file in sorted.chunk_by(|a, b| a.file == b.file) {
+        let before = out.len();
         // Each message of the file in order of first appearance: its first
         // problem, how many there were, and the lines of those not shown.
         let mut alike: Vec<(&Diagnostic, usize, Vec<usize>)> = Vec::new();
         let mut index: std::collections::HashMap<(Severity, &str), usize> =
             std::collections::HashMap::new();
         for &d in in_file {
-            let i = *index
-                .entry((d.severity, d.message.as_str()))
-                .or_insert_with(|| {
-                    alike.push((d, 0, Vec::new()));
-                    alike.len() - 1
-                });
+            let key = (d.severity, d.message.as_str());
+            let i = *index.entry(key).or_insert_with(|| {
+                alike.push((d, 0, Vec::new()));
+                alike.len() - 1
+            });
             alike[i].1 += 1;
+            if d.file.is_some() {
+                let seen = across.entry(key).or_default();
+                if alike[i].1 == 1 {
+                    seen.files += 1;
+                }
+                if seen.files > SHOWN_ALIKE {
+                    if alike[i].1 == 1 {
+                        if seen.left.is_empty() {
+                            notes.push(key);
+                        }
+                        seen.left.push((d, 0));
+                    }
+                    if let Some(last) = seen.left.last_mut() {
+                        last.1 += 1;
+                    }
+                    continue;
+                }
+            }
             if alike[i].1 <= SHOWN_ALIKE {
                 out.push(d.to_string());
             } else {
@@ -239,8 +270,65 @@ pub fn for_reading<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<S
                 .filter(|(_, _, lines)| !lines.is_empty())
                 .map(|(d, _, lines)| more_alike(d, lines)),
         );
+        if in_file[0].file.is_none() {
+            loose = out.len() - before;
+        }
     }
+    // After the files' problems, before those of no one file (last).
+    let at = out.len() - loose;
+    let texts = notes.iter().map(|key| more_files_alike(&across[key].left));
+    out.splice(at..at, texts);
     out
+}
+
+/// What [`for_reading`] knows of one message across files.
+#[derive(Default)]
+struct Across<'a> {
+    /// Files the message was met in, up to the first left to the note.
+    files: usize,
+    /// The files past the first [`SHOWN_ALIKE`]: each one's first problem
+    /// with the message, and how many it had.
+    left: Vec<(&'a Diagnostic, usize)>,
+}
+
+/// The note that counts the problems alike in `left`, one or more files
+/// past those shown, and names the files: the first ten and the last.
+fn more_files_alike(left: &[(&Diagnostic, usize)]) -> String {
+    let first = left[0].0;
+    let kind = match first.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let n: usize = left.iter().map(|(_, n)| n).sum();
+    let mut text = format!(
+        "note: {} like this in {}: {}\n",
+        plural(n, &format!("more {kind}")),
+        plural(left.len(), "more file"),
+        first.message
+    );
+    let place = |(d, n): &(&Diagnostic, usize)| {
+        let file = d.file.as_deref().unwrap_or_default();
+        let at = match d.line {
+            0 => file.to_string(),
+            line => format!("{file}:{line}"),
+        };
+        match n {
+            1 => format!("  --> {at}\n"),
+            n => format!("  --> {at} (and {} more there)\n", n - 1),
+        }
+    };
+    for file in left.iter().take(10) {
+        text.push_str(&place(file));
+    }
+    match left.len() {
+        0..=10 => {}
+        11 => text.push_str(&place(&left[10])),
+        n => {
+            text.push_str(&format!("  … {}\n", plural(n - 11, "more file")));
+            text.push_str(&place(&left[n - 1]));
+        }
+    }
+    text
 }
 
 /// The note that counts the problems like `first` that were not shown,
@@ -742,6 +830,65 @@ mod tests {
         assert_eq!(
             for_reading(&whole).last().unwrap(),
             "note: 1 more warning like this in content/c.md: odd file\n"
+        );
+    }
+
+    #[test]
+    fn alike_in_many_files_are_shown_in_ten_then_the_files_named() {
+        let missing = "front matter has no `owner`";
+        let mut diags: Vec<Diagnostic> = (0..24)
+            .rev()
+            .map(|i| {
+                Diagnostic::error(missing)
+                    .in_file(format!("content/p{i:02}.md"))
+                    .at_line(1, 1)
+            })
+            .collect();
+        // The 13th file has the error 15 times: counted in the files' note,
+        // not in a note of its own.
+        diags.extend((2..16).map(|line| {
+            Diagnostic::error(missing)
+                .in_file("content/p12.md")
+                .at_line(line, 1)
+        }));
+        diags.push(Diagnostic::warning(missing).in_file("content/p20.md"));
+        diags.push(Diagnostic::error("other").in_file("content/p23.md"));
+        diags.push(Diagnostic::warning("and 3 more orphan pages"));
+        let texts = for_reading(&diags);
+        let firsts: Vec<&str> = texts.iter().map(|t| t.lines().next().unwrap()).collect();
+        let shown = firsts
+            .iter()
+            .filter(|t| t.starts_with("error: front"))
+            .count();
+        assert_eq!(shown, SHOWN_ALIKE, "{firsts:#?}");
+        for (i, text) in texts.iter().take(10).enumerate() {
+            assert!(text.contains(&format!("content/p{i:02}.md:1:1")));
+        }
+        assert_eq!(
+            firsts[10..],
+            [
+                "warning: front matter has no `owner`",
+                "error: other",
+                "note: 28 more errors like this in 14 more files: front matter has no `owner`",
+                "warning: and 3 more orphan pages",
+            ]
+        );
+        let note = &texts[12];
+        let named: Vec<&str> = note.lines().skip(1).collect();
+        assert_eq!(named.len(), 12, "ten files, a count, the last: {note}");
+        assert_eq!(named[0], "  --> content/p10.md:1");
+        assert_eq!(named[2], "  --> content/p12.md:1 (and 14 more there)");
+        assert_eq!(named[10], "  … 3 more files");
+        assert_eq!(named[11], "  --> content/p23.md:1");
+        // Ten files: all shown, nothing counted.
+        assert!(for_reading(&diags[14..24])
+            .iter()
+            .all(|t| !t.starts_with("note:")));
+        // Eleven: the last one named in the note.
+        assert_eq!(
+            for_reading(&diags[13..24]).last().unwrap(),
+            "note: 1 more error like this in 1 more file: front matter has no `owner`\n  \
+             --> content/p10.md:1\n"
         );
     }
 
