@@ -381,6 +381,42 @@ fn a_mistake_repeated_many_times_is_shown_ten_times_and_counted() {
 }
 
 #[test]
+fn a_mistake_in_many_files_is_shown_for_ten_and_the_other_files_named() {
+    let mut files = vec![(
+        "folio.toml".to_string(),
+        "title = \"Ops\"\n\n[[schema]]\nsection = \"runbooks\"\nrequired = [\"owner\"]\n"
+            .to_string(),
+    )];
+    files.extend((0..25).map(|i| {
+        (
+            format!("content/runbooks/r{i:02}.md"),
+            format!("---\ntitle: Runbook {i}\n---\n\nSteps.\n"),
+        )
+    }));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let root = site(&files);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 1);
+    let missing = "error: front matter has no `owner`";
+    assert_eq!(run.stderr.matches(missing).count(), 10, "{}", run.stderr);
+    assert_has_all(
+        "the note after them",
+        &run.stderr,
+        &[
+            "content/runbooks/r09.md:1:1",
+            "note: 15 more errors like this in 15 more files: front matter has no `owner`",
+            "  --> content/runbooks/r10.md:1\n",
+            "  --> content/runbooks/r19.md:1\n  … 4 more files\n  --> content/runbooks/r24.md:1\n",
+            "Build failed: 25 errors, 0 warnings; nothing was written.",
+        ],
+    );
+    assert!(!run.stderr.contains("r20.md"), "{}", run.stderr);
+}
+
+#[test]
 fn drafts_only_with_flag_and_base_url_flag_overrides() {
     let (out, run) = build(&fixture("basic"), &[]);
     assert!(!out.path().join("public/notes/secret").exists());
@@ -2284,6 +2320,86 @@ fn featured_images_have_webp_srcsets_and_pages_social_metadata() {
     let basic = build(&fixture("basic"), &[]).0;
     assert!(read(&basic, "guide/setup/index.html")
         .contains("<img src=\"/handbook/guide/diagram.png\" alt=\"diagram\" width=\"32\" height=\"16\" loading=\"lazy\" decoding=\"async\">"));
+}
+
+#[test]
+fn image_variants_no_build_used_for_a_day_leave_the_cache() {
+    let root = site(&[
+        ("folio.toml", "title = \"Images\"\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\nfeatured: ../images/hero.png\n---\n\nText.\n",
+        ),
+    ]);
+    let hero = root.path().join("images/hero.png");
+    fs::create_dir_all(hero.parent().unwrap()).unwrap();
+    let save = |shade: u8| {
+        image::RgbImage::from_pixel(700, 350, image::Rgb([shade, 40, 90]))
+            .save(&hero)
+            .unwrap()
+    };
+    let cache = root.path().join(".folio-cache/images");
+    let variants = || -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".webp"))
+            .collect();
+        names.sort();
+        names
+    };
+    let age_all = |days: u64| {
+        let then = std::time::SystemTime::now() - Duration::from_secs(days * 24 * 3600);
+        for name in variants() {
+            let file = fs::File::options()
+                .write(true)
+                .open(cache.join(name))
+                .unwrap();
+            file.set_modified(then).unwrap();
+        }
+    };
+    save(10);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = variants();
+    assert_eq!(first.len(), 2, "480 and 700 wide: {first:?}");
+    // The image saved again: new variants, the old ones kept for a day.
+    save(200);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let both = variants();
+    assert_eq!(both.len(), 4, "{both:?}");
+    // Two days on, a build that fails lets go of nothing.
+    age_all(2);
+    fs::write(root.path().join("content/b.md"), "---\ntitle: [\n---\n").unwrap();
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(variants(), both);
+    // One that succeeds keeps the variants it uses, and only those.
+    fs::remove_file(root.path().join("content/b.md")).unwrap();
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let kept = variants();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(kept.iter().all(|n| !first.contains(n)), "{kept:?}");
+    let html = read(&out, "a/index.html");
+    assert_eq!(
+        html.matches(".webp ").count(),
+        2,
+        "both widths in the srcset"
+    );
+    // A file of the cache folio did not name is never deleted.
+    fs::write(cache.join("notes.txt"), "mine").unwrap();
+    let then = std::time::SystemTime::now() - Duration::from_secs(9 * 24 * 3600);
+    let notes = fs::File::options()
+        .write(true)
+        .open(cache.join("notes.txt"));
+    notes.unwrap().set_modified(then).unwrap();
+    age_all(2);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(variants(), kept, "used, so kept");
+    assert!(cache.join("notes.txt").is_file());
 }
 
 #[test]

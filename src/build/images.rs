@@ -10,12 +10,18 @@
 //! [`super::stamps`]), so a rebuild reads no source that did not change: it
 //! only checks that the variants are there and copies them. The template
 //! gets them as `page.featured.srcset`.
+//!
+//! A variant no build has used for [`UNUSED_FOR`] (its image was changed,
+//! deleted or no longer featured) is deleted after a build that succeeded
+//! ([`prune_cache`]), so the cache holds what the site shows, not every
+//! version of every image it ever showed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use image::metadata::Orientation;
 use rayon::prelude::*;
@@ -39,6 +45,13 @@ const RESIZER: &str = "-fir";
 
 /// Folder (under the site root) where variants are cached between builds.
 pub const CACHE_DIR: &str = ".folio-cache/images";
+
+/// How long a variant no build uses stays in the cache. A build keeps the
+/// variants it uses younger than this (see [`in_cache`]), so one running
+/// beside another on the same site (`folio build` while `folio serve`
+/// runs, each with the images it loaded) never deletes what the other
+/// is about to copy.
+const UNUSED_FOR: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Variants of one image, with their widths.
 type Variants = Vec<(VariantFile, u32)>;
@@ -234,7 +247,7 @@ fn variants_of(
         })
         .collect();
     let missing: Vec<&(VariantFile, u32)> =
-        out.iter().filter(|(v, _)| !v.cached.is_file()).collect();
+        out.iter().filter(|(v, _)| !in_cache(&v.cached)).collect();
     if !missing.is_empty() {
         let bytes = match &bytes {
             Some(bytes) => bytes,
@@ -257,6 +270,82 @@ fn variants_of(
         source,
         read: bytes.is_some(),
     })
+}
+
+/// True when the variant `cached` is in the cache. One last used more
+/// than half of [`UNUSED_FOR`] ago is made young again (its modification
+/// time set to now), so no build prunes it while builds use it; one that
+/// cannot be is made again.
+fn in_cache(cached: &Path) -> bool {
+    let Ok(meta) = fs::metadata(cached) else {
+        return false;
+    };
+    let now = SystemTime::now();
+    let young = meta
+        .modified()
+        .is_ok_and(|t| now.duration_since(t).unwrap_or_default() < UNUSED_FOR / 2);
+    meta.is_file()
+        && (young
+            || fs::File::options()
+                .write(true)
+                .open(cached)
+                .and_then(|f| f.set_modified(now))
+                .is_ok())
+}
+
+/// Deletes the variants in the cache of the site at `root` that are not
+/// in `used` (this build's) and that no build has used for
+/// [`UNUSED_FOR`]; returns how many. Only files named as folio names
+/// variants are looked at. Called after a build that succeeded: one that
+/// failed may not have made all it needs.
+pub fn prune_cache(root: &Path, used: &[VariantFile]) -> usize {
+    let cache = root.join(CACHE_DIR);
+    let Ok(entries) = fs::read_dir(&cache) else {
+        return 0;
+    };
+    let used: std::collections::HashSet<&Path> = used.iter().map(|v| v.cached.as_path()).collect();
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(is_variant_name) || used.contains(path.as_path()) {
+            continue;
+        }
+        // Looked at only now: most builds leave no variant unused.
+        let unused_for = entry
+            .metadata()
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .map(|t| now.duration_since(t).unwrap_or_default());
+        if unused_for.is_some_and(|d| d >= UNUSED_FOR) && fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// True for a name [`variants_of`] gives a cached variant:
+/// `{hash:016x}-w{width}-q{quality}`, what else it says (`-Rotate90`,
+/// `-fir`), then `.webp`.
+fn is_variant_name(name: &str) -> bool {
+    let Some((hash, rest)) = name.split_at_checked(16) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_suffix(".webp") else {
+        return false;
+    };
+    let mut parts = rest.split('-');
+    let number = |part: Option<&str>, tag: char| {
+        part.and_then(|p| p.strip_prefix(tag))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        && parts.next() == Some("")
+        && number(parts.next(), 'w')
+        && number(parts.next(), 'q')
+        && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Writes `img` at width `w` (its height in proportion) as lossy WebP to
@@ -462,6 +551,91 @@ mod tests {
         super::super::stamps::backdate(&hero, 60);
         let (_, diags) = run(&mut site);
         assert_eq!(diags.len(), 1, "{diags:?}");
+    }
+
+    #[test]
+    fn the_cache_lets_go_of_variants_no_build_used_for_a_day() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir_all(root.join("images")).unwrap();
+        let cache = root.join(CACHE_DIR);
+        let save = |name: &str, shade: u8| {
+            image::RgbImage::from_pixel(600, 300, image::Rgb([shade, 20, 30]))
+                .save(root.join("images").join(name))
+                .unwrap();
+            variants_of(root, &cache, &format!("images/{name}"), (600, 300), None).unwrap()
+        };
+        // hero.png, then saved again with other bytes: the first version's
+        // variants are left unused.
+        let first = save("hero.png", 10);
+        let hero = save("hero.png", 200);
+        let other = save("other.png", 90);
+        let names = |made: &Made| -> Vec<PathBuf> {
+            made.variants
+                .iter()
+                .map(|(v, _)| v.cached.clone())
+                .collect()
+        };
+        for name in [&first, &hero, &other].into_iter().flat_map(names) {
+            let file = name.file_name().unwrap().to_str().unwrap().to_string();
+            assert!(is_variant_name(&file), "{file}");
+        }
+        // Files of the cache that are not variants, and old.
+        for name in ["sources", "notes.webp", "0123456789abcdef.webp"] {
+            fs::write(cache.join(name), b"kept").unwrap();
+            super::super::stamps::backdate(&cache.join(name), 3 * 24 * 3600);
+        }
+        let old = 2 * 24 * 3600;
+        for file in names(&first).iter().chain(&names(&hero)) {
+            super::super::stamps::backdate(file, old);
+        }
+        // Used by this build: hero.png's new variants, whatever their age.
+        // Unused but young: other.png's (a build beside this one uses
+        // them). Unused and old: the first version's.
+        let used: Vec<VariantFile> = hero.variants.iter().map(|(v, _)| v.clone()).collect();
+        assert_eq!(prune_cache(root, &used), 2);
+        for file in names(&first) {
+            assert!(!file.exists(), "{} is left", file.display());
+        }
+        for file in names(&hero).iter().chain(&names(&other)) {
+            assert!(file.exists(), "{} is gone", file.display());
+        }
+        for name in ["sources", "notes.webp", "0123456789abcdef.webp"] {
+            assert!(cache.join(name).exists(), "{name} is gone");
+        }
+        // A build that uses an old variant makes it young again: then a
+        // build that does not use it (one beside it) keeps it.
+        let again = variants_of(root, &cache, "images/hero.png", (600, 300), None).unwrap();
+        assert_eq!(again.variants, hero.variants);
+        assert_eq!(prune_cache(root, &[]), 0);
+        for file in names(&hero) {
+            assert!(file.exists(), "{} is gone", file.display());
+        }
+        assert_eq!(prune_cache(&root.join("nowhere"), &[]), 0);
+    }
+
+    #[test]
+    fn variant_names_are_told_from_other_files() {
+        for name in [
+            "69b454bdf58d4d4a-w1200-q82.webp",
+            "69b454bdf58d4d4a-w480-q82-fir.webp",
+            "69b454bdf58d4d4a-w480-q82-Rotate90-fir.webp",
+        ] {
+            assert!(is_variant_name(name), "{name}");
+        }
+        for name in [
+            "sources",
+            "69b454bdf58d4d4a-w1200-q82.png",
+            "69b454bdf58d4d4a.webp",
+            "69b454bdf58d4d4a-w-q82.webp",
+            "69b454bdf58d4d4a-q82-w480.webp",
+            "69b454bdf58d4d4A-w480-q82.webp",
+            "69b454bdf58d4d4a-w480-q82-.webp",
+            "69b454bdf58d4d4a-w480-q82-my photo.webp",
+            "é9b454bdf58d4d4-w480-q82.webp",
+        ] {
+            assert!(!is_variant_name(name), "{name}");
+        }
     }
 
     #[test]

@@ -262,10 +262,12 @@ impl Project {
         self.stages.push(("image variants", started.elapsed()));
     }
 
-    /// Keeps what this build learnt for the next one (today: the
-    /// highlighted code blocks), after a build that succeeded.
+    /// Keeps what this build learnt for the next one (the highlighted
+    /// code blocks), and lets go of the image variants no build has used
+    /// for a day, after a build that succeeded.
     pub fn save_caches(&self) {
         sources::save_highlight_cache(&self.opts.root);
+        images::prune_cache(&self.opts.root, &self.variants);
     }
 
     /// A renderer over this project.
