@@ -105,10 +105,16 @@ impl Diagnostic {
     /// Keeps a copy of the problem's line of `text` (the whole file's
     /// text) for display.
     pub fn quote(&mut self, text: &str) {
-        let Some(line) = text.lines().nth(self.line.saturating_sub(1)) else {
-            self.source_line = None;
-            return;
-        };
+        match text.lines().nth(self.line.saturating_sub(1)) {
+            Some(line) => self.quote_line(line),
+            None => self.source_line = None,
+        }
+    }
+
+    /// Keeps a copy of `line`, the problem's line, for display: for many
+    /// problems in one text, found in a [`LineIndex`] rather than by
+    /// [`quote`](Self::quote), which counts the lines from the start.
+    pub fn quote_line(&mut self, line: &str) {
         let line = line.trim_end_matches('\r');
         let at = line
             .char_indices()
