@@ -867,8 +867,19 @@ fn fold(dir: &str) -> String {
     dir.to_lowercase()
 }
 
+/// Most sources a clash names: 5,000 pages given one `slug` made a
+/// message of 100 KB, on one line.
+const CLAIMANTS_NAMED: usize = 10;
+
 fn collision(dir: &str, claimants: &[(String, usize)]) -> Diagnostic {
-    let files: Vec<&str> = claimants.iter().map(|(s, _)| s.as_str()).collect();
+    let mut files: Vec<&str> = claimants.iter().map(|(s, _)| s.as_str()).collect();
+    let more = files.len().saturating_sub(CLAIMANTS_NAMED);
+    let more = if more > 1 {
+        files.truncate(CLAIMANTS_NAMED);
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
     // Placed at a `slug` or `aliases` line when one of them has it: that
     // is the key that made the clash, and the one to change.
     let (first, line) = claimants
@@ -876,7 +887,7 @@ fn collision(dir: &str, claimants: &[(String, usize)]) -> Diagnostic {
         .find(|(_, line)| *line > 0)
         .unwrap_or(&claimants[0]);
     let d = Diagnostic::error(format!(
-        "{} sources map to the same URL `/{dir}`: {}",
+        "{} sources map to the same URL `/{dir}`: {}{more}",
         claimants.len(),
         files.join(", ")
     ))

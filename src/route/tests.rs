@@ -64,6 +64,37 @@ fn a_collision_made_by_a_slug_is_placed_at_the_slug() {
 }
 
 #[test]
+fn a_clash_of_many_sources_names_ten_and_counts_the_others() {
+    let sources: Vec<String> = (0..5000).map(|i| format!("content/s/p{i:04}.md")).collect();
+    let requests: Vec<RouteRequest<'_>> = sources
+        .iter()
+        .map(|source| RouteRequest {
+            source,
+            slug: Some(("same", 3)),
+            aliases: &[],
+            aliases_line: 0,
+        })
+        .collect();
+    let (_, d) = Routes::plan("/", false, &requests, std::iter::empty());
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        d[0].message,
+        "5000 sources map to the same URL `/s/same/`: content/s/p0000.md, content/s/p0001.md, \
+         content/s/p0002.md, content/s/p0003.md, content/s/p0004.md, content/s/p0005.md, \
+         content/s/p0006.md, content/s/p0007.md, content/s/p0008.md, content/s/p0009.md \
+         and 4990 more"
+    );
+    // Eleven are all named: "and 1 more" would be no shorter.
+    let (_, d) = Routes::plan("/", false, &requests[..11], std::iter::empty());
+    assert!(
+        d[0].message
+            .ends_with("content/s/p0009.md, content/s/p0010.md"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
 fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both() {
     /// A page with `aliases` at line `aliases_line` of its front matter.
     fn aliased<'a>(
