@@ -280,6 +280,15 @@ for (const width of [1280, 360]) {
   }, withHeadings);
   const folded = bodyWord.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   if (!told.startsWith(`Mentions “${folded}”`)) fail(`${label}: the result for "${bodyWord}" says ${JSON.stringify(told)}`);
+  // A letter every page has: twelve results, pages whose title has it
+  // first (a word of the title starting with it before one only holding
+  // it), and shorter titles first within each.
+  await hrefs("e");
+  const ranked = await page.$$eval(".search-results a", (as) => as.map((a) => a.firstChild.textContent.toLowerCase()));
+  const rank = (t) => (/(^|[^a-z0-9])e/.test(t) ? 0 : t.includes("e") ? 1 : 2);
+  const inOrder = ranked.every((t, i) => i === 0 || rank(ranked[i - 1]) < rank(t) ||
+    (rank(ranked[i - 1]) === rank(t) && (rank(t) === 2 || ranked[i - 1].length <= t.length)));
+  if (ranked.length !== 12 || !inOrder) fail(`${label}: "e" gave ${JSON.stringify(ranked)}`);
   if ((await hrefs("zzqx nothing like this")).length) fail(`${label}: nonsense query found pages`);
   const none = await page.locator(".search-results .result-none").count();
   if (!none) fail(`${label}: no "no pages match" message`);
