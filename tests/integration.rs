@@ -362,13 +362,9 @@ fn a_mistake_repeated_many_times_is_shown_ten_times_and_counted() {
             "---\ntitle: B\n---\n\nSee [gone](gone.md).\n",
         ),
     ]);
-    let (_, run) = build(root.path(), &[]);
-    assert_eq!(run.code, 1);
-    let alike = "error: link to `#step`, but this page has no heading with that id";
-    assert_eq!(run.stderr.matches(alike).count(), 10, "{}", run.stderr);
-    assert_has_all(
-        "the note after them",
-        &run.stderr,
+    let run = fails_showing_ten(
+        root.path(),
+        "error: link to `#step`, but this page has no heading with that id",
         &[
             "note: 390 more errors like this in content/a.md: link to `#step`",
             "--> content/a.md, lines 25, 27, 29,",
@@ -378,6 +374,16 @@ fn a_mistake_repeated_many_times_is_shown_ten_times_and_counted() {
         ],
     );
     assert!(run.stderr.len() < 5000, "{} bytes", run.stderr.len());
+}
+
+/// Builds `root`, which fails: `shown` is shown ten times in full, and
+/// the output has each of `parts` (the note that counts the others).
+fn fails_showing_ten(root: &Path, shown: &str, parts: &[&str]) -> Run {
+    let (_, run) = build(root, &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.matches(shown).count(), 10, "{}", run.stderr);
+    assert_has_all("the note after them", &run.stderr, parts);
+    run
 }
 
 #[test]
@@ -398,13 +404,9 @@ fn a_mistake_in_many_files_is_shown_for_ten_and_the_other_files_named() {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let root = site(&files);
-    let (_, run) = build(root.path(), &[]);
-    assert_eq!(run.code, 1);
-    let missing = "error: front matter has no `owner`";
-    assert_eq!(run.stderr.matches(missing).count(), 10, "{}", run.stderr);
-    assert_has_all(
-        "the note after them",
-        &run.stderr,
+    let run = fails_showing_ten(
+        root.path(),
+        "error: front matter has no `owner`",
         &[
             "content/runbooks/r09.md:1:1",
             "note: 15 more errors like this in 15 more files: front matter has no `owner`",
