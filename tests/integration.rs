@@ -1669,9 +1669,11 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
 
 #[test]
 fn serve_started_on_a_broken_site_lists_the_problems_until_fixed() {
+    // Twelve times: ten shown, and a note counting two.
+    let images = "![flow](../images/flow.png)\n\n".repeat(12);
     let dir = site(&[(
         "content/_index.md",
-        "---\ntitle: Home\n---\n![flow](../images/flow.png)\n",
+        &format!("---\ntitle: Home\n---\n{images}"),
     )]);
     let server = Server::start(dir.path(), false);
     // The report goes to stderr, so it may come after the address (stdout).
@@ -1689,7 +1691,11 @@ fn serve_started_on_a_broken_site_lists_the_problems_until_fixed() {
     assert_eq!(status, 200);
     assert!(body.contains("The site does not build yet") && body.contains("flow.png"));
     let events = server.events();
-    assert!(events.wait("failed").contains("flow.png"));
+    let failed = events.wait("failed");
+    assert!(failed.contains("flow.png"), "{failed}");
+    // The overlay's headline counts the errors, not the texts told.
+    assert!(failed.contains("note: 2 more errors"), "{failed}");
+    assert!(failed.contains("\"count\":12}"), "{failed}");
 
     // The missing image arrives: the site builds.
     fs::create_dir_all(server.root.join("images")).unwrap();

@@ -32,7 +32,7 @@ impl Shared {
     pub fn publish(&self, event: &LiveEvent) {
         let frame = event.frame();
         let state = match event {
-            LiveEvent::Failed(_) => frame.clone(),
+            LiveEvent::Failed { .. } => frame.clone(),
             _ => LiveEvent::Ok.frame(),
         };
         *self.state_frame.write().unwrap_or_else(|e| e.into_inner()) = state;

@@ -167,7 +167,8 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
     });
   }
   function hideOverlay() { if (overlay) { overlay.remove(); overlay = null; } }
-  function showOverlay(errors) {
+  /* `count` errors in all; `errors` tells them, many alike in one note. */
+  function showOverlay(errors, count) {
     hideOverlay();
     overlay = panel("folio-error-overlay", "alert",
       "position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;z-index:2147483647;" +
@@ -175,7 +176,8 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
       "border-bottom:4px solid #ff7b72;box-shadow:0 8px 24px rgba(0,0,0,.4)");
     var title = document.createElement("div");
     title.style.cssText = "font:600 15px system-ui,sans-serif;margin-bottom:8px;color:#ff7b72";
-    title.textContent = "folio: " + errors.length + " problem" + (errors.length === 1 ? "" : "s") +
+    count = count || errors.length;
+    title.textContent = "folio: " + count + " problem" + (count === 1 ? "" : "s") +
       " to fix. The preview shows the last good version until then.";
     overlay.appendChild(title);
     appendTexts(overlay, errors, "8px 0");
@@ -191,7 +193,10 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
       if (data.all || data.paths.indexOf(location.pathname) >= 0) reload(data.warnings);
     });
     source.addEventListener("css", swapStyles);
-    source.addEventListener("failed", function (ev) { showOverlay(JSON.parse(ev.data).errors); });
+    source.addEventListener("failed", function (ev) {
+      var data = JSON.parse(ev.data);
+      showOverlay(data.errors, data.count);
+    });
     source.addEventListener("ok", hideOverlay);
   }
   function disconnect() { if (source) { source.close(); source = null; } }
@@ -236,8 +241,14 @@ pub enum LiveEvent {
     },
     /// Stylesheets changed: swap them without reloading.
     Css,
-    /// The build failed: show these problems.
-    Failed(Vec<String>),
+    /// The build failed: show these problems, as text (many alike are
+    /// counted in notes), and how many errors there are in all.
+    Failed {
+        /// The problems as people read them.
+        errors: Vec<String>,
+        /// Errors in all, each of those counted in a note too.
+        count: usize,
+    },
     /// The build is fine again.
     Ok,
 }
@@ -267,6 +278,7 @@ struct ReloadData<'a> {
 #[derive(Serialize)]
 struct FailedData<'a> {
     errors: &'a [String],
+    count: usize,
 }
 
 impl LiveEvent {
@@ -274,9 +286,11 @@ impl LiveEvent {
     /// Many alike in one file are counted rather than all sent (see
     /// [`for_reading`](crate::diagnostic::for_reading)).
     pub fn failed(diags: &[Diagnostic]) -> Self {
-        LiveEvent::Failed(crate::diagnostic::for_reading(
-            diags.iter().filter(|d| d.is_error()),
-        ))
+        let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+        LiveEvent::Failed {
+            count: errors.len(),
+            errors: crate::diagnostic::for_reading(errors),
+        }
     }
 
     /// A reload that also tells the tabs about `warnings` (new ones only:
@@ -312,7 +326,13 @@ impl LiveEvent {
                 }),
             ),
             LiveEvent::Css => ("css", Ok("{}".to_string())),
-            LiveEvent::Failed(errors) => ("failed", serde_json::to_string(&FailedData { errors })),
+            LiveEvent::Failed { errors, count } => (
+                "failed",
+                serde_json::to_string(&FailedData {
+                    errors,
+                    count: *count,
+                }),
+            ),
             LiveEvent::Ok => ("ok", Ok("{}".to_string())),
         };
         format!(
@@ -436,10 +456,14 @@ mod tests {
             "{f}"
         );
         assert_eq!(f.matches("warning: w").count(), WARNINGS_SHOWN);
-        let f = LiveEvent::Failed(vec!["error: <script>\n--> a.md:1".into()]).frame();
-        assert!(
-            f.starts_with("event: failed\ndata: {\"errors\":[\"error: <script>\\n--> a.md:1\"]}")
-        );
+        let f = LiveEvent::Failed {
+            errors: vec!["error: <script>\n--> a.md:1".into()],
+            count: 1,
+        }
+        .frame();
+        assert!(f.starts_with(
+            "event: failed\ndata: {\"errors\":[\"error: <script>\\n--> a.md:1\"],\"count\":1}"
+        ));
         assert!(
             !f.trim_end().contains("\n\n"),
             "no blank line inside the data"
@@ -454,9 +478,10 @@ mod tests {
             })
             .collect();
         alike.push(Diagnostic::warning("w").in_file("content/a.md"));
-        let LiveEvent::Failed(errors) = LiveEvent::failed(&alike) else {
+        let LiveEvent::Failed { errors, count } = LiveEvent::failed(&alike) else {
             panic!()
         };
+        assert_eq!(count, 1000, "the errors, not the texts");
         assert_eq!(errors.len(), crate::diagnostic::SHOWN_ALIKE + 1);
         assert!(errors[crate::diagnostic::SHOWN_ALIKE].starts_with("note: 990 more errors"));
     }
