@@ -7,8 +7,8 @@
 mod assemble;
 
 pub use assemble::{
-    assemble, check_anchor, check_anchors, page_title, place_among_pages, reorder, AnchorIds,
-    AssembleInput,
+    assemble, check_anchor, check_anchors, page_title, place_among_pages, place_among_sections,
+    reorder, AnchorIds, AssembleInput,
 };
 
 use std::sync::Arc;

@@ -372,11 +372,7 @@ fn sort_key(weight: Option<i64>, title: &str, source: &str) -> SortKey {
 /// folder.
 fn section_key(site: &Site, id: &SectionId) -> SortKey {
     let s = site.section(*id);
-    (
-        s.weight.unwrap_or(i64::MAX),
-        title_key(&s.title),
-        s.dir.clone(),
-    )
+    sort_key(s.weight, &s.title, &s.dir)
 }
 
 fn order(site: &mut Site) {
@@ -425,6 +421,24 @@ pub fn place_among_pages(site: &Site, id: PageId, weight: Option<i64>, title: &s
     pages
         .iter()
         .filter(|&&p| p != id && page_key(site, &p) < key)
+        .count()
+}
+
+/// Where section `id` will stand among its parent's subsections once its
+/// index page's weight and title are `weight` and `title`: the index
+/// [`reorder`] will give it (0 for the home section, which has no parent).
+pub fn place_among_sections(site: &Site, id: SectionId, weight: Option<i64>, title: &str) -> usize {
+    let section = site.section(id);
+    let Some(parent) = section.parent else {
+        return 0;
+    };
+    // As `name_section` names it.
+    let title = if title.is_empty() { "Home" } else { title };
+    let key = sort_key(weight, title, &section.dir);
+    let subsections = &site.section(parent).subsections;
+    subsections
+        .iter()
+        .filter(|&&s| s != id && section_key(site, &s) < key)
         .count()
 }
 
