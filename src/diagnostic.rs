@@ -290,7 +290,7 @@ pub fn for_reading<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<S
 /// What [`for_reading`] knows of one message across files.
 #[derive(Default)]
 struct Across<'a> {
-    /// Files the message was met in, up to the first left to the note.
+    /// Files the message was met in so far.
     files: usize,
     /// The files past the first [`SHOWN_ALIKE`]: each one's first problem
     /// with the message, and how many it had.

@@ -274,8 +274,8 @@ fn variants_of(
 
 /// True when the variant `cached` is in the cache. One last used more
 /// than half of [`UNUSED_FOR`] ago is made young again (its modification
-/// time set to now), so no build prunes it while builds use it; one that
-/// cannot be is made again.
+/// time set to now), so no build prunes it while builds use it. (In a
+/// cache folio may not write to, it stays as it is, and is used.)
 fn in_cache(cached: &Path) -> bool {
     let Ok(meta) = fs::metadata(cached) else {
         return false;
@@ -284,13 +284,11 @@ fn in_cache(cached: &Path) -> bool {
     let young = meta
         .modified()
         .is_ok_and(|t| now.duration_since(t).unwrap_or_default() < UNUSED_FOR / 2);
+    if meta.is_file() && !young {
+        let file = fs::File::options().write(true).open(cached);
+        let _ = file.and_then(|f| f.set_modified(now));
+    }
     meta.is_file()
-        && (young
-            || fs::File::options()
-                .write(true)
-                .open(cached)
-                .and_then(|f| f.set_modified(now))
-                .is_ok())
 }
 
 /// Deletes the variants in the cache of the site at `root` that are not
