@@ -17,6 +17,16 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The word a problem of this severity is told with: `error`, `warning`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem, located in a file where possible.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Diagnostic {
@@ -166,11 +176,7 @@ impl fmt::Display for Diagnostic {
     /// Renders the diagnostic the way a compiler does: a headline, the
     /// location, the source line with a caret, and the hint.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(f, "{kind}: {}", self.message)?;
+        writeln!(f, "{}: {}", self.severity.word(), self.message)?;
         if let Some(loc) = self.location() {
             writeln!(f, "  --> {loc}")?;
         }
@@ -301,14 +307,10 @@ struct Across<'a> {
 /// past those shown, and names the files: the first ten and the last.
 fn more_files_alike(left: &[(&Diagnostic, usize)]) -> String {
     let first = left[0].0;
-    let kind = match first.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
     let n: usize = left.iter().map(|(_, n)| n).sum();
     let mut text = format!(
         "note: {} like this in {}: {}\n",
-        plural(n, &format!("more {kind}")),
+        plural(n, &format!("more {}", first.severity.word())),
         plural(left.len(), "more file"),
         first.message
     );
@@ -323,51 +325,44 @@ fn more_files_alike(left: &[(&Diagnostic, usize)]) -> String {
             n => format!("  --> {at} (and {} more there)\n", n - 1),
         }
     };
-    for file in left.iter().take(10) {
+    let (listed, last) = ten_and_last(left);
+    for file in listed {
         text.push_str(&place(file));
     }
-    match left.len() {
-        0..=10 => {}
-        11 => text.push_str(&place(&left[10])),
-        n => {
-            text.push_str(&format!("  … {}\n", plural(n - 11, "more file")));
-            text.push_str(&place(&left[n - 1]));
-        }
+    if let Some((between, last)) = last {
+        text.push_str(&format!("  … {}\n", plural(between, "more file")));
+        text.push_str(&place(last));
     }
     text
+}
+
+/// Of `items`, those a note lists: all of them when there are up to
+/// eleven; else the first ten, and then how many are left out between
+/// them and the last, and the last.
+pub fn ten_and_last<T>(items: &[T]) -> (&[T], Option<(usize, &T)>) {
+    match items {
+        [.., last] if items.len() > 11 => (&items[..10], Some((items.len() - 11, last))),
+        _ => (items, None),
+    }
 }
 
 /// The note that counts the problems like `first` that were not shown,
 /// at `lines` (in order; 0 for a problem of the whole file).
 fn more_alike(first: &Diagnostic, lines: &[usize]) -> String {
-    let kind = match first.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let n = lines.len();
-    let plural = if n == 1 { "" } else { "s" };
+    let more = plural(lines.len(), &format!("more {}", first.severity.word()));
     let place = first.file.as_deref().unwrap_or("the site");
-    let mut text = format!(
-        "note: {n} more {kind}{plural} like this in {place}: {}
-",
-        first.message
-    );
+    let mut text = format!("note: {more} like this in {place}: {}\n", first.message);
     let mut distinct: Vec<usize> = lines.iter().copied().filter(|&l| l > 0).collect();
     distinct.dedup();
-    if let (Some(file), Some(&last)) = (&first.file, distinct.last()) {
-        // The first ten and the last; all of them when that is no longer.
-        let mut listed: Vec<String> = distinct.iter().take(10).map(usize::to_string).collect();
-        match distinct.len() {
-            11 => listed.push(last.to_string()),
-            12.. => listed.extend(["…".to_string(), last.to_string()]),
-            _ => {}
+    if let Some(file) = first.file.as_ref().filter(|_| !distinct.is_empty()) {
+        let (shown, last) = ten_and_last(&distinct);
+        let mut listed: Vec<String> = shown.iter().map(usize::to_string).collect();
+        if let Some((_, last)) = last {
+            listed.extend(["…".to_string(), last.to_string()]);
         }
         let listed = listed.join(", ");
         let word = if distinct.len() == 1 { "line" } else { "lines" };
-        text.push_str(&format!(
-            "  --> {file}, {word} {listed}
-"
-        ));
+        text.push_str(&format!("  --> {file}, {word} {listed}\n"));
     }
     text
 }

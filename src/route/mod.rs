@@ -14,7 +14,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Nearby, SameName};
+use crate::diagnostic::{ten_and_last, Diagnostic, Nearby, SameName};
 
 /// Characters escaped in a URL path segment.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -867,19 +867,16 @@ fn fold(dir: &str) -> String {
     dir.to_lowercase()
 }
 
-/// Most sources a clash names: 5,000 pages given one `slug` made a
-/// message of 100 KB, on one line.
-const CLAIMANTS_NAMED: usize = 10;
-
+/// The error for `claimants` (sources, with the line of the key that
+/// gave the URL) of one output folder. It names ten sources and counts
+/// the others, as notes do (see [`ten_and_last`]): 5,000 pages given one
+/// `slug` made a message of 100 KB, on one line.
 fn collision(dir: &str, claimants: &[(String, usize)]) -> Diagnostic {
-    let mut files: Vec<&str> = claimants.iter().map(|(s, _)| s.as_str()).collect();
-    let more = files.len().saturating_sub(CLAIMANTS_NAMED);
-    let more = if more > 1 {
-        files.truncate(CLAIMANTS_NAMED);
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
+    let (named, others) = ten_and_last(claimants);
+    let files: Vec<&str> = named.iter().map(|(s, _)| s.as_str()).collect();
+    let more = others.map_or(String::new(), |(between, _)| {
+        format!(" and {} more", between + 1)
+    });
     // Placed at a `slug` or `aliases` line when one of them has it: that
     // is the key that made the clash, and the one to change.
     let (first, line) = claimants
