@@ -280,6 +280,32 @@ for (const width of [1280, 360]) {
   }, withHeadings);
   const folded = bodyWord.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   if (!told.startsWith(`Mentions “${folded}”`)) fail(`${label}: the result for "${bodyWord}" says ${JSON.stringify(told)}`);
+  // Typed a key at a time, a keystroke looks only among the pages the
+  // query before it found, when it can: what the reader sees is still
+  // what the query pasted whole finds, after a letter added, a word
+  // added, and letters taken back (which finds more pages again).
+  const typed = async (keys) => {
+    await page.fill(".search-input", "");
+    for (const k of keys) {
+      if (k === "\b") await page.keyboard.press("Backspace");
+      else await page.keyboard.type(k);
+    }
+    return page.$$eval(".search-results a", (as) => as.map((a) => a.getAttribute("href")));
+  };
+  const start = bodyWord.slice(0, 2);
+  const fewer = await hrefs(bodyWord);
+  const more = await hrefs(start);
+  if (more.length <= fewer.length) fail(`${label}: "${start}" found no more pages than "${bodyWord}"; pick another word`);
+  for (const [keys, query] of [
+    [bodyWord, bodyWord],
+    [bodyWord + "\b".repeat(bodyWord.length - 2), start],
+    [`e ${start}`, `e ${start}`],
+    [`e ${start}\b\bx\be`, "e e"],
+  ]) {
+    const got = await typed([...keys]);
+    const want = await hrefs(query);
+    if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${label}: typing ${JSON.stringify(keys)} gave ${JSON.stringify(got)}, pasting "${query}" ${JSON.stringify(want)}`);
+  }
   // A letter every page has: twelve results, pages whose title has it
   // first (a word of the title starting with it before one only holding
   // it), and shorter titles first within each.
@@ -307,6 +333,51 @@ for (const width of [1280, 360]) {
   if (selected !== target) fail(`${label}: ArrowDown moved to ${selected}`);
   await Promise.all([page.waitForURL((u) => u.pathname === target, { timeout: 5000 }).catch(() => {}), page.keyboard.press("Enter")]);
   if (new URL(page.url()).pathname !== target) fail(`${label}: Enter opened ${page.url()}, expected ${target}`);
+  await context.close();
+}
+
+// Search typed against search pasted, over a made-up index whose titles,
+// headings and descriptions are short strings of a, b, c and d, and its
+// text's words of a to f (e and f are found in text alone), so terms are
+// often inside one another and many pages tie: 400 random keys (letters,
+// spaces, Backspace, now and then a query pasted over) typed in one tab; after each, the other tab is given
+// the same query whole, from an empty box, and must show the same results
+// in the same order.
+{
+  let seed = 20261127;
+  const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / 65536) % n; };
+  const word = (letters = "abcd") => Array.from({ length: 1 + rnd(4) }, () => letters[rnd(letters.length)]).join("");
+  const words = (n) => Array.from({ length: n }, () => word());
+  const pages = Array.from({ length: 400 }, (_, i) =>
+    [words(2).join(" "), `/made-up/${i}/`, "", words(3).join(" "), words(2).join("\n")]);
+  const vocabulary = [...new Set(Array.from({ length: 400 }, () => word("abcdef")))];
+  const postings = vocabulary.map(() => {
+    const on = [...new Set(Array.from({ length: 1 + rnd(60) }, () => rnd(pages.length)))].sort((a, b) => a - b);
+    return on.map((p, i) => (p - (i ? on[i - 1] : 0)).toString(36)).join(" ");
+  });
+  const index = `window.folioSearchIndex = ${JSON.stringify({ pages, words: vocabulary, postings })};`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route("**/search-index.js", (route) => route.fulfill({ contentType: "text/javascript", body: index }));
+  const { page: typing } = await open(context, paths[0]);
+  const { page: pasting } = await open(context, paths[0]);
+  const shown = (page) => page.$$eval(".search-results li", (li) => li.map((l) => l.textContent));
+  for (const page of [typing, pasting]) {
+    await page.focus(".search-input");
+    await page.waitForFunction(() => !!window.folioSearchIndex, null, { timeout: 5000 });
+  }
+  let differ = null;
+  for (let k = 0; k < 400 && !differ; k++) {
+    const key = "abcdef \b\b*"[rnd(10)];
+    if (key === "\b") await typing.keyboard.press("Backspace");
+    else if (key === "*") await typing.fill(".search-input", word("abcdef") + (rnd(2) ? " " + word("abcdef") : ""));
+    else await typing.keyboard.type(key);
+    const query = await typing.inputValue(".search-input");
+    await pasting.fill(".search-input", "");
+    await pasting.fill(".search-input", query);
+    const [got, want] = [await shown(typing), await shown(pasting)];
+    if (query.trim() && JSON.stringify(got) !== JSON.stringify(want)) differ = { query, got, want };
+  }
+  if (differ) fail(`search typed gave other results than pasted: ${JSON.stringify(differ)}`);
   await context.close();
 }
 

@@ -111,16 +111,24 @@
     script.src = url;
     script.onload = function () {
       var index = window.folioSearchIndex || {};
+      recentSearches = [];
       searchIndex = { pages: (index.pages || []).map(function (r) {
         return { title: r[0], url: r[1], trail: r[2], text: r[3], headings: r[4],
           t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]) };
       }), postings: index.postings || [], words: (index.words || []).map(function (w) {
         return /[^\x00-\x7f]/.test(w) ? fold(w) : w; /* lower-cased already */
       }) };
+      searchIndex.allPages = counting(searchIndex.pages.length);
+      searchIndex.allWords = counting(searchIndex.words.length);
       searchWaiting.splice(0).forEach(function (f) { f(); });
     };
     script.onerror = function () { searchWaiting = []; script.remove(); failed(); };
     document.head.appendChild(script);
+  }
+  function counting(n) {
+    var all = new Int32Array(n);
+    for (var i = 0; i < n; i++) all[i] = i;
+    return all;
   }
   function startsWord(text, term) {
     var i = text.indexOf(term);
@@ -132,48 +140,105 @@
       return t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
     }).filter(Boolean);
   }
-  /* Per page: 1 if a word of its text starts with the term, 0.5 if one has it. */
-  function textScores(term) {
+  /* Per page: 1 if a word of its text starts with the term, 0.5 if one
+     has it; and the words that have it. Only the words `among` are looked
+     at: those of a shorter term inside this one (each word with "deplo"
+     has "depl"), or all. */
+  function textScores(term, among) {
+    var words = searchIndex.words, postings = searchIndex.postings;
     var scores = new Float32Array(searchIndex.pages.length);
-    searchIndex.words.forEach(function (word, i) {
+    var found = new Int32Array(among.length), n = 0;
+    /* (Loops as callbacks: V8 optimises a function called often sooner
+       than one long loop, and a keystroke runs each loop once.) */
+    among.forEach(function (i) {
+      var word = words[i];
       if (word.indexOf(term) < 0) return;
-      var score = startsWord(word, term) ? 1 : 0.5, list = searchIndex.postings[i], page = 0, step = 0;
+      found[n++] = i;
+      var score = startsWord(word, term) ? 1 : 0.5, list = postings[i], page = 0, step = 0;
       for (var k = 0; k <= list.length; k++) { /* base-36 steps; NaN past the end */
         var c = list.charCodeAt(k);
         if (c > 32) step = step * 36 + (c < 58 ? c - 48 : c - 87);
         else { page += step; step = 0; if (scores[page] < score) scores[page] = score; }
       }
     });
-    return scores;
+    return { scores: scores, words: found.subarray(0, n) };
+  }
+  /* A page's score for the terms, 0 when one of them is not in it. */
+  function pageScore(p, n, terms, inText) {
+    var score = 0;
+    for (var i = 0; i < terms.length; i++) {
+      var term = terms[i];
+      if (p.t.indexOf(term) >= 0) score += startsWord(p.t, term) ? 12 : 8;
+      else if (p.h.indexOf(term) >= 0) score += startsWord(p.h, term) ? 4 : 3;
+      else if (p.d.indexOf(term) >= 0) score += 1;
+      else if (inText[i][n] > 0) score += inText[i][n];
+      else return 0;
+    }
+    return score;
   }
   /* Ranked by score, then shorter title, then place in the index. */
   function ranksAbove(a, b) {
     return a.score > b.score || (a.score === b.score && a.page.title.length < b.page.title.length);
   }
-  /* The 12 best, kept in order as the pages are scored: sorting every
-     match (all 50,000 pages of a big handbook for a common word) took
-     ~18 ms a keystroke. */
+  /* The last searches since the box was empty (or the index loaded),
+     newest last, each with every page it found and its terms' text
+     scores. A page that has every term of a query has every term of an
+     earlier one whose terms are each inside one of them ("deplo" inside
+     "deploy", or a term added): such a query scores only that search's
+     pages, so a keystroke costs what its results cost, not what the site
+     does. At most 8 are kept (a few hundred KB each for 50,000 pages). */
+  var recentSearches = [];
+  /* A term's text scores: a recent search's, or made among the words of
+     the longest recent term inside it. */
+  function recentText(term) {
+    var base = null, baseLength = -1;
+    for (var r = recentSearches.length - 1; r >= 0; r--) {
+      var text = recentSearches[r].text;
+      for (var t in text) {
+        if (t === term) return text[t];
+        if (t.length > baseLength && term.indexOf(t) >= 0) { base = text[t]; baseLength = t.length; }
+      }
+    }
+    return textScores(term, base ? base.words : searchIndex.allWords);
+  }
+  /* The recent search with the fewest pages whose every term is inside
+     one of `terms`: the pages that have all of `terms` are among its. */
+  function narrowest(terms) {
+    var best = null;
+    recentSearches.forEach(function (s) {
+      var inside = Object.keys(s.text).every(function (t) {
+        return terms.some(function (term) { return term.indexOf(t) >= 0; });
+      });
+      if (inside && (!best || s.pages.length < best.pages.length)) best = s;
+    });
+    return best;
+  }
+  function keepBest(best, found) {
+    if (best.length === 12 && !ranksAbove(found, best[11])) return;
+    var at = best.length;
+    while (at > 0 && ranksAbove(found, best[at - 1])) at--;
+    best.splice(at, 0, found);
+    if (best.length > 12) best.pop();
+  }
+  /* The 12 best, kept in order as the pages are scored (sorting every
+     match, all 50,000 pages of a big handbook for a common word, took
+     ~18 ms a keystroke), of the pages of the narrowest recent search. */
   function findPages(terms) {
     if (!terms.length) return [];
-    var inText = terms.map(textScores);
-    var best = [];
-    searchIndex.pages.forEach(function (p, n) {
-      var score = 0;
-      for (var i = 0; i < terms.length; i++) {
-        var term = terms[i];
-        if (p.t.indexOf(term) >= 0) score += startsWord(p.t, term) ? 12 : 8;
-        else if (p.h.indexOf(term) >= 0) score += startsWord(p.h, term) ? 4 : 3;
-        else if (p.d.indexOf(term) >= 0) score += 1;
-        else if (inText[i][n] > 0) score += inText[i][n];
-        else return;
-      }
-      var found = { page: p, score: score };
-      if (best.length === 12 && !ranksAbove(found, best[11])) return;
-      var at = best.length;
-      while (at > 0 && ranksAbove(found, best[at - 1])) at--;
-      best.splice(at, 0, found);
-      if (best.length > 12) best.pop();
+    var text = Object.create(null);
+    terms.forEach(function (t) { text[t] = text[t] || recentText(t); });
+    var inText = terms.map(function (t) { return text[t].scores; });
+    var all = searchIndex.pages, within = narrowest(terms);
+    var among = within ? within.pages : searchIndex.allPages;
+    var matched = new Int32Array(among.length), nMatched = 0, best = [];
+    among.forEach(function (n) {
+      var score = pageScore(all[n], n, terms, inText);
+      if (!score) return;
+      matched[nMatched++] = n;
+      keepBest(best, { page: all[n], score: score });
     });
+    recentSearches.push({ text: text, pages: matched.subarray(0, nMatched) });
+    if (recentSearches.length > 8) recentSearches.shift();
     return best.map(function (f) { return f.page; });
   }
   function matchingHeading(page, terms) {
@@ -194,7 +259,7 @@
     function close() { list.hidden = true; }
     function show() {
       var query = input.value.trim();
-      if (!query) { close(); status.textContent = ""; return; }
+      if (!query) { close(); status.textContent = ""; recentSearches = []; return; }
       var terms = searchTerms(query);
       var pages = findPages(terms);
       list.textContent = "";
