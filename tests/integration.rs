@@ -2257,19 +2257,24 @@ fn serve_ends_equal_to_a_fresh_build_after_a_mass_change() {
     );
 }
 
-/// `folio.1a2b3c4d.css` → `folio.css`: the preview links assets by their
-/// plain names so a stylesheet edit does not change every page.
+/// `folio.1a2b3c4d.css` → `folio.css` (and `search.….js` → `search.js`):
+/// the preview links assets by their plain names so a stylesheet edit
+/// does not change every page.
 fn unhash_assets(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find("folio.") {
-        let after = &rest[i + 6..];
-        let hashed = after
+    while let Some(i) = rest.find('.') {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let hashed = rest
             .get(..8)
             .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-            && (after[8..].starts_with(".css") || after[8..].starts_with(".js"));
-        out.push_str(&rest[..i + 5]);
-        rest = if hashed { &after[8..] } else { &rest[i + 5..] };
+            && (rest[8..].starts_with(".css") || rest[8..].starts_with(".js"));
+        if hashed {
+            // The dot before the hash goes; the one after it stays.
+            out.pop();
+            rest = &rest[8..];
+        }
     }
     out.push_str(rest);
     out

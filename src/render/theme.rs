@@ -83,7 +83,8 @@ const HANDBOOK_TEMPLATES: &[(&str, &str)] = embedded_templates!(
     "404.html",
     "nav.html"
 );
-const HANDBOOK_ASSETS: &[(&str, &[u8])] = embedded_assets!("favicon.svg", "folio.css", "folio.js");
+const HANDBOOK_ASSETS: &[(&str, &[u8])] =
+    embedded_assets!("favicon.svg", "folio.css", "folio.js", "search.js");
 
 /// The `handbook` theme compiled into the binary.
 pub fn embedded_theme() -> Theme {
