@@ -381,6 +381,21 @@ for (const width of [1280, 360]) {
   await context.close();
 }
 
+// A site's own base.html copied before search.js had its own file gives
+// no data-script: search still finds pages, with the search.js beside
+// folio.js.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page } = await open(context, paths[0]);
+  await page.evaluate(() => document.querySelector(".search").removeAttribute("data-script"));
+  await page.focus(".search-input");
+  await page.keyboard.type("markdown");
+  await page.waitForSelector(".search-results:not([hidden]) li a", { timeout: 5000 }).catch(() => {});
+  const found = await page.$$eval(".search-results a", (as) => as.length);
+  if (!found) fail("search without data-script found nothing");
+  await context.close();
+}
+
 // Without JavaScript: navigation and content still there.
 {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });

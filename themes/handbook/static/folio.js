@@ -100,12 +100,16 @@
      shows pages is search.js, fetched with the index the first time the
      box is used, so a page only read fetches neither. */
   var searchWaiting = [];
+  /* A base.html copied before search.js gives no data-script: then the
+     search.js beside this script (folio writes each asset under its plain
+     name too). */
+  var scriptUrl = document.currentScript ? document.currentScript.src : "";
   function withSearch(box, ready, failed) {
     if (window.folioSearch) return ready(window.folioSearch);
     searchWaiting.push(ready);
     if (searchWaiting.length > 1) return;
     var script = document.createElement("script");
-    script.src = box.dataset.script;
+    script.src = box.dataset.script || scriptUrl.replace(/[^/]*$/, "search.js");
     script.onload = function () {
       searchWaiting.splice(0).forEach(function (f) { f(window.folioSearch); });
     };
