@@ -5,6 +5,13 @@ const [url, pages, bytes, queryList] = process.argv.slice(2);
 const queries = queryList.split(",");
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
 const page = await browser.newPage();
+// LATENCY=ms: each request waits that long, as over a real network.
+if (process.env.LATENCY) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions",
+    { offline: false, latency: Number(process.env.LATENCY), downloadThroughput: -1, uploadThroughput: -1 });
+}
 await page.goto(url);
 const first = await page.evaluate(async () => {
   const input = document.querySelector(".search-input");

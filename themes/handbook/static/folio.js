@@ -108,6 +108,12 @@
     if (window.folioSearch) return ready(window.folioSearch);
     searchWaiting.push(ready);
     if (searchWaiting.length > 1) return;
+    /* The index is fetched meanwhile, not once search.js has come. */
+    var preload = document.createElement("link");
+    preload.rel = "preload";
+    preload.as = "script";
+    preload.href = box.dataset.index;
+    document.head.appendChild(preload);
     var script = document.createElement("script");
     script.src = box.dataset.script || scriptUrl.replace(/[^/]*$/, "search.js");
     script.onload = function () {
