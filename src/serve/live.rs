@@ -190,6 +190,8 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
       var data = JSON.parse(ev.data);
       // The update succeeded; problems that still stand come next.
       hideOverlay();
+      // Every tab: themes drop what they keep of the site (a search index).
+      document.dispatchEvent(new Event("folio:change"));
       if (data.all || data.paths.indexOf(location.pathname) >= 0) reload(data.warnings);
     });
     source.addEventListener("css", swapStyles);

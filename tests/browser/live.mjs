@@ -131,6 +131,29 @@ if (otherSource) {
   await writeFile(source, original);
 }
 
+// Another page given a new word: this tab's page does not change, but its
+// search, whose index it had loaded, finds the word without a reload.
+if (otherSource) {
+  const word = `zq${Date.now().toString(36)}`;
+  const found = async () => {
+    await page.fill(".search-input", "");
+    await page.fill(".search-input", word);
+    await page.waitForSelector(".search-results:not([hidden]) li", { timeout: 5000 }).catch(() => {});
+    return page.$$eval(".search-results a", (as) => as.map((a) => a.getAttribute("href")));
+  };
+  if ((await found()).length) fail(`search found "${word}" before any page had it`);
+  const otherOriginal = await readFile(otherSource, "utf8");
+  await writeFile(otherSource, `${otherOriginal}\n\nA new word: ${word}.\n`);
+  let hrefs = [];
+  for (let t = 0; t < 50 && !hrefs.length; t++) {
+    await page.waitForTimeout(200);
+    hrefs = await found();
+  }
+  if (!hrefs.some((h) => h.includes("releasing-folio"))) fail(`search did not find "${word}", written into another page, within 10 s: ${JSON.stringify(hrefs)}`);
+  await page.fill(".search-input", "");
+  await writeFile(otherSource, otherOriginal);
+}
+
 // A link to a page not written yet: the page updates, and a notice in a
 // corner names the link, until dismissed.
 await writeFile(source, original + "\nSee [a page to come](not-written-yet.md).\n");

@@ -180,9 +180,10 @@
   function start() { setupTheme(); setupDrawer(); setupToc(); setupCopy(); setupSearch(); setupSlash(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
-  /* folio serve swaps the page body in place after an edit. */
-  document.addEventListener("folio:swap", function () {
+  /* folio serve swaps the page body in place after an edit of it, and
+     tells every tab of any edit: the index is fetched again when used. */
+  document.addEventListener("folio:swap", start);
+  document.addEventListener("folio:change", function () {
     if (window.folioSearch) window.folioSearch.forget();
-    start();
   });
 })();

@@ -200,7 +200,7 @@
   window.folioSearch = {
     show: show,
     load: function (box) { loadIndex(box.dataset.index, function () {}, function () {}); },
-    /* After folio serve swaps the page in, the index may have changed. */
+    /* After an edit under folio serve, the index may have changed. */
     forget: function () { searchIndex = null; }
   };
 })();
