@@ -97,30 +97,38 @@
 
   /* Search: the box, its results as a listbox driven from the input (the
      arrow keys, Enter and Escape), and "/" to focus it. What finds and
-     shows pages is search.js, fetched with the index the first time the
-     box is used, so a page only read fetches neither. */
-  var searchWaiting = [];
-  /* A base.html copied before search.js gives no data-script: then the
-     search.js beside this script (folio writes each asset under its plain
-     name too). */
+     shows pages is search.js, fetched beside the index the first time the
+     box is used, so a page only read fetches neither. Both are scripts,
+     so they load from file:// too; each is loaded once (true), or has the
+     callbacks waiting for it, or failed and is tried again. */
+  var scripts = {};
+  function loadScript(url, done) {
+    var state = scripts[url];
+    if (state === true) return done(true);
+    if (state) return state.push(done);
+    scripts[url] = [done];
+    var script = document.createElement("script");
+    script.src = url;
+    function finish(ok) {
+      var waiting = scripts[url];
+      if (ok) scripts[url] = true; else { delete scripts[url]; script.remove(); }
+      waiting.forEach(function (f) { f(ok); });
+    }
+    script.onload = function () { finish(true); };
+    script.onerror = function () { finish(false); };
+    document.head.appendChild(script);
+  }
+  /* A base.html copied before search.js has no data-script: then the
+     search.js beside this script (each asset has its plain name too). */
   var scriptUrl = document.currentScript ? document.currentScript.src : "";
   function withSearch(box, ready, failed) {
-    if (window.folioSearch) return ready(window.folioSearch);
-    searchWaiting.push(ready);
-    if (searchWaiting.length > 1) return;
-    /* The index is fetched meanwhile, not once search.js has come. */
-    var preload = document.createElement("link");
-    preload.rel = "preload";
-    preload.as = "script";
-    preload.href = box.dataset.index;
-    document.head.appendChild(preload);
-    var script = document.createElement("script");
-    script.src = box.dataset.script || scriptUrl.replace(/[^/]*$/, "search.js");
-    script.onload = function () {
-      searchWaiting.splice(0).forEach(function (f) { f(window.folioSearch); });
-    };
-    script.onerror = function () { searchWaiting = []; script.remove(); failed(); };
-    document.head.appendChild(script);
+    var left = 2, ok = true;
+    function one(loaded) {
+      ok = ok && loaded;
+      if (--left === 0) { if (ok) ready(window.folioSearch); else failed(); }
+    }
+    loadScript(box.dataset.script || scriptUrl.replace(/[^/]*$/, "search.js"), one);
+    loadScript(box.dataset.index, one);
   }
   function setupSearch() {
     var box = document.querySelector(".search");
@@ -144,7 +152,7 @@
     input.addEventListener("input", update);
     /* On focus the search and its index start loading while the reader types. */
     input.addEventListener("focus", function () {
-      if (input.value.trim()) update(); else withSearch(box, function (search) { search.load(box); }, function () {});
+      if (input.value.trim()) update(); else withSearch(box, function (search) { search.prepare(); }, function () {});
     });
     box.addEventListener("keydown", function (e) {
       var onInput = e.target === input;
@@ -184,6 +192,8 @@
      tells every tab of any edit: the index is fetched again when used. */
   document.addEventListener("folio:swap", start);
   document.addEventListener("folio:change", function () {
+    var box = document.querySelector(".search");
+    if (box && scripts[box.dataset.index] === true) delete scripts[box.dataset.index];
     if (window.folioSearch) window.folioSearch.forget();
   });
 })();

@@ -1,34 +1,25 @@
 /* folio handbook theme: finding and showing pages, loaded by folio.js with
-   the index the first time the search box is used (a script, so it loads
-   from file:// too). */
+   the index the first time the search box is used. */
 (function () {
   "use strict";
   var searchIndex = null;
-  var searchWaiting = [];
   function fold(text) {
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
-  function loadIndex(url, ready, failed) {
-    if (searchIndex) return ready();
-    searchWaiting.push(ready);
-    if (searchWaiting.length > 1) return;
-    var script = document.createElement("script");
-    script.src = url;
-    script.onload = function () {
-      var index = window.folioSearchIndex || {};
-      recentSearches = [];
-      searchIndex = { pages: (index.pages || []).map(function (r) {
-        return { title: r[0], url: r[1], trail: r[2], text: r[3], headings: r[4],
-          t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]) };
-      }), postings: index.postings || [], words: (index.words || []).map(function (w) {
-        return /[^\x00-\x7f]/.test(w) ? fold(w) : w; /* lower-cased already */
-      }) };
-      searchIndex.allPages = counting(searchIndex.pages.length);
-      searchIndex.allWords = counting(searchIndex.words.length);
-      searchWaiting.splice(0).forEach(function (f) { f(); });
-    };
-    script.onerror = function () { searchWaiting = []; script.remove(); failed(); };
-    document.head.appendChild(script);
+  /* The index folio.js loaded (window.folioSearchIndex), folded for
+     searching once per load. */
+  function prepare() {
+    if (searchIndex) return;
+    var index = window.folioSearchIndex || {};
+    recentSearches = [];
+    searchIndex = { pages: (index.pages || []).map(function (r) {
+      return { title: r[0], url: r[1], trail: r[2], text: r[3], headings: r[4],
+        t: fold(r[0]), h: fold(r[4]), d: fold(r[2] + " " + r[3]) };
+    }), postings: index.postings || [], words: (index.words || []).map(function (w) {
+      return /[^\x00-\x7f]/.test(w) ? fold(w) : w; /* lower-cased already */
+    }) };
+    searchIndex.allPages = counting(searchIndex.pages.length);
+    searchIndex.allWords = counting(searchIndex.words.length);
   }
   function counting(n) {
     var all = new Int32Array(n);
@@ -141,18 +132,14 @@
       return h && terms.every(function (t) { return f.indexOf(t) >= 0; });
     });
   }
-  /* The results for the box's query, once the index is loaded. */
-  function show(box) {
-    var status = box.querySelector("[aria-live]");
-    loadIndex(box.dataset.index, function () { render(box); },
-      function () { status.textContent = "Search is not available right now"; });
-  }
+  /* The results for the box's query; folio.js has loaded the index. */
   function render(box) {
     var input = box.querySelector(".search-input");
     var list = box.querySelector(".search-results");
     var status = box.querySelector("[aria-live]");
     var query = input.value.trim();
     if (!query) { list.hidden = true; status.textContent = ""; recentSearches = []; return; }
+    prepare();
     var terms = searchTerms(query);
     var pages = findPages(terms);
     list.textContent = "";
@@ -198,9 +185,9 @@
       "; press the down arrow to pick one" : "No pages found";
   }
   window.folioSearch = {
-    show: show,
-    load: function (box) { loadIndex(box.dataset.index, function () {}, function () {}); },
-    /* After an edit under folio serve, the index may have changed. */
+    show: render,
+    prepare: prepare,
+    /* After an edit under folio serve, folio.js loads the index again. */
     forget: function () { searchIndex = null; }
   };
 })();
