@@ -1581,8 +1581,9 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
         .contains("Run the NEW installer (zebracorn edition)."));
     server.wait_log("content/guide/setup.md →");
     // The search index follows the new heading and words, without a full
-    // rebuild, written just after the reload.
-    server.wait_log("search index in");
+    // rebuild, written just after the reload; the tabs are told again then
+    // (one may have fetched the old index in between).
+    events.wait("written");
     let index = server.get("/search-index.js").2;
     assert!(index.contains("\"Install it\\nUpgrade it\"]"), "{index}");
     let words = &search_index(&index)["words"];

@@ -32,10 +32,14 @@ impl Shared {
     pub fn publish(&self, event: &LiveEvent) {
         let frame = event.frame();
         let state = match event {
-            LiveEvent::Failed { .. } => frame.clone(),
-            _ => LiveEvent::Ok.frame(),
+            LiveEvent::Failed { .. } => Some(frame.clone()),
+            // Says nothing of whether the build is fine.
+            LiveEvent::Written => None,
+            _ => Some(LiveEvent::Ok.frame()),
         };
-        *self.state_frame.write().unwrap_or_else(|e| e.into_inner()) = state;
+        if let Some(state) = state {
+            *self.state_frame.write().unwrap_or_else(|e| e.into_inner()) = state;
+        }
         self.events.send(&frame);
     }
 }
@@ -199,4 +203,40 @@ fn open_event_stream(request: Request, shared: &Shared) {
     // Lost a race for the last slot: dropping the writer closes the
     // connection and the browser's EventSource retries later.
     let _ = shared.events.add(writer, &first);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::policy::HostPolicy;
+
+    #[test]
+    fn the_index_written_event_leaves_the_state_new_streams_start_with() {
+        let shared = Shared {
+            current: Arc::default(),
+            events: Broadcaster::new(1),
+            hosts: HostPolicy {
+                bound: "127.0.0.1".into(),
+                port: 1,
+                extra: Vec::new(),
+            },
+            state_frame: RwLock::new(LiveEvent::Ok.frame()),
+        };
+        let state = || shared.state_frame.read().unwrap().clone();
+        let failed = LiveEvent::Failed {
+            errors: vec!["error: x".into()],
+            count: 1,
+        };
+        shared.publish(&failed);
+        shared.publish(&LiveEvent::Written);
+        assert_eq!(
+            state(),
+            failed.frame(),
+            "a stream opened now sees the problem"
+        );
+        shared.publish(&LiveEvent::reload_all());
+        shared.publish(&LiveEvent::Written);
+        assert_eq!(state(), LiveEvent::Ok.frame());
+        assert_eq!(LiveEvent::Written.frame(), "event: written\ndata: {}\n\n");
+    }
 }

@@ -200,6 +200,8 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
       showOverlay(data.errors, data.count);
     });
     source.addEventListener("ok", hideOverlay);
+    // The search index, written after the reload: drop it once more.
+    source.addEventListener("written", function () { document.dispatchEvent(new Event("folio:change")); });
   }
   function disconnect() { if (source) { source.close(); source = null; } }
   document.addEventListener("visibilitychange", function () { if (document.hidden) disconnect(); else connect(); });
@@ -253,6 +255,10 @@ pub enum LiveEvent {
     },
     /// The build is fine again.
     Ok,
+    /// What the last update left for after the reload (the search index)
+    /// is written: tabs drop what they keep of the site once more, since
+    /// a tab may have fetched the old index in between.
+    Written,
 }
 
 impl LiveEvent {
@@ -336,6 +342,7 @@ impl LiveEvent {
                 }),
             ),
             LiveEvent::Ok => ("ok", Ok("{}".to_string())),
+            LiveEvent::Written => ("written", Ok("{}".to_string())),
         };
         format!(
             "event: {name}\ndata: {}\n\n",

@@ -216,6 +216,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), BuildFailure> {
                     if errors.is_empty() {
                         let ms = took.as_secs_f64() * 1000.0;
                         println!("↻ search index in {ms:.1} ms, after the reload");
+                        shared.publish(&LiveEvent::Written);
                     }
                 }
             }

@@ -381,6 +381,32 @@ for (const width of [1280, 360]) {
   await context.close();
 }
 
+// Under folio serve, folio:change may come while the index is loading:
+// that load may be the old index, so it serves the query it was loaded
+// for, and the next query loads the index again and searches the new one.
+{
+  const index = (title) => `window.folioSearchIndex = ${JSON.stringify({ pages: [[title, "/", "", "", ""]], words: [], postings: [] })};`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  let requests = 0, release;
+  const held = new Promise((r) => { release = r; });
+  await context.route("**/search-index.js", async (route) => {
+    requests += 1;
+    if (requests === 1) await held;
+    await route.fulfill({ contentType: "text/javascript", body: index(requests === 1 ? "Oldtitle" : "Newtitle") });
+  });
+  const { page } = await open(context, paths[0]);
+  await page.focus(".search-input");
+  await page.waitForFunction(() => document.querySelector('script[src*="search-index"]'), null, { timeout: 5000 });
+  await page.evaluate(() => document.dispatchEvent(new Event("folio:change")));
+  release();
+  await page.waitForFunction(() => !!window.folioSearchIndex, null, { timeout: 5000 });
+  await page.fill(".search-input", "newtitle");
+  const found = await page.waitForSelector(".search-results a", { timeout: 5000 })
+    .then((a) => a.textContent()).catch(() => "nothing");
+  if (found !== "Newtitle" || requests !== 2) fail(`search after folio:change during a load: found ${found} after ${requests} index requests`);
+  await context.close();
+}
+
 // A site's own base.html copied before search.js had its own file gives
 // no data-script: search still finds pages, with the search.js beside
 // folio.js.

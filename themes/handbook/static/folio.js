@@ -111,7 +111,7 @@
     script.src = url;
     function finish(ok) {
       var waiting = scripts[url];
-      if (ok) scripts[url] = true; else { delete scripts[url]; script.remove(); }
+      if (ok && !waiting.stale) scripts[url] = true; else { delete scripts[url]; script.remove(); }
       waiting.forEach(function (f) { f(ok); });
     }
     script.onload = function () { finish(true); };
@@ -193,7 +193,9 @@
   document.addEventListener("folio:swap", start);
   document.addEventListener("folio:change", function () {
     var box = document.querySelector(".search");
-    if (box && scripts[box.dataset.index] === true) delete scripts[box.dataset.index];
+    var state = box && scripts[box.dataset.index];
+    /* One loading now may be the old index: used once, then loaded again. */
+    if (state === true) delete scripts[box.dataset.index]; else if (state) state.stale = true;
     if (window.folioSearch) window.folioSearch.forget();
   });
 })();

@@ -7,10 +7,10 @@
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
   /* The index folio.js loaded (window.folioSearchIndex), folded for
-     searching once per load. */
+     searching once per load: an index loaded again is folded again. */
   function prepare() {
-    if (searchIndex) return;
     var index = window.folioSearchIndex || {};
+    if (searchIndex && searchIndex.from === index) return;
     recentSearches = [];
     searchIndex = { pages: (index.pages || []).map(function (r) {
       return { title: r[0], url: r[1], trail: r[2], text: r[3], headings: r[4],
@@ -18,6 +18,7 @@
     }), postings: index.postings || [], words: (index.words || []).map(function (w) {
       return /[^\x00-\x7f]/.test(w) ? fold(w) : w; /* lower-cased already */
     }) };
+    searchIndex.from = index;
     searchIndex.allPages = counting(searchIndex.pages.length);
     searchIndex.allWords = counting(searchIndex.words.length);
   }
