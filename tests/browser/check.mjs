@@ -8,9 +8,10 @@
 // visible or toggleable, no layout shift from the hero image, dark mode
 // applied, the theme toggle persisting, search finding pages from the
 // keyboard, pages usable with JavaScript off, nothing requested that the
-// output lacks, every image loading, and axe-core finding no violations at all (serious and critical ones
-// are what the issue requires; the rest are kept at zero too). Screenshots go to
-// <artefact-dir>. Prints a JSON report; exits 1 when a check fails.
+// output lacks, every image loading, and axe-core finding no violations at
+// all (serious and critical ones are what the issue requires; the rest are
+// kept at zero too). Screenshots go to <artefact-dir>. Prints a JSON report;
+// exits 1 when a check fails.
 
 import { createServer } from "node:http";
 import { readFile, stat, mkdir } from "node:fs/promises";
@@ -230,9 +231,10 @@ for (const width of [360, 1280]) {
   await touch.close();
 }
 
-// Search: "/" focuses the box; a page is found by its title, by a
-// heading and by a word of its text (with punctuation typed around it); the keyboard picks a result and opens it; axe finds nothing
-// with the results open; on a phone the results fit the screen.
+// Search: "/" focuses the box; a page is found by its title, by a heading
+// and by a word of its text (with punctuation typed around it); the keyboard
+// picks a result and opens it; axe finds nothing with the results open; on a
+// phone the results fit the screen.
 for (const width of [1280, 360]) {
   const context = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 900 } });
   const target = paths[1];
@@ -340,9 +342,9 @@ for (const width of [1280, 360]) {
 // headings and descriptions are short strings of a, b, c and d, and its
 // text's words of a to f (e and f are found in text alone), so terms are
 // often inside one another and many pages tie: 400 random keys (letters,
-// spaces, Backspace, now and then a query pasted over) typed in one tab; after each, the other tab is given
-// the same query whole, from an empty box, and must show the same results
-// in the same order.
+// spaces, Backspace, now and then a query pasted over) typed in one tab;
+// after each, the other tab is given the same query whole, from an empty
+// box, and must show the same results in the same order.
 {
   let seed = 20261127;
   const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / 65536) % n; };

@@ -6,10 +6,12 @@
 // Opens <page-path> in headless Chromium, scrolls down, edits <source-file>
 // on disk and waits for the page to show the edit without a manual reload
 // (measuring save → new content in the browser), checks the scroll position
-// survived (also across a moment when the file is empty), then breaks the front matter and waits for the error overlay,
-// fixes it and waits for the overlay to go. Given <other-source>, it breaks that page, edits this one and
-// checks that the page updates with the other page's problems still on it. Then it links to a page not
-// written yet and waits for the warning notice. Prints JSON; exits 1 on failure.
+// survived (also across a moment when the file is empty), then breaks the
+// front matter and waits for the error overlay, fixes it and waits for the
+// overlay to go. Given <other-source>, it breaks that page, edits this one
+// and checks that the page updates with the other page's problems still on
+// it. Then it links to a page not written yet and waits for the warning
+// notice. Prints JSON; exits 1 on failure.
 
 import { readFile, writeFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
