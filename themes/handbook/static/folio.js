@@ -196,6 +196,5 @@
     var state = box && scripts[box.dataset.index];
     /* One loading now may be the old index: used once, then loaded again. */
     if (state === true) delete scripts[box.dataset.index]; else if (state) state.stale = true;
-    if (window.folioSearch) window.folioSearch.forget();
   });
 })();

@@ -185,10 +185,7 @@
     status.textContent = pages.length ? pages.length + (pages.length === 1 ? " page found" : " pages found") +
       "; press the down arrow to pick one" : "No pages found";
   }
-  window.folioSearch = {
-    show: render,
-    prepare: prepare,
-    /* After an edit under folio serve, folio.js loads the index again. */
-    forget: function () { searchIndex = null; }
-  };
+  /* After an edit under folio serve, folio.js loads the index again, and
+     prepare() folds the new one. */
+  window.folioSearch = { show: render, prepare: prepare };
 })();
