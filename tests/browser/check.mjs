@@ -264,10 +264,11 @@ for (const width of [1280, 360]) {
   // Focus alone fetches the index, so it loads while the reader types.
   const early = await page.waitForFunction(() => !!window.folioSearchIndex, null, { timeout: 5000 }).then(() => true, () => false);
   if (!early) fail(`${label}: focusing the search box did not load the index`);
+  const shownHrefs = () => page.$$eval(".search-results a", (as) => as.map((a) => a.getAttribute("href")));
   const hrefs = async (query) => {
     await page.fill(".search-input", query);
     await page.waitForSelector(".search-results:not([hidden]) li", { timeout: 5000 }).catch(() => {});
-    return page.$$eval(".search-results a", (as) => as.map((a) => a.getAttribute("href")));
+    return shownHrefs();
   };
   const byTitle = await hrefs(title);
   if (byTitle[0] !== target) fail(`${label}: searching "${title}" gave ${JSON.stringify(byTitle)}, expected ${target} first`);
@@ -292,7 +293,7 @@ for (const width of [1280, 360]) {
       if (k === "\b") await page.keyboard.press("Backspace");
       else await page.keyboard.type(k);
     }
-    return page.$$eval(".search-results a", (as) => as.map((a) => a.getAttribute("href")));
+    return shownHrefs();
   };
   const start = bodyWord.slice(0, 2);
   const fewer = await hrefs(bodyWord);
