@@ -2336,6 +2336,72 @@ fn featured_images_have_webp_srcsets_and_pages_social_metadata() {
         .contains("<img src=\"/handbook/guide/diagram.png\" alt=\"diagram\" width=\"32\" height=\"16\" loading=\"lazy\" decoding=\"async\">"));
 }
 
+/// Saves a striped PNG of `w` × `h` pixels at `path`.
+fn save_png(path: &Path, (w, h): (u32, u32)) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let stripes = |x: u32, y: u32| image::Rgb([(x % 251) as u8, (y % 241) as u8, 60]);
+    image::RgbImage::from_fn(w, h, stripes).save(path).unwrap();
+}
+
+#[test]
+fn featured_images_past_webps_size_keep_the_widths_it_can_hold() {
+    // WebP holds at most 16383 pixels a side: libwebp's refusal was a
+    // panic, which ended the build (and `folio serve` with it).
+    let root = site(&[
+        ("folio.toml", "title = \"Images\"\n"),
+        (
+            "content/wide.md",
+            "---\ntitle: Wide\nfeatured: ../images/panorama.png\n---\n\nText.\n",
+        ),
+        (
+            "content/tall.md",
+            "---\ntitle: Tall\nfeatured: ../images/scroll.png\n---\n\nText.\n",
+        ),
+    ]);
+    save_png(&root.path().join("images/panorama.png"), (20_000, 30));
+    save_png(&root.path().join("images/scroll.png"), (30, 20_000));
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "could not make smaller versions of `images/scroll.png`: it is 30 × 20000 pixels, \
+             and a WebP image holds at most 16383 a side",
+            "the original image is used as it is",
+        ],
+    );
+    assert!(!run.stderr.contains("panorama"), "{}", run.stderr);
+    let wide = read(&out, "wide/index.html");
+    let widths: Vec<&str> = wide
+        .match_indices(".webp ")
+        .map(|(at, _)| &wide[at + 6..at + 11])
+        .collect();
+    assert_eq!(widths, ["480w,", "960w,", "1440w"], "{wide}");
+    let tall = read(&out, "tall/index.html");
+    assert!(tall.contains("<img src=\"/images/scroll.png\""), "{tall}");
+    assert!(!tall.contains(".webp"), "{tall}");
+}
+
+#[test]
+fn serve_goes_on_past_an_image_webp_cannot_hold() {
+    let server = Server::start(&fixture("basic"), false);
+    let events = server.events();
+    events.wait("ok");
+    save_png(&server.root.join("images/scroll.png"), (30, 20_000));
+    fs::write(
+        server.root.join("content/scroll.md"),
+        "---\ntitle: Scroll\nfeatured: ../images/scroll.png\n---\n\nA long scroll.\n",
+    )
+    .unwrap();
+    server.wait_log("could not make smaller versions of `images/scroll.png`");
+    events.wait("reload");
+    let (status, _, page) = server.get("/scroll/");
+    assert_eq!(status, 200);
+    assert!(page.contains("A long scroll."), "{page}");
+    assert_eq!(server.get("/").0, 200);
+}
+
 #[test]
 fn image_variants_no_build_used_for_a_day_leave_the_cache() {
     let root = site(&[

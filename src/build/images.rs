@@ -39,6 +39,10 @@ pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1440];
 /// Lossy WebP quality (0–100).
 const WEBP_QUALITY: f32 = 82.0;
 
+/// The most pixels a side of a WebP image can have (libwebp's
+/// `WEBP_MAX_DIMENSION`): no variant is made past it.
+const WEBP_MAX: u32 = 16383;
+
 /// Marks the cached name of a variant narrower than its image: made by
 /// `fast_image_resize`, colours weighed by alpha (since 3ec3585).
 const RESIZER: &str = "-fir";
@@ -195,7 +199,7 @@ fn variants_of(
     root: &Path,
     cache: &Path,
     path: &str,
-    (width, _): (u32, u32),
+    (width, height): (u32, u32),
     known: Option<Source>,
 ) -> Result<Made, String> {
     let read = || fs::read(root.join(path)).map_err(|e| e.to_string());
@@ -217,6 +221,14 @@ fn variants_of(
         .filter(|w| *w < width)
         .collect();
     widths.push(width);
+    // A panorama keeps its smaller widths; an image too tall for WebP at
+    // every width gets none, and is told.
+    widths.retain(|&w| w <= WEBP_MAX && height_at(w, (width, height)) <= WEBP_MAX);
+    if widths.is_empty() {
+        return Err(format!(
+            "it is {width} × {height} pixels, and a WebP image holds at most {WEBP_MAX} a side"
+        ));
+    }
     let site_path = ["content/", "static/"]
         .iter()
         .find_map(|dir| path.strip_prefix(dir))
@@ -355,7 +367,7 @@ fn make_variant(img: &image::RgbaImage, w: u32, cached: &Path) -> Result<(), Str
     let (pixels, w, h) = if w == width {
         (img.as_raw().as_slice(), width, height)
     } else {
-        let h = (u64::from(height) * u64::from(w) / u64::from(width.max(1))).max(1) as u32;
+        let h = height_at(w, (width, height));
         let src = images::ImageRef::new(width, height, img.as_raw(), PixelType::U8x4)
             .map_err(|e| e.to_string())?;
         let mut dst = images::Image::new(w, h, PixelType::U8x4);
@@ -368,9 +380,18 @@ fn make_variant(img: &image::RgbaImage, w: u32, cached: &Path) -> Result<(), Str
         (resized.as_slice(), w, h)
     };
     // Lossy WebP at quality 82: a fraction of the PNG's size for photos
-    // and diagrams alike (the image crate only writes lossless).
-    let encoded = webp::Encoder::from_rgba(pixels, w, h).encode(WEBP_QUALITY);
+    // and diagrams alike (the image crate only writes lossless). Not
+    // `encode`, which panics where libwebp refuses (a side over
+    // `WEBP_MAX`, no memory): that ended `folio serve` with the build.
+    let encoded = webp::Encoder::from_rgba(pixels, w, h)
+        .encode_simple(false, WEBP_QUALITY)
+        .map_err(|e| format!("the WebP encoder refused it at width {w}: {e:?}"))?;
     crate::output::write_atomic(cached, &encoded).map_err(|e| e.to_string())
+}
+
+/// The height of a variant `w` wide of an image of `size`, in proportion.
+fn height_at(w: u32, (width, height): (u32, u32)) -> u32 {
+    (u64::from(height) * u64::from(w) / u64::from(width.max(1))).max(1) as u32
 }
 
 /// FNV-1a, 64 bits: a stable content hash (the cache outlives Rust versions).
@@ -459,6 +480,41 @@ mod tests {
         for p in edges {
             assert!(p[0] > 170, "a dark fringe: {p:?}");
         }
+    }
+
+    #[test]
+    fn an_image_past_webps_size_gets_the_widths_webp_can_hold() {
+        // libwebp refuses a side over 16383 pixels; its encoder's `encode`
+        // panicked then, and `folio serve` ended with the build.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir_all(root.join("images")).unwrap();
+        let stripes = |w, h| {
+            image::RgbImage::from_fn(w, h, |x, y| {
+                image::Rgb([(x % 251) as u8, (y % 241) as u8, 60])
+            })
+        };
+        stripes(20_000, 30)
+            .save(root.join("images/panorama.png"))
+            .unwrap();
+        stripes(30, 20_000)
+            .save(root.join("images/scroll.png"))
+            .unwrap();
+        let cache = root.join(CACHE_DIR);
+        let made = variants_of(root, &cache, "images/panorama.png", (20_000, 30), None).unwrap();
+        let widths: Vec<u32> = made.variants.iter().map(|(_, w)| *w).collect();
+        assert_eq!(widths, [480, 960, 1440], "the full width is past WebP's");
+        for (variant, w) in &made.variants {
+            assert_eq!(image::open(&variant.cached).unwrap().width(), *w);
+        }
+        let refused = variants_of(root, &cache, "images/scroll.png", (30, 20_000), None);
+        assert_eq!(
+            refused.unwrap_err(),
+            "it is 30 × 20000 pixels, and a WebP image holds at most 16383 a side"
+        );
+        // 1000 wide and 30,000 tall: only the 480 is short enough.
+        assert_eq!(height_at(480, (1000, 30_000)), 14_400);
+        assert_eq!(height_at(960, (1000, 30_000)), 28_800);
     }
 
     #[test]
