@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io;
+use std::panic;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -117,7 +118,7 @@ impl Session {
             search_pending: false,
             unwritten: false,
         };
-        let outcome = session.full_rebuild();
+        let outcome = session.guarded(Session::full_rebuild);
         if let Outcome::Failed(diags) = &outcome {
             if diags
                 .iter()
@@ -146,12 +147,35 @@ impl Session {
 
     /// Applies a plan and reports what happened.
     pub fn apply(&mut self, plan: Plan) -> Outcome {
-        match plan {
+        self.guarded(|session| match plan {
             Plan::Nothing => Outcome::Nothing,
-            Plan::Full => self.full_rebuild(),
-            Plan::Pages(sources) => self.update_pages(&sources),
-            Plan::Copy { files, css_only } => self.copy_files(&files, css_only),
-        }
+            Plan::Full => session.full_rebuild(),
+            Plan::Pages(sources) => session.update_pages(&sources),
+            Plan::Copy { files, css_only } => session.copy_files(&files, css_only),
+        })
+    }
+
+    /// Runs `update`, telling a panic in it (a bug in folio) as a failed
+    /// update instead of ending the preview with it: the last good build
+    /// stays served, and as the project in memory may be half changed,
+    /// the next change rebuilds the site from the files.
+    fn guarded(&mut self, update: impl FnOnce(&mut Session) -> Outcome) -> Outcome {
+        let caught = panic::catch_unwind(panic::AssertUnwindSafe(|| update(self)));
+        caught.unwrap_or_else(|payload| {
+            let what = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("no message");
+            let bug = Diagnostic::error(format!("folio failed on a bug of its own: {what}"))
+                .with_hint(
+                    "the last good build is still served, and the next change rebuilds the site; \
+                     please report this with the terminal's output and what you changed",
+                );
+            self.unwritten = true;
+            self.problems.insert(None, vec![bug.clone()]);
+            Outcome::Failed(vec![bug])
+        })
     }
 
     /// Applies a [`Plan::Copy`]: new files are taken in (or the site is
@@ -847,6 +871,55 @@ mod tests {
         let staging = Staging::begin(&dir).unwrap();
         assert!(write_all(&mut project, &staging).is_empty());
         files_under(&staging.commit().unwrap())
+    }
+
+    #[test]
+    fn a_bug_in_an_update_is_told_and_the_next_change_rebuilds_from_the_files() {
+        let (root, mut session) = started(&[
+            ("a.md", "---\ntitle: A\n---\nFirst A.\n"),
+            ("b.md", "---\ntitle: B\n---\nFirst B.\n"),
+        ]);
+        let current = session.current();
+        let served_a = || fs::read_to_string(served(&current).join("a/index.html")).unwrap();
+        let before = served_a();
+        // A panic halfway through an update, its project half changed (an
+        // image too wide for WebP once did this, and ended the preview).
+        let outcome = session.guarded(|s| {
+            for page in &mut s.project.as_mut().unwrap().site.pages {
+                if page.title == "B" {
+                    page.title = "Half".into();
+                }
+            }
+            panic!("the encoder refused")
+        });
+        let Outcome::Failed(diags) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(
+            diags[0].message,
+            "folio failed on a bug of its own: the encoder refused"
+        );
+        assert_eq!(
+            session.standing_problems(),
+            diags,
+            "the browsers keep showing it"
+        );
+        assert_eq!(served_a(), before, "the last good build is still served");
+        // The next change, however small, is applied to a site read again.
+        let content = root.path().join("content");
+        fs::write(content.join("a.md"), "---\ntitle: A\n---\nSecond A.\n").unwrap();
+        let outcome = session.apply(Plan::Pages(vec!["content/a.md".into()]));
+        let Outcome::Updated { summary, .. } = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert!(
+            summary.starts_with("rebuilt the site (2 pages"),
+            "{summary}"
+        );
+        let a = served_a();
+        assert!(a.contains("Second A.") && !a.contains("Half"), "{a}");
+        assert!(session.standing_problems().is_empty());
+        session.cleanup();
     }
 
     #[test]
