@@ -43,6 +43,12 @@ const WEBP_QUALITY: f32 = 82.0;
 /// `WEBP_MAX_DIMENSION`): no variant is made past it.
 const WEBP_MAX: u32 = 16383;
 
+/// The largest image (in pixels) that variants are made of: 64
+/// megapixels, past the largest camera's photo. Decoding and encoding
+/// take ~9 bytes a pixel at once; a 746 KB PNG of 16000 × 16000 took
+/// 20 s and 3.8 GB to make its four variants.
+const MAX_PIXELS: u64 = 64_000_000;
+
 /// Marks the cached name of a variant narrower than its image: made by
 /// `fast_image_resize`, colours weighed by alpha (since 3ec3585).
 const RESIZER: &str = "-fir";
@@ -202,6 +208,14 @@ fn variants_of(
     (width, height): (u32, u32),
     known: Option<Source>,
 ) -> Result<Made, String> {
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(format!(
+            "it is {width} × {height} pixels ({} megapixels), and folio makes them of images \
+             up to {}: a copy scaled down would get them",
+            u64::from(width) * u64::from(height) / 1_000_000,
+            MAX_PIXELS / 1_000_000
+        ));
+    }
     let read = || fs::read(root.join(path)).map_err(|e| e.to_string());
     let mut bytes = None;
     let source = match known {
@@ -511,6 +525,14 @@ mod tests {
         assert_eq!(
             refused.unwrap_err(),
             "it is 30 × 20000 pixels, and a WebP image holds at most 16383 a side"
+        );
+        // An image past 64 megapixels is refused before it is read
+        // (this file is small: only its size as found is looked at).
+        let huge = variants_of(root, &cache, "images/panorama.png", (16_000, 16_000), None);
+        assert_eq!(
+            huge.unwrap_err(),
+            "it is 16000 × 16000 pixels (256 megapixels), and folio makes them of images \
+             up to 64: a copy scaled down would get them"
         );
         // 1000 wide and 30,000 tall: only the 480 is short enough.
         assert_eq!(height_at(480, (1000, 30_000)), 14_400);
