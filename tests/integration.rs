@@ -1402,6 +1402,18 @@ fn serve_refuses_hostile_requests() {
         403,
         "DNS rebinding"
     );
+    // Bytes past ASCII, which tiny_http answered by closing: a cookie
+    // another program on 127.0.0.1 set, and a path as curl sends it.
+    assert_eq!(
+        raw(format!("GET /guide/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: name=José\r\nConnection: close\r\n\r\n")),
+        200
+    );
+    assert_eq!(
+        raw(format!(
+            "GET /guide/café HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        )),
+        404
+    );
     assert_eq!(
         raw("GET / HTTP/1.1\r\nHost: localhost.evil.example\r\nConnection: close\r\n\r\n".into()),
         403
