@@ -198,6 +198,38 @@ struct Made {
     read: bool,
 }
 
+/// The widths of an image's variants: those of [`VARIANT_WIDTHS`] below
+/// its own, and its own. An image too large to make them of, or too tall
+/// for WebP at one of them, gets none (a 480 px variant alone would be
+/// blown up on a wide screen); a panorama past WebP's width keeps the
+/// others, the widest of which is wider than a page shows it.
+fn variant_widths((width, height): (u32, u32)) -> Result<Vec<u32>, String> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS {
+        return Err(format!(
+            "it is {width} × {height} pixels ({} megapixels), and folio makes them of images \
+             up to {}: a copy scaled down would get them",
+            pixels / 1_000_000,
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    let fits = |w: u32| w <= WEBP_MAX && height_at(w, (width, height)) <= WEBP_MAX;
+    let mut widths: Vec<u32> = VARIANT_WIDTHS
+        .iter()
+        .copied()
+        .filter(|w| *w < width)
+        .collect();
+    if fits(width) {
+        widths.push(width);
+    }
+    if widths.is_empty() || !widths.iter().all(|&w| fits(w)) {
+        return Err(format!(
+            "it is {width} × {height} pixels, and a WebP image holds at most {WEBP_MAX} a side"
+        ));
+    }
+    Ok(widths)
+}
+
 /// Variants of one image: cached files, created when missing. `known`
 /// (from the last build, for a file unchanged since) spares reading the
 /// file when every variant is in the cache.
@@ -208,14 +240,7 @@ fn variants_of(
     (width, height): (u32, u32),
     known: Option<Source>,
 ) -> Result<Made, String> {
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(format!(
-            "it is {width} × {height} pixels ({} megapixels), and folio makes them of images \
-             up to {}: a copy scaled down would get them",
-            u64::from(width) * u64::from(height) / 1_000_000,
-            MAX_PIXELS / 1_000_000
-        ));
-    }
+    let widths = variant_widths((width, height))?;
     let read = || fs::read(root.join(path)).map_err(|e| e.to_string());
     let mut bytes = None;
     let source = match known {
@@ -229,20 +254,6 @@ fn variants_of(
         }
     };
     let hash = source.hash;
-    let mut widths: Vec<u32> = VARIANT_WIDTHS
-        .iter()
-        .copied()
-        .filter(|w| *w < width)
-        .collect();
-    widths.push(width);
-    // A panorama keeps its smaller widths; an image too tall for WebP at
-    // every width gets none, and is told.
-    widths.retain(|&w| w <= WEBP_MAX && height_at(w, (width, height)) <= WEBP_MAX);
-    if widths.is_empty() {
-        return Err(format!(
-            "it is {width} × {height} pixels, and a WebP image holds at most {WEBP_MAX} a side"
-        ));
-    }
     let site_path = ["content/", "static/"]
         .iter()
         .find_map(|dir| path.strip_prefix(dir))
@@ -526,17 +537,31 @@ mod tests {
             refused.unwrap_err(),
             "it is 30 × 20000 pixels, and a WebP image holds at most 16383 a side"
         );
-        // An image past 64 megapixels is refused before it is read
-        // (this file is small: only its size as found is looked at).
-        let huge = variants_of(root, &cache, "images/panorama.png", (16_000, 16_000), None);
+    }
+
+    #[test]
+    fn variant_widths_are_those_webp_holds_of_images_folio_can_read() {
+        assert_eq!(variant_widths((1000, 500)), Ok(vec![480, 960, 1000]));
+        assert_eq!(variant_widths((400, 300)), Ok(vec![400]));
+        // Taller than WebP holds at full width, not at 1440 and below.
+        assert_eq!(variant_widths((2000, 20_000)), Ok(vec![480, 960, 1440]));
+        // Too tall at 960: a 480 alone would be blown up, so none.
+        let tall = "it is 1000 × 20000 pixels, and a WebP image holds at most 16383 a side";
+        assert_eq!(variant_widths((1000, 20_000)), Err(tall.into()));
         assert_eq!(
-            huge.unwrap_err(),
-            "it is 16000 × 16000 pixels (256 megapixels), and folio makes them of images \
-             up to 64: a copy scaled down would get them"
+            variant_widths((16_383, 3)),
+            Ok(vec![480, 960, 1440, 16_383])
         );
-        // 1000 wide and 30,000 tall: only the 480 is short enough.
-        assert_eq!(height_at(480, (1000, 30_000)), 14_400);
-        assert_eq!(height_at(960, (1000, 30_000)), 28_800);
+        // Past 64 megapixels, refused before the file is read.
+        assert_eq!(
+            variant_widths((16_000, 16_000)),
+            Err(
+                "it is 16000 × 16000 pixels (256 megapixels), and folio makes them of \
+                 images up to 64: a copy scaled down would get them"
+                    .into()
+            )
+        );
+        assert!(variant_widths((8000, 8000)).is_ok());
     }
 
     #[test]

@@ -300,12 +300,12 @@ fn one_request(head: &[u8]) -> Vec<u8> {
     for (i, line) in fields.iter().enumerate() {
         // A line starting with white space continues the field before it.
         if !line.starts_with(b" ") && !line.starts_with(b"\t") {
-            let field = fields[i + 1..]
+            let mut folded = fields[i + 1..]
                 .iter()
                 .take_while(|l| l.starts_with(b" ") || l.starts_with(b"\t"));
             dropping = line.len() >= 11 && line[..11].eq_ignore_ascii_case(b"connection:")
                 || !line.is_ascii()
-                || field.clone().any(|l| !l.is_ascii());
+                || folded.any(|l| !l.is_ascii());
         }
         if !dropping {
             out.extend_from_slice(line);
