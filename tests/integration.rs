@@ -886,6 +886,41 @@ fn every_content_error_is_reported_with_file_line_and_exit_1() {
 }
 
 #[test]
+fn front_matter_aliases_that_expand_past_the_bound_are_an_error_at_their_line() {
+    // The start of a billion laughs: six levels of nine aliases, 670,000
+    // values (nine levels, 387 million, took 13 GB and more than a minute
+    // before they were stopped; six fail fast if the bound goes).
+    let mut laughs =
+        String::from("---\ntitle: Laughs\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (i, name) in ('b'..='f').enumerate() {
+        let prev = (b'a' + i as u8) as char;
+        let list = vec![format!("*{prev}"); 9].join(", ");
+        laughs.push_str(&format!("{name}: &{name} [{list}]\n"));
+    }
+    laughs.push_str("---\n\nHi.\n");
+    let root = site(&[
+        ("folio.toml", "title = \"Aliases\"\n"),
+        ("content/laughs.md", &laughs),
+        (
+            "content/team.md",
+            "---\ntitle: Team\nlead: &lead {name: Ana}\nbackup: *lead\n---\n\nOk.\n",
+        ),
+    ]);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "error: front matter expands to more than 10000 values through its aliases",
+            "--> content/laughs.md:7:1",
+            "write the values out, or repeat fewer of them",
+            "Build failed: 1 error",
+        ],
+    );
+}
+
+#[test]
 fn long_pages_are_checked_whole_though_loading_reads_their_start() {
     // Loading reads the first 2 KiB of a page; the rest is read and checked
     // by the parse pass, with the same errors.

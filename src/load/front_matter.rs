@@ -104,6 +104,21 @@ pub fn parse(
             return KeyChecker::new(file, text, split, diags).build_with_lines(map, key_lines);
         }
     }
+    if format == Format::Yaml {
+        if let Some(inner_line) = super::yaml_aliases::too_many(split.block) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "front matter expands to more than {} values through its aliases \
+                     (`*name` repeats the value marked `&name`)",
+                    super::yaml_aliases::MAX_VALUES
+                ))
+                .in_file(file)
+                .at(text, split.block_line + inner_line - 1, 1)
+                .with_hint("write the values out, or repeat fewer of them"),
+            );
+            return FrontMatter::default();
+        }
+    }
     let parsed = match format {
         Format::Yaml => YAML::parse(split.block),
         Format::Toml => TOML::parse(split.block),

@@ -12,6 +12,7 @@
 pub mod front_matter;
 mod simple_yaml;
 pub mod split;
+mod yaml_aliases;
 
 pub use front_matter::FrontMatter;
 
