@@ -203,9 +203,39 @@ pub fn base_url_problem(url: &str) -> Option<Diagnostic> {
                 .with_hint("write a space as `%20`, or use a path without spaces"),
         );
     }
+    // Pages' URLs are the base URL with their paths after it: a query or
+    // fragment would land in the middle of every one (`/docs?x=1/page/`).
+    if let Some(at) = url.find(['?', '#']) {
+        let (what, extra) = if url[at..].starts_with('?') {
+            ("a query", &url[at..])
+        } else {
+            ("a fragment", &url[at..])
+        };
+        return Some(
+            Diagnostic::error(format!(
+                "`base_url` `{url}` has {what} (`{extra}`): every page's URL would have it in its middle"
+            ))
+            .with_hint(format!(
+                "write the site's address without it: `{}/`",
+                url[..at].trim_end_matches('/')
+            )),
+        );
+    }
     if let Some(i) = url.find("://") {
         let scheme = url[..i].to_ascii_lowercase();
         let host = url[i + 3..].split('/').next().unwrap_or("");
+        if let Some((_, bare)) = host.rsplit_once('@').filter(|_| scheme != "file") {
+            return Some(
+                Diagnostic::error(format!(
+                    "`base_url` `{url}` has a user name in it: every page's permalink and social \
+                     metadata would show it"
+                ))
+                .with_hint(format!(
+                    "write `{scheme}://{bare}{}`, and keep any password out of folio.toml",
+                    &url[i + 3 + host.len()..]
+                )),
+            );
+        }
         return match scheme.as_str() {
             "http" | "https" if host.is_empty() => Some(
                 Diagnostic::error(format!("`base_url` `{url}` has no host name"))
@@ -363,6 +393,28 @@ mod tests {
         ] {
             assert!(problem(error).unwrap().0, "{error}");
         }
+        let (error, message, hint) = problem("https://example.com/docs?lang=en").unwrap();
+        assert!(error);
+        assert_eq!(
+            message,
+            "`base_url` `https://example.com/docs?lang=en` has a query (`?lang=en`): every \
+             page's URL would have it in its middle"
+        );
+        assert_eq!(
+            hint,
+            "write the site's address without it: `https://example.com/docs/`"
+        );
+        let (_, message, _) = problem("/docs/#top").unwrap();
+        assert!(message.contains("has a fragment (`#top`)"), "{message}");
+        let (error, message, hint) = problem("https://ana:secret@example.com/docs").unwrap();
+        assert!(
+            error && message.contains("has a user name in it"),
+            "{message}"
+        );
+        assert_eq!(
+            hint,
+            "write `https://example.com/docs`, and keep any password out of folio.toml"
+        );
         for warning in ["handbook", "ftp://x.org/"] {
             assert!(!problem(warning).unwrap().0, "{warning}");
         }
