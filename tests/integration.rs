@@ -659,6 +659,37 @@ fn theme_selection_and_site_template_override() {
 }
 
 #[test]
+fn a_theme_named_by_a_path_is_refused_not_read_from_outside_themes() {
+    // `themes/` joined with an absolute path is that path: a theme
+    // elsewhere on the disk was read, its static files copied out.
+    let elsewhere = site(&[
+        ("templates/page.html", "outside {{ page.title }}"),
+        ("templates/section.html", "outside"),
+    ]);
+    let path = elsewhere.path().to_str().unwrap();
+    for theme in [path, "../x", "mine/", ""] {
+        let root = site(&[
+            (
+                "folio.toml",
+                &format!("title = \"T\"\ntheme = \"{theme}\"\n"),
+            ),
+            ("content/a.md", "---\ntitle: A\n---\n\nText.\n"),
+        ]);
+        let (_, run) = build(root.path(), &[]);
+        assert_eq!(run.code, 1, "{theme}: {}", run.stderr);
+        assert_has_all(
+            theme,
+            &run.stderr,
+            &[
+                &format!("error: theme `{theme}` is not the name of a folder"),
+                "--> folio.toml",
+                "name a folder of themes/",
+            ],
+        );
+    }
+}
+
+#[test]
 fn a_theme_without_a_template_every_site_needs_is_named_with_what_to_add() {
     let dir = site(&[
         ("folio.toml", "title = \"T\"\ntheme = \"mini\"\n"),

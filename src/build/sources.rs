@@ -223,7 +223,20 @@ pub(super) fn load_templates(
     config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Templates, Theme)> {
-    let theme_dir = root.join("themes").join(&config.theme);
+    // A name, not a path: `themes/` joined with `/etc` is `/etc`.
+    let name = config.theme.as_str();
+    if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+        diags.push(
+            Diagnostic::error(format!("theme `{name}` is not the name of a folder"))
+                .in_file(CONFIG_FILE)
+                .with_hint(format!(
+                    "name a folder of themes/ (`theme = \"mine\"` for themes/mine/), or use \
+                     `theme = \"{EMBEDDED_THEME}\"` (built in)"
+                )),
+        );
+        return None;
+    }
+    let theme_dir = root.join("themes").join(name);
     let theme = if theme_dir.is_dir() {
         Theme {
             templates: read_templates(root, &theme_dir.join("templates"), diags),
