@@ -2677,6 +2677,25 @@ fn walk_css(dir: &Path) -> String {
 // ---- folio check ----------------------------------------------------------------
 
 #[test]
+fn check_follows_links_whose_urls_the_html_escapes() {
+    // `it's` and `x&y` are written `it&#39;s` and `x&amp;y` in an href:
+    // read as written, every link to them missed, and both were orphans.
+    let root = site(&[
+        ("folio.toml", "title = \"Names\"\n"),
+        ("content/it's.md", "---\ntitle: Its\n---\n\nText.\n"),
+        ("content/x&y.md", "---\ntitle: XY\n---\n\nText.\n"),
+        ("content/a b.md", "---\ntitle: AB\n---\n\nText.\n"),
+    ]);
+    let run = folio(&["check", "--root", root.path().to_str().unwrap(), "--strict"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn check_lists_every_problem_with_file_line_and_exits_1() {
     let root = fixture("check-broken");
     let run = folio(&["check", "--root", root.to_str().unwrap()]);

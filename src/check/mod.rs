@@ -203,23 +203,78 @@ fn node_key(path: &[u8]) -> &[u8] {
 }
 
 /// Output paths under `base_path` that a rendered file's `href`s lead
-/// to, percent-decoded, without their `#fragment` or `?query`:
-/// `href="/a/b/#x"` is `a/b/` (see [`node_key`]). Bytes, not text: a
-/// path that is not UTF-8 names no file of the site, and is not looked
-/// up any further.
+/// to, their character references read (`&amp;`, `&#39;`), percent-decoded,
+/// without their `#fragment` or `?query`: `href="/a/b/#x"` is `a/b/` (see
+/// [`node_key`]). Bytes, not text: a path that is not UTF-8 names no file
+/// of the site, and is not looked up any further.
 fn internal_targets<'h>(
     html: &'h [u8],
     base_path: &'h [u8],
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
     crate::render::href_values(html).filter_map(move |value| {
-        let path = html[value].strip_prefix(base_path)?;
-        let path = &path[..memchr::memchr2(b'#', b'?', path).unwrap_or(path.len())];
-        Some(if memchr::memchr(b'%', path).is_some() {
-            Cow::from(percent_encoding::percent_decode(path))
-        } else {
-            Cow::Borrowed(path)
+        let value = attribute_value(&html[value]);
+        let rest = value.strip_prefix(base_path)?;
+        let path = base_path.len()
+            ..base_path.len() + memchr::memchr2(b'#', b'?', rest).unwrap_or(rest.len());
+        Some(match value {
+            Cow::Borrowed(value) => percent_decoded(&value[path]),
+            Cow::Owned(value) => Cow::Owned(percent_decoded(&value[path]).into_owned()),
         })
     })
+}
+
+/// `path` percent-decoded (borrowed when it has no `%`).
+fn percent_decoded(path: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr(b'%', path).is_some() {
+        Cow::from(percent_encoding::percent_decode(path))
+    } else {
+        Cow::Borrowed(path)
+    }
+}
+
+/// An attribute's value with its character references read: the escapes
+/// of Tera (`&#39;`), pulldown-cmark (`&#x27;`) and folio (`&amp;`). The
+/// pages `it's.md` and `x&y.md` were reported as orphans, every link to
+/// them unread. A reference folio does not know is kept as written.
+fn attribute_value(raw: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr(b'&', raw).is_none() {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = memchr::memchr(b'&', rest) {
+        out.extend_from_slice(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.iter().take(12).position(|&b| b == b';');
+        let name = end.map(|e| &rest[1..e]);
+        let char = name.and_then(|name| match name {
+            b"amp" => Some('&'),
+            b"lt" => Some('<'),
+            b"gt" => Some('>'),
+            b"quot" => Some('"'),
+            b"apos" => Some('\''),
+            _ => {
+                let digits = std::str::from_utf8(name.strip_prefix(b"#")?).ok()?;
+                let code = match digits.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => digits.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (char, end) {
+            (Some(c), Some(e)) => {
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push(b'&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.extend_from_slice(rest);
+    Cow::Owned(out)
 }
 
 /// Pages no reader can reach: not linked, directly or through other pages,
@@ -306,6 +361,15 @@ mod tests {
                 "/handbook/"
             ),
             ["a/"]
+        );
+        // Character references, as Tera, pulldown-cmark and folio write
+        // them, are read before the URL is.
+        let escaped = r#"<a href="/x&amp;y/">1</a> <a href="/it&#39;s/">2</a>
+            <a href="/it&#x27;s/">3</a> <a href="/a&#35;b/#top">4</a>
+            <a href="/%C3%9Cber&#x20;uns/">5</a> <a href="/q&nope;/&amp">6</a>"#;
+        assert_eq!(
+            targets(escaped, "/"),
+            ["x&y/", "it's/", "it's/", "a", "Über uns/", "q&nope;/&amp"]
         );
     }
 
