@@ -361,7 +361,9 @@ impl KeyChecker<'_, '_> {
 
     fn date(&mut self, key: &str, value: Value) -> Option<String> {
         let value = match value {
-            Value::String(s) => match date_parts(&s).map(|(y, m, d)| impossible(y, m, d)) {
+            Value::String(s) => match date_parts(&s)
+                .map(|(y, m, d)| impossible(y, m, d).or_else(|| time_problem(&s[10..])))
+            {
                 Some(None) => return Some(s),
                 Some(Some(why)) => {
                     // Shaped like a date, but no such day: say which part is wrong.
@@ -369,7 +371,8 @@ impl KeyChecker<'_, '_> {
                     self.report(
                         Diagnostic::error(format!("`{key}` is `{s}`, which is not a date: {why}")),
                         line,
-                        "check the month and day: dates are `YYYY-MM-DD`, e.g. `2024-05-31`",
+                        "dates are `YYYY-MM-DD`, e.g. `2024-05-31`, with a time if need be: \
+                         `2024-05-31T09:00:00Z`",
                     );
                     return None;
                 }
@@ -460,7 +463,66 @@ impl KeyChecker<'_, '_> {
 /// True for a real calendar date `YYYY-MM-DD`, optionally followed by a
 /// time.
 pub fn is_date(s: &str) -> bool {
-    date_parts(s).is_some_and(|(year, month, day)| impossible(year, month, day).is_none())
+    date_parts(s).is_some_and(|(year, month, day)| {
+        impossible(year, month, day)
+            .or_else(|| time_problem(&s[10..]))
+            .is_none()
+    })
+}
+
+/// Why what follows a date (`T09:00:00Z`) is no time of day (`None` when
+/// it is, or when nothing follows): `HH:MM`, then `:SS` and a fraction if
+/// need be, then `Z` or an offset `+HH:MM`, after `T` or a space.
+fn time_problem(rest: &str) -> Option<String> {
+    let time = rest.get(1..)?;
+    let shape = || Some("after the day comes a time like `T09:00:00Z`".to_string());
+    let (Some(hour), Some(minute)) = (two_digits(time.get(..2)), two_digits(time.get(3..5))) else {
+        return shape();
+    };
+    if time.as_bytes()[2] != b':' {
+        return shape();
+    }
+    let mut rest = &time[5..];
+    let mut second = 0;
+    if let Some(after) = rest.strip_prefix(':') {
+        let Some(s) = two_digits(after.get(..2)) else {
+            return shape();
+        };
+        second = s;
+        rest = after[2..].strip_prefix('.').map_or(&after[2..], |f| {
+            f.trim_start_matches(|c: char| c.is_ascii_digit())
+        });
+    }
+    let zone = rest.trim_start_matches(' ');
+    let offset = zone.strip_prefix(['+', '-']).map(|o| {
+        let (h, m) = o.split_at_checked(2).unwrap_or((o, ""));
+        (
+            two_digits(Some(h)),
+            two_digits(Some(m.strip_prefix(':').unwrap_or(m))),
+        )
+    });
+    let zone_ok = matches!(zone, "" | "Z" | "z")
+        || matches!(offset, Some((Some(h), Some(m))) if h <= 23 && m <= 59);
+    if !zone_ok {
+        Some(format!(
+            "`{zone}` is no time zone: write `Z` (UTC) or an offset like `+02:00`"
+        ))
+    } else if hour > 23 {
+        Some(format!("there is no hour {hour}"))
+    } else if minute > 59 {
+        Some(format!("there is no minute {minute}"))
+    } else if second > 60 {
+        Some(format!("there is no second {second}"))
+    } else {
+        None
+    }
+}
+
+/// Two ASCII digits as a number.
+fn two_digits(s: Option<&str>) -> Option<u32> {
+    s.filter(|s| s.len() == 2 && s.bytes().all(|c| c.is_ascii_digit()))?
+        .parse()
+        .ok()
 }
 
 /// Year, month and day of text shaped like `YYYY-MM-DD` (optionally
@@ -1256,6 +1318,36 @@ mod tests {
         assert!(is_date("2000-02-29") && !is_date("1900-02-29"));
         assert!(!is_date("2024-04-31") && !is_date("2024-05-00"));
         assert!(!is_date("2024-5-31") && !is_date("2024-05-31x"));
+        // A time after the day, as YAML and TOML write it.
+        for fine in [
+            "2024-05-31T09:00",
+            "2024-05-31t09:00:00z",
+            "2024-05-31 09:00:00",
+            "2024-05-31T23:59:60.123456+05:30",
+            "2024-05-31T09:00:00-0800",
+            "2024-05-31 09:00:00 +01:00",
+        ] {
+            assert!(is_date(fine), "{fine}");
+        }
+        let why = |s: &str| time_problem(&s[10..]);
+        assert_eq!(
+            why("2024-02-29T25:00:00Z").as_deref(),
+            Some("there is no hour 25")
+        );
+        assert_eq!(
+            why("2024-02-29T10:61").as_deref(),
+            Some("there is no minute 61")
+        );
+        assert_eq!(
+            why("2024-02-29 whenever").as_deref(),
+            Some("after the day comes a time like `T09:00:00Z`")
+        );
+        assert_eq!(
+            why("2024-02-29T10:00:00 CET").as_deref(),
+            Some("`CET` is no time zone: write `Z` (UTC) or an offset like `+02:00`")
+        );
+        assert!(!is_date("2024-05-31T") && !is_date("2024-05-31T9:00"));
+        assert!(!is_date("2024-05-31T09:00+24:00"));
     }
 
     #[test]
