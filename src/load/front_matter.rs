@@ -1329,23 +1329,24 @@ mod tests {
         ] {
             assert!(is_date(fine), "{fine}");
         }
-        let why = |s: &str| time_problem(&s[10..]);
-        assert_eq!(
-            why("2024-02-29T25:00:00Z").as_deref(),
-            Some("there is no hour 25")
-        );
-        assert_eq!(
-            why("2024-02-29T10:61").as_deref(),
-            Some("there is no minute 61")
-        );
-        assert_eq!(
-            why("2024-02-29 whenever").as_deref(),
-            Some("after the day comes a time like `T09:00:00Z`")
-        );
-        assert_eq!(
-            why("2024-02-29T10:00:00 CET").as_deref(),
-            Some("`CET` is no time zone: write `Z` (UTC) or an offset like `+02:00`")
-        );
+        for (date, why_not) in [
+            ("2024-02-29T25:00:00Z", "there is no hour 25"),
+            ("2024-02-29T10:61", "there is no minute 61"),
+            (
+                "2024-02-29 whenever",
+                "after the day comes a time like `T09:00:00Z`",
+            ),
+            (
+                "2024-02-29T10:00:00 CET",
+                "`CET` is no time zone: write `Z` (UTC) or an offset like `+02:00`",
+            ),
+        ] {
+            assert_eq!(
+                time_problem(&date[10..]).as_deref(),
+                Some(why_not),
+                "{date}"
+            );
+        }
         assert!(!is_date("2024-05-31T") && !is_date("2024-05-31T9:00"));
         assert!(!is_date("2024-05-31T09:00+24:00"));
     }
