@@ -423,6 +423,13 @@ fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
             "rename or move the file of static/ or content/ with that path: it would take the place of a page or of a file folio writes itself (the search index, 404.html, the theme's files)",
         );
     }
+    if e.kind() == io::ErrorKind::InvalidFilename {
+        // ENAMETOOLONG: a `slug` or alias past the file system's 255 bytes
+        // is refused where it is written; this is any other way there.
+        return Diagnostic::error(format!("cannot write `{rel}`: {e}")).with_hint(
+            "a part of that path is longer than the file system allows (255 bytes): shorten the file or folder name, slug or alias it comes from",
+        );
+    }
     Diagnostic::error(format!("cannot write `{rel}`: {e}"))
         .with_hint("check free disk space and permissions; the previous output was left as it was")
 }

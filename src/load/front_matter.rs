@@ -11,6 +11,10 @@ use serde_json::{Map, Value};
 use super::split::{Format, Split};
 use crate::diagnostic::{closest, Diagnostic, LineIndex};
 
+/// The longest file or folder name (in bytes) file systems take: a
+/// `slug` or an alias's part names a folder of the output.
+const MAX_NAME: usize = 255;
+
 /// Front matter keys folio understands.
 pub const KNOWN_KEYS: &[&str] = &[
     "title",
@@ -400,6 +404,17 @@ impl KeyChecker<'_, '_> {
             );
             return None;
         }
+        if s.len() > MAX_NAME {
+            self.report(
+                Diagnostic::error(format!(
+                    "`slug` is {} bytes long, and a folder name may have {MAX_NAME}",
+                    s.len()
+                )),
+                line,
+                "shorten it: it names the page's folder in the output, and its URL",
+            );
+            return None;
+        }
         Some((s, line))
     }
 
@@ -418,7 +433,17 @@ impl KeyChecker<'_, '_> {
                     "write aliases as site paths from the root, e.g. `/old/path/`",
                 );
             }
-            !climbs
+            let long = alias.split('/').any(|segment| segment.len() > MAX_NAME);
+            if long && !climbs {
+                self.report(
+                    Diagnostic::error(format!(
+                        "alias `{alias}` has a part longer than the {MAX_NAME} bytes a folder name may have"
+                    )),
+                    line,
+                    "shorten it: each part between `/` names a folder of the output",
+                );
+            }
+            !climbs && !long
         });
         aliases
     }
@@ -1349,6 +1374,33 @@ mod tests {
         }
         assert!(!is_date("2024-05-31T") && !is_date("2024-05-31T9:00"));
         assert!(!is_date("2024-05-31T09:00+24:00"));
+    }
+
+    #[test]
+    fn a_slug_or_alias_part_past_a_file_names_length_is_an_error_at_its_line() {
+        // Written as a folder of the output, it failed there, with no line
+        // and a hint about disk space ("File name too long").
+        let long = "a".repeat(300);
+        let (fm, d) = load(&format!(
+            "---\ntitle: T\nslug: {long}\naliases: [/old/{long}/, /x/]\n---\n"
+        ));
+        let messages: Vec<_> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+        let alias = format!(
+            "alias `/old/{long}/` has a part longer than the 255 bytes a folder name may have"
+        );
+        assert_eq!(
+            messages,
+            [
+                (4, alias.as_str()),
+                (
+                    3,
+                    "`slug` is 300 bytes long, and a folder name may have 255"
+                ),
+            ]
+        );
+        assert_eq!(fm.aliases, ["/x/"]);
+        let (fm, d) = load(&format!("---\nslug: {}\n---\n", "b".repeat(255)));
+        assert!(d.is_empty() && fm.slug.is_some(), "{d:?}");
     }
 
     #[test]
