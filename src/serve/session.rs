@@ -160,8 +160,15 @@ impl Session {
     /// stays served, and as the project in memory may be half changed,
     /// the next change rebuilds the site from the files.
     fn guarded(&mut self, update: impl FnOnce(&mut Session) -> Outcome) -> Outcome {
-        let caught = panic::catch_unwind(panic::AssertUnwindSafe(|| update(self)));
-        caught.unwrap_or_else(|payload| {
+        self.caught(update)
+            .unwrap_or_else(|bug| Outcome::Failed(vec![bug]))
+    }
+
+    /// Runs `work`; a panic in it is the error returned, the site's
+    /// standing problem until a rebuild, which the next change makes.
+    fn caught<T>(&mut self, work: impl FnOnce(&mut Session) -> T) -> Result<T, Diagnostic> {
+        let caught = panic::catch_unwind(panic::AssertUnwindSafe(|| work(self)));
+        caught.map_err(|payload| {
             let what = payload
                 .downcast_ref::<&str>()
                 .copied()
@@ -174,7 +181,7 @@ impl Session {
                 );
             self.unwritten = true;
             self.problems.insert(None, vec![bug.clone()]);
-            Outcome::Failed(vec![bug])
+            bug
         })
     }
 
@@ -711,6 +718,13 @@ impl Session {
     /// index, when a page's record in it changed. Returns the time taken,
     /// when there was something to write, and any problem writing it.
     pub fn write_deferred(&mut self) -> Option<(Duration, Vec<Diagnostic>)> {
+        // A bug here would end the preview as one in an update did.
+        self.caught(Session::write_index)
+            .unwrap_or_else(|bug| Some((Duration::ZERO, vec![bug])))
+    }
+
+    /// [`Session::write_deferred`], unguarded.
+    fn write_index(&mut self) -> Option<(Duration, Vec<Diagnostic>)> {
         if !std::mem::take(&mut self.search_pending) {
             return None;
         }
