@@ -376,6 +376,16 @@ fn a_mistake_repeated_many_times_is_shown_ten_times_and_counted() {
     assert!(run.stderr.len() < 5000, "{} bytes", run.stderr.len());
 }
 
+/// Builds `root` into a fresh folder, which fails (exit 1) with each of
+/// `parts` in its messages; returns the folder and the run.
+#[track_caller]
+fn fails_with(root: &Path, parts: &[&str]) -> (tempfile::TempDir, Run) {
+    let (out, run) = build(root, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_has_all("stderr", &run.stderr, parts);
+    (out, run)
+}
+
 /// Builds `root`, which fails: `shown` is shown ten times in full, and
 /// the output has each of `parts` (the note that counts the others).
 fn fails_showing_ten(root: &Path, shown: &str, parts: &[&str]) -> Run {
@@ -513,11 +523,8 @@ fn folder_links_are_read_from_the_page_folder_like_every_relative_link() {
             "---\ntitle: Deploy\n---\nSee [guide](../giude/) and [all](_index.md).\n",
         ),
     ]);
-    let (_, run) = build(broken.path(), &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    fails_with(
+        broken.path(),
         &[
             "link to `../giude/`, but no page or section is built from `content/giude/`",
             "did you mean `../guide/`?",
@@ -537,11 +544,8 @@ fn a_base_url_without_scheme_stops_the_build_but_not_the_preview() {
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
     ]);
-    let (_, run) = build(dir.path(), &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    fails_with(
+        dir.path(),
         &[
             "every URL would start with `/docs.example.com/`",
             "folio.toml:2:1",
@@ -675,11 +679,8 @@ fn a_theme_named_by_a_path_is_refused_not_read_from_outside_themes() {
             ),
             ("content/a.md", "---\ntitle: A\n---\n\nText.\n"),
         ]);
-        let (_, run) = build(root.path(), &[]);
-        assert_eq!(run.code, 1, "{theme}: {}", run.stderr);
-        assert_has_all(
-            theme,
-            &run.stderr,
+        fails_with(
+            root.path(),
             &[
                 &format!("error: theme `{theme}` is not the name of a folder"),
                 "--> folio.toml",
@@ -699,11 +700,8 @@ fn a_theme_without_a_template_every_site_needs_is_named_with_what_to_add() {
         ),
         ("content/guide/a.md", "---\ntitle: A\n---\nHello.\n"),
     ]);
-    let (out, run) = build(dir.path(), &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    let (out, run) = fails_with(
+        dir.path(),
         &[
             "no template `section.html`: neither templates/ nor the theme `mini` has one (while rendering the generated page of /)",
             "add `templates/section.html` (or `themes/mini/templates/section.html`): section pages",
@@ -720,11 +718,8 @@ fn a_static_file_in_the_place_of_a_file_folio_writes_is_named() {
         ("content/a.md", "---\ntitle: A\n---\nHello.\n"),
         ("static/search-index.js", "// mine\n"),
     ]);
-    let (out, run) = build(dir.path(), &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    let (out, _) = fails_with(
+        dir.path(),
         &[
             "two files would be written to `search-index.js`",
             "rename or move the file of static/ or content/ with that path",
@@ -741,11 +736,8 @@ fn a_static_file_in_the_place_of_a_page_names_the_page() {
         ("static/guide/a/index.html", "<p>mine</p>\n"),
         ("static/guide/index.html", "<p>mine too</p>\n"),
     ]);
-    let (out, run) = build(dir.path(), &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    let (out, _) = fails_with(
+        dir.path(),
         &[
             "error: `static/guide/a/index.html` would be written at `guide/a/index.html`, where the page of `content/guide/a.md` goes\n  --> static/guide/a/index.html",
             "error: `static/guide/index.html` would be written at `guide/index.html`, where the page of the section `content/guide/` goes",
@@ -861,11 +853,8 @@ fn generated_corpus_builds_with_its_own_templates() {
 
 #[test]
 fn every_content_error_is_reported_with_file_line_and_exit_1() {
-    let (out, run) = build(&fixture("errors"), &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    let (out, run) = fails_with(
+        &fixture("errors"),
         &[
         "content/unclosed.md:1:1",
         "front matter opened here is never closed",
@@ -937,11 +926,8 @@ fn front_matter_aliases_that_expand_past_the_bound_are_an_error_at_their_line() 
             "---\ntitle: Team\nlead: &lead {name: Ana}\nbackup: *lead\n---\n\nOk.\n",
         ),
     ]);
-    let (_, run) = build(root.path(), &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    fails_with(
+        root.path(),
         &[
             "error: front matter expands to more than 10000 values through its aliases",
             "--> content/laughs.md:7:1",
