@@ -2682,6 +2682,64 @@ fn check_follows_links_whose_urls_the_html_escapes() {
 }
 
 #[test]
+fn check_reads_links_left_as_urls_from_the_built_page() {
+    // The build leaves links that name no file of content/ as written;
+    // check reads them from the page's URL and warns of those that lead
+    // to no file the build writes.
+    let deploy = "---\ntitle: Deploy\n---\n\nRead [the notes](notes.txt) and [rollback](../rollback/),\n[the spec](../../files/spec.pdf#page=2), [gone](../../files/gone.pdf),\n[the style](../../folio.css) and [home](../..).\n";
+    let tmp = site(&[
+        ("folio.toml", "title = \"Relative\"\n"),
+        ("content/runbooks/deploy.md", deploy),
+        ("content/runbooks/rollback.md", "# Rollback\n"),
+        ("static/files/spec.pdf", "%PDF"),
+    ]);
+    let root = tmp.path().to_str().unwrap();
+    let run = folio(&["check", "--root", root]);
+    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "warning: link to `notes.txt` leads to no file of the site",
+            "content/runbooks/deploy.md:5:6",
+            "there is no `content/runbooks/notes.txt`",
+            "(`/runbooks/deploy/`) it leads to `/runbooks/deploy/notes.txt`",
+            "warning: link to `../../files/gone.pdf` leads to no file of the site",
+            "content/runbooks/deploy.md:6:42",
+        ],
+    );
+    assert!(
+        run.stdout.contains("0 errors, 2 warnings"),
+        "{}",
+        run.stdout
+    );
+    let warned: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warned.len(), 2, "the rest lead to files: {}", run.stderr);
+    assert_eq!(folio(&["check", "--root", root, "--strict"]).code, 1);
+    // On a site under a base path, the URLs say so.
+    fs::write(
+        tmp.path().join("folio.toml"),
+        "title = \"Relative\"\nbase_url = \"https://example.com/handbook/\"\n",
+    )
+    .unwrap();
+    let run = folio(&["check", "--root", root]);
+    assert!(
+        run.stderr.contains(
+            "(`/handbook/runbooks/deploy/`) it leads to `/handbook/runbooks/deploy/notes.txt`"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The build, which cannot know every file yet, leaves them be.
+    let (_, built) = build(tmp.path(), &[]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+}
+
+#[test]
 fn check_lists_every_problem_with_file_line_and_exits_1() {
     let root = fixture("check-broken");
     let run = folio(&["check", "--root", root.to_str().unwrap()]);

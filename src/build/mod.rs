@@ -33,7 +33,7 @@ use crate::site::{assemble, AssembleInput, Site};
 pub use reshow::Reshown;
 pub use sizes::image_size;
 pub use update::PageUpdate;
-pub use write::{render_jobs, render_site, write_all};
+pub use write::{copied_files, render_jobs, render_site, write_all};
 
 /// What to build and how.
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@
 //! template errors too.
 
 pub mod external;
+mod relative;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -81,6 +82,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
     let mut diagnostics = project.warnings.clone();
     diagnostics.extend(errors);
     diagnostics.extend(orphans(&project, &graph));
+    diagnostics.extend(relative::dead_url_links(&project, &graph));
     let mut external_links = 0;
     if let Some(ext) = &opts.external {
         let links: Vec<(String, crate::markdown::PageLink)> = project
@@ -89,7 +91,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
             .iter()
             .filter(|p| !p.parsed.external_links.is_empty())
             .flat_map(|p| {
-                external_links_of(&opts.root, p)
+                located(&opts.root, p, &p.parsed.external_links)
                     .into_iter()
                     .map(|l| (p.source.clone(), l))
             })
@@ -107,14 +109,14 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
     })
 }
 
-/// A page's external links with their lines. The build kept only their
+/// Some of a page's links, with their lines. The build kept only their
 /// offsets in the body, so the page is read again; if it cannot be, the
 /// links are still checked, without a line.
-fn external_links_of(
+fn located(
     root: &std::path::Path,
     page: &crate::site::Page,
+    links: &[crate::markdown::LinkAt],
 ) -> Vec<crate::markdown::PageLink> {
-    let links = &page.parsed.external_links;
     let text = std::fs::read(root.join(&page.source))
         .ok()
         .and_then(|bytes| crate::load::load_page(&page.source, bytes, &mut Vec::new()));
@@ -286,11 +288,7 @@ fn orphans(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
         .pages
         .iter()
         .filter(|p| {
-            let dir = if p.is_index {
-                &project.site.section(p.section).route.dir
-            } else {
-                &p.route.dir
-            };
+            let dir = project.site.page_dir(p);
             !graph.node(dir.as_bytes()).is_some_and(|n| seen[n as usize])
         })
         .map(|p| p.source.as_str())

@@ -68,20 +68,21 @@ impl PageLink {
     }
 }
 
-/// A link to another site. Only `folio check --external` needs to say where
-/// it is, so the build keeps just its byte offset in the body and the check
-/// finds the line (see [`locate_links`]).
+/// A link that only `folio check` follows: one to another site (with
+/// `--external`), or one left as a URL relative to the built page. Only
+/// the check needs to say where it is, so the build keeps just its byte
+/// offset in the body and the check finds the line (see [`locate_links`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExternalLink {
-    /// The URL.
+pub struct LinkAt {
+    /// The URL, as written.
     pub url: String,
     /// Byte offset of the link in the body.
     pub offset: usize,
 }
 
-/// Places external links of a page whose body is `body` (starting at file
+/// Places links of a page whose body is `body` (starting at file
 /// line `body_line`), for messages.
-pub fn locate_links(body: &str, body_line: usize, links: &[ExternalLink]) -> Vec<PageLink> {
+pub fn locate_links(body: &str, body_line: usize, links: &[LinkAt]) -> Vec<PageLink> {
     let mut cursor = LineCursor::default();
     links
         .iter()
@@ -116,7 +117,12 @@ pub struct ParsedPage {
     /// page's heading ids are known.
     pub links: Vec<PageLink>,
     /// Links to other sites (`http:`/`https:`), for `folio check --external`.
-    pub external_links: Vec<ExternalLink>,
+    pub external_links: Vec<LinkAt>,
+    /// Links left as written, to be read from the built page's URL: no
+    /// file of `content/` has their path (`notes.txt`, or `../rollback/`
+    /// in `runbooks/deploy.md`). `folio check` looks them up among the
+    /// built site's files.
+    pub url_links: Vec<LinkAt>,
     /// The local images the body shows, by project-relative path, whose
     /// size it holds (`folio serve` renders the page again when one is
     /// saved at another size).

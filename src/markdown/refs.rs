@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use pulldown_cmark::{CowStr, LinkType};
 
-use super::{with_suggestion, ExternalLink, PageLink, Rewriter};
+use super::{with_suggestion, LinkAt, PageLink, Rewriter};
 use crate::diagnostic::Diagnostic;
 use crate::route::Reference;
 
@@ -127,7 +127,7 @@ impl<'a> Rewriter<'a> {
             }
             Reference::External => {
                 if dest.starts_with("http://") || dest.starts_with("https://") {
-                    self.out.external_links.push(ExternalLink {
+                    self.out.external_links.push(LinkAt {
                         url: dest.to_string(),
                         offset,
                     });
@@ -136,6 +136,12 @@ impl<'a> Rewriter<'a> {
             }
             Reference::Unknown => {
                 self.out.unresolved.push(dest.to_string());
+                if !dest.starts_with('/') {
+                    self.out.url_links.push(LinkAt {
+                        url: dest.to_string(),
+                        offset,
+                    });
+                }
                 dest
             }
         }
