@@ -21,7 +21,8 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  success
   1  the site has problems (content errors, or warnings with --strict); every problem is listed
-  2  usage or environment error (bad flag, missing or unreadable folder, refused --out)";
+  2  usage or environment error (bad flag, missing or unreadable folder, refused --out)
+  101  folio failed on a bug of its own (the message says where; please report it)";
 
 /// folio: a fast static site generator for handbooks.
 #[derive(Debug, Parser)]

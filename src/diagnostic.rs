@@ -63,6 +63,18 @@ impl Diagnostic {
         Self::new(Severity::Error, message)
     }
 
+    /// The error for a panic: a bug of folio's own, not a problem of the
+    /// site. `payload` is what the panic carried (its message, when it is
+    /// text). The caller adds the hint: what happened to the work.
+    pub fn bug(payload: &(dyn std::any::Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("no message");
+        Self::error(format!("folio failed on a bug of its own: {what}"))
+    }
+
     /// A warning not tied to a file.
     pub fn warning(message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, message)
@@ -779,6 +791,26 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_is_told_by_its_message_as_a_bug_of_folios() {
+        let told = |payload: Box<dyn std::any::Any + Send>| Diagnostic::bug(&*payload).message;
+        let caught = |f: fn()| std::panic::catch_unwind(f).unwrap_err();
+        assert_eq!(
+            told(caught(|| panic!("plain"))),
+            "folio failed on a bug of its own: plain"
+        );
+        let n = 3;
+        assert_eq!(
+            told(Box::new(format!("formatted {n}"))),
+            "folio failed on a bug of its own: formatted 3"
+        );
+        assert_eq!(
+            told(Box::new(42_u8)),
+            "folio failed on a bug of its own: no message"
+        );
+        assert!(Diagnostic::bug(&"x").is_error());
+    }
 
     #[test]
     fn many_alike_in_a_file_are_shown_ten_times_then_counted() {

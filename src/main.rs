@@ -25,8 +25,14 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Build(args) => run_build(&args),
-        Command::Check(args) => run_check(&args),
+        Command::Build(args) => {
+            tell_bugs_as_errors();
+            run_build(&args)
+        }
+        Command::Check(args) => {
+            tell_bugs_as_errors();
+            run_check(&args)
+        }
         Command::Serve(args) => match folio::serve::serve(args.options()) {
             Ok(()) => EXIT_OK,
             Err(failure) => {
@@ -136,6 +142,30 @@ fn run_check(args: &folio::cli::CheckArgs) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// A panic, a bug of folio's own, is told like any error: what and where,
+/// and what to do, rather than Rust's message for its developers (whose
+/// backtrace still follows when `RUST_BACKTRACE` asks for one). The
+/// process still exits with 101. Not for `folio serve`, which catches a
+/// bug in an update and tells it in the terminal and the browser with
+/// what became of the preview.
+fn tell_bugs_as_errors() {
+    std::panic::set_hook(Box::new(|info| {
+        let mut bug = Diagnostic::bug(info.payload());
+        if let Some(at) = info.location() {
+            bug.message += &format!(" (at {}:{})", at.file(), at.line());
+        }
+        let bug = bug.with_hint(
+            "nothing was written; please report this with the command you ran, the message above, \
+             and, if it can be shared, the page it names (RUST_BACKTRACE=1 adds where in folio it happened)",
+        );
+        print_diagnostics(&[bug]);
+        let trace = std::backtrace::Backtrace::capture();
+        if trace.status() == std::backtrace::BacktraceStatus::Captured {
+            eprintln!("{trace}");
+        }
+    }));
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {

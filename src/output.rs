@@ -397,6 +397,17 @@ impl Staging {
     }
 }
 
+/// A build that panics (a bug of folio's) unwinds through its staging
+/// folder, which goes with it: the next build would remove it too, but
+/// the one that failed should leave nothing behind.
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
 /// Refuses a path that would leave the output folder (absolute, or with a
 /// `..` segment), whatever the site says.
 fn refuse_outside(rel: &str) -> io::Result<()> {
@@ -638,6 +649,26 @@ mod tests {
             fs::read_to_string(foreign.join("notes.txt")).unwrap(),
             "keep"
         );
+    }
+
+    #[test]
+    fn a_build_that_panics_leaves_its_folder_to_no_one() {
+        let root = scratch("panic");
+        let out = root.join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.commit().unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        let tmp = staging.dir().to_path_buf();
+        staging.write("b/index.html", b"two").unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let _held = staging;
+            panic!("a bug");
+        }));
+        assert!(panicked.is_err());
+        assert!(!tmp.exists(), "the staging folder went with the panic");
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+        assert!(!out.join("b").exists());
     }
 
     #[cfg(unix)]

@@ -169,16 +169,10 @@ impl Session {
     fn caught<T>(&mut self, work: impl FnOnce(&mut Session) -> T) -> Result<T, Diagnostic> {
         let caught = panic::catch_unwind(panic::AssertUnwindSafe(|| work(self)));
         caught.map_err(|payload| {
-            let what = payload
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("no message");
-            let bug = Diagnostic::error(format!("folio failed on a bug of its own: {what}"))
-                .with_hint(
-                    "the last good build is still served, and the next change rebuilds the site; \
+            let bug = Diagnostic::bug(&*payload).with_hint(
+                "the last good build is still served, and the next change rebuilds the site; \
                      please report this with the terminal's output and what you changed",
-                );
+            );
             self.unwritten = true;
             self.problems.insert(None, vec![bug.clone()]);
             bug
