@@ -2823,16 +2823,45 @@ fn check_passes_on_the_sample_handbook() {
 fn check_external_links_with_a_local_server_and_cache() {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let port = server.server_addr().to_ip().unwrap().port();
-    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let hits = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
+        String,
+        usize,
+    >::new()));
     let counter = hits.clone();
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let status = if request.url() == "/gone" { 404 } else { 200 };
-            let _ = request.respond(tiny_http::Response::empty(status));
+            let url = request.url().to_string();
+            let seen = {
+                let mut hits = counter.lock().unwrap();
+                let n = hits.entry(url.clone()).or_default();
+                *n += 1;
+                *n
+            };
+            let (status, retry) = match url.as_str() {
+                "/gone" => (404, false),
+                // Limits every request, asking for a pause it gets.
+                "/busy" => (429, true),
+                // Fails for a moment: the second request is answered.
+                "/once" if seen == 1 => (503, false),
+                "/private" => (401, false),
+                _ => (200, false),
+            };
+            let mut response = tiny_http::Response::empty(status);
+            if retry {
+                response.add_header(tiny_http::Header::from_bytes("Retry-After", "1").unwrap());
+            }
+            let _ = request.respond(response);
         }
     });
-    let page = format!("Fine [ok](http://127.0.0.1:{port}/ok) and\n[broken](http://127.0.0.1:{port}/gone) and [down](http://127.0.0.1:1/nothing).\n");
+    let at = |path: &str| format!("http://127.0.0.1:{port}{path}");
+    let page = format!(
+        "Fine [ok]({}) and\n[broken]({}) and [down](http://127.0.0.1:1/nothing).\n\n[Busy]({}), [once]({}), [private]({}).\n",
+        at("/ok"),
+        at("/gone"),
+        at("/busy"),
+        at("/once"),
+        at("/private")
+    );
     let tmp = site(&[("content/a.md", page.as_str())]);
     let root = tmp.path();
     let r = root.to_str().unwrap();
@@ -2841,33 +2870,66 @@ fn check_external_links_with_a_local_server_and_cache() {
         0,
         "external links are not checked by default"
     );
+    assert!(hits.lock().unwrap().is_empty());
     let run = folio(&["check", "--root", r, "--external", "--timeout", "2"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(&format!(
-            "external link `http://127.0.0.1:{port}/gone` answers HTTP 404"
-        )),
-        "{}",
-        run.stderr
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            &format!("error: external link `{}` answers HTTP 404", at("/gone")),
+            "content/a.md:2:1",
+            "error: external link `http://127.0.0.1:1/nothing` cannot be reached",
+            &format!(
+                "warning: external link `{}` is limiting folio's requests (HTTP 429)",
+                at("/busy")
+            ),
+            "content/a.md:4:1",
+            &format!(
+                "warning: external link `{}` asks for a login (HTTP 401)",
+                at("/private")
+            ),
+            "6 external links: 2 errors, 2 warnings",
+        ],
     );
-    assert!(run.stderr.contains("content/a.md:2:1"), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("`http://127.0.0.1:1/nothing` cannot be reached"),
-        "{}",
-        run.stderr
+    for fine in ["/ok`", "/once`"] {
+        assert!(!run.stderr.contains(fine), "{fine} is fine: {}", run.stderr);
+    }
+    let asked = |path: &str| hits.lock().unwrap().get(path).copied().unwrap_or(0);
+    assert_eq!(
+        asked("/busy"),
+        2,
+        "asked again after the pause it asked for"
     );
-    assert!(!run.stderr.contains("/ok`"), "the working link is fine");
-    assert!(run.stderr.contains("3 external links"), "{}", run.stderr);
-    let before = hits.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(asked("/once"), 2, "asked again after failing for a moment");
+    assert_eq!(asked("/ok"), 1);
+    // Only answers that stand are kept for a day: the pages that are
+    // there or gone, not the limited, the private, the unreachable.
+    let cache = fs::read_to_string(root.join(".folio-cache/external-links.json")).unwrap();
+    for kept in ["/ok", "/gone", "/once"] {
+        assert!(
+            cache.contains(&format!("{}\"", at(kept))),
+            "{kept}: {cache}"
+        );
+    }
+    for asked_again in ["/busy", "/private", "127.0.0.1:1/"] {
+        assert!(!cache.contains(asked_again), "{asked_again}: {cache}");
+    }
     let again = folio(&["check", "--root", r, "--external"]);
     assert_eq!(again.code, 1);
-    assert_eq!(
-        hits.load(std::sync::atomic::Ordering::SeqCst),
-        before,
-        "answers come from the cache"
-    );
-    assert!(root.join(".folio-cache/external-links.json").is_file());
+    for (path, times) in [
+        ("/ok", 1),
+        ("/gone", 1),
+        ("/once", 2),
+        ("/private", 2),
+        ("/busy", 4),
+    ] {
+        assert_eq!(
+            asked(path),
+            times,
+            "{path}: kept answers come from the cache"
+        );
+    }
 }
 
 #[test]
