@@ -127,7 +127,11 @@ pub fn check_links(
             let d = match answer.verdict() {
                 Verdict::Fine => return None,
                 Verdict::Broken(what) => Diagnostic::error(format!("external link `{}` {what}", link.target))
-                    .with_hint("update or remove the link; folio asks again on each check until it answers, then trusts the answer for a day (.folio-cache/)"),
+                    .with_hint(if answer.settled() {
+                        "update or remove the link; this answer is kept for a day in .folio-cache/ (delete its file to ask again sooner)"
+                    } else {
+                        "update or remove the link; folio asks again on the next check"
+                    }),
                 Verdict::Unsure(why) => Diagnostic::warning(format!("external link `{}` {why}", link.target))
                     .with_hint("open it in a browser to be sure; folio asks again on the next check"),
             };
