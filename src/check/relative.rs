@@ -10,54 +10,69 @@ use std::collections::HashSet;
 use super::LinkGraph;
 use crate::build::Project;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::LinkAt;
+use crate::markdown::{LinkAt, PageLink};
+use crate::site::Page;
 
 /// A warning for each link left as a URL relative to its page that leads
 /// to no file of the built site: no page, section, theme or site file.
 pub(super) fn dead_url_links(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
     let site = &project.site;
-    let mut pages = site.pages.iter().filter(|p| !p.parsed.url_links.is_empty());
-    let Some(first) = pages.next() else {
+    let pages: Vec<&Page> = (site.pages.iter())
+        .filter(|p| !p.parsed.url_links.is_empty())
+        .collect();
+    if pages.is_empty() {
         return Vec::new();
-    };
+    }
     let copied: HashSet<&str> = crate::build::copied_files(project).collect();
     let base_path = project.config.base_path();
     let mut diags = Vec::new();
-    for page in std::iter::once(first).chain(pages) {
+    for page in pages {
         let dir = site.page_dir(page);
-        let dead: Vec<(LinkAt, Target)> = (page.parsed.url_links.iter())
+        let (links, targets): (Vec<LinkAt>, Vec<Target>) = (page.parsed.url_links.iter())
             .filter_map(|link| {
                 let target = Target::of(dir, &link.url)?;
                 (!target.exists(graph, &copied)).then(|| (link.clone(), target))
             })
-            .collect();
-        if dead.is_empty() {
+            .unzip();
+        if links.is_empty() {
             continue;
         }
-        let links: Vec<LinkAt> = dead.iter().map(|(link, _)| link.clone()).collect();
+        // Read again for the links' lines (only a page with a dead one).
         let placed = super::located(&project.opts.root, page, &links);
-        for (at, (link, target)) in placed.iter().zip(&dead) {
-            let beside = crate::route::join(&page.source, &target.written)
-                .map_or_else(String::new, |path| {
-                    format!("there is no `{path}` (read from the page's file), and ")
-                });
-            let hint = format!(
-                "{beside}read from the built page (`{base_path}{dir}`) it leads to `{base_path}{}`, which the build does not write; link to a page's .md file, or add the file to content/ or static/",
-                target.url_path()
-            );
-            diags.push(
-                Diagnostic::warning(format!(
-                    "link to `{}` leads to no file of the site",
-                    link.url
-                ))
-                .in_file(page.source.clone())
-                .at_line(at.line, at.column)
-                .quoting(at.quote())
-                .with_hint(hint),
-            );
+        for (at, (link, target)) in placed.iter().zip(links.iter().zip(&targets)) {
+            diags.push(warning(page, &base_path, dir, at, link, target));
         }
     }
     diags
+}
+
+/// The warning for `link` of `page`, read from the page's output folder
+/// `dir` (below `base_path`), placed at `at`, leading to `target`.
+fn warning(
+    page: &Page,
+    base_path: &str,
+    dir: &str,
+    at: &PageLink,
+    link: &LinkAt,
+    target: &Target,
+) -> Diagnostic {
+    let beside = crate::route::join(&page.source, &target.written)
+        .map_or_else(String::new, |path| {
+            format!("there is no `{path}` (read from the page's file), and ")
+        });
+    let hint = format!(
+        "{beside}read from the built page (`{base_path}{dir}`) it leads to `{base_path}{}`, \
+         which the build does not write; link to a page's .md file, or add the file to content/ or static/",
+        target.url_path()
+    );
+    Diagnostic::warning(format!(
+        "link to `{}` leads to no file of the site",
+        link.url
+    ))
+    .in_file(page.source.clone())
+    .at_line(at.line, at.column)
+    .quoting(at.quote())
+    .with_hint(hint)
 }
 
 /// Where a relative link leads from its page's output folder.
