@@ -2740,6 +2740,50 @@ fn check_reads_links_left_as_urls_from_the_built_page() {
 }
 
 #[test]
+fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
+    // A page's Markdown links are checked as it is built; a template's
+    // and raw HTML's are not, so check looks them up in the rendered site.
+    let page = r#"<html><head><link rel="stylesheet" href="/style.css"></head><body>
+<a href="/">Home</a> <a href="/abuot/">About</a> <a href="/b">B, no slash</a>
+{{ page.content | safe }}</body></html>"#;
+    let section = r#"<html><body><a href="/abuot/#team">About</a>
+{% for p in section.pages %}<a href="{{ p.url }}">{{ p.title }}</a>{% endfor %}</body></html>"#;
+    let tmp = site(&[
+        ("folio.toml", "title = \"Templates\"\n"),
+        ("templates/page.html", page),
+        ("templates/section.html", section),
+        ("static/style.css", "body {}"),
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+        (
+            "content/a.md",
+            "# A\n\n<a href=\"/nowhere/?x=1\">raw</a> and <a href=\"/b/\">raw to b</a>.\n",
+        ),
+        ("content/b.md", "# B\n\nText.\n"),
+    ]);
+    let root = tmp.path().to_str().unwrap();
+    let run = folio(&["check", "--root", root]);
+    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "warning: link to `/abuot/` leads to no file of the site: 4 files link to it, `/` first",
+            "in a template (templates/ or the theme's) or in raw HTML",
+            "warning: link to `/nowhere/` leads to no file of the site: `/a/` links to it",
+        ],
+    );
+    let warned: Vec<&str> = (run.stderr.lines())
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warned.len(), 2, "the rest lead to files: {}", run.stderr);
+    // The most linked first.
+    assert!(warned[0].contains("/abuot/"), "{}", run.stderr);
+    // The build, which checks the Markdown's links, does not see them.
+    let (_, built) = build(tmp.path(), &[]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+}
+
+#[test]
 fn check_lists_every_problem_with_file_line_and_exits_1() {
     let root = fixture("check-broken");
     let run = folio(&["check", "--root", root.to_str().unwrap()]);

@@ -9,9 +9,9 @@ pub mod external;
 mod relative;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -74,7 +74,13 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
     project.config.search_text = false;
     let base_path = project.config.base_path();
     let jobs = project.renderer().jobs();
-    let graph = LinkGraph::new(jobs.iter().map(|(path, _)| path.as_str()));
+    let copied: Vec<String> = crate::build::copied_files(&project)
+        .map(str::to_string)
+        .collect();
+    let graph = LinkGraph::new(
+        jobs.iter().map(|(path, _)| path.as_str()),
+        copied.iter().map(String::as_str),
+    );
     let errors = render_site(&mut project, &|path: &str, html: &[u8]| {
         graph.add_file(path, html, &base_path);
         Ok(())
@@ -83,6 +89,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
     diagnostics.extend(errors);
     diagnostics.extend(orphans(&project, &graph));
     diagnostics.extend(relative::dead_url_links(&project, &graph));
+    diagnostics.extend(dead_site_links(&graph, &base_path));
     let mut external_links = 0;
     if let Some(ext) = &opts.external {
         let links: Vec<(String, crate::markdown::PageLink)> = project
@@ -135,27 +142,68 @@ fn located(
 /// each as an output path made `folio check` slower than a build and
 /// twice its memory.
 struct LinkGraph<'a> {
-    /// Each file's node, by [`node_key`] of its output path.
+    /// Each rendered file's node, by [`node_key`] of its output path.
     nodes: HashMap<&'a [u8], u32, foldhash::fast::FixedState>,
     /// Each node's links, set when its file is rendered.
     edges: Vec<OnceLock<Box<[u32]>>>,
+    /// The output paths of the files the build copies (no links of
+    /// their own are read).
+    copied: HashSet<&'a [u8], foldhash::fast::FixedState>,
+    /// Links under the base path that lead to no file, by output path.
+    missed: Mutex<HashMap<Box<[u8]>, Missed>>,
+}
+
+/// The files that link to one output path the site does not have.
+#[derive(Debug, Default)]
+struct Missed {
+    /// How many.
+    files: usize,
+    /// The first by its URL (whichever thread rendered it first, the
+    /// report names the same one): the home page, when it is one.
+    first: String,
 }
 
 impl<'a> LinkGraph<'a> {
-    /// A graph of the files at these output paths, with no links yet.
-    fn new(paths: impl Iterator<Item = &'a str>) -> Self {
+    /// A graph of the files rendered at these output paths, with no links
+    /// yet, beside the files copied.
+    fn new(paths: impl Iterator<Item = &'a str>, copied: impl Iterator<Item = &'a str>) -> Self {
         let mut nodes = HashMap::with_hasher(foldhash::fast::FixedState::default());
         for path in paths {
             let next = nodes.len() as u32;
             nodes.entry(node_key(path.as_bytes())).or_insert(next);
         }
         let edges = (0..nodes.len()).map(|_| OnceLock::new()).collect();
-        LinkGraph { nodes, edges }
+        LinkGraph {
+            nodes,
+            edges,
+            copied: copied.map(str::as_bytes).collect(),
+            missed: Mutex::default(),
+        }
     }
 
-    /// The node of the file at an output path, if the site has that file.
+    /// The node of the file rendered at an output path, if the site has
+    /// that file.
     fn node(&self, path: &[u8]) -> Option<u32> {
         self.nodes.get(node_key(path)).copied()
+    }
+
+    /// True when the site has a file at output path `path`, rendered or
+    /// copied: for a folder (`a/b/`, or empty for the root), its
+    /// `index.html`. A folder's path without its `/` counts too, as
+    /// static hosts redirect it.
+    fn has(&self, path: &[u8]) -> bool {
+        let index_of = |dir: &[u8]| {
+            self.copied
+                .contains([dir, b"index.html"].concat().as_slice())
+        };
+        if self.node(path).is_some() || self.copied.contains(path) {
+            return true;
+        }
+        if path.is_empty() || path.ends_with(b"/") {
+            return index_of(path);
+        }
+        let dir = [path, b"/"].concat();
+        self.node(&dir).is_some() || index_of(&dir)
     }
 
     /// Records the links of the file rendered at `path`. Runs on the
@@ -168,13 +216,29 @@ impl<'a> LinkGraph<'a> {
         else {
             return;
         };
-        let mut targets: Vec<u32> = internal_targets(html, base_path.as_bytes())
-            .filter_map(|target| self.node(&target))
-            .collect();
+        let mut targets: Vec<u32> = Vec::new();
+        for target in internal_targets(html, base_path.as_bytes()) {
+            match self.node(&target) {
+                Some(node) => targets.push(node),
+                None if self.has(&target) => {}
+                None => self.miss(&target, path),
+            }
+        }
         targets.sort_unstable();
         targets.dedup();
         // A file is rendered once; were it twice, its first links stand.
         let _ = self.edges[node as usize].set(targets.into_boxed_slice());
+    }
+
+    /// Records that the file at `path` links to `target`, which the site
+    /// does not have.
+    fn miss(&self, target: &[u8], path: &str) {
+        let mut missed = self.missed.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = missed.entry(target.into()).or_default();
+        entry.files += 1;
+        if entry.first.is_empty() || node_key(path.as_bytes()) < node_key(entry.first.as_bytes()) {
+            path.clone_into(&mut entry.first);
+        }
     }
 
     /// Which nodes the home page's links lead to, directly or through
@@ -313,6 +377,43 @@ fn orphans(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
     diags
 }
 
+/// A warning for each output path under the base path that the rendered
+/// site links to and does not have, the most linked first. A page's
+/// Markdown links were checked as it was built, so these come from the
+/// templates (a menu's `/abuot/` is on every page) or from raw HTML.
+fn dead_site_links(graph: &LinkGraph<'_>, base_path: &str) -> Vec<Diagnostic> {
+    let missed = std::mem::take(&mut *graph.missed.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut missed: Vec<(Box<[u8]>, Missed)> = missed.into_iter().collect();
+    missed.sort_by(|(a, x), (b, y)| y.files.cmp(&x.files).then_with(|| a.cmp(b)));
+    let mut diags: Vec<Diagnostic> = missed
+        .iter()
+        .take(MAX_DEAD_LISTED)
+        .map(|(target, missed)| {
+            let url = format!("{base_path}{}", String::from_utf8_lossy(target));
+            let dir = node_key(missed.first.as_bytes());
+            let first = format!("{base_path}{}", String::from_utf8_lossy(dir));
+            let whose = match missed.files {
+                1 => format!("`{first}` links to it"),
+                n => format!("{n} files link to it, `{first}` first"),
+            };
+            Diagnostic::warning(format!("link to `{url}` leads to no file of the site: {whose}"))
+                .with_hint(
+                    "pages' Markdown links are checked as they are built, so this one is in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/",
+                )
+        })
+        .collect();
+    if missed.len() > MAX_DEAD_LISTED {
+        diags.push(Diagnostic::warning(format!(
+            "and {} more links to files the site does not have",
+            missed.len() - MAX_DEAD_LISTED
+        )));
+    }
+    diags
+}
+
+/// Links to missing files named one by one; beyond this, a count.
+const MAX_DEAD_LISTED: usize = 10;
+
 /// Orphans named one by one; beyond this, a count.
 const MAX_ORPHANS_LISTED: usize = 10;
 
@@ -392,7 +493,7 @@ mod tests {
             "404.html",
             "search-index.js",
         ];
-        let graph = LinkGraph::new(paths.into_iter());
+        let graph = LinkGraph::new(paths.into_iter(), std::iter::empty());
         let file = |path: &str, html: &str| graph.add_file(path, html.as_bytes(), "/");
         // The home page links to a section; the section (a listing with
         // no page of its own) to one of its pages, by its file's name.
@@ -424,6 +525,14 @@ mod tests {
         for path in ["a/q/", "b/", "b/r/", "missing/", "404.html"] {
             assert!(!reached(path), "{path}");
         }
+        // The one link to a file the site does not have, by its URL.
+        file("b/r/index.html", r#"<a href="/missing/">?</a><a href="/b/">B</a>"#);
+        let dead = dead_site_links(&graph, "/");
+        assert_eq!(dead.len(), 1);
+        assert_eq!(
+            dead[0].message,
+            "link to `/missing/` leads to no file of the site: 2 files link to it, `/` first"
+        );
     }
 
     #[test]

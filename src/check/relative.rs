@@ -5,8 +5,6 @@
 //! from its page's URL, as a browser does, and warns of those that lead to
 //! no file the build writes.
 
-use std::collections::HashSet;
-
 use super::LinkGraph;
 use crate::build::Project;
 use crate::diagnostic::Diagnostic;
@@ -23,7 +21,6 @@ pub(super) fn dead_url_links(project: &Project, graph: &LinkGraph<'_>) -> Vec<Di
     if pages.is_empty() {
         return Vec::new();
     }
-    let copied: HashSet<&str> = crate::build::copied_files(project).collect();
     let base_path = project.config.base_path();
     let mut diags = Vec::new();
     for page in pages {
@@ -31,7 +28,7 @@ pub(super) fn dead_url_links(project: &Project, graph: &LinkGraph<'_>) -> Vec<Di
         let (links, targets): (Vec<LinkAt>, Vec<Target>) = (page.parsed.url_links.iter())
             .filter_map(|link| {
                 let target = Target::of(dir, &link.url)?;
-                (!target.exists(graph, &copied)).then(|| (link.clone(), target))
+                (!target.exists(graph)).then(|| (link.clone(), target))
             })
             .unzip();
         if links.is_empty() {
@@ -113,17 +110,12 @@ impl Target {
     /// True when the build writes a file there: a page or a section (a
     /// folder's `index.html`), or a file it copies. A link to a folder
     /// without its `/` is taken as the folder (static hosts redirect it).
-    fn exists(&self, graph: &LinkGraph<'_>, copied: &HashSet<&str>) -> bool {
-        let path = self.path.as_str();
-        let folder = if path.is_empty() {
-            String::new()
+    fn exists(&self, graph: &LinkGraph<'_>) -> bool {
+        if self.folder && !self.path.is_empty() {
+            graph.has(format!("{}/", self.path).as_bytes())
         } else {
-            format!("{path}/")
-        };
-        let as_folder = graph.node(folder.as_bytes()).is_some()
-            || copied.contains(format!("{folder}index.html").as_str());
-        as_folder
-            || !self.folder && (graph.node(path.as_bytes()).is_some() || copied.contains(path))
+            graph.has(self.path.as_bytes())
+        }
     }
 
     /// The output path, as a URL path below the site's base path.
@@ -176,9 +168,9 @@ mod tests {
                 "runbooks/rollback/index.html",
             ]
             .into_iter(),
+            ["files/a.pdf", "demo/index.html", "folio.css"].into_iter(),
         );
-        let copied: HashSet<&str> = ["files/a.pdf", "demo/index.html", "folio.css"].into();
-        let exists = |dir: &str, href: &str| Target::of(dir, href).unwrap().exists(&graph, &copied);
+        let exists = |dir: &str, href: &str| Target::of(dir, href).unwrap().exists(&graph);
         for (dir, href) in [
             ("runbooks/deploy/", "../rollback/"),
             ("runbooks/deploy/", "../rollback"),
