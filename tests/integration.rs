@@ -2759,6 +2759,7 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
             "# A\n\n<a href=\"/nowhere/?x=1\">raw</a> and <a href=\"/b/\">raw to b</a>.\n",
         ),
         ("content/b.md", "# B\n\nText.\n"),
+        ("content/about.md", "# About\n\nUs.\n"),
     ]);
     let root = tmp.path().to_str().unwrap();
     let run = folio(&["check", "--root", root]);
@@ -2767,8 +2768,8 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
         "stderr",
         &run.stderr,
         &[
-            "warning: link to `/abuot/` leads to no file of the site: 4 files link to it, `/` first",
-            "in a template (templates/ or the theme's) or in raw HTML",
+            "warning: link to `/abuot/` leads to no file of the site: 5 files link to it, `/` first",
+            "in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/; did you mean `/about/`?",
             "warning: link to `/nowhere/` leads to no file of the site: `/a/` links to it",
         ],
     );

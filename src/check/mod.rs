@@ -89,7 +89,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
     diagnostics.extend(errors);
     diagnostics.extend(orphans(&project, &graph));
     diagnostics.extend(relative::dead_url_links(&project, &graph));
-    diagnostics.extend(dead_site_links(&graph, &base_path));
+    diagnostics.extend(dead_site_links(&graph, &base_path, &project.routes));
     let mut external_links = 0;
     if let Some(ext) = &opts.external {
         let links: Vec<(String, crate::markdown::PageLink)> = project
@@ -381,7 +381,11 @@ fn orphans(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
 /// site links to and does not have, the most linked first. A page's
 /// Markdown links were checked as it was built, so these come from the
 /// templates (a menu's `/abuot/` is on every page) or from raw HTML.
-fn dead_site_links(graph: &LinkGraph<'_>, base_path: &str) -> Vec<Diagnostic> {
+fn dead_site_links(
+    graph: &LinkGraph<'_>,
+    base_path: &str,
+    routes: &crate::route::Routes,
+) -> Vec<Diagnostic> {
     let missed = std::mem::take(&mut *graph.missed.lock().unwrap_or_else(|e| e.into_inner()));
     let mut missed: Vec<(Box<[u8]>, Missed)> = missed.into_iter().collect();
     missed.sort_by(|(a, x), (b, y)| y.files.cmp(&x.files).then_with(|| a.cmp(b)));
@@ -396,10 +400,19 @@ fn dead_site_links(graph: &LinkGraph<'_>, base_path: &str) -> Vec<Diagnostic> {
                 1 => format!("`{first}` links to it"),
                 n => format!("{n} files link to it, `{first}` first"),
             };
+            // Read as a page's Markdown link to that URL would be, for
+            // the page or section closest to it.
+            let near = match routes.resolve("content/_index.md", &url) {
+                crate::route::Reference::Missing {
+                    suggestion: Some(near),
+                    ..
+                } => format!("; did you mean `{near}`?"),
+                _ => String::new(),
+            };
             Diagnostic::warning(format!("link to `{url}` leads to no file of the site: {whose}"))
-                .with_hint(
-                    "pages' Markdown links are checked as they are built, so this one is in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/",
-                )
+                .with_hint(format!(
+                    "pages' Markdown links are checked as they are built, so this one is in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/{near}"
+                ))
         })
         .collect();
     if missed.len() > MAX_DEAD_LISTED {
@@ -526,8 +539,11 @@ mod tests {
             assert!(!reached(path), "{path}");
         }
         // The one link to a file the site does not have, by its URL.
-        file("b/r/index.html", r#"<a href="/missing/">?</a><a href="/b/">B</a>"#);
-        let dead = dead_site_links(&graph, "/");
+        file(
+            "b/r/index.html",
+            r#"<a href="/missing/">?</a><a href="/b/">B</a>"#,
+        );
+        let dead = dead_site_links(&graph, "/", &crate::route::Routes::default());
         assert_eq!(dead.len(), 1);
         assert_eq!(
             dead[0].message,
