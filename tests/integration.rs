@@ -386,6 +386,19 @@ fn fails_with(root: &Path, parts: &[&str]) -> (tempfile::TempDir, Run) {
     (out, run)
 }
 
+/// Checks `root`, which passes with warnings: the output has each of
+/// `parts`. Returns the run and the warnings' first lines, in order.
+fn check_warns(root: &Path, parts: &[&str]) -> (Run, Vec<String>) {
+    let run = folio(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
+    assert_has_all("stderr", &run.stderr, parts);
+    let warned = (run.stderr.lines())
+        .filter(|l| l.starts_with("warning:"))
+        .map(str::to_string)
+        .collect();
+    (run, warned)
+}
+
 /// Builds `root`, which fails: `shown` is shown ten times in full, and
 /// the output has each of `parts` (the note that counts the others).
 fn fails_showing_ten(root: &Path, shown: &str, parts: &[&str]) -> Run {
@@ -2693,12 +2706,8 @@ fn check_reads_links_left_as_urls_from_the_built_page() {
         ("content/runbooks/rollback.md", "# Rollback\n"),
         ("static/files/spec.pdf", "%PDF"),
     ]);
-    let root = tmp.path().to_str().unwrap();
-    let run = folio(&["check", "--root", root]);
-    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    let (run, warned) = check_warns(
+        tmp.path(),
         &[
             "warning: link to `notes.txt` leads to no file of the site",
             "content/runbooks/deploy.md:5:6",
@@ -2713,12 +2722,8 @@ fn check_reads_links_left_as_urls_from_the_built_page() {
         "{}",
         run.stdout
     );
-    let warned: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("warning:"))
-        .collect();
     assert_eq!(warned.len(), 2, "the rest lead to files: {}", run.stderr);
+    let root = tmp.path().to_str().unwrap();
     assert_eq!(folio(&["check", "--root", root, "--strict"]).code, 1);
     // On a site under a base path, the URLs say so.
     fs::write(
@@ -2761,21 +2766,14 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
         ("content/b.md", "# B\n\nText.\n"),
         ("content/about.md", "# About\n\nUs.\n"),
     ]);
-    let root = tmp.path().to_str().unwrap();
-    let run = folio(&["check", "--root", root]);
-    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
-    assert_has_all(
-        "stderr",
-        &run.stderr,
+    let (run, warned) = check_warns(
+        tmp.path(),
         &[
             "warning: link to `/abuot/` leads to no file of the site: 5 files link to it, `/` first",
             "in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/; did you mean `/about/`?",
             "warning: link to `/nowhere/` leads to no file of the site: `/a/` links to it",
         ],
     );
-    let warned: Vec<&str> = (run.stderr.lines())
-        .filter(|l| l.starts_with("warning:"))
-        .collect();
     assert_eq!(warned.len(), 2, "the rest lead to files: {}", run.stderr);
     // The most linked first.
     assert!(warned[0].contains("/abuot/"), "{}", run.stderr);
