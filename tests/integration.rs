@@ -2748,7 +2748,8 @@ fn check_reads_links_left_as_urls_from_the_built_page() {
 fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
     // A page's Markdown links are checked as it is built; a template's
     // and raw HTML's are not, so check looks them up in the rendered site.
-    let page = r#"<html><head><link rel="stylesheet" href="/style.css"></head><body>
+    let page = r#"<html><head><link rel="stylesheet" href="/style.css">
+<link rel="stylesheet" href="//cdn.example.com/fonts.css"></head><body>
 <a href="/">Home</a> <a href="/abuot/">About</a> <a href="/b">B, no slash</a>
 {{ page.content | safe }}</body></html>"#;
     let section = r#"<html><body><a href="/abuot/#team">About</a>

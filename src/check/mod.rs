@@ -279,6 +279,10 @@ fn internal_targets<'h>(
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
     crate::render::href_values(html).filter_map(move |value| {
         let value = attribute_value(&html[value]);
+        // `//host/x` is another site's, whatever the base path.
+        if value.starts_with(b"//") {
+            return None;
+        }
         let rest = value.strip_prefix(base_path)?;
         let path = base_path.len()
             ..base_path.len() + memchr::memchr2(b'#', b'?', rest).unwrap_or(rest.len());
@@ -462,7 +466,8 @@ mod tests {
         let html = r#"<a href="/a/b/#x">1</a> <a href="/a/b/index.html">2</a>
             <a href="/x%20y/?q=1">3</a> <a href="https://example.com/a/">4</a>
             <a href="relative/">5</a> <link href="/folio.css"> <a href="/">home</a>
-            <a data-href="/nope/">6</a> <a href="/unclosed"#;
+            <a data-href="/nope/">6</a> <link href="//cdn.example.com/x.css">
+            <a href="/unclosed"#;
         assert_eq!(
             targets(html, "/"),
             ["a/b/", "a/b/index.html", "x y/", "folio.css", "", "nope/"]
