@@ -2750,6 +2750,7 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
     // and raw HTML's are not, so check looks them up in the rendered site.
     let page = r#"<html><head><link rel="stylesheet" href="/style.css">
 <link rel="stylesheet" href="//cdn.example.com/fonts.css"></head><body>
+<img src="/logo.png" alt=""> <img src="/style.css" alt="there">
 <a href="/">Home</a> <a href="/abuot/">About</a> <a href="/b">B, no slash</a>
 {{ page.content | safe }}</body></html>"#;
     let section = r#"<html><body><a href="/abuot/#team">About</a>
@@ -2773,9 +2774,11 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
             "warning: link to `/abuot/` leads to no file of the site: 5 files link to it, `/` first",
             "in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/; did you mean `/about/`?",
             "warning: link to `/nowhere/` leads to no file of the site: `/a/` links to it",
+            // What a page loads (`src`) is looked up too.
+            "warning: link to `/logo.png` leads to no file of the site: 4 files link to it, `/404.html` first",
         ],
     );
-    assert_eq!(warned.len(), 2, "the rest lead to files: {}", run.stderr);
+    assert_eq!(warned.len(), 3, "the rest lead to files: {}", run.stderr);
     // The most linked first.
     assert!(warned[0].contains("/abuot/"), "{}", run.stderr);
     // The build, which checks the Markdown's links, does not see them.

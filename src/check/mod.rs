@@ -224,6 +224,12 @@ impl<'a> LinkGraph<'a> {
                 None => self.miss(&target, path),
             }
         }
+        // What a page loads is no way to another page, but must be there.
+        for target in loaded_targets(html, base_path.as_bytes()) {
+            if !self.has(&target) {
+                self.miss(&target, path);
+            }
+        }
         targets.sort_unstable();
         targets.dedup();
         // A file is rendered once; were it twice, its first links stand.
@@ -277,7 +283,37 @@ fn internal_targets<'h>(
     html: &'h [u8],
     base_path: &'h [u8],
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
-    crate::render::href_values(html).filter_map(move |value| {
+    targets_of(html, base_path, crate::render::href_values(html))
+}
+
+/// Output paths under `base_path` that a rendered file loads: the values
+/// of its `src` attributes (images, scripts, frames), read as
+/// [`internal_targets`] reads `href`s. `srcset` and `data-src` are not
+/// read: the attribute must follow a space.
+fn loaded_targets<'h>(
+    html: &'h [u8],
+    base_path: &'h [u8],
+) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
+    const SRC: &[u8] = b"src=\"";
+    let values = memchr::memmem::find_iter(html, SRC).filter_map(move |at| {
+        if at == 0 || !html[at - 1].is_ascii_whitespace() {
+            return None;
+        }
+        let start = at + SRC.len();
+        let len = memchr::memchr(b'"', &html[start..])?;
+        Some(start..start + len)
+    });
+    targets_of(html, base_path, values)
+}
+
+/// The output paths under `base_path` of the attribute values of `html`
+/// at `values` (see [`internal_targets`]).
+fn targets_of<'h>(
+    html: &'h [u8],
+    base_path: &'h [u8],
+    values: impl Iterator<Item = std::ops::Range<usize>> + 'h,
+) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
+    values.filter_map(move |value| {
         let value = attribute_value(&html[value]);
         // `//host/x` is another site's, whatever the base path.
         if value.starts_with(b"//") {
@@ -488,6 +524,18 @@ mod tests {
             targets(escaped, "/"),
             ["x&y/", "it's/", "it's/", "a", "Über uns/", "q&nope;/&amp"]
         );
+    }
+
+    #[test]
+    fn a_files_loads_are_its_src_values_after_a_space() {
+        let html = r#"<img src="/images/a.png" srcset="/images/a-480.webp 480w">
+            <script
+              src="/search.js?v=2"></script> <img data-src="/lazy.png">
+            <iframe src="https://example.com/x"></iframe><img src="//cdn/x.png">"#;
+        let loaded: Vec<String> = loaded_targets(html.as_bytes(), b"/")
+            .map(|t| String::from_utf8(t.into_owned()).unwrap())
+            .collect();
+        assert_eq!(loaded, ["images/a.png", "search.js"]);
     }
 
     #[test]
