@@ -386,6 +386,19 @@ fn fails_with(root: &Path, parts: &[&str]) -> (tempfile::TempDir, Run) {
     (out, run)
 }
 
+/// Checks `root` with `flags`, which passes with no problem at all.
+fn check_clean(root: &Path, flags: &[&str]) {
+    let mut args = vec!["check", "--root", root.to_str().unwrap()];
+    args.extend(flags);
+    let run = folio(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stdout
+    );
+}
+
 /// Checks `root`, which passes with warnings: the output has each of
 /// `parts`. Returns the run and the warnings' first lines, in order.
 fn check_warns(root: &Path, parts: &[&str]) -> (Run, Vec<String>) {
@@ -2685,13 +2698,7 @@ fn check_follows_links_whose_urls_the_html_escapes() {
         ("content/x&y.md", "---\ntitle: XY\n---\n\nText.\n"),
         ("content/a b.md", "---\ntitle: AB\n---\n\nText.\n"),
     ]);
-    let run = folio(&["check", "--root", root.path().to_str().unwrap(), "--strict"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("0 errors, 0 warnings"),
-        "{}",
-        run.stdout
-    );
+    check_clean(root.path(), &["--strict"]);
 }
 
 #[test]
@@ -2846,24 +2853,12 @@ fn check_json_for_machines_and_fixed_site_passes() {
     assert_eq!(first["file"], "content/_index.md");
     assert_eq!(first["line"], 5);
     assert!(first["hint"].is_string());
-    let fixed = folio(&["check", "--root", fixture("check-fixed").to_str().unwrap()]);
-    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
-    assert!(
-        fixed.stdout.contains("0 errors, 0 warnings"),
-        "{}",
-        fixed.stdout
-    );
+    check_clean(&fixture("check-fixed"), &[]);
 }
 
 #[test]
 fn check_passes_on_the_sample_handbook() {
-    let run = folio(&["check", "--root", repo().to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("0 errors, 0 warnings"),
-        "{}",
-        run.stdout
-    );
+    check_clean(&repo(), &[]);
 }
 
 #[test]
