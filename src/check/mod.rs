@@ -392,8 +392,10 @@ fn orphans(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
         .pages
         .iter()
         .filter(|p| {
-            let dir = project.site.page_dir(p);
-            !graph.node(dir.as_bytes()).is_some_and(|n| seen[n as usize])
+            // A section's index page has its section's folder.
+            !graph
+                .node(p.route.dir.as_bytes())
+                .is_some_and(|n| seen[n as usize])
         })
         .map(|p| p.source.as_str())
         .collect();

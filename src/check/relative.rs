@@ -14,8 +14,7 @@ use crate::site::Page;
 /// A warning for each link left as a URL relative to its page that leads
 /// to no file of the built site: no page, section, theme or site file.
 pub(super) fn dead_url_links(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
-    let site = &project.site;
-    let pages: Vec<&Page> = (site.pages.iter())
+    let pages: Vec<&Page> = (project.site.pages.iter())
         .filter(|p| !p.parsed.url_links.is_empty())
         .collect();
     if pages.is_empty() {
@@ -24,7 +23,7 @@ pub(super) fn dead_url_links(project: &Project, graph: &LinkGraph<'_>) -> Vec<Di
     let base_path = project.config.base_path();
     let mut diags = Vec::new();
     for page in pages {
-        let dir = site.page_dir(page);
+        let dir = page.route.dir.as_str();
         let (links, targets): (Vec<LinkAt>, Vec<Target>) = (page.parsed.url_links.iter())
             .filter_map(|link| {
                 let target = Target::of(dir, &link.url)?;

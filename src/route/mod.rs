@@ -35,7 +35,8 @@ const SEGMENT: &AsciiSet = &CONTROLS
 /// A page's place in the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
-    /// Output folder relative to the output root (`a/b/`; empty for home).
+    /// Output folder relative to the output root (`a/b/`; empty for home):
+    /// for a section's index page (`_index.md`, `index.md`), its section's.
     pub dir: String,
     /// Site-absolute URL, percent-encoded, with the base path (`/handbook/a/b/`).
     pub url: String,

@@ -143,16 +143,6 @@ impl Site {
         &self.sections[id.0 as usize]
     }
 
-    /// The output folder where `page` is read (`a/b/`; empty for the
-    /// home page): a section's index page is its section's page.
-    pub fn page_dir<'s>(&'s self, page: &'s Page) -> &'s str {
-        if page.is_index {
-            &self.section(page.section).route.dir
-        } else {
-            &page.route.dir
-        }
-    }
-
     /// Sections from the root down to `id`, inclusive.
     pub fn section_path(&self, id: SectionId) -> Vec<SectionId> {
         let mut path = vec![id];
