@@ -365,9 +365,7 @@ impl KeyChecker<'_, '_> {
 
     fn date(&mut self, key: &str, value: Value) -> Option<String> {
         let value = match value {
-            Value::String(s) => match date_parts(&s)
-                .map(|(y, m, d)| impossible(y, m, d).or_else(|| time_problem(&s[10..])))
-            {
+            Value::String(s) => match date_problem(&s) {
                 Some(None) => return Some(s),
                 Some(Some(why)) => {
                     // Shaped like a date, but no such day: say which part is wrong.
@@ -488,11 +486,15 @@ impl KeyChecker<'_, '_> {
 /// True for a real calendar date `YYYY-MM-DD`, optionally followed by a
 /// time.
 pub fn is_date(s: &str) -> bool {
-    date_parts(s).is_some_and(|(year, month, day)| {
-        impossible(year, month, day)
-            .or_else(|| time_problem(&s[10..]))
-            .is_none()
-    })
+    matches!(date_problem(s), Some(None))
+}
+
+/// For text shaped like a date (`None` otherwise): why it is no date, or
+/// `None` when it is one. The day must exist, and a time after it must
+/// be one.
+fn date_problem(s: &str) -> Option<Option<String>> {
+    let (year, month, day) = date_parts(s)?;
+    Some(impossible(year, month, day).or_else(|| time_problem(&s[10..])))
 }
 
 /// Why what follows a date (`T09:00:00Z`) is no time of day (`None` when
