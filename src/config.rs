@@ -206,10 +206,11 @@ pub fn base_url_problem(url: &str) -> Option<Diagnostic> {
     // Pages' URLs are the base URL with their paths after it: a query or
     // fragment would land in the middle of every one (`/docs?x=1/page/`).
     if let Some(at) = url.find(['?', '#']) {
-        let (what, extra) = if url[at..].starts_with('?') {
-            ("a query", &url[at..])
+        let extra = &url[at..];
+        let what = if extra.starts_with('?') {
+            "a query"
         } else {
-            ("a fragment", &url[at..])
+            "a fragment"
         };
         return Some(
             Diagnostic::error(format!(
