@@ -1871,6 +1871,34 @@ fn serve_tells_each_warning_once_when_it_appears() {
     );
 }
 
+/// A link left as a URL relative to its page that leads to no file is
+/// told while previewing, as `folio check` tells it: in the terminal and
+/// in the open tabs, and again once the file it named is gone.
+#[test]
+fn serve_tells_of_a_relative_link_that_leads_nowhere() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+        ("content/page.md", "---\ntitle: Page\n---\nBody.\n"),
+        ("static/page/notes.txt", "notes"),
+    ]);
+    let server = Server::start(dir.path(), false);
+    let events = server.events();
+    events.wait("ok");
+    let page = server.root.join("content/page.md");
+    let text = "---\ntitle: Page\n---\nSee [notes](notes.txt) and [plan](plan.txt).\n";
+    fs::write(&page, text).unwrap();
+    let told = "link to `plan.txt` leads to no file of the site";
+    let reload = events.wait("reload");
+    assert!(reload.contains(told), "{reload}");
+    let before = server.log_until(told).join("\n");
+    let rest = server.log_until("leads to `/page/plan.txt`").join("\n");
+    assert!(rest.contains("content/page.md:4:"), "{rest}");
+    assert!(!(before + &rest).contains("notes.txt` leads"), "{rest}");
+    // The file a working link names is deleted: that link is told now.
+    fs::remove_file(server.root.join("static/page/notes.txt")).unwrap();
+    server.wait_log("link to `notes.txt` leads to no file of the site");
+}
+
 /// A page broken on save keeps its problems on screen while other pages
 /// are saved and updated in place, until it is fixed.
 #[test]

@@ -6,7 +6,7 @@
 //! template errors too.
 
 pub mod external;
-mod relative;
+pub(crate) mod relative;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};

@@ -14,44 +14,79 @@ use crate::site::Page;
 /// A warning for each link left as a URL relative to its page that leads
 /// to no file of the built site: no page, section, theme or site file.
 pub(super) fn dead_url_links(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
-    let pages: Vec<&Page> = (project.site.pages.iter())
-        .filter(|p| !p.parsed.url_links.is_empty())
-        .collect();
-    if pages.is_empty() {
-        return Vec::new();
-    }
+    let has = |path: &[u8]| graph.has(path);
     let base_path = project.config.base_path();
     let mut diags = Vec::new();
-    for page in pages {
-        let dir = page.route.dir.as_str();
-        let (links, targets): (Vec<LinkAt>, Vec<Target>) = (page.parsed.url_links.iter())
-            .filter_map(|link| {
-                let target = Target::of(dir, &link.url)?;
-                (!target.exists(graph)).then(|| (link.clone(), target))
-            })
-            .unzip();
-        if links.is_empty() {
-            continue;
-        }
-        // Read again for the links' lines (only a page with a dead one).
-        let placed = super::located(&project.opts.root, page, &links);
-        for (at, (link, target)) in placed.iter().zip(links.iter().zip(&targets)) {
-            diags.push(warning(page, &base_path, dir, at, link, target));
-        }
+    for page in &project.site.pages {
+        let dead = dead_links(page, has);
+        diags.extend(warnings(&project.opts.root, &base_path, page, &dead));
     }
     diags
 }
 
-/// The warning for `link` of `page`, read from the page's output folder
-/// `dir` (below `base_path`), placed at `at`, leading to `target`.
-fn warning(
-    page: &Page,
+/// The links of `page` left as URLs relative to it that lead to no file,
+/// when `has` says which output paths the site has (as
+/// [`LinkGraph::has`] reads them: a folder's path stands for its
+/// `index.html`, with or without its `/`).
+pub(crate) fn dead_links(page: &Page, has: impl Fn(&[u8]) -> bool) -> Vec<DeadLink> {
+    let dir = page.route.dir.as_str();
+    (page.parsed.url_links.iter())
+        .filter_map(|link| {
+            let target = Target::of(dir, &link.url)?;
+            (!target.exists(&has)).then(|| DeadLink {
+                link: link.clone(),
+                target,
+            })
+        })
+        .collect()
+}
+
+/// The warnings for `dead`, links of `page` (in the project at `root`, its
+/// site under `base_path`). The page is read again for the links' lines,
+/// when there are any.
+pub(crate) fn warnings(
+    root: &std::path::Path,
     base_path: &str,
-    dir: &str,
-    at: &PageLink,
-    link: &LinkAt,
-    target: &Target,
-) -> Diagnostic {
+    page: &Page,
+    dead: &[DeadLink],
+) -> Vec<Diagnostic> {
+    if dead.is_empty() {
+        return Vec::new();
+    }
+    let links: Vec<LinkAt> = dead.iter().map(|d| d.link.clone()).collect();
+    let placed = super::located(root, page, &links);
+    (placed.iter().zip(dead))
+        .map(|(at, dead)| warning(page, base_path, at, dead))
+        .collect()
+}
+
+/// The path to a file of the built site, as [`LinkGraph::has`] reads
+/// it, looked up in the folder `dir` where the site was written.
+pub(crate) fn on_disk(dir: &std::path::Path, path: &[u8]) -> bool {
+    let Ok(path) = std::str::from_utf8(path) else {
+        return false;
+    };
+    let file = |rel: &str| dir.join(rel).is_file();
+    if path.is_empty() || path.ends_with('/') {
+        return file(&format!("{path}index.html"));
+    }
+    file(path) || file(&format!("{path}/index.html"))
+}
+
+/// A link left as a URL relative to its page that leads to no file.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DeadLink {
+    /// The link, as the page's parse kept it.
+    pub link: LinkAt,
+    /// Where it leads.
+    target: Target,
+}
+
+/// The warning for `dead`, a link of `page` placed at `at`, its site
+/// under `base_path`.
+fn warning(page: &Page, base_path: &str, at: &PageLink, dead: &DeadLink) -> Diagnostic {
+    let DeadLink { link, target } = dead;
+    let dir = page.route.dir.as_str();
     let beside = crate::route::join(&page.source, &target.written)
         .map_or_else(String::new, |path| {
             format!("there is no `{path}` (read from the page's file), and ")
@@ -72,7 +107,7 @@ fn warning(
 }
 
 /// Where a relative link leads from its page's output folder.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Target {
     /// The link's path, percent-decoded, without `?query` or `#fragment`.
     written: String,
@@ -106,14 +141,14 @@ impl Target {
         })
     }
 
-    /// True when the build writes a file there: a page or a section (a
-    /// folder's `index.html`), or a file it copies. A link to a folder
+    /// True when the build writes a file there, as `has` tells: a page or
+    /// a section (a folder's `index.html`), or a file it copies. A link to a folder
     /// without its `/` is taken as the folder (static hosts redirect it).
-    fn exists(&self, graph: &LinkGraph<'_>) -> bool {
+    fn exists(&self, has: impl Fn(&[u8]) -> bool) -> bool {
         if self.folder && !self.path.is_empty() {
-            graph.has(format!("{}/", self.path).as_bytes())
+            has(format!("{}/", self.path).as_bytes())
         } else {
-            graph.has(self.path.as_bytes())
+            has(self.path.as_bytes())
         }
     }
 
@@ -169,7 +204,8 @@ mod tests {
             .into_iter(),
             ["files/a.pdf", "demo/index.html", "folio.css"].into_iter(),
         );
-        let exists = |dir: &str, href: &str| Target::of(dir, href).unwrap().exists(&graph);
+        let exists =
+            |dir: &str, href: &str| Target::of(dir, href).unwrap().exists(|p| graph.has(p));
         for (dir, href) in [
             ("runbooks/deploy/", "../rollback/"),
             ("runbooks/deploy/", "../rollback"),
@@ -191,5 +227,53 @@ mod tests {
         ] {
             assert!(!exists(dir, href), "{dir} {href}");
         }
+    }
+
+    #[test]
+    fn a_target_on_disk_is_found_as_the_graph_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let rendered = [
+            "index.html",
+            "runbooks/index.html",
+            "runbooks/rollback/index.html",
+        ];
+        let copied = ["files/a.pdf", "demo/index.html", "folio.css"];
+        for rel in rendered.iter().chain(&copied) {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let graph = LinkGraph::new(rendered.into_iter(), copied.into_iter());
+        let paths = [
+            "",
+            "runbooks/",
+            "runbooks",
+            "runbooks/rollback",
+            "runbooks/rollback/",
+            "runbooks/rollback/index.html",
+            "files/a.pdf",
+            "files/a.pdf/",
+            "files/",
+            "files",
+            "demo",
+            "demo/",
+            "folio.css",
+            "folio.css/",
+            "nothing",
+            "nothing/",
+            "runbooks/deploy/notes.txt",
+            "a\0b",
+        ];
+        for path in paths {
+            let path = path.as_bytes();
+            assert_eq!(
+                on_disk(dir.path(), path),
+                graph.has(path),
+                "{}",
+                String::from_utf8_lossy(path)
+            );
+        }
+        assert!(on_disk(dir.path(), b"runbooks"));
+        assert!(!on_disk(dir.path(), b"files/"));
     }
 }

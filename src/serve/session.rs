@@ -6,7 +6,7 @@
 //! temporary file and a rename, so a request sees the whole old or the
 //! whole new file. A failed change leaves the last good build served.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::panic;
@@ -15,6 +15,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::build::{render_jobs, write_all, BuildFailure, BuildOptions, PageUpdate, Project};
+use crate::check::relative::{self, DeadLink};
 use crate::diagnostic::Diagnostic;
 use crate::discover::is_raster;
 use crate::markdown::escape_attr;
@@ -85,6 +86,11 @@ pub struct Session {
     /// once, when it appears, and not again at every save. (A set: a site
     /// may have a warning on each of thousands of pages.)
     warnings: HashSet<Diagnostic>,
+    /// The links left as URLs relative to their page that lead to no file
+    /// of the served site, by page source, with their warnings: looked up
+    /// in the served folder after each update, as `folio check` looks
+    /// them up in the site it renders.
+    dead_links: HashMap<String, (Vec<DeadLink>, Vec<Diagnostic>)>,
     /// The search index changed in the last update and is not written yet
     /// (see [`Session::write_deferred`]).
     search_pending: bool,
@@ -115,6 +121,7 @@ impl Session {
             current: Arc::new(RwLock::new(placeholder.clone())),
             problems: BTreeMap::new(),
             warnings: HashSet::new(),
+            dead_links: HashMap::new(),
             search_pending: false,
             unwritten: false,
         };
@@ -185,6 +192,41 @@ impl Session {
     /// find a new one updated. After a failed rebuild, the files the site
     /// has are copied and the site is rebuilt.
     fn copy_files(&mut self, files: &[(String, String)], css_only: bool) -> Outcome {
+        let generation = self.generation;
+        let root = &self.opts.root;
+        // A file of the site that comes or goes may be where a relative
+        // link leads (a theme's file comes or goes with a rebuild).
+        let came_or_went = self.project.as_ref().is_some_and(|project| {
+            files.iter().any(|(from, to)| {
+                project.routes.has_file(from, to) == Some(false)
+                    || fs::symlink_metadata(root.join(from)).is_err()
+            })
+        });
+        let outcome = self.copy_files_unchecked(files, css_only);
+        match outcome {
+            Outcome::Updated {
+                event,
+                took,
+                summary,
+                mut warnings,
+            } if came_or_went && self.generation == generation => {
+                let (now, before) = self.look_up_links(None);
+                let before: HashSet<Diagnostic> = before.into_iter().collect();
+                warnings.extend(self.new_warnings(now, |d| before.contains(d)));
+                Outcome::Updated {
+                    event,
+                    took,
+                    summary,
+                    warnings,
+                }
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// [`Session::copy_files`], the pages' relative links not looked up
+    /// again.
+    fn copy_files_unchecked(&mut self, files: &[(String, String)], css_only: bool) -> Outcome {
         let started = Instant::now();
         if self.unwritten && self.project.is_some() {
             // The served site misses a change whose rebuild failed, and
@@ -554,8 +596,11 @@ impl Session {
             crate::output::remove_in_background(&old);
         }
         let (pages, sections) = project.site.counts();
-        let warnings = self.new_warnings(project.warnings.clone(), |_| true);
+        let mut warnings = project.warnings.clone();
         self.project = Some(project);
+        self.dead_links.clear();
+        warnings.extend(self.look_up_links(None).0);
+        let warnings = self.new_warnings(warnings, |_| true);
         Outcome::Updated {
             event: LiveEvent::reload_all(),
             took: started.elapsed(),
@@ -573,6 +618,40 @@ impl Session {
             ),
             warnings,
         }
+    }
+
+    /// Looks up the relative links of the pages `sources` (of every page,
+    /// for `None`) in the served site; returns those pages' warnings about
+    /// the links that lead nowhere, now and before. A page looked up with
+    /// every page, and not changed since it was last, is read again for
+    /// the lines of its links only when they lead elsewhere than before.
+    fn look_up_links(&mut self, sources: Option<&[String]>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        let (mut now, mut before) = (Vec::new(), Vec::new());
+        let Some(project) = &self.project else {
+            return (now, before);
+        };
+        let dir = served(&self.current);
+        let base_path = project.config.base_path();
+        let pages = (project.site.pages.iter())
+            .filter(|p| sources.is_none_or(|sources| sources.contains(&p.source)));
+        for page in pages {
+            let dead = relative::dead_links(page, |path| relative::on_disk(&dir, path));
+            let told = match self.dead_links.remove(&page.source) {
+                Some((was, told)) if sources.is_none() && was == dead => {
+                    before.extend(told.iter().cloned());
+                    told
+                }
+                was => {
+                    before.extend(was.into_iter().flat_map(|(_, told)| told));
+                    relative::warnings(&self.opts.root, &base_path, page, &dead)
+                }
+            };
+            now.extend(told.iter().cloned());
+            if !dead.is_empty() {
+                self.dead_links.insert(page.source.clone(), (dead, told));
+            }
+        }
+        (now, before)
     }
 
     /// Makes `current` the warnings of what was just updated, in place of
@@ -640,6 +719,8 @@ impl Session {
         for source in sources {
             self.problems.remove(&Some(source.clone()));
         }
+        // Their old warnings go with the others of their files.
+        page_warnings.extend(self.look_up_links(Some(sources)).0);
         let paths: Vec<String> = jobs
             .iter()
             .map(|(p, _)| format!("/{}", p.trim_end_matches("index.html")))
@@ -817,6 +898,81 @@ mod tests {
         let (session, outcome) = Session::start(opts, root.path().join("preview")).unwrap();
         assert!(matches!(outcome, Outcome::Updated { .. }));
         (root, session)
+    }
+
+    #[test]
+    fn a_relative_link_that_leads_nowhere_is_told_until_its_file_comes() {
+        let deploy = "---\ntitle: Deploy\n---\nSee [notes](notes.txt) and [back](../rollback/).\n";
+        let (root, mut session) = started(&[
+            ("deploy.md", deploy),
+            ("rollback.md", "---\ntitle: Rollback\n---\nUndo.\n"),
+        ]);
+        let at = |rel: &str| root.path().join(rel);
+        let dead = |session: &Session| -> Vec<String> {
+            let mut told: Vec<String> = (session.warnings.iter())
+                .filter(|d| d.message.ends_with("leads to no file of the site"))
+                .map(|d| {
+                    format!(
+                        "{}:{} {}",
+                        d.file.as_deref().unwrap_or(""),
+                        d.line,
+                        d.message
+                    )
+                })
+                .collect();
+            told.sort();
+            told
+        };
+        let notes = "content/deploy.md:4 link to `notes.txt` leads to no file of the site";
+        assert_eq!(dead(&session), [notes], "the first build");
+        let told = |outcome: &Outcome| -> Vec<String> {
+            let Outcome::Updated { warnings, .. } = outcome else {
+                panic!("{outcome:?}");
+            };
+            warnings.iter().map(|d| d.message.clone()).collect()
+        };
+        // Saved with one more: only that one is new.
+        let save = |session: &mut Session, text: &str| {
+            fs::write(at("content/deploy.md"), text).unwrap();
+            session.apply(Plan::Pages(vec!["content/deploy.md".to_string()]))
+        };
+        let two = format!("{deploy}\nAnd [gone](../gone/).\n");
+        let outcome = save(&mut session, &two);
+        assert_eq!(
+            told(&outcome),
+            ["link to `../gone/` leads to no file of the site"]
+        );
+        let gone = "content/deploy.md:6 link to `../gone/` leads to no file of the site";
+        assert_eq!(dead(&session), [notes, gone]);
+        assert!(session.dead_links.contains_key("content/deploy.md"));
+        // Mended in the page: it goes.
+        assert!(told(&save(&mut session, deploy)).is_empty());
+        assert_eq!(dead(&session), [notes]);
+        // The file comes (into static/): copied in place, and the warning
+        // goes; it is told again when the file goes.
+        let generation = session.generation;
+        fs::create_dir_all(at("static/deploy")).unwrap();
+        fs::write(at("static/deploy/notes.txt"), "notes").unwrap();
+        let file = Plan::Copy {
+            files: vec![("static/deploy/notes.txt".into(), "deploy/notes.txt".into())],
+            css_only: false,
+        };
+        let copy = |session: &mut Session| session.apply(file.clone());
+        assert!(told(&copy(&mut session)).is_empty());
+        assert_eq!(dead(&session), Vec::<String>::new());
+        assert!(session.dead_links.is_empty());
+        fs::remove_file(at("static/deploy/notes.txt")).unwrap();
+        let outcome = copy(&mut session);
+        assert_eq!(
+            told(&outcome),
+            ["link to `notes.txt` leads to no file of the site"]
+        );
+        assert_eq!(dead(&session), [notes]);
+        assert_eq!(session.generation, generation, "never rebuilt");
+        // A rebuild tells what stands, once.
+        assert!(matches!(session.apply(Plan::Full), Outcome::Updated { .. }));
+        assert_eq!(dead(&session), [notes]);
+        session.cleanup();
     }
 
     #[test]
