@@ -267,9 +267,8 @@ fn fetch(agent: &ureq::Agent, url: &str, pause: Duration) -> Answer {
     let attempt = |method: &str| match agent.request(method, url).call() {
         Ok(response) => Ok((response.status(), None)),
         Err(ureq::Error::Status(code, response)) => {
-            let wait = response
-                .header("retry-after")
-                .and_then(|v| v.trim().parse::<u64>().ok());
+            let wait = (response.header("retry-after"))
+                .and_then(|v| retry_after(v, std::time::SystemTime::now()));
             Ok((code, wait))
         }
         Err(ureq::Error::Transport(t)) => Err(t.to_string()),
@@ -281,9 +280,7 @@ fn fetch(agent: &ureq::Agent, url: &str, pause: Duration) -> Answer {
     };
     let mut result = ask();
     let again = match &result {
-        Ok((429 | 502..=504, wait)) => {
-            Some(wait.map_or(Duration::from_secs(1), Duration::from_secs))
-        }
+        Ok((429 | 502..=504, wait)) => Some(wait.unwrap_or(Duration::from_secs(1))),
         Err(_) => Some(Duration::from_secs(1)),
         Ok(_) => None,
     };
@@ -303,6 +300,18 @@ fn fetch(agent: &ureq::Agent, url: &str, pause: Duration) -> Answer {
             checked: now(),
         },
     }
+}
+
+/// How long a `Retry-After` header's `value` asks to wait at `now`: a
+/// number of seconds, or an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`;
+/// a date passed asks for no wait). `None` for anything else.
+fn retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -371,5 +380,20 @@ mod tests {
         assert_eq!(queue.take(), Taken::Done);
         assert_eq!(host("https://u@A.example:1/x?q#f"), "u@A.example:1");
         assert_eq!(host("https://a.example?q"), "a.example");
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_a_date() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let date = |later: u64| httpdate::fmt_http_date(now + Duration::from_secs(later));
+        assert_eq!(retry_after(" 3 ", now), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after("0", now), Some(Duration::ZERO));
+        assert_eq!(retry_after(&date(4), now), Some(Duration::from_secs(4)));
+        // Past: no wait.
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(60));
+        assert_eq!(retry_after(&past, now), Some(Duration::ZERO));
+        for nonsense in ["", "soon", "-1", "1.5", "Tomorrow, 12:00"] {
+            assert_eq!(retry_after(nonsense, now), None, "{nonsense}");
+        }
     }
 }
