@@ -2786,6 +2786,7 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
     let page = r#"<html><head><link rel="stylesheet" href="/style.css">
 <link rel="stylesheet" href="//cdn.example.com/fonts.css"></head><body>
 <img src="/logo.png" alt=""> <img src="/style.css" alt="there">
+<img srcset="/style.css 1x, /logo-2x.png 2x" alt="">
 <a href="/">Home</a> <a href="/abuot/">About</a> <a href="/b">B, no slash</a>
 {{ page.content | safe }}</body></html>"#;
     let section = r#"<html><body><a href="/abuot/#team">About</a>
@@ -2811,9 +2812,11 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
             "warning: link to `/nowhere/` leads to no file of the site: `/a/` links to it",
             // What a page loads (`src`) is looked up too.
             "warning: link to `/logo.png` leads to no file of the site: 4 files link to it, `/404.html` first",
+            // And each URL of a `srcset`.
+            "warning: link to `/logo-2x.png` leads to no file of the site: 4 files link to it, `/404.html` first",
         ],
     );
-    assert_eq!(warned.len(), 3, "the rest lead to files: {}", run.stderr);
+    assert_eq!(warned.len(), 4, "the rest lead to files: {}", run.stderr);
     // The most linked first.
     assert!(warned[0].contains("/abuot/"), "{}", run.stderr);
     // The build, which checks the Markdown's links, does not see them.

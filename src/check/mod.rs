@@ -287,23 +287,100 @@ fn internal_targets<'h>(
 }
 
 /// Output paths under `base_path` that a rendered file loads: the values
-/// of its `src` attributes (images, scripts, frames), read as
-/// [`internal_targets`] reads `href`s. `srcset` and `data-src` are not
-/// read: the attribute must follow a space.
+/// of its `src` attributes (images, scripts, frames) and the URLs of its
+/// `srcset`s (an image's other widths), read as [`internal_targets`]
+/// reads `href`s. `data-src` and `data-srcset` are not read: the
+/// attribute must follow a space.
 fn loaded_targets<'h>(
     html: &'h [u8],
     base_path: &'h [u8],
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
-    const SRC: &[u8] = b"src=\"";
-    let values = memchr::memmem::find_iter(html, SRC).filter_map(move |at| {
+    // One pass finds both: `src` is rare in a page but in these.
+    let values = memchr::memmem::find_iter(html, b"src").flat_map(move |at| {
+        let none = SourceUrls::new(html, 0..0, false).ended();
         if at == 0 || !html[at - 1].is_ascii_whitespace() {
-            return None;
+            return none;
         }
-        let start = at + SRC.len();
-        let len = memchr::memchr(b'"', &html[start..])?;
-        Some(start..start + len)
+        let rest = &html[at + 3..];
+        let (set, name) = match () {
+            _ if rest.starts_with(b"=\"") => (false, 2),
+            _ if rest.starts_with(b"set=\"") => (true, 5),
+            _ => return none,
+        };
+        let start = at + 3 + name;
+        match memchr::memchr(b'"', &html[start..]) {
+            Some(len) => SourceUrls::new(html, start..start + len, set),
+            None => none,
+        }
     });
     targets_of(html, base_path, values)
+}
+
+/// The URLs in an attribute value at `at..end` of `html`: an `src`'s
+/// whole value, or each candidate's URL of a `srcset` (`a.webp 480w,
+/// b.webp 960w`: its width or density left out).
+struct SourceUrls<'h> {
+    html: &'h [u8],
+    at: usize,
+    end: usize,
+    /// A `srcset`'s list, not one URL.
+    set: bool,
+}
+
+impl<'h> SourceUrls<'h> {
+    fn new(html: &'h [u8], value: std::ops::Range<usize>, set: bool) -> Self {
+        SourceUrls {
+            html,
+            at: value.start,
+            end: value.end,
+            set,
+        }
+    }
+
+    /// Yielding nothing.
+    fn ended(mut self) -> Self {
+        self.set = true;
+        self.at = self.end;
+        self
+    }
+}
+
+impl Iterator for SourceUrls<'_> {
+    type Item = std::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if !self.set {
+            // An `src`'s value, once, even empty (as before).
+            self.set = true;
+            let value = self.at..self.end;
+            self.at = self.end;
+            return Some(value);
+        }
+        // The HTML standard's reading of a srcset, without its error
+        // cases: separators, a URL, then descriptors to the next comma
+        // (or none, when the URL ends with commas).
+        let value = &self.html[..self.end];
+        let blank = |b: u8| b.is_ascii_whitespace() || b == b',';
+        while self.at < self.end && blank(value[self.at]) {
+            self.at += 1;
+        }
+        if self.at == self.end {
+            return None;
+        }
+        let start = self.at;
+        while self.at < self.end && !value[self.at].is_ascii_whitespace() {
+            self.at += 1;
+        }
+        let mut stop = self.at;
+        if value[stop - 1] == b',' {
+            while stop > start && value[stop - 1] == b',' {
+                stop -= 1;
+            }
+        } else {
+            self.at += memchr::memchr(b',', &value[self.at..]).unwrap_or(self.end - self.at);
+        }
+        Some(start..stop)
+    }
 }
 
 /// The output paths under `base_path` of the attribute values of `html`
@@ -529,15 +606,33 @@ mod tests {
     }
 
     #[test]
-    fn a_files_loads_are_its_src_values_after_a_space() {
-        let html = r#"<img src="/images/a.png" srcset="/images/a-480.webp 480w">
+    fn a_files_loads_are_its_src_and_srcset_values_after_a_space() {
+        let html = r#"<img src="/images/a.png" srcset="/images/a-480.webp 480w,/images/a%20960.webp  960w">
             <script
-              src="/search.js?v=2"></script> <img data-src="/lazy.png">
-            <iframe src="https://example.com/x"></iframe><img src="//cdn/x.png">"#;
+              src="/search.js?v=2"></script> <img data-src="/lazy.png" data-srcset="/lazy-2.png 2x">
+            <iframe src="https://example.com/x"></iframe><img src="//cdn/x.png">
+            <source srcset=" /p/one.webp, /p/two.webp 2x ,, /p/three,,, /p/four.webp 1.5x">
+            <img srcset="" src=""> the src of it all <img srcset="/p/five.webp"#;
         let loaded: Vec<String> = loaded_targets(html.as_bytes(), b"/")
             .map(|t| String::from_utf8(t.into_owned()).unwrap())
             .collect();
-        assert_eq!(loaded, ["images/a.png", "search.js"]);
+        assert_eq!(
+            loaded,
+            [
+                "images/a.png",
+                "images/a-480.webp",
+                "images/a 960.webp",
+                "search.js",
+                "p/one.webp",
+                "p/two.webp",
+                "p/three",
+                "p/four.webp",
+            ]
+        );
+        // Under a base path, only its URLs.
+        let html = br#"<img srcset="/docs/a.webp 1x, /elsewhere/b.webp 2x, https://x/c.webp">"#;
+        let loaded: Vec<_> = loaded_targets(html, b"/docs/").collect();
+        assert_eq!(loaded, [Cow::Borrowed(&b"a.webp"[..])]);
     }
 
     #[test]
