@@ -2118,9 +2118,10 @@ fn serve_takes_new_and_deleted_files_without_a_rebuild() {
     let mut text = fs::read_to_string(&page).unwrap();
     text.push_str("\nThe [checklist](checklist.pdf).\n");
     fs::write(&page, text).unwrap();
-    server.wait_log("themes.md →");
+    // It leads nowhere yet, and the preview says so as it updates.
+    server.wait_log("link to `checklist.pdf` leads to no file of the site");
     fs::write(server.root.join("content/reference/checklist.pdf"), "%PDF").unwrap();
-    let told = server.wait_log("checklist.pdf");
+    let told = server.wait_log("its links found");
     assert!(
         told.contains("its links found: content/reference/themes.md"),
         "{told}"
@@ -2780,6 +2781,34 @@ fn check_reads_links_left_as_urls_from_the_built_page() {
 }
 
 #[test]
+fn check_suggests_the_link_meant_by_one_that_leads_nowhere() {
+    // Links written as the built site's files (`rollback.html`), or with
+    // a letter wrong, lead nowhere; check names the link that works.
+    let deploy = "---\ntitle: Deploy\n---\n\n[a](rollback.html#undo) [b](rollbak.html) [c](../index)\n[d](../../runbooks/rolback/) [e](../../files/gudie.pdf) [f](../../pdfs/guide.pdf)\n[g](notes.txt)\n";
+    let tmp = site(&[
+        ("folio.toml", "title = \"Suggest\"\n"),
+        ("content/runbooks/deploy.md", deploy),
+        ("content/runbooks/rollback.md", "# Rollback\n\n## Undo\n"),
+        ("static/files/guide.pdf", "%PDF"),
+    ]);
+    let (_, warned) = check_warns(
+        tmp.path(),
+        &[
+            "leads to `/runbooks/deploy/rollback.html`, which the build does not write; did you mean `rollback.md#undo`?",
+            "leads to `/runbooks/deploy/rollbak.html`, which the build does not write; did you mean `rollback.md`?",
+            "leads to `/runbooks/index`, which the build does not write; did you mean `../`?",
+            // Written as a URL: a URL, from the built page.
+            "leads to `/runbooks/rolback/`, which the build does not write; did you mean `../rollback/`?",
+            "leads to `/files/gudie.pdf`, which the build does not write; did you mean `../../files/guide.pdf`?",
+            "leads to `/pdfs/guide.pdf`, which the build does not write; did you mean `../../files/guide.pdf`?",
+            // Nothing near: what to do.
+            "leads to `/runbooks/deploy/notes.txt`, which the build does not write; link to a page's .md file, or add the file to content/ or static/",
+        ],
+    );
+    assert_eq!(warned.len(), 7, "{warned:?}");
+}
+
+#[test]
 fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
     // A page's Markdown links are checked as it is built; a template's
     // and raw HTML's are not, so check looks them up in the rendered site.
@@ -2796,6 +2825,7 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
         ("templates/page.html", page),
         ("templates/section.html", section),
         ("static/style.css", "body {}"),
+        ("static/images/logo.png", "a logo"),
         ("content/_index.md", "---\ntitle: Home\n---\n"),
         (
             "content/a.md",
@@ -2812,6 +2842,7 @@ fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
             "warning: link to `/nowhere/` leads to no file of the site: `/a/` links to it",
             // What a page loads (`src`) is looked up too.
             "warning: link to `/logo.png` leads to no file of the site: 4 files link to it, `/404.html` first",
+            "or add the file to static/; did you mean `/images/logo.png`?",
             // And each URL of a `srcset`.
             "warning: link to `/logo-2x.png` leads to no file of the site: 4 files link to it, `/404.html` first",
         ],

@@ -520,14 +520,19 @@ fn dead_site_links(
                 n => format!("{n} files link to it, `{first}` first"),
             };
             // Read as a page's Markdown link to that URL would be, for
-            // the page or section closest to it.
+            // the page or section closest to it; else a file of the site
+            // (`/logo.png` for `/images/logo.png`).
             let near = match routes.resolve("content/_index.md", &url) {
                 crate::route::Reference::Missing {
                     suggestion: Some(near),
                     ..
-                } => format!("; did you mean `{near}`?"),
-                _ => String::new(),
+                } => Some(near),
+                _ if target.ends_with(b"/") => None,
+                _ => (std::str::from_utf8(target).ok())
+                    .and_then(|path| routes.near_file(path))
+                    .map(|near| format!("{base_path}{near}")),
             };
+            let near = near.map_or_else(String::new, |near| format!("; did you mean `{near}`?"));
             Diagnostic::warning(format!("link to `{url}` leads to no file of the site: {whose}"))
                 .with_hint(format!(
                     "pages' Markdown links are checked as they are built, so this one is in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/{near}"

@@ -9,17 +9,17 @@ use super::LinkGraph;
 use crate::build::Project;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{LinkAt, PageLink};
+use crate::route::{Reference, Routes};
 use crate::site::Page;
 
 /// A warning for each link left as a URL relative to its page that leads
 /// to no file of the built site: no page, section, theme or site file.
 pub(super) fn dead_url_links(project: &Project, graph: &LinkGraph<'_>) -> Vec<Diagnostic> {
     let has = |path: &[u8]| graph.has(path);
-    let base_path = project.config.base_path();
     let mut diags = Vec::new();
     for page in &project.site.pages {
         let dead = dead_links(page, has);
-        diags.extend(warnings(&project.opts.root, &base_path, page, &dead));
+        diags.extend(warnings(project, page, &dead));
     }
     diags
 }
@@ -41,23 +41,83 @@ pub(crate) fn dead_links(page: &Page, has: impl Fn(&[u8]) -> bool) -> Vec<DeadLi
         .collect()
 }
 
-/// The warnings for `dead`, links of `page` (in the project at `root`, its
-/// site under `base_path`). The page is read again for the links' lines,
-/// when there are any.
-pub(crate) fn warnings(
-    root: &std::path::Path,
-    base_path: &str,
-    page: &Page,
-    dead: &[DeadLink],
-) -> Vec<Diagnostic> {
+/// The warnings for `dead`, links of `page` of `project`. The page is read
+/// again for the links' lines, when there are any.
+pub(crate) fn warnings(project: &Project, page: &Page, dead: &[DeadLink]) -> Vec<Diagnostic> {
     if dead.is_empty() {
         return Vec::new();
     }
     let links: Vec<LinkAt> = dead.iter().map(|d| d.link.clone()).collect();
-    let placed = super::located(root, page, &links);
+    let placed = super::located(&project.opts.root, page, &links);
+    let base_path = project.config.base_path();
     (placed.iter().zip(dead))
-        .map(|(at, dead)| warning(page, base_path, at, dead))
+        .map(|(at, dead)| {
+            let near = suggestion(&project.routes, &base_path, page, dead);
+            warning(page, &base_path, at, dead, near)
+        })
         .collect()
+}
+
+/// A link to write in place of `dead`'s, when one is near (with its
+/// `?query` and `#fragment`): the page or section a built file's name or
+/// an `index` stands for (`rollback.html` → `rollback.md`, `../index` →
+/// `../`), or one a letter or two away (`rollbak.html` → `rollback.md`);
+/// else the page or section whose URL is that near where the link leads
+/// (`../rollbak/` → `../rollback/`, still relative to the built page).
+fn suggestion(routes: &Routes, base_path: &str, page: &Page, dead: &DeadLink) -> Option<String> {
+    let url = dead.link.url.as_str();
+    let suffix = &url[memchr::memchr2(b'?', b'#', url.as_bytes()).unwrap_or(url.len())..];
+    let written = dead.target.written.as_str();
+    let stem = (written.strip_suffix(".html"))
+        .or_else(|| written.strip_suffix(".htm"))
+        .unwrap_or(written);
+    let (folder, name) = stem.rsplit_once('/').map_or(("", stem), |(f, n)| (f, n));
+    // Only a page's name: not `notes.txt`, nor a folder.
+    let candidates = match name {
+        "index" if folder.is_empty() => vec!["./".to_string()],
+        "index" => vec![format!("{folder}/")],
+        _ if name.is_empty()
+            || name.starts_with('.')
+            || (stem == written && name.contains('.')) =>
+        {
+            Vec::new()
+        }
+        _ => vec![format!("{stem}.md"), format!("{stem}/")],
+    };
+    let mut near = None;
+    for candidate in candidates {
+        match routes.resolve(&page.source, &candidate) {
+            Reference::Page { .. } | Reference::Section { .. } => {
+                return Some(format!("{candidate}{suffix}"))
+            }
+            Reference::Missing {
+                suggestion: Some(s),
+                ..
+            } if near.is_none() && candidate.ends_with(".md") => near = Some(s),
+            _ => {}
+        }
+    }
+    let from = format!("{}index.html", page.route.dir);
+    let relative = |path: &str| match crate::route::relative(&from, path) {
+        r if r.is_empty() => "./".to_string(),
+        r => r,
+    };
+    if near.is_none() && !dead.target.folder {
+        // A file of the site near where it leads (`../files/gudie.pdf`).
+        near = routes.near_file(&dead.target.path).map(relative);
+    }
+    if near.is_none() {
+        // Where it leads, as a URL: a page or section near it there.
+        let at = format!("{base_path}{}", dead.target.url_path());
+        if let Reference::Missing {
+            suggestion: Some(s),
+            ..
+        } = routes.resolve("content/_index.md", &at)
+        {
+            near = Some(relative(s.strip_prefix(base_path)?));
+        }
+    }
+    near.map(|near| format!("{near}{suffix}"))
 }
 
 /// The path to a file of the built site, as [`LinkGraph::has`] reads
@@ -74,26 +134,36 @@ pub(crate) fn on_disk(dir: &std::path::Path, path: &[u8]) -> bool {
 }
 
 /// A link left as a URL relative to its page that leads to no file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct DeadLink {
     /// The link, as the page's parse kept it.
-    pub link: LinkAt,
+    link: LinkAt,
     /// Where it leads.
     target: Target,
 }
 
 /// The warning for `dead`, a link of `page` placed at `at`, its site
-/// under `base_path`.
-fn warning(page: &Page, base_path: &str, at: &PageLink, dead: &DeadLink) -> Diagnostic {
+/// under `base_path`, with a link near it to write instead, if any.
+fn warning(
+    page: &Page,
+    base_path: &str,
+    at: &PageLink,
+    dead: &DeadLink,
+    near: Option<String>,
+) -> Diagnostic {
     let DeadLink { link, target } = dead;
     let dir = page.route.dir.as_str();
     let beside = crate::route::join(&page.source, &target.written)
         .map_or_else(String::new, |path| {
             format!("there is no `{path}` (read from the page's file), and ")
         });
+    let what_to_do = match near {
+        Some(near) => crate::diagnostic::did_you_mean(&link.url, &near),
+        None => "link to a page's .md file, or add the file to content/ or static/".to_string(),
+    };
     let hint = format!(
         "{beside}read from the built page (`{base_path}{dir}`) it leads to `{base_path}{}`, \
-         which the build does not write; link to a page's .md file, or add the file to content/ or static/",
+         which the build does not write; {what_to_do}",
         target.url_path()
     );
     Diagnostic::warning(format!(
@@ -107,7 +177,7 @@ fn warning(page: &Page, base_path: &str, at: &PageLink, dead: &DeadLink) -> Diag
 }
 
 /// Where a relative link leads from its page's output folder.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 struct Target {
     /// The link's path, percent-decoded, without `?query` or `#fragment`.
     written: String,

@@ -124,6 +124,11 @@ struct Near {
     folders: OnceLock<Nearby<String>>,
     /// The same, as folders of `content/`.
     content_folders: OnceLock<Nearby<String>>,
+    /// The site's files (of `content/`, `images/` and `static/`), by
+    /// output path (both made again when one comes or goes).
+    files: OnceLock<Nearby<String>>,
+    /// The same, by file name.
+    file_names: OnceLock<SameName>,
 }
 
 /// Every page's route and every asset, by project-relative path.
@@ -323,6 +328,8 @@ impl Routes {
     /// project-relative path `path`, and `out`, its output-relative one)
     /// added since the routes were planned (under `folio serve`).
     pub fn add_file(&mut self, path: &str, out: &str) {
+        self.near.files = OnceLock::new();
+        self.near.file_names = OnceLock::new();
         if path.starts_with("static/") {
             self.static_files.insert(out.to_string());
         } else {
@@ -337,6 +344,8 @@ impl Routes {
     /// project-relative path `path`, and `out`, its output-relative one)
     /// deleted since the routes were planned (under `folio serve`).
     pub fn remove_file(&mut self, path: &str, out: &str) {
+        self.near.files = OnceLock::new();
+        self.near.file_names = OnceLock::new();
         if path.starts_with("static/") {
             self.static_files.remove(out);
         } else {
@@ -575,6 +584,27 @@ impl Routes {
         let names = (self.near.asset_names)
             .get_or_init(|| SameName::new(self.assets.iter().map(String::as_str)));
         names.nearest(target)
+    }
+
+    /// The output path of the site's file (of `content/`, `images/` or
+    /// `static/`) closest to `out`, an output path where the site has
+    /// none, for "did you mean": within two edits, or else one of the
+    /// same file name elsewhere.
+    pub fn near_file(&self, out: &str) -> Option<&str> {
+        let files = || {
+            let assets = self
+                .assets
+                .iter()
+                .map(|a| a.strip_prefix("content/").unwrap_or(a));
+            (self.static_files.iter().map(String::as_str)).chain(assets)
+        };
+        let near = (self.near.files).get_or_init(|| Nearby::new(files().map(str::to_string)));
+        if let Some(found) = near.closest(out) {
+            return Some(found);
+        }
+        (self.near.file_names)
+            .get_or_init(|| SameName::new(files()))
+            .nearest(out)
     }
 
     /// The output folder of a page or section closest to `dir`.

@@ -654,3 +654,26 @@ fn a_static_folder_with_an_index_file_is_a_link_target() {
         Reference::Missing { .. }
     ));
 }
+
+#[test]
+fn the_site_file_near_an_output_path_is_found_by_its_output_path() {
+    let (mut r, _) = test_routes(
+        "/",
+        &["content/x/a.md"],
+        &["content/x/spec.pdf", "images/flow.png"],
+    );
+    r.set_static_files(["files/guide.pdf".to_string()]);
+    // A letter or two away, by output path: content/'s files lose their
+    // `content/`, images/' keep theirs.
+    assert_eq!(r.near_file("files/gudie.pdf"), Some("files/guide.pdf"));
+    assert_eq!(r.near_file("x/spek.pdf"), Some("x/spec.pdf"));
+    assert_eq!(r.near_file("images/flwo.png"), Some("images/flow.png"));
+    // Else one of the same name elsewhere.
+    assert_eq!(r.near_file("pdfs/guide.pdf"), Some("files/guide.pdf"));
+    assert_eq!(r.near_file("notes.txt"), None);
+    // Files that come and go are looked among.
+    r.add_file("static/notes.txt", "notes.txt");
+    assert_eq!(r.near_file("note.txt"), Some("notes.txt"));
+    r.remove_file("static/files/guide.pdf", "files/guide.pdf");
+    assert_eq!(r.near_file("pdfs/guide.pdf"), None);
+}

@@ -15,7 +15,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::build::{render_jobs, write_all, BuildFailure, BuildOptions, PageUpdate, Project};
-use crate::check::relative::{self, DeadLink};
+use crate::check::relative;
 use crate::diagnostic::Diagnostic;
 use crate::discover::is_raster;
 use crate::markdown::escape_attr;
@@ -86,11 +86,11 @@ pub struct Session {
     /// once, when it appears, and not again at every save. (A set: a site
     /// may have a warning on each of thousands of pages.)
     warnings: HashSet<Diagnostic>,
-    /// The links left as URLs relative to their page that lead to no file
-    /// of the served site, by page source, with their warnings: looked up
-    /// in the served folder after each update, as `folio check` looks
-    /// them up in the site it renders.
-    dead_links: HashMap<String, (Vec<DeadLink>, Vec<Diagnostic>)>,
+    /// The warnings about links left as URLs relative to their page that
+    /// lead to no file of the served site, by page source: looked up in
+    /// the served folder after each update, as `folio check` looks them
+    /// up in the site it renders.
+    dead_links: HashMap<String, Vec<Diagnostic>>,
     /// The search index changed in the last update and is not written yet
     /// (see [`Session::write_deferred`]).
     search_pending: bool,
@@ -622,33 +622,24 @@ impl Session {
 
     /// Looks up the relative links of the pages `sources` (of every page,
     /// for `None`) in the served site; returns those pages' warnings about
-    /// the links that lead nowhere, now and before. A page looked up with
-    /// every page, and not changed since it was last, is read again for
-    /// the lines of its links only when they lead elsewhere than before.
+    /// the links that lead nowhere, now and before. (A page with such a
+    /// link is read again for its lines, and its "did you mean" made
+    /// again: a file that came or went may change it.)
     fn look_up_links(&mut self, sources: Option<&[String]>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
         let (mut now, mut before) = (Vec::new(), Vec::new());
         let Some(project) = &self.project else {
             return (now, before);
         };
         let dir = served(&self.current);
-        let base_path = project.config.base_path();
         let pages = (project.site.pages.iter())
             .filter(|p| sources.is_none_or(|sources| sources.contains(&p.source)));
         for page in pages {
+            before.extend(self.dead_links.remove(&page.source).unwrap_or_default());
             let dead = relative::dead_links(page, |path| relative::on_disk(&dir, path));
-            let told = match self.dead_links.remove(&page.source) {
-                Some((was, told)) if sources.is_none() && was == dead => {
-                    before.extend(told.iter().cloned());
-                    told
-                }
-                was => {
-                    before.extend(was.into_iter().flat_map(|(_, told)| told));
-                    relative::warnings(&self.opts.root, &base_path, page, &dead)
-                }
-            };
-            now.extend(told.iter().cloned());
             if !dead.is_empty() {
-                self.dead_links.insert(page.source.clone(), (dead, told));
+                let told = relative::warnings(project, page, &dead);
+                now.extend(told.iter().cloned());
+                self.dead_links.insert(page.source.clone(), told);
             }
         }
         (now, before)
@@ -948,10 +939,27 @@ mod tests {
         // Mended in the page: it goes.
         assert!(told(&save(&mut session, deploy)).is_empty());
         assert_eq!(dead(&session), [notes]);
-        // The file comes (into static/): copied in place, and the warning
-        // goes; it is told again when the file goes.
+        // A file with a near name comes: the warning says "did you mean"
+        // it, and is told again so.
         let generation = session.generation;
         fs::create_dir_all(at("static/deploy")).unwrap();
+        fs::write(at("static/deploy/note.txt"), "a note").unwrap();
+        let near = Plan::Copy {
+            files: vec![("static/deploy/note.txt".into(), "deploy/note.txt".into())],
+            css_only: false,
+        };
+        let outcome = session.apply(near);
+        let Outcome::Updated { warnings, .. } = &outcome else {
+            panic!("{outcome:?}");
+        };
+        let hint = warnings.first().and_then(|w| w.hint.as_deref());
+        assert!(
+            hint.is_some_and(|h| h.ends_with("did you mean `note.txt`?")),
+            "{warnings:?}"
+        );
+        assert_eq!(dead(&session), [notes]);
+        // The file comes (into static/): copied in place, and the warning
+        // goes; it is told again when the file goes.
         fs::write(at("static/deploy/notes.txt"), "notes").unwrap();
         let file = Plan::Copy {
             files: vec![("static/deploy/notes.txt".into(), "deploy/notes.txt".into())],
