@@ -2809,6 +2809,45 @@ fn check_suggests_the_link_meant_by_one_that_leads_nowhere() {
 }
 
 #[test]
+fn check_follows_relative_links_of_raw_html_and_markdown_left_as_written() {
+    // Templates that list nothing: the pages are reached only through
+    // their links, here relative ones, which check read as nothing.
+    let tmp = site(&[
+        ("folio.toml", "title = \"Relative\"\n"),
+        ("templates/page.html", "<html><body>{{ page.content | safe }}</body></html>"),
+        ("templates/section.html", "<html><body>{{ section.content | safe }}</body></html>"),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nRead <a href=\"guide/\">the guide</a>, not <a href=\"gone/#x\">this</a>.\n",
+        ),
+        // A link that works only read from the built page: left as written.
+        ("content/guide/_index.md", "---\ntitle: Guide\n---\nSee [setup](setup/).\n"),
+        ("content/guide/setup.md", "# Setup\n\n[Notes](notes.txt).\n"),
+        ("content/lonely.md", "# Lonely\n"),
+    ]);
+    let (run, warned) = check_warns(
+        tmp.path(),
+        &[
+            "warning: orphan page",
+            "content/lonely.md",
+            "warning: link to `/gone/` leads to no file of the site: `/` links to it",
+            // A Markdown link's is told at its line, once.
+            "warning: link to `notes.txt` leads to no file of the site",
+            "content/guide/setup.md:3:1",
+        ],
+    );
+    assert_eq!(warned.len(), 3, "{}", run.stderr);
+    for reached in ["content/guide/_index.md", "content/guide/setup.md"] {
+        assert!(
+            !run.stderr
+                .contains(&format!("from the home page\n  --> {reached}\n")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn check_finds_links_in_templates_and_raw_html_that_lead_nowhere() {
     // A page's Markdown links are checked as it is built; a template's
     // and raw HTML's are not, so check looks them up in the rendered site.

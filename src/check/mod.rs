@@ -216,8 +216,11 @@ impl<'a> LinkGraph<'a> {
         else {
             return;
         };
+        // Relative URLs (raw HTML's, a Markdown link left as written) are
+        // read from the file's folder.
+        let dir = path.rfind('/').map_or("", |end| &path[..=end]);
         let mut targets: Vec<u32> = Vec::new();
-        for target in internal_targets(html, base_path.as_bytes()) {
+        for target in internal_targets(html, base_path.as_bytes(), dir) {
             match self.node(&target) {
                 Some(node) => targets.push(node),
                 None if self.has(&target) => {}
@@ -225,7 +228,7 @@ impl<'a> LinkGraph<'a> {
             }
         }
         // What a page loads is no way to another page, but must be there.
-        for target in loaded_targets(html, base_path.as_bytes()) {
+        for target in loaded_targets(html, base_path.as_bytes(), dir) {
             if !self.has(&target) {
                 self.miss(&target, path);
             }
@@ -245,6 +248,13 @@ impl<'a> LinkGraph<'a> {
         if entry.first.is_empty() || node_key(path.as_bytes()) < node_key(entry.first.as_bytes()) {
             path.clone_into(&mut entry.first);
         }
+    }
+
+    /// Lets go of the links to `target` that lead nowhere: they are told
+    /// otherwise (a page's Markdown link, at its line).
+    fn told(&self, target: &[u8]) {
+        let mut missed = self.missed.lock().unwrap_or_else(|e| e.into_inner());
+        missed.remove(target);
     }
 
     /// Which nodes the home page's links lead to, directly or through
@@ -274,16 +284,18 @@ fn node_key(path: &[u8]) -> &[u8] {
     }
 }
 
-/// Output paths under `base_path` that a rendered file's `href`s lead
-/// to, their character references read (`&amp;`, `&#39;`), percent-decoded,
-/// without their `#fragment` or `?query`: `href="/a/b/#x"` is `a/b/` (see
-/// [`node_key`]). Bytes, not text: a path that is not UTF-8 names no file
-/// of the site, and is not looked up any further.
+/// Output paths under `base_path` that the `href`s of a rendered file in
+/// the output folder `dir` lead to, their character references read
+/// (`&amp;`, `&#39;`), percent-decoded, without their `#fragment` or
+/// `?query`: `href="/a/b/#x"` is `a/b/` (see [`node_key`]), and so is
+/// `href="../b/"` in `a/c/index.html`. Bytes, not text: a path that is
+/// not UTF-8 names no file of the site, and is not looked up any further.
 fn internal_targets<'h>(
     html: &'h [u8],
     base_path: &'h [u8],
+    dir: &'h str,
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
-    targets_of(html, base_path, crate::render::href_values(html))
+    targets_of(html, base_path, dir, crate::render::href_values(html))
 }
 
 /// Output paths under `base_path` that a rendered file loads: the values
@@ -294,6 +306,7 @@ fn internal_targets<'h>(
 fn loaded_targets<'h>(
     html: &'h [u8],
     base_path: &'h [u8],
+    dir: &'h str,
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
     // One pass finds both: `src` is rare in a page but in these.
     let values = memchr::memmem::find_iter(html, b"src").flat_map(move |at| {
@@ -313,7 +326,7 @@ fn loaded_targets<'h>(
             None => none,
         }
     });
-    targets_of(html, base_path, values)
+    targets_of(html, base_path, dir, values)
 }
 
 /// The URLs in an attribute value at `at..end` of `html`: an `src`'s
@@ -384,10 +397,12 @@ impl Iterator for SourceUrls<'_> {
 }
 
 /// The output paths under `base_path` of the attribute values of `html`
-/// at `values` (see [`internal_targets`]).
+/// at `values`, relative ones read from the folder `dir` (see
+/// [`internal_targets`]).
 fn targets_of<'h>(
     html: &'h [u8],
     base_path: &'h [u8],
+    dir: &'h str,
     values: impl Iterator<Item = std::ops::Range<usize>> + 'h,
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
     values.filter_map(move |value| {
@@ -396,7 +411,9 @@ fn targets_of<'h>(
         if value.starts_with(b"//") {
             return None;
         }
-        let rest = value.strip_prefix(base_path)?;
+        let Some(rest) = value.strip_prefix(base_path) else {
+            return relative_target(dir, &value).map(|path| Cow::Owned(path.into_bytes()));
+        };
         let path = base_path.len()
             ..base_path.len() + memchr::memchr2(b'#', b'?', rest).unwrap_or(rest.len());
         Some(match value {
@@ -404,6 +421,23 @@ fn targets_of<'h>(
             Cow::Owned(value) => Cow::Owned(percent_decoded(&value[path]).into_owned()),
         })
     })
+}
+
+/// The output path that `value`, a URL relative to the output folder
+/// `dir`, leads to (`../b/` from `a/c/` is `a/b/`). `None` for any other
+/// URL: a path from the host's root, another site's (`https:`,
+/// `mailto:`), the file itself (`#top`, `?tab=2`, empty), one above the
+/// site's root.
+fn relative_target(dir: &str, value: &[u8]) -> Option<String> {
+    if matches!(value.first(), None | Some(b'/' | b'#' | b'?')) {
+        return None;
+    }
+    let value = std::str::from_utf8(value).ok()?;
+    let first_part = &value[..value.find(['/', '?', '#']).unwrap_or(value.len())];
+    if first_part.contains(':') {
+        return None;
+    }
+    relative::output_path(dir, value)
 }
 
 /// `path` percent-decoded (borrowed when it has no `%`).
@@ -576,7 +610,11 @@ mod tests {
     use super::*;
 
     fn targets(html: &str, base_path: &str) -> Vec<String> {
-        internal_targets(html.as_bytes(), base_path.as_bytes())
+        targets_in(html, base_path, "")
+    }
+
+    fn targets_in(html: &str, base_path: &str, dir: &str) -> Vec<String> {
+        internal_targets(html.as_bytes(), base_path.as_bytes(), dir)
             .map(|t| String::from_utf8(t.into_owned()).unwrap())
             .collect()
     }
@@ -590,7 +628,33 @@ mod tests {
             <a href="/unclosed"#;
         assert_eq!(
             targets(html, "/"),
-            ["a/b/", "a/b/index.html", "x y/", "folio.css", "", "nope/"]
+            [
+                "a/b/",
+                "a/b/index.html",
+                "x y/",
+                "relative/",
+                "folio.css",
+                "",
+                "nope/"
+            ]
+        );
+        // Relative URLs, read from the file's folder.
+        let relative = r##"<a href="../b/#x">1</a> <a href="x%20y.pdf?dl=1">2</a>
+            <a href="./">3</a> <a href="../../..">out</a> <a href="mailto:a@b">m</a>
+            <a href="#top">t</a> <a href="?tab=2">q</a> <a href="">e</a>
+            <a href="tel:123">p</a> <a href="./a:b">4</a> <a href="../../">5</a>"##;
+        assert_eq!(
+            targets_in(relative, "/", "a/c/"),
+            ["a/b/", "a/c/x y.pdf", "a/c/", "a/c/a:b", ""]
+        );
+        // Under a base path, the same: the folder is an output path.
+        assert_eq!(
+            targets_in(
+                r#"<a href="../b/">1</a><a href="/b/">out</a>"#,
+                "/hb/",
+                "a/c/"
+            ),
+            ["a/b/"]
         );
         assert_eq!(
             targets(
@@ -618,7 +682,7 @@ mod tests {
             <iframe src="https://example.com/x"></iframe><img src="//cdn/x.png">
             <source srcset=" /p/one.webp, /p/two.webp 2x ,, /p/three,,, /p/four.webp 1.5x">
             <img srcset="" src=""> the src of it all <img srcset="/p/five.webp"#;
-        let loaded: Vec<String> = loaded_targets(html.as_bytes(), b"/")
+        let loaded: Vec<String> = loaded_targets(html.as_bytes(), b"/", "")
             .map(|t| String::from_utf8(t.into_owned()).unwrap())
             .collect();
         assert_eq!(
@@ -636,7 +700,7 @@ mod tests {
         );
         // Under a base path, only its URLs.
         let html = br#"<img srcset="/docs/a.webp 1x, /elsewhere/b.webp 2x, https://x/c.webp">"#;
-        let loaded: Vec<_> = loaded_targets(html, b"/docs/").collect();
+        let loaded: Vec<_> = loaded_targets(html, b"/docs/", "").collect();
         assert_eq!(loaded, [Cow::Borrowed(&b"a.webp"[..])]);
     }
 

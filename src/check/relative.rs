@@ -19,6 +19,10 @@ pub(super) fn dead_url_links(project: &Project, graph: &LinkGraph<'_>) -> Vec<Di
     let mut diags = Vec::new();
     for page in &project.site.pages {
         let dead = dead_links(page, has);
+        for link in &dead {
+            // Told here, with its line, not as a link of raw HTML.
+            graph.told(link.target.url_path().as_bytes());
+        }
         diags.extend(warnings(project, page, &dead));
     }
     diags
@@ -118,6 +122,13 @@ fn suggestion(routes: &Routes, base_path: &str, page: &Page, dead: &DeadLink) ->
         }
     }
     near.map(|near| format!("{near}{suffix}"))
+}
+
+/// The output path that `href`, relative to the output folder `dir`,
+/// leads to, as [`LinkGraph::has`] reads paths (`a/b/` for a folder, the
+/// root's empty); `None` above the site's root.
+pub(super) fn output_path(dir: &str, href: &str) -> Option<String> {
+    Target::of(dir, href).map(|target| target.url_path())
 }
 
 /// The path to a file of the built site, as [`LinkGraph::has`] reads
