@@ -2821,7 +2821,10 @@ fn check_follows_relative_links_of_raw_html_and_markdown_left_as_written() {
             "---\ntitle: Home\n---\nRead <a href=\"guide/\">the guide</a>, not <a href=\"gone/#x\">this</a>.\n",
         ),
         // A link that works only read from the built page: left as written.
-        ("content/guide/_index.md", "---\ntitle: Guide\n---\nSee [setup](setup/).\n"),
+        (
+            "content/guide/_index.md",
+            "---\ntitle: Guide\n---\nSee [setup](setup/), <a href=\"setup.md\">as a file</a>.\n",
+        ),
         ("content/guide/setup.md", "# Setup\n\n[Notes](notes.txt).\n"),
         ("content/lonely.md", "# Lonely\n"),
     ]);
@@ -2834,9 +2837,12 @@ fn check_follows_relative_links_of_raw_html_and_markdown_left_as_written() {
             // A Markdown link's is told at its line, once.
             "warning: link to `notes.txt` leads to no file of the site",
             "content/guide/setup.md:3:1",
+            // Raw HTML's links are not rewritten: a page's file is no link.
+            "warning: link to `/guide/setup.md` leads to no file of the site: `/guide/` links to it",
+            "a link there to a page is its URL, not its file: did you mean `/guide/setup/`?",
         ],
     );
-    assert_eq!(warned.len(), 3, "{}", run.stderr);
+    assert_eq!(warned.len(), 4, "{}", run.stderr);
     for reached in ["content/guide/_index.md", "content/guide/setup.md"] {
         assert!(
             !run.stderr
@@ -2845,6 +2851,15 @@ fn check_follows_relative_links_of_raw_html_and_markdown_left_as_written() {
             run.stderr
         );
     }
+}
+
+#[test]
+fn check_reads_no_link_in_html_shown_as_code() {
+    // A handbook page about templates shows HTML: a code span keeps its
+    // `"`, so `href="/runbooks/"` is in the page's bytes, as text.
+    let page = "---\ntitle: Home\n---\nWrite `<a href=\"/runbooks/\">` or `<img src=\"/logo.png\">`.\n\n```\n<a href=\"../setup/\">setup</a>\n```\n\n```html\n<img srcset=\"/x.webp 2x\">\n```\n";
+    let root = site(&[("content/_index.md", page)]);
+    check_clean(root.path(), &["--strict"]);
 }
 
 #[test]

@@ -406,6 +406,12 @@ fn targets_of<'h>(
     values: impl Iterator<Item = std::ops::Range<usize>> + 'h,
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
     values.filter_map(move |value| {
+        // Text that shows HTML (`<code>&lt;a href="x"&gt;</code>`: a
+        // Markdown code span keeps its `"`) is no attribute: the last `<`
+        // or `>` before it is a `>`.
+        if memchr::memrchr2(b'<', b'>', &html[..value.start]).is_none_or(|at| html[at] == b'>') {
+            return None;
+        }
         let value = attribute_value(&html[value]);
         // `//host/x` is another site's, whatever the base path.
         if value.starts_with(b"//") {
@@ -555,8 +561,10 @@ fn dead_site_links(
             };
             // Read as a page's Markdown link to that URL would be, for
             // the page or section closest to it; else a file of the site
-            // (`/logo.png` for `/images/logo.png`).
-            let near = match routes.resolve("content/_index.md", &url) {
+            // (`/logo.png` for `/images/logo.png`). A link to a page's
+            // file (raw HTML's are not rewritten) is told its URL.
+            let meant = page_meant(routes, target);
+            let near = meant.clone().or_else(|| match routes.resolve("content/_index.md", &url) {
                 crate::route::Reference::Missing {
                     suggestion: Some(near),
                     ..
@@ -565,8 +573,14 @@ fn dead_site_links(
                 _ => (std::str::from_utf8(target).ok())
                     .and_then(|path| routes.near_file(path))
                     .map(|near| format!("{base_path}{near}")),
+            });
+            let near = match (near, meant) {
+                (Some(url), Some(_)) => format!(
+                    "; a link there to a page is its URL, not its file: did you mean `{url}`?"
+                ),
+                (Some(near), None) => format!("; did you mean `{near}`?"),
+                (None, _) => String::new(),
             };
-            let near = near.map_or_else(String::new, |near| format!("; did you mean `{near}`?"));
             Diagnostic::warning(format!("link to `{url}` leads to no file of the site: {whose}"))
                 .with_hint(format!(
                     "pages' Markdown links are checked as they are built, so this one is in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/{near}"
@@ -580,6 +594,33 @@ fn dead_site_links(
         )));
     }
     diags
+}
+
+/// The URL of the page that `target`, an output path ending in `.md`,
+/// stands for: the page of the source `content/<target>`, or the one
+/// nearest it (`runbooks/deploy/rollback.md`, raw HTML's `rollback.md`
+/// in that page, is `/runbooks/rollback/`). `None` for other paths.
+fn page_meant(routes: &crate::route::Routes, target: &[u8]) -> Option<String> {
+    use crate::route::Reference;
+    let path = std::str::from_utf8(target.strip_suffix(b".md")?).ok()?;
+    let source = format!("{path}.md");
+    let page_url = |source: &str| match routes.resolve("content/_index.md", source) {
+        Reference::Page { url, .. } => Some(url.into_owned()),
+        Reference::Missing {
+            suggestion: Some(near),
+            ..
+        } => Some(near),
+        _ => None,
+    };
+    let found = page_url(&source)?;
+    if found.ends_with(".md") {
+        // A near source: its page's URL.
+        return match routes.resolve("content/_index.md", &found) {
+            Reference::Page { url, .. } => Some(url.into_owned()),
+            _ => None,
+        };
+    }
+    Some(found)
 }
 
 /// Links to missing files named one by one; beyond this, a count.
@@ -647,6 +688,12 @@ mod tests {
             targets_in(relative, "/", "a/c/"),
             ["a/b/", "a/c/x y.pdf", "a/c/", "a/c/a:b", ""]
         );
+        // HTML shown as text is no link.
+        let shown = r#"<p><code>&lt;a href="/shown/"&gt;</code> <a class="x" href="/real/">r</a>
+            and href="/loose/" <img alt="" src="/img.png"> <code>src="/no.png"</code></p>"#;
+        assert_eq!(targets(shown, "/"), ["real/"]);
+        let loaded: Vec<_> = loaded_targets(shown.as_bytes(), b"/", "").collect();
+        assert_eq!(loaded, [Cow::Borrowed(&b"img.png"[..])]);
         // Under a base path, the same: the folder is an output path.
         assert_eq!(
             targets_in(
