@@ -44,6 +44,33 @@ pub enum Command {
     /// Check links, anchors, images and front matter without writing anything (for CI).
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
+    /// Start a page (playbooks/incident) or a section (playbooks/), its front matter holding what folio.toml's rules require.
+    #[command(after_help = AFTER_HELP)]
+    New(NewArgs),
+}
+
+/// Flags of `folio new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The page: `playbooks/incident` (or `.md`, or from `content/`), or a folder ending in `/` for its section's index page.
+    pub path: String,
+    /// Site root: the folder holding content/ and folio.toml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The page's title (default: from the file or folder name).
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+impl NewArgs {
+    /// Resolves defaults into the options of `folio new`.
+    pub fn options(&self) -> crate::scaffold::NewOptions {
+        crate::scaffold::NewOptions {
+            root: self.root.clone(),
+            path: self.path.clone(),
+            title: self.title.clone(),
+        }
+    }
 }
 
 /// Output format of `folio check`.

@@ -4,7 +4,8 @@
 //! [`markdown`] → [`site`] (assemble) → [`render`] → [`output`], driven by
 //! [`build`]. Only `discover`, `build` and `output` touch the file system;
 //! the stages between them take and return plain data. [`serve`] is the
-//! live preview built on top of the pipeline.
+//! live preview built on top of the pipeline; [`scaffold`] starts a new
+//! page for `folio new`.
 
 #![warn(missing_docs)]
 
@@ -20,6 +21,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod route;
+pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod site;

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             tell_bugs_as_errors();
             run_check(&args)
         }
+        Command::New(args) => run_new(&args),
         Command::Serve(args) => match folio::serve::serve(args.options()) {
             Ok(()) => EXIT_OK,
             Err(failure) => {
@@ -88,6 +89,28 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
                     ""
                 }
             );
+            match failure.kind {
+                FailureKind::Content => EXIT_CONTENT,
+                FailureKind::Environment => EXIT_USAGE,
+            }
+        }
+    }
+}
+
+fn run_new(args: &folio::cli::NewArgs) -> i32 {
+    match folio::scaffold::new_page(&args.options()) {
+        Ok(created) => {
+            println!("Created {} ({} once built)", created.source, created.url);
+            if !created.to_fill.is_empty() {
+                println!("folio.toml's rules require, to fill in:");
+                for key in &created.to_fill {
+                    println!("  {key}");
+                }
+            }
+            EXIT_OK
+        }
+        Err(failure) => {
+            print_diagnostics(&failure.diagnostics);
             match failure.kind {
                 FailureKind::Content => EXIT_CONTENT,
                 FailureKind::Environment => EXIT_USAGE,

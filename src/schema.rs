@@ -44,7 +44,8 @@ pub const REVIEW_KEY: &str = "review_by";
 pub const TYPES: &[&str] = &["string", "integer", "number", "boolean", "date", "list"];
 
 impl SchemaRule {
-    fn applies_to(&self, source: &str) -> bool {
+    /// True when the rule applies to the page `source` (project-relative).
+    pub(crate) fn applies_to(&self, source: &str) -> bool {
         match &self.section {
             None => true,
             Some(section) => {

@@ -3231,3 +3231,79 @@ fn default_theme_pages_stay_small_on_a_generated_corpus() {
     // Sections of 100 pages list 100 cards; the sidebar stays bounded.
     assert!(largest < 60 * 1024, "largest page is {largest} bytes");
 }
+
+// ---- folio new ------------------------------------------------------------------
+
+#[test]
+fn new_starts_a_page_that_builds_with_what_the_rules_require() {
+    let toml = "title = \"Rules\"\n[[schema]]\nsection = \"playbooks\"\nrequired = [\"owner\", \"review_by\", \"status\"]\ntypes = { owner = \"string\", review_by = \"date\" }\nallowed = { status = [\"draft\", \"active\"] }\n";
+    let tmp = site(&[
+        ("folio.toml", toml),
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+    ]);
+    let root = tmp.path().to_str().unwrap();
+    let run = folio(&["new", "--root", root, "playbooks/incident-response"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_has_all(
+        "stdout",
+        &run.stdout,
+        &[
+            "Created content/playbooks/incident-response.md (/playbooks/incident-response/ once built)",
+            "owner (a string)",
+            "review_by (a date)",
+            "status (one of draft, active)",
+        ],
+    );
+    let page = tmp.path().join("content/playbooks/incident-response.md");
+    let text = fs::read_to_string(&page).unwrap();
+    assert!(
+        text.starts_with("---\ntitle: Incident response\nowner: \"\""),
+        "{text}"
+    );
+    // Its section's index page, and a page with a title to quote.
+    let run = folio(&["new", "--root", root, "content/playbooks/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = folio(&[
+        "new",
+        "--root",
+        root,
+        "--title",
+        "On-call: the rota",
+        "rota.md",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("to fill in"),
+        "no rule there: {}",
+        run.stdout
+    );
+    // The site builds with them, and the rules hold.
+    check_clean(tmp.path(), &["--strict"]);
+    let (out, built) = build(tmp.path(), &[]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let rota = fs::read_to_string(out.path().join("public/rota/index.html")).unwrap();
+    assert!(rota.contains("On-call: the rota"), "{rota}");
+    // Never over a file; nothing outside content/.
+    fs::write(&page, "---\ntitle: Mine\n---\nWritten.\n").unwrap();
+    for path in [
+        "playbooks/incident-response.md",
+        "../outside",
+        "notes.txt",
+        "/tmp/x",
+    ] {
+        let run = folio(&["new", "--root", root, path]);
+        assert_eq!(run.code, 2, "{path}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: "), "{path}: {}", run.stderr);
+    }
+    assert_eq!(
+        fs::read_to_string(&page).unwrap(),
+        "---\ntitle: Mine\n---\nWritten.\n"
+    );
+    assert!(!tmp.path().join("outside.md").exists());
+    // A broken folio.toml is told as a build tells it.
+    fs::write(tmp.path().join("folio.toml"), "title = \n").unwrap();
+    let run = folio(&["new", "--root", root, "other"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("folio.toml"), "{}", run.stderr);
+    assert!(!tmp.path().join("content/other.md").exists());
+}

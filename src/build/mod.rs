@@ -32,6 +32,7 @@ use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
 pub use reshow::Reshown;
 pub use sizes::image_size;
+pub(crate) use sources::read_config;
 pub use update::PageUpdate;
 pub use write::{copied_files, render_jobs, render_site, write_all};
 

@@ -147,7 +147,7 @@ fn append_read(mut file: &File, bytes: &mut Vec<u8>) -> io::Result<usize> {
 
 /// Reads `folio.toml` (defaults when absent). Its `base_url` is checked
 /// unless `own_base_url` is false (the command line gave another).
-pub(super) fn read_config(
+pub(crate) fn read_config(
     root: &Path,
     own_base_url: bool,
     diags: &mut Vec<Diagnostic>,
