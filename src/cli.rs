@@ -47,6 +47,30 @@ pub enum Command {
     /// Start a page (playbooks/incident) or a section (playbooks/), its front matter holding what folio.toml's rules require.
     #[command(after_help = AFTER_HELP)]
     New(NewArgs),
+    /// Start a site in a folder: folio.toml, a home page, a .gitignore.
+    #[command(after_help = AFTER_HELP)]
+    Init(InitArgs),
+}
+
+/// Flags of `folio init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The site's folder (made when missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The site's title (default: from the folder's name).
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+impl InitArgs {
+    /// Resolves defaults into the options of `folio init`.
+    pub fn options(&self) -> crate::scaffold::InitOptions {
+        crate::scaffold::InitOptions {
+            root: self.dir.clone(),
+            title: self.title.clone(),
+        }
+    }
 }
 
 /// Flags of `folio new`.

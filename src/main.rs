@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             run_check(&args)
         }
         Command::New(args) => run_new(&args),
+        Command::Init(args) => run_init(&args),
         Command::Serve(args) => match folio::serve::serve(args.options()) {
             Ok(()) => EXIT_OK,
             Err(failure) => {
@@ -93,6 +94,32 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
                 FailureKind::Content => EXIT_CONTENT,
                 FailureKind::Environment => EXIT_USAGE,
             }
+        }
+    }
+}
+
+fn run_init(args: &folio::cli::InitArgs) -> i32 {
+    match folio::scaffold::init_site(&args.options()) {
+        Ok(started) => {
+            let dir = args.dir.display();
+            println!("Started a site in {dir}: {}", started.written.join(", "));
+            if !started.ignore_lacks.is_empty() {
+                println!(
+                    "Add to .gitignore: {} (the output and folio's cache)",
+                    started.ignore_lacks.join(", ")
+                );
+            }
+            let cd = if args.dir.as_os_str() == "." {
+                String::new()
+            } else {
+                format!("cd {dir}, ")
+            };
+            println!("Next: {cd}folio new runbooks/deploy, then folio serve");
+            EXIT_OK
+        }
+        Err(failure) => {
+            print_diagnostics(&failure.diagnostics);
+            EXIT_USAGE
         }
     }
 }

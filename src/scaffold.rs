@@ -1,8 +1,9 @@
 //! `folio new`: starts a page or a section's index page, its front matter
 //! holding what the site's rules (`[[schema]]` in `folio.toml`) ask of
 //! pages there, so the new page builds and the author sees what to fill in.
+//! `folio init`: starts a site (`folio.toml`, a home page, `.gitignore`).
 //!
-//! It only ever creates a file: one that exists is never written over.
+//! Both only ever create files: one that exists is never written over.
 
 use std::fs;
 use std::io::Write;
@@ -85,6 +86,105 @@ pub fn new_page(opts: &NewOptions) -> Result<Created, BuildFailure> {
         ),
         source,
         to_fill,
+    })
+}
+
+/// Where to start a site.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// The site's folder (made when missing).
+    pub root: PathBuf,
+    /// The site's title (default: from the folder's name).
+    pub title: Option<String>,
+}
+
+/// What `folio init` wrote, project-relative, in order.
+#[derive(Debug)]
+pub struct Started {
+    /// The files written.
+    pub written: Vec<&'static str>,
+    /// `.gitignore` was there already, without the output and cache
+    /// folders (left as it is: they should be added).
+    pub ignore_lacks: Vec<&'static str>,
+}
+
+/// What a site's `.gitignore` should hold: the output and the cache.
+const IGNORED: [&str; 2] = ["public/", ".folio-cache/"];
+
+/// Starts a site in `opts.root`: `folio.toml`, `content/_index.md` and a
+/// `.gitignore`, unless it has one. Fails, writing nothing, when the folder
+/// already holds a site (`content/` or `folio.toml`).
+pub fn init_site(opts: &InitOptions) -> Result<Started, BuildFailure> {
+    let fail = |d: Diagnostic| BuildFailure::environment(d);
+    let root = &opts.root;
+    for taken in ["content", crate::config::CONFIG_FILE] {
+        if fs::symlink_metadata(root.join(taken)).is_ok() {
+            return Err(fail(
+                Diagnostic::error(format!("{} already holds {taken}", root.display()))
+                    .with_hint("folio init starts a site in a folder without one; `folio new` adds pages to it"),
+            ));
+        }
+    }
+    let title = opts.title.clone().unwrap_or_else(|| {
+        let path = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        match path.file_name() {
+            Some(name) => title_of(&format!("content/{}/_index.md", name.to_string_lossy())),
+            None => "Handbook".to_string(),
+        }
+    });
+    let config = format!(
+        "# This site's settings: folio's configuration page lists every key.\n\
+         title = {}\n\
+         description = \"\"\n\
+         # Where the site is published (https://docs.example.com/handbook/):\n\
+         # its path starts every URL folio writes.\n\
+         base_url = \"/\"\n",
+        Value::String(title.clone())
+    );
+    let home = format!(
+        "---\ntitle: {}\n\
+         description: How we work, what we run, and what to do when it breaks.\n---\n\n\
+         Start a page with `folio new runbooks/deploy`, and preview the handbook\n\
+         with `folio serve` while you write.\n",
+        yaml_text(&title)
+    );
+    let ignore = root.join(".gitignore");
+    let ignore_text = fs::read_to_string(&ignore).ok();
+    let mut files = vec![
+        (crate::config::CONFIG_FILE, config),
+        ("content/_index.md", home),
+    ];
+    if fs::symlink_metadata(&ignore).is_err() {
+        files.push((".gitignore", IGNORED.map(|f| format!("{f}\n")).concat()));
+    }
+    let mut written = Vec::new();
+    for (rel, text) in &files {
+        let path = root.join(rel);
+        let done = (path.parent())
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::File::create_new(&path))
+            .and_then(|mut file| file.write_all(text.as_bytes()));
+        if let Err(e) = done {
+            // All or nothing: the files this run wrote go again.
+            for rel in &written {
+                let _ = fs::remove_file(root.join(rel));
+            }
+            return Err(fail(Diagnostic::error(format!(
+                "cannot write {rel} in {}: {e}",
+                root.display()
+            ))));
+        }
+        written.push(*rel);
+    }
+    let ignore_lacks = match ignore_text {
+        Some(text) => (IGNORED.into_iter())
+            .filter(|f| !text.lines().any(|l| l.trim().trim_start_matches('/') == *f))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(Started {
+        written,
+        ignore_lacks,
     })
 }
 
@@ -429,5 +529,71 @@ mod tests {
         assert_eq!(half_a_year_after("2027-08-31"), "2028-02-29");
         assert_eq!(half_a_year_after("2026-12-31"), "2027-06-30");
         assert_eq!(half_a_year_after("2026-01-15"), "2026-07-15");
+    }
+
+    #[test]
+    fn a_site_starts_with_settings_a_home_page_and_what_git_ignores() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("team-handbook");
+        let started = init_site(&InitOptions {
+            root: root.clone(),
+            title: None,
+        })
+        .unwrap();
+        assert_eq!(
+            started.written,
+            ["folio.toml", "content/_index.md", ".gitignore"]
+        );
+        assert!(started.ignore_lacks.is_empty());
+        let toml = fs::read_to_string(root.join("folio.toml")).unwrap();
+        let (config, problems) = crate::config::Config::parse(&toml);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.title, "Team handbook");
+        let ignore = fs::read_to_string(root.join(".gitignore")).unwrap();
+        assert_eq!(ignore, "public/\n.folio-cache/\n");
+        // Again: refused, nothing written over.
+        fs::write(root.join("content/_index.md"), "mine").unwrap();
+        let again = init_site(&InitOptions {
+            root: root.clone(),
+            title: None,
+        });
+        assert!(again.is_err());
+        assert_eq!(
+            fs::read_to_string(root.join("content/_index.md")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn a_gitignore_there_is_left_as_it_is_and_a_title_is_quoted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::write(root.join(".gitignore"), "target/\n/public/\n").unwrap();
+        let title = "Ops \"runbooks\": on-call \\ more";
+        let started = init_site(&InitOptions {
+            root: root.to_path_buf(),
+            title: Some(title.to_string()),
+        })
+        .unwrap();
+        assert_eq!(started.written, ["folio.toml", "content/_index.md"]);
+        assert_eq!(started.ignore_lacks, [".folio-cache/"]);
+        assert_eq!(
+            fs::read_to_string(root.join(".gitignore")).unwrap(),
+            "target/\n/public/\n"
+        );
+        let toml = fs::read_to_string(root.join("folio.toml")).unwrap();
+        assert_eq!(crate::config::Config::parse(&toml).0.title, title);
+        let home = fs::read(root.join("content/_index.md")).unwrap();
+        let page = crate::load::load_page("content/_index.md", home, &mut Vec::new()).unwrap();
+        assert_eq!(page.front.title.as_deref(), Some(title));
+        // A folder with a folio.toml but no content/ is a site too.
+        let other = tempfile::tempdir().unwrap();
+        fs::write(other.path().join("folio.toml"), "title = \"x\"\n").unwrap();
+        let refused = init_site(&InitOptions {
+            root: other.path().to_path_buf(),
+            title: None,
+        });
+        assert!(refused.is_err());
+        assert!(!other.path().join("content").exists());
     }
 }

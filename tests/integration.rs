@@ -3307,3 +3307,41 @@ fn new_starts_a_page_that_builds_with_what_the_rules_require() {
     assert!(run.stderr.contains("folio.toml"), "{}", run.stderr);
     assert!(!tmp.path().join("content/other.md").exists());
 }
+
+#[test]
+fn init_starts_a_site_that_builds_and_new_adds_to_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ops-handbook");
+    let root = dir.to_str().unwrap();
+    let run = folio(&["init", root]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("folio.toml, content/_index.md, .gitignore"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("folio new runbooks/deploy"),
+        "{}",
+        run.stdout
+    );
+    let run = folio(&["new", "--root", root, "runbooks/deploy"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    check_clean(&dir, &["--strict"]);
+    let (out, built) = build(&dir, &[]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let home = fs::read_to_string(out.path().join("public/index.html")).unwrap();
+    assert!(home.contains("<title>Ops handbook</title>"), "{home}");
+    assert!(home.contains("/runbooks/"), "the section is listed: {home}");
+    // Not twice: the site is left as it is.
+    let toml = fs::read_to_string(dir.join("folio.toml")).unwrap();
+    let run = folio(&["init", root, "--title", "Other"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("already holds content"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fs::read_to_string(dir.join("folio.toml")).unwrap(), toml);
+}
