@@ -875,6 +875,36 @@ fn generated_corpus_builds_with_its_own_templates() {
     assert!(html.contains("<a rel=\"next\" href=\"/area-00/topic-000/page-0002/\">"));
 }
 
+#[test]
+fn the_home_page_shows_its_first_paragraph_once() {
+    // Without a written description, the description is the first
+    // paragraph, which the page shows: the home's lead left it twice.
+    let first = "How we work, and what to do when it breaks.";
+    let tmp = site(&[(
+        "content/_index.md",
+        &format!("---\ntitle: Home\n---\n\n{first}\n\nMore.\n"),
+    )]);
+    let (out, run) = build(tmp.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = fs::read_to_string(out.path().join("public/index.html")).unwrap();
+    let shown = format!("<p>{first}</p>");
+    assert_eq!(home.matches(&shown).count(), 1, "{home}");
+    assert!(!home.contains("class=\"lead\""), "{home}");
+    // Written in the front matter, it is the lead.
+    fs::write(
+        tmp.path().join("content/_index.md"),
+        "---\ntitle: Home\ndescription: The team handbook.\n---\n\nBody.\n",
+    )
+    .unwrap();
+    let (out, run) = build(tmp.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = fs::read_to_string(out.path().join("public/index.html")).unwrap();
+    assert!(
+        home.contains("<p class=\"lead\">The team handbook.</p>"),
+        "{home}"
+    );
+}
+
 // ---- errors -----------------------------------------------------------------
 
 #[test]

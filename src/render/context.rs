@@ -98,6 +98,10 @@ pub struct PageContext<'a> {
     pub title_in_body: bool,
     /// Front matter `description`, else the first paragraph.
     pub description: String,
+    /// True when `description` is the front matter's (else it is the
+    /// first paragraph, which `content` shows too: a theme that shows the
+    /// description above the content would show it twice).
+    pub description_in_front_matter: bool,
     /// Site-absolute URL.
     pub url: &'a str,
     /// Absolute URL including scheme and host (when `base_url` has them).
@@ -315,6 +319,7 @@ impl<'a> ContextBuilder<'a> {
             title,
             title_in_body: false,
             description: String::new(),
+            description_in_front_matter: false,
             url,
             permalink: format!("{}{}", self.origin, url),
             content: "",
@@ -369,6 +374,7 @@ impl<'a> ContextBuilder<'a> {
             title: &page.title,
             title_in_body: page.title_in_body,
             description: description(page, parsed),
+            description_in_front_matter: page.front.description.is_some(),
             url: &page.route.url,
             permalink: format!("{}{}", self.origin, page.route.url),
             content: &parsed.html,
