@@ -310,7 +310,7 @@ fn loaded_targets<'h>(
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
     // One pass finds both: `src` is rare in a page but in these.
     let values = memchr::memmem::find_iter(html, b"src").flat_map(move |at| {
-        let none = SourceUrls::new(html, 0..0, false).ended();
+        let none = SourceUrls::none(html);
         if at == 0 || !html[at - 1].is_ascii_whitespace() {
             return none;
         }
@@ -350,11 +350,9 @@ impl<'h> SourceUrls<'h> {
         }
     }
 
-    /// Yielding nothing.
-    fn ended(mut self) -> Self {
-        self.set = true;
-        self.at = self.end;
-        self
+    /// Yielding nothing (an empty list).
+    fn none(html: &'h [u8]) -> Self {
+        SourceUrls::new(html, 0..0, true)
     }
 }
 
