@@ -876,6 +876,37 @@ fn generated_corpus_builds_with_its_own_templates() {
 }
 
 #[test]
+fn a_wiki_link_is_a_warning_that_names_the_markdown_link_to_write() {
+    let home = "---\ntitle: Home\n---\n\nSee [[deploy]] or [[Deploy#Roll back|rolling back]].\n\n```toml\n[[schema]]\n```\n";
+    let tmp = site(&[
+        ("content/_index.md", home),
+        ("content/runbooks/deploy.md", "# Deploy\n\n## Roll back\n"),
+    ]);
+    let (out, run) = build(tmp.path(), &[]);
+    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "warning: `[[deploy]]` is a wiki link, which Markdown does not have: the page shows it as written",
+            "content/_index.md:5:5",
+            "help: write `[deploy](runbooks/deploy.md)`",
+            "content/_index.md:5:19",
+            "help: write `[rolling back](runbooks/deploy.md#roll-back)`",
+        ],
+    );
+    // The TOML's `[[schema]]` is code.
+    assert_eq!(
+        run.stderr.matches("is a wiki link").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+    let html = fs::read_to_string(out.path().join("public/index.html")).unwrap();
+    assert!(html.contains("See [[deploy]]"), "{html}");
+}
+
+#[test]
 fn the_home_page_shows_its_first_paragraph_once() {
     // Without a written description, the description is the first
     // paragraph, which the page shows: the home's lead left it twice.

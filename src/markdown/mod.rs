@@ -12,6 +12,7 @@ mod markup;
 mod refs;
 pub mod slug;
 mod toc;
+mod wiki;
 mod words;
 
 use std::collections::VecDeque;
@@ -187,6 +188,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
     let mut heading_ids: Vec<String> = rw.headings.iter().map(|h| h.id.clone()).collect();
     heading_ids.append(&mut rw.html_ids);
     rw.check_same_page(&heading_ids);
+    rw.check_wiki_links();
     let Rewriter {
         headings,
         mut out,
