@@ -111,7 +111,8 @@ impl Rewriter<'_> {
 
 /// Where each `[[…]]` of `body`'s text is, with the text between the
 /// brackets: on one line, with no bracket inside, outside code (blocks,
-/// spans) and raw HTML.
+/// spans), raw HTML blocks and Markdown links (`[[1]](https://…)` is a
+/// link whose text is `[1]`).
 fn wiki_links(body: &str) -> Vec<(Range<usize>, &str)> {
     let mut code: Vec<Range<usize>> = Vec::new();
     let mut block: Option<usize> = None;
@@ -121,7 +122,10 @@ fn wiki_links(body: &str) -> Vec<(Range<usize>, &str)> {
             Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
                 code.push(block.take().unwrap_or(range.start)..range.end);
             }
-            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => code.push(range),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::Code(_)
+            | Event::Html(_)
+            | Event::InlineHtml(_) => code.push(range),
             _ => {}
         }
     }
@@ -186,7 +190,8 @@ mod tests {
         let body = "See [[deploy]] and [[Roll back|undo]].\n\n\
                     `[[not]]` and <span>[[nor]]</span>\n\n\
                     ```toml\n[[schema]]\n```\n\n\
-                    [[a\nb]] [[x[y]]] [[]] [[last]]";
+                    [[a\nb]] [[x[y]]] [[]] [[1]](https://example.com) [[2]][r] [[last]]\n\n\
+                    [r]: https://example.com/r";
         let found: Vec<&str> = wiki_links(body)
             .into_iter()
             .map(|(_, inner)| inner)
