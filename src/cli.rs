@@ -44,12 +44,12 @@ pub enum Command {
     /// Check links, anchors, images and front matter without writing anything (for CI).
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
-    /// Start a page (playbooks/incident) or a section (playbooks/), its front matter holding what folio.toml's rules require.
-    #[command(after_help = AFTER_HELP)]
-    New(NewArgs),
     /// Start a site in a folder: folio.toml, a home page, a .gitignore.
     #[command(after_help = AFTER_HELP)]
     Init(InitArgs),
+    /// Start a page (playbooks/incident) or a section (playbooks/), its front matter holding what folio.toml's rules require.
+    #[command(after_help = AFTER_HELP)]
+    New(NewArgs),
 }
 
 /// Flags of `folio init`.

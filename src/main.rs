@@ -33,8 +33,8 @@ fn main() -> ExitCode {
             tell_bugs_as_errors();
             run_check(&args)
         }
-        Command::New(args) => run_new(&args),
         Command::Init(args) => run_init(&args),
+        Command::New(args) => run_new(&args),
         Command::Serve(args) => match folio::serve::serve(args.options()) {
             Ok(()) => EXIT_OK,
             Err(failure) => {
