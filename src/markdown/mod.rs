@@ -180,6 +180,8 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         tables: 0,
         words: input.search_words.then(words::Words::default),
         word_open: false,
+        bracket_end: usize::MAX,
+        double_bracket: false,
     };
     // Room for the tags, ids and anchors folio adds (HTML is ~1.6x the
     // Markdown on the benchmark corpus): one allocation, no regrowth.
@@ -280,6 +282,12 @@ struct Rewriter<'a> {
     /// The last text or inline code ended in a word that the next may go
     /// on with (see [`continues_word`]), for the word count.
     word_open: bool,
+    /// Where the last `[` of the text ended: pulldown-cmark hands each
+    /// bracket that opens no link on as a text of its own, so `[[` is two
+    /// such texts, one after the other.
+    bracket_end: usize,
+    /// The text has `[[` (outside code): a wiki link, perhaps.
+    double_bracket: bool,
 }
 
 impl<'a> Iterator for Rewriter<'a> {
@@ -294,6 +302,10 @@ impl<'a> Iterator for Rewriter<'a> {
         // and hand them on without moving them through `step`.
         let passes = match &event {
             Event::Text(t) => {
+                if t.as_ref() == "[" {
+                    self.double_bracket |= self.bracket_end == range.start;
+                    self.bracket_end = range.end;
+                }
                 self.text(t);
                 if let Some(words) = &mut self.words {
                     words.add(t);
@@ -498,9 +510,15 @@ impl<'a> Rewriter<'a> {
                 attrs,
             }) => {
                 let mut inner = Vec::new();
-                for (e, _) in self.events.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
+                for (e, at) in self.events.by_ref() {
+                    match &e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        // As in `next`, for wiki links.
+                        Event::Text(t) if t.as_ref() == "[" => {
+                            self.double_bracket |= self.bracket_end == at.start;
+                            self.bracket_end = at.end;
+                        }
+                        _ => {}
                     }
                     inner.push(e);
                 }

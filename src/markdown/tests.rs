@@ -406,3 +406,49 @@ fn random_markdown_parses_without_panics_and_titles_agree() {
         );
     }
 }
+
+#[test]
+fn wiki_links_are_told_wherever_text_goes_and_only_there() {
+    let told = |body: &str| -> Vec<String> {
+        let parsed = md(body);
+        (parsed.diagnostics.iter())
+            .filter(|d| d.message.contains("is a wiki link"))
+            .map(|d| {
+                format!(
+                    "{}:{} {}",
+                    d.line,
+                    d.column,
+                    d.hint.clone().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let to_deploy = "write `[deploy](../runbooks/deploy.md)`";
+    for body in [
+        "See [[deploy]].",
+        "- item\n- [[deploy]] here",
+        "| a | b |\n|---|---|\n| x | [[deploy]] |",
+        "# Title [[deploy]]",
+        "> quoted [[deploy]]",
+        "**[[deploy]]** and *[[deploy]]*",
+    ] {
+        let found = told(body);
+        assert!(!found.is_empty(), "{body:?}");
+        assert!(
+            found.iter().all(|f| f.ends_with(to_deploy)),
+            "{body:?}: {found:?}"
+        );
+    }
+    assert_eq!(told("a\n\nb [[deploy]]"), [format!("6:3 {to_deploy}")]);
+    for body in [
+        "`[[deploy]]`",
+        "```toml\n[[schema]]\n```",
+        "    [[indented]] code",
+        "[[1]](https://example.com)",
+        "[a] [b] [c]",
+        "[x][y] and [[ alone",
+        "<div>\n[[in html]]\n</div>",
+    ] {
+        assert_eq!(told(body), Vec::<String>::new(), "{body:?}");
+    }
+}

@@ -3,8 +3,9 @@
 //! page shows the brackets as written. Each is a warning at its place,
 //! saying which Markdown link to write, to the page the name finds.
 //!
-//! Only pages whose text has `[[` are looked at again (most have none),
-//! and what is code (`[[schema]]` in a TOML block) is no link.
+//! Only pages whose text has `[[` are looked at again (most have none:
+//! the parse notes two brackets in a row as it goes), and what is code
+//! (`[[schema]]` in a TOML block) is no link.
 
 use std::ops::Range;
 
@@ -49,10 +50,10 @@ impl<'t> WikiLink<'t> {
 impl Rewriter<'_> {
     /// Warns of each wiki link of the page's text (not of its code).
     pub(super) fn check_wiki_links(&mut self) {
-        let body = self.input.body;
-        if memchr::memmem::find(body.as_bytes(), b"[[").is_none() {
+        if !self.double_bracket {
             return;
         }
+        let body = self.input.body;
         let mut found = Vec::new();
         for (range, inner) in wiki_links(body) {
             let Some(link) = WikiLink::of(inner) else {
