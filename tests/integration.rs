@@ -907,6 +907,21 @@ fn a_wiki_link_is_a_warning_that_names_the_markdown_link_to_write() {
 }
 
 #[test]
+fn the_not_found_pages_url_is_under_the_base_path() {
+    // Its canonical link named `https://example.com/404.html`, outside
+    // the site, whose other URLs all start with `/handbook/`.
+    let tmp = site(&[("content/_index.md", "---\ntitle: Home\n---\nHi.\n")]);
+    let (out, run) = build(tmp.path(), &["--base-url", "https://example.com/handbook/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let not_found = fs::read_to_string(out.path().join("public/404.html")).unwrap();
+    assert!(
+        not_found
+            .contains("<link rel=\"canonical\" href=\"https://example.com/handbook/404.html\">"),
+        "{not_found}"
+    );
+}
+
+#[test]
 fn the_home_page_shows_its_first_paragraph_once() {
     // Without a written description, the description is the first
     // paragraph, which the page shows: the home's lead left it twice.
@@ -3057,7 +3072,7 @@ fn check_external_links_with_a_local_server_and_cache() {
                 *n
             };
             let (status, retry) = match url.as_str() {
-                "/gone" => (404, false),
+                "/gone" | "/raw-gone" => (404, false),
                 // Limits every request, asking for a pause it gets.
                 "/busy" => (429, true),
                 // Fails for a moment: the second request is answered.
@@ -3073,15 +3088,20 @@ fn check_external_links_with_a_local_server_and_cache() {
         }
     });
     let at = |path: &str| format!("http://127.0.0.1:{port}{path}");
+    // Raw HTML's links are requested too (one request per URL).
     let page = format!(
-        "Fine [ok]({}) and\n[broken]({}) and [down](http://127.0.0.1:1/nothing).\n\n[Busy]({}), [once]({}), [private]({}).\n",
+        "Fine [ok]({}) and\n[broken]({}) and [down](http://127.0.0.1:1/nothing).\n\n[Busy]({}), [once]({}), [private]({}).\n\n<a href=\"{}\">raw</a> <a href=\"{}\">raw ok</a>\n",
         at("/ok"),
         at("/gone"),
         at("/busy"),
         at("/once"),
-        at("/private")
+        at("/private"),
+        at("/raw-gone"),
+        at("/ok")
     );
-    let tmp = site(&[("content/a.md", page.as_str())]);
+    // The pages' canonical links name the site's own URLs: not requested.
+    let toml = format!("title = \"Links\"\nbase_url = \"{}\"\n", at("/site/"));
+    let tmp = site(&[("content/a.md", page.as_str()), ("folio.toml", &toml)]);
     let root = tmp.path();
     let r = root.to_str().unwrap();
     assert_eq!(
@@ -3108,7 +3128,12 @@ fn check_external_links_with_a_local_server_and_cache() {
                 "warning: external link `{}` asks for a login (HTTP 401)",
                 at("/private")
             ),
-            "6 external links: 2 errors, 2 warnings",
+            &format!(
+                "error: external link `{}` answers HTTP 404",
+                at("/raw-gone")
+            ),
+            "`/site/a/` links to it, from a template (templates/ or the theme's) or raw HTML",
+            "7 external links: 3 errors, 2 warnings",
         ],
     );
     for fine in ["/ok`", "/once`"] {
@@ -3122,6 +3147,13 @@ fn check_external_links_with_a_local_server_and_cache() {
     );
     assert_eq!(asked("/once"), 2, "asked again after failing for a moment");
     assert_eq!(asked("/ok"), 1);
+    let own = hits
+        .lock()
+        .unwrap()
+        .keys()
+        .filter(|k| k.starts_with("/site/"))
+        .count();
+    assert_eq!(own, 0, "the site's own URLs: {:?}", hits.lock().unwrap());
     // Only answers that stand are kept for a day: the pages that are
     // there or gone, not the limited, the private, the unreachable.
     let cache = fs::read_to_string(root.join(".folio-cache/external-links.json")).unwrap();

@@ -91,14 +91,40 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// A link to another site, and where it is.
+#[derive(Debug)]
+pub enum Found {
+    /// A page's Markdown link, by the page's source, at its line.
+    At(String, PageLink),
+    /// A link of templates or raw HTML (no Markdown link of a page has its
+    /// URL): how many rendered files have it, and the first's URL.
+    Elsewhere {
+        /// The URL.
+        url: String,
+        /// How many files link to it.
+        files: usize,
+        /// The first of them, by URL.
+        first: String,
+    },
+}
+
+impl Found {
+    fn url(&self) -> &str {
+        match self {
+            Found::At(_, link) => &link.target,
+            Found::Elsewhere { url, .. } => url,
+        }
+    }
+}
+
 /// Checks every link; returns how many distinct URLs were checked and a
-/// diagnostic per broken link (at the link's line).
+/// diagnostic per broken link (at the link's line, for a page's).
 pub fn check_links(
-    links: &[(String, PageLink)],
+    links: &[Found],
     cache_path: &Path,
     opts: &ExternalOptions,
 ) -> (usize, Vec<Diagnostic>) {
-    let urls: BTreeSet<&str> = links.iter().map(|(_, l)| l.target.as_str()).collect();
+    let urls: BTreeSet<&str> = links.iter().map(Found::url).collect();
     let mut cache: BTreeMap<String, Answer> = std::fs::read(cache_path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
@@ -122,24 +148,40 @@ pub fn check_links(
     }
     let diags = links
         .iter()
-        .filter_map(|(source, link)| {
-            let answer = cache.get(&link.target)?;
-            let d = match answer.verdict() {
+        .filter_map(|found| {
+            let url = found.url();
+            let answer = cache.get(url)?;
+            let (d, hint) = match answer.verdict() {
                 Verdict::Fine => return None,
-                Verdict::Broken(what) => Diagnostic::error(format!("external link `{}` {what}", link.target))
-                    .with_hint(if answer.settled() {
+                Verdict::Broken(what) => (
+                    Diagnostic::error(format!("external link `{url}` {what}")),
+                    if answer.settled() {
                         "update or remove the link; this answer is kept for a day in .folio-cache/ (delete its file to ask again sooner)"
                     } else {
                         "update or remove the link; folio asks again on the next check"
-                    }),
-                Verdict::Unsure(why) => Diagnostic::warning(format!("external link `{}` {why}", link.target))
-                    .with_hint("open it in a browser to be sure; folio asks again on the next check"),
+                    },
+                ),
+                Verdict::Unsure(why) => (
+                    Diagnostic::warning(format!("external link `{url}` {why}")),
+                    "open it in a browser to be sure; folio asks again on the next check",
+                ),
             };
-            Some(
-                d.in_file(source.clone())
+            Some(match found {
+                Found::At(source, link) => d
+                    .in_file(source.clone())
                     .at_line(link.line, link.column)
-                    .quoting(link.quote()),
-            )
+                    .quoting(link.quote())
+                    .with_hint(hint),
+                Found::Elsewhere { files, first, .. } => {
+                    let whose = match files {
+                        1 => format!("`{first}` links to it"),
+                        n => format!("{n} files link to it, `{first}` first"),
+                    };
+                    d.with_hint(format!(
+                        "{whose}, from a template (templates/ or the theme's) or raw HTML; {hint}"
+                    ))
+                }
+            })
         })
         .collect();
     (urls.len(), diags)

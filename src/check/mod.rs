@@ -81,6 +81,10 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
         jobs.iter().map(|(path, _)| path.as_str()),
         copied.iter().map(String::as_str),
     );
+    let graph = match opts.external {
+        Some(_) => graph.with_external_links(),
+        None => graph,
+    };
     let errors = render_site(&mut project, &|path: &str, html: &[u8]| {
         graph.add_file(path, html, &base_path);
         Ok(())
@@ -92,7 +96,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
     diagnostics.extend(dead_site_links(&graph, &base_path, &project.routes));
     let mut external_links = 0;
     if let Some(ext) = &opts.external {
-        let links: Vec<(String, crate::markdown::PageLink)> = project
+        let mut links: Vec<external::Found> = project
             .site
             .pages
             .iter()
@@ -100,9 +104,34 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
             .flat_map(|p| {
                 located(&opts.root, p, &p.parsed.external_links)
                     .into_iter()
-                    .map(|l| (p.source.clone(), l))
+                    .map(|l| external::Found::At(p.source.clone(), l))
             })
             .collect();
+        // Those of templates and raw HTML: the rendered files' links that
+        // no page's Markdown has.
+        let written: HashSet<String> = (project.site.pages.iter())
+            .flat_map(|p| p.parsed.external_links.iter())
+            .map(|l| l.url.clone())
+            .collect();
+        // The site's own URLs (`<link rel="canonical">`) are its pages,
+        // looked up above, and may not be published yet.
+        let own = Some(project.config.base_url.as_str())
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+        let mut elsewhere = graph.external_links();
+        elsewhere.sort_by(|(a, _), (b, _)| a.cmp(b));
+        links.extend(
+            (elsewhere.into_iter())
+                .filter(|(url, _)| !written.contains(url))
+                .filter(|(url, _)| !own.is_some_and(|own| url.starts_with(own)))
+                .map(|(url, missed)| external::Found::Elsewhere {
+                    url,
+                    files: missed.files,
+                    first: format!(
+                        "{base_path}{}",
+                        String::from_utf8_lossy(node_key(missed.first.as_bytes()))
+                    ),
+                }),
+        );
         let cache = opts.root.join(external::CACHE_FILE);
         let (count, found) = external::check_links(&links, &cache, ext);
         external_links = count;
@@ -151,9 +180,13 @@ struct LinkGraph<'a> {
     copied: HashSet<&'a [u8], foldhash::fast::FixedState>,
     /// Links under the base path that lead to no file, by output path.
     missed: Mutex<HashMap<Box<[u8]>, Missed>>,
+    /// Links to other sites, by URL, when they are to be requested (see
+    /// [`LinkGraph::with_external_links`]).
+    external: Option<Mutex<HashMap<String, Missed>>>,
 }
 
-/// The files that link to one output path the site does not have.
+/// The files that link to one URL: an output path the site does not
+/// have, or another site's.
 #[derive(Debug, Default)]
 struct Missed {
     /// How many.
@@ -161,6 +194,17 @@ struct Missed {
     /// The first by its URL (whichever thread rendered it first, the
     /// report names the same one): the home page, when it is one.
     first: String,
+}
+
+impl Missed {
+    /// Counts the file at output path `path`, the first by URL so far
+    /// when it is.
+    fn add(&mut self, path: &str) {
+        self.files += 1;
+        if self.first.is_empty() || node_key(path.as_bytes()) < node_key(self.first.as_bytes()) {
+            path.clone_into(&mut self.first);
+        }
+    }
 }
 
 impl<'a> LinkGraph<'a> {
@@ -178,7 +222,14 @@ impl<'a> LinkGraph<'a> {
             edges,
             copied: copied.map(str::as_bytes).collect(),
             missed: Mutex::default(),
+            external: None,
         }
+    }
+
+    /// The same graph, recording each file's links to other sites too.
+    fn with_external_links(mut self) -> Self {
+        self.external = Some(Mutex::default());
+        self
     }
 
     /// The node of the file rendered at an output path, if the site has
@@ -233,6 +284,20 @@ impl<'a> LinkGraph<'a> {
                 self.miss(&target, path);
             }
         }
+        if let Some(external) = &self.external {
+            let mut urls: Vec<String> = (crate::render::href_values(html))
+                .filter(|value| in_tag(html, value.start))
+                .map(|value| attribute_value(&html[value]))
+                .filter(|url| url.starts_with(b"https://") || url.starts_with(b"http://"))
+                .map(|url| String::from_utf8_lossy(&url).into_owned())
+                .collect();
+            urls.sort_unstable();
+            urls.dedup();
+            let mut external = external.lock().unwrap_or_else(|e| e.into_inner());
+            for url in urls {
+                external.entry(url).or_default().add(path);
+            }
+        }
         targets.sort_unstable();
         targets.dedup();
         // A file is rendered once; were it twice, its first links stand.
@@ -243,11 +308,17 @@ impl<'a> LinkGraph<'a> {
     /// does not have.
     fn miss(&self, target: &[u8], path: &str) {
         let mut missed = self.missed.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = missed.entry(target.into()).or_default();
-        entry.files += 1;
-        if entry.first.is_empty() || node_key(path.as_bytes()) < node_key(entry.first.as_bytes()) {
-            path.clone_into(&mut entry.first);
-        }
+        missed.entry(target.into()).or_default().add(path);
+    }
+
+    /// The links to other sites (see [`LinkGraph::with_external_links`]),
+    /// with the files that have them.
+    fn external_links(&self) -> Vec<(String, Missed)> {
+        let Some(external) = &self.external else {
+            return Vec::new();
+        };
+        let mut external = external.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut *external).into_iter().collect()
     }
 
     /// Lets go of the links to `target` that lead nowhere: they are told
@@ -404,10 +475,7 @@ fn targets_of<'h>(
     values: impl Iterator<Item = std::ops::Range<usize>> + 'h,
 ) -> impl Iterator<Item = Cow<'h, [u8]>> + 'h {
     values.filter_map(move |value| {
-        // Text that shows HTML (`<code>&lt;a href="x"&gt;</code>`: a
-        // Markdown code span keeps its `"`) is no attribute: the last `<`
-        // or `>` before it is a `>`.
-        if memchr::memrchr2(b'<', b'>', &html[..value.start]).is_none_or(|at| html[at] == b'>') {
+        if !in_tag(html, value.start) {
             return None;
         }
         let value = attribute_value(&html[value]);
@@ -425,6 +493,14 @@ fn targets_of<'h>(
             Cow::Owned(value) => Cow::Owned(percent_decoded(&value[path]).into_owned()),
         })
     })
+}
+
+/// True when `at` is inside a tag of `html`, where an attribute's value
+/// is. Text that shows HTML (`<code>&lt;a href="x"&gt;</code>`: a
+/// Markdown code span keeps its `"`) is not: the last `<` or `>` before
+/// it is a `>`.
+fn in_tag(html: &[u8], at: usize) -> bool {
+    memchr::memrchr2(b'<', b'>', &html[..at]).is_some_and(|found| html[found] == b'<')
 }
 
 /// The output path that `value`, a URL relative to the output folder

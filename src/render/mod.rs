@@ -239,10 +239,13 @@ impl<'a> Renderer<'a> {
                         escape_attr(&self.site.section(Site::ROOT).route.url)
                     ),
                 };
+                // Written at the output's root: under the base path once
+                // published, as every URL is.
+                let url = format!("{}404.html", self.builder.config.base_path());
                 let ctx = self
                     .builder
-                    .for_standalone("Page not found", &content, "/404.html");
-                let at = (Site::ROOT, "/404.html", None);
+                    .for_standalone("Page not found", &content, &url);
+                let at = (Site::ROOT, url.as_str(), None);
                 self.render_template(template, &ctx, at, "404.html", out)
             }
             Job::Alias(id, _) => {
