@@ -3088,16 +3088,18 @@ fn check_external_links_with_a_local_server_and_cache() {
         }
     });
     let at = |path: &str| format!("http://127.0.0.1:{port}{path}");
-    // Raw HTML's links are requested too (one request per URL).
+    // Raw HTML's links are requested too (one request per URL: a
+    // Markdown link past ASCII, percent-encoded in the HTML, is one).
     let page = format!(
-        "Fine [ok]({}) and\n[broken]({}) and [down](http://127.0.0.1:1/nothing).\n\n[Busy]({}), [once]({}), [private]({}).\n\n<a href=\"{}\">raw</a> <a href=\"{}\">raw ok</a>\n",
+        "Fine [ok]({}) and\n[broken]({}) and [down](http://127.0.0.1:1/nothing).\n\n[Busy]({}), [once]({}), [private]({}).\n\n<a href=\"{}\">raw</a> <a href=\"{}\">raw ok</a> [über]({})\n",
         at("/ok"),
         at("/gone"),
         at("/busy"),
         at("/once"),
         at("/private"),
         at("/raw-gone"),
-        at("/ok")
+        at("/ok"),
+        at("/über")
     );
     // The pages' canonical links name the site's own URLs: not requested.
     let toml = format!("title = \"Links\"\nbase_url = \"{}\"\n", at("/site/"));
@@ -3133,7 +3135,7 @@ fn check_external_links_with_a_local_server_and_cache() {
                 at("/raw-gone")
             ),
             "`/site/a/` links to it, from a template (templates/ or the theme's) or raw HTML",
-            "7 external links: 3 errors, 2 warnings",
+            "8 external links: 3 errors, 2 warnings",
         ],
     );
     for fine in ["/ok`", "/once`"] {
@@ -3147,6 +3149,7 @@ fn check_external_links_with_a_local_server_and_cache() {
     );
     assert_eq!(asked("/once"), 2, "asked again after failing for a moment");
     assert_eq!(asked("/ok"), 1);
+    assert_eq!(asked("/%C3%BCber"), 1, "{:?}", hits.lock().unwrap());
     let own = hits
         .lock()
         .unwrap()

@@ -109,9 +109,12 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
             .collect();
         // Those of templates and raw HTML: the rendered files' links that
         // no page's Markdown has.
-        let written: HashSet<String> = (project.site.pages.iter())
+        // Compared percent-decoded: the HTML writes a Markdown link's
+        // spaces and letters past ASCII percent-encoded.
+        let decoded = |url: &str| percent_encoding::percent_decode_str(url).collect::<Vec<u8>>();
+        let written: HashSet<Vec<u8>> = (project.site.pages.iter())
             .flat_map(|p| p.parsed.external_links.iter())
-            .map(|l| l.url.clone())
+            .map(|l| decoded(&l.url))
             .collect();
         // The site's own URLs (`<link rel="canonical">`) are its pages,
         // looked up above, and may not be published yet.
@@ -121,7 +124,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
         elsewhere.sort_by(|(a, _), (b, _)| a.cmp(b));
         links.extend(
             (elsewhere.into_iter())
-                .filter(|(url, _)| !written.contains(url))
+                .filter(|(url, _)| !written.contains(&decoded(url)))
                 .filter(|(url, _)| !own.is_some_and(|own| url.starts_with(own)))
                 .map(|(url, missed)| external::Found::Elsewhere {
                     url,
