@@ -97,14 +97,13 @@ pub enum Found {
     /// A page's Markdown link, by the page's source, at its line.
     At(String, PageLink),
     /// A link of templates or raw HTML (no Markdown link of a page has its
-    /// URL): how many rendered files have it, and the first's URL.
+    /// URL), with which rendered files have it, as a message tells it
+    /// ("5 files link to it, `/` first").
     Elsewhere {
         /// The URL.
         url: String,
-        /// How many files link to it.
-        files: usize,
-        /// The first of them, by URL.
-        first: String,
+        /// Who links to it.
+        whose: String,
     },
 }
 
@@ -172,15 +171,9 @@ pub fn check_links(
                     .at_line(link.line, link.column)
                     .quoting(link.quote())
                     .with_hint(hint),
-                Found::Elsewhere { files, first, .. } => {
-                    let whose = match files {
-                        1 => format!("`{first}` links to it"),
-                        n => format!("{n} files link to it, `{first}` first"),
-                    };
-                    d.with_hint(format!(
-                        "{whose}, from a template (templates/ or the theme's) or raw HTML; {hint}"
-                    ))
-                }
+                Found::Elsewhere { whose, .. } => d.with_hint(format!(
+                    "{whose}, from a template (templates/ or the theme's) or raw HTML; {hint}"
+                )),
             })
         })
         .collect();

@@ -128,11 +128,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport, BuildFailure> {
                 .filter(|(url, _)| !own.is_some_and(|own| url.starts_with(own)))
                 .map(|(url, missed)| external::Found::Elsewhere {
                     url,
-                    files: missed.files,
-                    first: format!(
-                        "{base_path}{}",
-                        String::from_utf8_lossy(node_key(missed.first.as_bytes()))
-                    ),
+                    whose: missed.whose(&base_path),
                 }),
         );
         let cache = opts.root.join(external::CACHE_FILE);
@@ -206,6 +202,16 @@ impl Missed {
         self.files += 1;
         if self.first.is_empty() || node_key(path.as_bytes()) < node_key(self.first.as_bytes()) {
             path.clone_into(&mut self.first);
+        }
+    }
+
+    /// Who links to it, for a message: "`/a/` links to it", or "5 files
+    /// link to it, `/` first", with the site's URLs under `base_path`.
+    fn whose(&self, base_path: &str) -> String {
+        let first = String::from_utf8_lossy(node_key(self.first.as_bytes()));
+        match self.files {
+            1 => format!("`{base_path}{first}` links to it"),
+            n => format!("{n} files link to it, `{base_path}{first}` first"),
         }
     }
 }
@@ -630,34 +636,28 @@ fn dead_site_links(
         .take(MAX_DEAD_LISTED)
         .map(|(target, missed)| {
             let url = format!("{base_path}{}", String::from_utf8_lossy(target));
-            let dir = node_key(missed.first.as_bytes());
-            let first = format!("{base_path}{}", String::from_utf8_lossy(dir));
-            let whose = match missed.files {
-                1 => format!("`{first}` links to it"),
-                n => format!("{n} files link to it, `{first}` first"),
+            let whose = missed.whose(base_path);
+            // A link to a page's file (raw HTML's are not rewritten) is
+            // told its URL. Else the URL is read as a page's Markdown
+            // link to it would be, for the page or section closest to it;
+            // else a file of the site (`/logo.png` for `/images/logo.png`).
+            let near = match page_meant(routes, target) {
+                Some(page) => Some(format!(
+                    "a link there to a page is its URL, not its file: did you mean `{page}`?"
+                )),
+                None => match routes.resolve("content/_index.md", &url) {
+                    crate::route::Reference::Missing {
+                        suggestion: Some(near),
+                        ..
+                    } => Some(near),
+                    _ if target.ends_with(b"/") => None,
+                    _ => (std::str::from_utf8(target).ok())
+                        .and_then(|path| routes.near_file(path))
+                        .map(|near| format!("{base_path}{near}")),
+                }
+                .map(|near| format!("did you mean `{near}`?")),
             };
-            // Read as a page's Markdown link to that URL would be, for
-            // the page or section closest to it; else a file of the site
-            // (`/logo.png` for `/images/logo.png`). A link to a page's
-            // file (raw HTML's are not rewritten) is told its URL.
-            let meant = page_meant(routes, target);
-            let near = meant.clone().or_else(|| match routes.resolve("content/_index.md", &url) {
-                crate::route::Reference::Missing {
-                    suggestion: Some(near),
-                    ..
-                } => Some(near),
-                _ if target.ends_with(b"/") => None,
-                _ => (std::str::from_utf8(target).ok())
-                    .and_then(|path| routes.near_file(path))
-                    .map(|near| format!("{base_path}{near}")),
-            });
-            let near = match (near, meant) {
-                (Some(url), Some(_)) => format!(
-                    "; a link there to a page is its URL, not its file: did you mean `{url}`?"
-                ),
-                (Some(near), None) => format!("; did you mean `{near}`?"),
-                (None, _) => String::new(),
-            };
+            let near = near.map_or_else(String::new, |near| format!("; {near}"));
             Diagnostic::warning(format!("link to `{url}` leads to no file of the site: {whose}"))
                 .with_hint(format!(
                     "pages' Markdown links are checked as they are built, so this one is in a template (templates/ or the theme's) or in raw HTML: fix it there, or add the file to static/{near}"
@@ -679,25 +679,22 @@ fn dead_site_links(
 /// in that page, is `/runbooks/rollback/`). `None` for other paths.
 fn page_meant(routes: &crate::route::Routes, target: &[u8]) -> Option<String> {
     use crate::route::Reference;
-    let path = std::str::from_utf8(target.strip_suffix(b".md")?).ok()?;
-    let source = format!("{path}.md");
+    let source = std::str::from_utf8(target)
+        .ok()
+        .filter(|t| t.ends_with(".md"))?;
     let page_url = |source: &str| match routes.resolve("content/_index.md", source) {
         Reference::Page { url, .. } => Some(url.into_owned()),
+        _ => None,
+    };
+    match routes.resolve("content/_index.md", source) {
+        Reference::Page { url, .. } => Some(url.into_owned()),
+        // A near source: its page's URL.
         Reference::Missing {
             suggestion: Some(near),
             ..
-        } => Some(near),
+        } => page_url(&near),
         _ => None,
-    };
-    let found = page_url(&source)?;
-    if found.ends_with(".md") {
-        // A near source: its page's URL.
-        return match routes.resolve("content/_index.md", &found) {
-            Reference::Page { url, .. } => Some(url.into_owned()),
-            _ => None,
-        };
     }
-    Some(found)
 }
 
 /// Links to missing files named one by one; beyond this, a count.
