@@ -39,10 +39,7 @@ fn main() -> ExitCode {
             Ok(()) => EXIT_OK,
             Err(failure) => {
                 print_diagnostics(&failure.diagnostics);
-                match failure.kind {
-                    FailureKind::Content => EXIT_CONTENT,
-                    FailureKind::Environment => EXIT_USAGE,
-                }
+                exit_code(failure.kind)
             }
         },
     };
@@ -90,10 +87,7 @@ fn run_build(args: &folio::cli::BuildArgs) -> i32 {
                     ""
                 }
             );
-            match failure.kind {
-                FailureKind::Content => EXIT_CONTENT,
-                FailureKind::Environment => EXIT_USAGE,
-            }
+            exit_code(failure.kind)
         }
     }
 }
@@ -119,7 +113,7 @@ fn run_init(args: &folio::cli::InitArgs) -> i32 {
         }
         Err(failure) => {
             print_diagnostics(&failure.diagnostics);
-            EXIT_USAGE
+            exit_code(failure.kind)
         }
     }
 }
@@ -138,10 +132,7 @@ fn run_new(args: &folio::cli::NewArgs) -> i32 {
         }
         Err(failure) => {
             print_diagnostics(&failure.diagnostics);
-            match failure.kind {
-                FailureKind::Content => EXIT_CONTENT,
-                FailureKind::Environment => EXIT_USAGE,
-            }
+            exit_code(failure.kind)
         }
     }
 }
@@ -216,6 +207,14 @@ fn tell_bugs_as_errors() {
             eprintln!("{trace}");
         }
     }));
+}
+
+/// The exit code for a failure of this kind (see `folio --help`).
+fn exit_code(kind: FailureKind) -> i32 {
+    match kind {
+        FailureKind::Content => EXIT_CONTENT,
+        FailureKind::Environment => EXIT_USAGE,
+    }
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {
