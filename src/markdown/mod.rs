@@ -180,8 +180,7 @@ pub fn parse(input: ParseInput<'_>, routes: &Routes) -> ParsedPage {
         tables: 0,
         words: input.search_words.then(words::Words::default),
         word_open: false,
-        bracket_end: usize::MAX,
-        double_bracket: false,
+        brackets: wiki::Brackets::default(),
     };
     // Room for the tags, ids and anchors folio adds (HTML is ~1.6x the
     // Markdown on the benchmark corpus): one allocation, no regrowth.
@@ -282,12 +281,8 @@ struct Rewriter<'a> {
     /// The last text or inline code ended in a word that the next may go
     /// on with (see [`continues_word`]), for the word count.
     word_open: bool,
-    /// Where the last `[` of the text ended: pulldown-cmark hands each
-    /// bracket that opens no link on as a text of its own, so `[[` is two
-    /// such texts, one after the other.
-    bracket_end: usize,
-    /// The text has `[[` (outside code): a wiki link, perhaps.
-    double_bracket: bool,
+    /// Whether the text has `[[`, for wiki links.
+    brackets: wiki::Brackets,
 }
 
 impl<'a> Iterator for Rewriter<'a> {
@@ -302,10 +297,7 @@ impl<'a> Iterator for Rewriter<'a> {
         // and hand them on without moving them through `step`.
         let passes = match &event {
             Event::Text(t) => {
-                if t.as_ref() == "[" {
-                    self.double_bracket |= self.bracket_end == range.start;
-                    self.bracket_end = range.end;
-                }
+                self.brackets.note(t, &range);
                 self.text(t);
                 if let Some(words) = &mut self.words {
                     words.add(t);
@@ -514,10 +506,7 @@ impl<'a> Rewriter<'a> {
                     match &e {
                         Event::End(TagEnd::Heading(_)) => break,
                         // As in `next`, for wiki links.
-                        Event::Text(t) if t.as_ref() == "[" => {
-                            self.double_bracket |= self.bracket_end == at.start;
-                            self.bracket_end = at.end;
-                        }
+                        Event::Text(t) => self.brackets.note(t, &at),
                         _ => {}
                     }
                     inner.push(e);

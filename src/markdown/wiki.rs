@@ -12,8 +12,38 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::Rewriter;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Severity;
 use crate::route::Reference;
+
+/// Whether a page's text has `[[`, noted as the parse goes: pulldown-cmark
+/// hands each bracket that opens no link on as a text of its own, so `[[`
+/// is two such texts, one right after the other.
+#[derive(Debug)]
+pub(super) struct Brackets {
+    /// Where the last lone `[` ended.
+    end: usize,
+    /// Two came one after the other.
+    double: bool,
+}
+
+impl Default for Brackets {
+    fn default() -> Self {
+        Brackets {
+            end: usize::MAX,
+            double: false,
+        }
+    }
+}
+
+impl Brackets {
+    /// Notes a text of the page, at `range` of its body.
+    pub(super) fn note(&mut self, text: &str, range: &Range<usize>) {
+        if text == "[" {
+            self.double |= self.end == range.start;
+            self.end = range.end;
+        }
+    }
+}
 
 /// A wiki link's parts: `[[runbooks/deploy#Roll back|the runbook]]`.
 #[derive(Debug, PartialEq)]
@@ -50,29 +80,23 @@ impl<'t> WikiLink<'t> {
 impl Rewriter<'_> {
     /// Warns of each wiki link of the page's text (not of its code).
     pub(super) fn check_wiki_links(&mut self) {
-        if !self.double_bracket {
+        if !self.brackets.double {
             return;
         }
         let body = self.input.body;
-        let mut found = Vec::new();
         for (range, inner) in wiki_links(body) {
             let Some(link) = WikiLink::of(inner) else {
                 continue;
             };
             let written = &body[range.clone()];
             let markdown = self.markdown_for(&link);
-            let (line, column, quote) = self.locate(range.start);
-            found.push(
-                Diagnostic::warning(format!(
-                    "`{written}` is a wiki link, which Markdown does not have: the page shows it as written"
-                ))
-                .in_file(self.input.source)
-                .at_line(line, column)
-                .quoting(quote)
-                .with_hint(markdown),
+            let mut d = self.problem(
+                range.start,
+                format!("`{written}` is a wiki link, which Markdown does not have: the page shows it as written"),
             );
+            d.severity = Severity::Warning;
+            self.out.diagnostics.push(d.with_hint(markdown));
         }
-        self.out.diagnostics.extend(found);
     }
 
     /// What to write instead of `link`: a Markdown link to the page its
