@@ -368,7 +368,7 @@ fn copy_assets(
         .par_iter()
         .chain(found.statics.par_iter())
         .map(|f| {
-            let rel = site_file_out(&f.rel);
+            let rel = crate::route::site_file_out(&f.rel);
             staging.copy(rel, &f.abs).map_err(|e| {
                 match routes.page_at(rel) {
                     Some(page) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -385,15 +385,6 @@ fn copy_assets(
         .collect()
 }
 
-/// Where the site's file `rel` (of `content/`, `images/` or `static/`)
-/// is copied in the output: `content/a/b.pdf` at `a/b.pdf`, `static/x`
-/// at `x`, `images/c.png` as it is.
-fn site_file_out(rel: &str) -> &str {
-    rel.strip_prefix("content/")
-        .or_else(|| rel.strip_prefix("static/"))
-        .unwrap_or(rel)
-}
-
 /// The output paths of every file [`write_all`] copies rather than
 /// renders: the theme's static files (under both names, see
 /// [`write_twice`]), the site's other files, featured-image variants.
@@ -401,7 +392,7 @@ pub fn copied_files(project: &Project) -> impl Iterator<Item = &str> {
     let theme = (project.theme.assets.iter()).flat_map(|a| [a.out_rel.as_str(), a.rel.as_str()]);
     let site = (project.found.assets.iter())
         .chain(&project.found.statics)
-        .map(|f| site_file_out(&f.rel));
+        .map(|f| crate::route::site_file_out(&f.rel));
     let variants = project.variants.iter().map(|v| v.out_rel.as_str());
     theme.chain(site).chain(variants)
 }

@@ -592,10 +592,7 @@ impl Routes {
     /// same file name elsewhere.
     pub fn near_file(&self, out: &str) -> Option<&str> {
         let files = || {
-            let assets = self
-                .assets
-                .iter()
-                .map(|a| a.strip_prefix("content/").unwrap_or(a));
+            let assets = self.assets.iter().map(|a| site_file_out(a));
             (self.static_files.iter().map(String::as_str)).chain(assets)
         };
         let near = (self.near.files).get_or_init(|| Nearby::new(files().map(str::to_string)));
@@ -797,6 +794,15 @@ pub fn join(from: &str, reference: &str) -> Option<String> {
         at = end + 1;
     }
     Some(out)
+}
+
+/// Where the site's file `rel` (of `content/`, `images/` or `static/`)
+/// is copied in the output: `content/a/b.pdf` at `a/b.pdf`, `static/x`
+/// at `x`, `images/c.png` as it is.
+pub fn site_file_out(rel: &str) -> &str {
+    rel.strip_prefix("content/")
+        .or_else(|| rel.strip_prefix("static/"))
+        .unwrap_or(rel)
 }
 
 /// Writes `target` relative to the folder of `from`, for suggestions.
