@@ -69,13 +69,12 @@ pub fn new_page(opts: &NewOptions) -> Result<Created, BuildFailure> {
         .and_then(|()| fs::File::create_new(&path))
         .and_then(|mut file| file.write_all(text.as_bytes()));
     if let Err(e) = written {
-        let d = Diagnostic::error(format!("cannot create {source}: {e}"));
-        return Err(usage(if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Diagnostic::error(format!("{source} already exists")).with_hint(
-                "folio new never writes over a file: pick another name, or edit that one",
-            )
-        } else {
-            d
+        return Err(usage(match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Diagnostic::error(format!(
+                "{source} already exists"
+            ))
+            .with_hint("folio new never writes over a file: pick another name, or edit that one"),
+            _ => Diagnostic::error(format!("cannot create {source}: {e}")),
         }));
     }
     Ok(Created {

@@ -202,26 +202,16 @@ impl Session {
                     || fs::symlink_metadata(root.join(from)).is_err()
             })
         });
-        let outcome = self.copy_files_unchecked(files, css_only);
-        match outcome {
-            Outcome::Updated {
-                event,
-                took,
-                summary,
-                mut warnings,
-            } if came_or_went && self.generation == generation => {
+        let mut outcome = self.copy_files_unchecked(files, css_only);
+        if let Outcome::Updated { warnings, .. } = &mut outcome {
+            // A rebuild looked every link up already.
+            if came_or_went && self.generation == generation {
                 let (now, before) = self.look_up_links(None);
                 let before: HashSet<Diagnostic> = before.into_iter().collect();
                 warnings.extend(self.new_warnings(now, |d| before.contains(d)));
-                Outcome::Updated {
-                    event,
-                    took,
-                    summary,
-                    warnings,
-                }
             }
-            outcome => outcome,
         }
+        outcome
     }
 
     /// [`Session::copy_files`], the pages' relative links not looked up
