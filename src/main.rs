@@ -37,10 +37,7 @@ fn main() -> ExitCode {
         Command::New(args) => run_new(&args),
         Command::Serve(args) => match folio::serve::serve(args.options()) {
             Ok(()) => EXIT_OK,
-            Err(failure) => {
-                print_diagnostics(&failure.diagnostics);
-                exit_code(failure.kind)
-            }
+            Err(failure) => failed(&failure),
         },
     };
     ExitCode::from(code as u8)
@@ -111,10 +108,7 @@ fn run_init(args: &folio::cli::InitArgs) -> i32 {
             println!("Next: {cd}folio new runbooks/deploy, then folio serve");
             EXIT_OK
         }
-        Err(failure) => {
-            print_diagnostics(&failure.diagnostics);
-            exit_code(failure.kind)
-        }
+        Err(failure) => failed(&failure),
     }
 }
 
@@ -130,10 +124,7 @@ fn run_new(args: &folio::cli::NewArgs) -> i32 {
             }
             EXIT_OK
         }
-        Err(failure) => {
-            print_diagnostics(&failure.diagnostics);
-            exit_code(failure.kind)
-        }
+        Err(failure) => failed(&failure),
     }
 }
 
@@ -207,6 +198,12 @@ fn tell_bugs_as_errors() {
             eprintln!("{trace}");
         }
     }));
+}
+
+/// Tells a failure's problems; returns its exit code.
+fn failed(failure: &folio::build::BuildFailure) -> i32 {
+    print_diagnostics(&failure.diagnostics);
+    exit_code(failure.kind)
 }
 
 /// The exit code for a failure of this kind (see `folio --help`).
