@@ -1440,6 +1440,8 @@ fn default_theme_in_headless_chromium() {
         "/playbooks/",
         "/writing/markdown/",
         "/reference/themes/",
+        "/tags/",
+        "/tags/ci/",
         "/no-such-page/",
     ];
     let output = Command::new("node")
@@ -1782,13 +1784,13 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
     );
     assert!(server.get("/guide/setup/").2.contains("Fixed again."));
 
-    // A description and tags are the page's and its listing's: they are
-    // updated in place, like a body.
+    // A description shows on the page, in its listing and on the pages
+    // of its tags: they are updated in place, like a body.
     fs::write(
         &page,
         text.replace("Run the installer.", "Fixed again.").replace(
             "tags: [start, setup]",
-            "description: Getting ready.\ntags: [start]",
+            "description: Getting ready.\ntags: [start, setup]",
         ),
     )
     .unwrap();
@@ -1796,15 +1798,18 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
     assert!(
         data.contains("\"/guide/setup/\"")
             && data.contains("\"/guide/\"")
+            && data.contains("\"/tags/start/\"")
+            && data.contains("\"/tags/setup/\"")
             && data.contains("\"all\":false"),
         "{data}"
     );
-    server.wait_log("content/guide/setup.md → 2 files");
+    server.wait_log("content/guide/setup.md → 4 files");
     assert!(server
         .get("/guide/setup/")
         .2
         .contains("<meta name=\"description\" content=\"Getting ready.\">"));
     assert!(server.get("/guide/").2.contains("Getting ready."));
+    assert!(server.get("/tags/setup/").2.contains("Getting ready."));
 
     // A new title shows in the navigation of the guide and the section
     // below it, and in the next page's pager: those pages are updated in
@@ -1832,6 +1837,28 @@ fn serve_reloads_edited_page_and_shows_errors_until_fixed() {
         .get("/guide/deep/page/")
         .2
         .contains(">Setting up</a>"));
+    assert!(server.get("/tags/setup/").2.contains("Setting up"));
+
+    // Tags make and unmake pages: the site is built again, and the page
+    // of a tag no page has any more is gone.
+    fs::write(
+        &page,
+        text.replace("Run the installer.", "Fixed again.")
+            .replace("tags: [start, setup]", "tags: [start]"),
+    )
+    .unwrap();
+    let data = events.wait("reload");
+    assert!(data.contains("\"all\":true"), "{data}");
+    assert_eq!(server.get("/tags/setup/").0, 404);
+    let tags = server.get("/tags/").2;
+    assert!(
+        tags.contains("href=\"/tags/start/\"") && !tags.contains("/tags/setup/"),
+        "{tags}"
+    );
+    assert!(server
+        .get("/guide/setup/")
+        .2
+        .contains("<a class=\"tag\" href=\"/tags/start/\" rel=\"tag\">start</a>"));
 }
 
 #[test]
@@ -3440,4 +3467,137 @@ fn init_starts_a_site_that_builds_and_new_adds_to_it() {
         run.stderr
     );
     assert_eq!(fs::read_to_string(dir.join("folio.toml")).unwrap(), toml);
+}
+
+// ---- tag pages -----------------------------------------------------------
+
+#[test]
+fn tags_get_pages_that_list_their_pages_under_the_base_path() {
+    let dir = site(&[
+        (
+            "folio.toml",
+            "title = \"Tagged\"\nbase_url = \"https://example.com/handbook/\"\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\nHello.\n"),
+        (
+            "content/ops/deploy.md",
+            "---\ntitle: Deploying\ntags: [Deploy, On call]\ndescription: Ship it.\n---\nBody.\n",
+        ),
+        (
+            "content/ops/rollback.md",
+            "---\ntitle: Rolling back\ntags: [deploy]\n---\nUndo a deploy.\n",
+        ),
+        (
+            "content/untagged.md",
+            "---\ntitle: Untagged\n---\nNothing.\n",
+        ),
+    ]);
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&out, "ops/deploy/index.html");
+    assert_has_all(
+        "the tagged page",
+        &page,
+        &[
+            "<a class=\"tag\" href=\"/handbook/tags/deploy/\" rel=\"tag\">Deploy</a>",
+            "<a class=\"tag\" href=\"/handbook/tags/on-call/\" rel=\"tag\">On call</a>",
+        ],
+    );
+    // `deploy` is the same tag, named as the site names it everywhere.
+    assert!(read(&out, "ops/rollback/index.html")
+        .contains("href=\"/handbook/tags/deploy/\" rel=\"tag\">Deploy</a>"));
+    let tag = read(&out, "tags/deploy/index.html");
+    assert_has_all(
+        "the tag's page",
+        &tag,
+        &[
+            "<title>Tagged “Deploy”",
+            "<meta name=\"description\" content=\"2 pages are tagged “Deploy”\">",
+            "href=\"/handbook/tags/\">Tags</a>",
+            "<a href=\"/handbook/ops/deploy/\">",
+            "Ship it.",
+            "<a href=\"/handbook/ops/rollback/\">",
+            "Undo a deploy.",
+        ],
+    );
+    // By title: Deploying before Rolling back; the untagged page is not listed.
+    let first = tag.find("/handbook/ops/deploy/\"><").unwrap();
+    assert!(first < tag.find("/handbook/ops/rollback/\"><").unwrap());
+    let listed = &tag[tag.find("<article").unwrap()..];
+    assert!(!listed.contains("/handbook/untagged/"), "{listed}");
+    let tags = read(&out, "tags/index.html");
+    assert_has_all(
+        "the list of tags",
+        &tags,
+        &[
+            "<h1 class=\"page-title\">Tags</h1>",
+            "href=\"/handbook/tags/deploy/\" rel=\"tag\">Deploy</a> <span class=\"tag-count\">2 pages</span>",
+            "href=\"/handbook/tags/on-call/\" rel=\"tag\">On call</a> <span class=\"tag-count\">1 page</span>",
+        ],
+    );
+    assert!(tags.find(">Deploy<").unwrap() < tags.find(">On call<").unwrap());
+    // check follows the tag pages' links: nothing is dead, and no page is
+    // an orphan.
+    check_clean(dir.path(), &["--strict"]);
+}
+
+#[test]
+fn a_site_with_its_own_section_template_lists_tags_with_it() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Home\n---\n[A](a.md)\n"),
+        ("content/a.md", "---\ntitle: A\ntags: [x]\n---\nA.\n"),
+        (
+            "templates/section.html",
+            "<!doctype html><title>{{ page.title }}</title><h1>{{ section.title }}</h1>\
+             {% if tag %}<p id=\"tag\">{{ tag.name }}: {{ tag.pages_count }}</p>{% endif %}\
+             {% for p in section.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}\
+             {% for s in section.subsections %}<a href=\"{{ s.url }}\">{{ s.title }} ({{ s.pages_count }})</a>{% endfor %}\n",
+        ),
+        (
+            "templates/page.html",
+            "<!doctype html><title>{{ page.title }}</title>\
+             {% for t in page.tag_links %}<a href=\"{{ t.url }}\">{{ t.title }}</a>{% endfor %}\n",
+        ),
+    ]);
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(&out, "tags/x/index.html"),
+        "<!doctype html><title>Tagged “x”</title><h1>Tagged “x”</h1><p id=\"tag\">x: 1</p><a href=\"/a/\">A</a>\n"
+    );
+    assert_eq!(
+        read(&out, "tags/index.html"),
+        "<!doctype html><title>Tags</title><h1>Tags</h1><a href=\"/tags/x/\">x (1)</a>\n"
+    );
+    assert!(read(&out, "a/index.html").contains("<a href=\"/tags/x/\">x</a>"));
+}
+
+#[test]
+fn a_page_of_the_site_under_tags_keeps_its_url_and_tags_get_no_pages() {
+    let dir = site(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n[Tags](tags/)\n",
+        ),
+        (
+            "content/tags/_index.md",
+            "---\ntitle: How we tag\n---\nOur own page.\n",
+        ),
+        ("content/a.md", "---\ntitle: A\ntags: [deploy]\n---\nA.\n"),
+    ]);
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "warning: no tag pages are written: content/tags/_index.md is under /tags/ (its URL is /tags/)",
+            "--> content/tags/_index.md",
+            "move the page (or its alias) elsewhere",
+        ],
+    );
+    assert!(read(&out, "tags/index.html").contains("Our own page."));
+    assert!(!out.path().join("public/tags/deploy").exists());
+    // The tag still shows, as text.
+    assert!(read(&out, "a/index.html").contains("<span class=\"tag\">deploy</span>"));
 }

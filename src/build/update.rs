@@ -3,10 +3,11 @@
 //! The common edit while previewing is a page body: re-read that page,
 //! re-parse it, check the links that touch it, and re-render only the pages
 //! that show something of it. So is front matter that shows only on the
-//! page and in its section's listing (description, dates, tags, `extra`).
+//! page and in its section's listing (description, dates, `extra`), which
+//! the pages of its tags show too.
 //! A regular page's new title or weight (or new title heading) shows in
 //! the navigation of its section's pages and those below, in its
-//! neighbours' prev/next links and in the listing, and may move it in its
+//! neighbours' prev/next links, in the listing and its tags' pages, and may move it in its
 //! section's order: the section is re-sorted, and those pages re-parsed
 //! and re-rendered. A section's title and weight (its index page's) do the
 //! same one level up, in its parent's list of sections, and its title is
@@ -258,10 +259,16 @@ impl Project {
         let mut jobs = match listed {
             Some(listed) => {
                 reorder(&mut self.site, id);
-                match touched {
+                // The page's tags list it by title too.
+                let mut tags = std::mem::take(&mut self.site.tags);
+                tags.reorder(&self.site, id);
+                self.site.tags = tags;
+                let mut jobs = match touched {
                     Some(touched) => touched.jobs(&self.site, id),
                     None => listing_jobs(&self.site, listed),
-                }
+                };
+                jobs.extend(tag_jobs(&self.site, id));
+                jobs
             }
             None => affected_jobs(&self.site, id, listing_changed),
         };
@@ -477,12 +484,12 @@ fn anchor_problems<'l>(
 }
 
 /// True when front matter `new` differs from `old` only in what shows on
-/// the page, in its section's listing and in the navigation of its
-/// section: `title`, `weight`, `description`, `date`, `updated`, `tags`,
-/// `featured_alt`, `extra` and unknown keys, and the lines keys sit on.
-/// The other keys move pages to other URLs (`slug`, `draft`, `aliases`),
-/// change how a page is made (`template`), or bring an image to prepare
-/// (`featured`).
+/// the page, in its section's listing and its tags' pages, and in the
+/// navigation of its section: `title`, `weight`, `description`, `date`,
+/// `updated`, `featured_alt`, `extra` and unknown keys, and the lines keys
+/// sit on. The other keys move pages to other URLs (`slug`, `draft`,
+/// `aliases`), change how a page is made (`template`), bring an image to
+/// prepare (`featured`), or make and unmake tag pages (`tags`).
 fn differs_within_section(old: &FrontMatter, new: &FrontMatter) -> bool {
     /// A key's value without the line it sits on.
     fn value(v: &Option<(String, usize)>) -> Option<&str> {
@@ -493,6 +500,7 @@ fn differs_within_section(old: &FrontMatter, new: &FrontMatter) -> bool {
         && old.aliases == new.aliases
         && old.template == new.template
         && value(&old.featured) == value(&new.featured)
+        && old.tags == new.tags
 }
 
 /// Every file whose navigation shows the pages and subsections of
@@ -638,8 +646,15 @@ pub(super) fn affected_jobs(site: &Site, id: PageId, listing_changed: bool) -> V
     }];
     if listing_changed {
         jobs.extend(site.listed_in(id).map(|s| Job::section_file(site, s)));
+        jobs.extend(tag_jobs(site, id));
     }
     jobs
+}
+
+/// The pages of page `id`'s tags, which list it as its section does.
+fn tag_jobs(site: &Site, id: PageId) -> impl Iterator<Item = (String, Job)> + '_ {
+    let tags = site.tags.of_page(id);
+    tags.into_iter().map(|t| Job::tag_file(site, t))
 }
 
 #[cfg(test)]
@@ -651,6 +666,7 @@ mod tests {
     use super::*;
     use crate::build::write::Sink;
     use crate::build::{render_jobs, render_site, BuildOptions};
+    use crate::site::tags::TagId;
 
     /// A sink that keeps every file it is handed, by path.
     #[derive(Default)]
@@ -715,11 +731,11 @@ mod tests {
         let mut served = fresh_files(&mut project);
         let update = |project: &mut Project| project.update_page("content/guide/a.md");
 
-        // A new description and date (both in the listing), tags, an
-        // unknown key, and one line more above the body.
+        // A new description and date (both in the listing and the page
+        // of its tag), an unknown key, and one line more above the body.
         fs::write(
             &a,
-            "---\ntitle: A\ndescription: Other words.\ndate: 2026-01-02\ntags: [x, y]\nowner: ops\n---\nBody of A.\n",
+            "---\ntitle: A\ndescription: Other words.\ndate: 2026-01-02\ntags: [x]\nowner: ops\n---\nBody of A.\n",
         )
         .unwrap();
         let Ok(PageUpdate::Rerender(jobs, warnings, _)) = update(&mut project) else {
@@ -738,7 +754,12 @@ mod tests {
         let kinds: Vec<Job> = jobs.iter().map(|(_, j)| *j).collect();
         assert_eq!(
             kinds,
-            [Job::Page(id), Job::Section(guide), Job::SearchIndex]
+            [
+                Job::Page(id),
+                Job::Section(guide),
+                Job::Tag(TagId(0)),
+                Job::SearchIndex
+            ]
         );
         let apply = |project: &Project, jobs: &[(String, Job)], served: &mut BTreeMap<_, _>| {
             let written = Files::default();
@@ -749,20 +770,15 @@ mod tests {
         // The site served is file for file the one a fresh build makes.
         assert_eq!(served, fresh_files(&mut load()));
 
-        // Tags alone show on the page only.
+        // Other tags make and unmake the pages of tags.
         fs::write(
             &a,
             "---\ntitle: A\ndescription: Other words.\ndate: 2026-01-02\ntags: [z]\nowner: ops\n---\nBody of A.\n",
         )
         .unwrap();
-        let Ok(PageUpdate::Rerender(jobs, _, _)) = update(&mut project) else {
-            panic!("not updated in place");
-        };
-        assert_eq!(
-            jobs.iter().map(|(_, j)| *j).collect::<Vec<_>>(),
-            [Job::Page(id)]
-        );
-        apply(&project, &jobs, &mut served);
+        assert_eq!(update(&mut project), Ok(PageUpdate::NeedsFullRebuild));
+        project = load();
+        served = fresh_files(&mut project);
 
         // A featured image's alt text shows on the page and in the listing.
         fs::write(&c, c_with_alt("An empty grey box")).unwrap();
@@ -971,6 +987,8 @@ mod tests {
         heading: Option<String>,
         weight: Option<i64>,
         description: Option<String>,
+        /// Never edited: the pages of its tags show the others.
+        tags: Option<&'static str>,
         body: u32,
     }
 
@@ -985,6 +1003,9 @@ mod tests {
             }
             if let Some(d) = &self.description {
                 front.push_str(&format!("description: {d}\n"));
+            }
+            if let Some(t) = self.tags {
+                front.push_str(&format!("tags: {t}\n"));
             }
             let mut text = if front.is_empty() {
                 String::new()
@@ -1093,6 +1114,7 @@ mod tests {
             .enumerate()
             .map(|(i, name)| PageFile {
                 title: Some(format!("Page {name}")),
+                tags: [None, Some("[ops]"), Some("[ops, Deploy]")][i % 3],
                 body: i as u32,
                 ..PageFile::default()
             })

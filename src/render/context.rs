@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::markdown::{ParsedPage, TocEntry};
+use crate::site::tags::TagId;
 use crate::site::{Featured, Page, PageId, Section, SectionId, Site};
 
 /// `site`: the same for every page.
@@ -120,6 +121,9 @@ pub struct PageContext<'a> {
     pub updated: Option<&'a str>,
     /// Tags.
     pub tags: &'a [String],
+    /// Each tag, as the site names it, with the URL of its page: each a
+    /// [`TagLink`], converted once per tag and render.
+    pub tag_links: Vec<Shared>,
     /// Words in the body.
     pub word_count: usize,
     /// Estimated minutes to read (200 words a minute, at least 1).
@@ -177,8 +181,9 @@ pub struct SectionContext<'a> {
     /// The section's own page keys.
     #[serde(flatten)]
     pub page: PageContext<'a>,
-    /// Its pages, in order.
-    pub pages: Vec<PageSummary<'a>>,
+    /// Its pages, in order: each a [`PageSummary`], converted once per
+    /// render (a page shows in its section's list and its tags').
+    pub pages: Vec<Shared>,
     /// Its child sections, in order.
     pub subsections: Vec<SubsectionContext<'a>>,
 }
@@ -209,6 +214,29 @@ pub struct RenderContext<'a> {
     pub page: PageContext<'a>,
     /// The section (section templates only; `null` for pages).
     pub section: Option<SectionContext<'a>>,
+    /// The tag a tag page lists (`null` elsewhere).
+    pub tag: Option<TagContext<'a>>,
+}
+
+/// A page's tag and its page.
+#[derive(Debug, Serialize)]
+pub struct TagLink<'a> {
+    /// The tag's name: as the first page tagged so writes it, or as the
+    /// page writes it when folio writes no page for it.
+    pub title: &'a str,
+    /// The URL of the tag's page, if folio writes one.
+    pub url: Option<&'a str>,
+}
+
+/// `tag`: on the page of one tag.
+#[derive(Debug, Serialize)]
+pub struct TagContext<'a> {
+    /// The tag, as the first page tagged so writes it.
+    pub name: &'a str,
+    /// Its page's URL.
+    pub url: &'a str,
+    /// How many pages have it.
+    pub pages_count: usize,
 }
 
 /// Builds contexts from the site model.
@@ -222,6 +250,12 @@ pub struct ContextBuilder<'a> {
     /// Each section's trail: the [`LinkContext`]s from the home page down
     /// to it, converted on first use.
     trails: Vec<OnceLock<Shared>>,
+    /// The trail of a tag's page: the home page, then the list of tags.
+    tags_trail: OnceLock<Shared>,
+    /// Each page's [`PageSummary`], converted on first use.
+    summaries: Vec<OnceLock<Shared>>,
+    /// Each tag's [`TagLink`], converted on first use.
+    tag_links: Vec<OnceLock<Shared>>,
 }
 
 impl<'a> ContextBuilder<'a> {
@@ -238,6 +272,9 @@ impl<'a> ContextBuilder<'a> {
             config,
             origin,
             trails: site.sections.iter().map(|_| OnceLock::new()).collect(),
+            tags_trail: OnceLock::new(),
+            summaries: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            tag_links: site.tags.list.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -254,8 +291,9 @@ impl<'a> ContextBuilder<'a> {
     {
         let page = self.site.page(id);
         RenderContext {
-            page: self.page(page, parsed, page.section, false),
+            page: self.page(id, parsed, page.section, false),
             section: None,
+            tag: None,
         }
     }
 
@@ -265,7 +303,7 @@ impl<'a> ContextBuilder<'a> {
         let page_ctx = || match section.index {
             Some(pid) => {
                 let page = self.site.page(pid);
-                self.page(page, &page.parsed, id, true)
+                self.page(pid, &page.parsed, id, true)
             }
             None => self.empty_section_page(section),
         };
@@ -273,11 +311,7 @@ impl<'a> ContextBuilder<'a> {
             page: page_ctx(),
             section: Some(SectionContext {
                 page: page_ctx(),
-                pages: section
-                    .pages
-                    .iter()
-                    .map(|p| self.summary(self.site.page(*p)))
-                    .collect(),
+                pages: section.pages.iter().map(|&p| self.summary(p)).collect(),
                 subsections: section
                     .subsections
                     .iter()
@@ -296,6 +330,69 @@ impl<'a> ContextBuilder<'a> {
                     })
                     .collect(),
             }),
+            tag: None,
+        }
+    }
+
+    /// Context for the page of tag `id`: a section's, listing the pages
+    /// tagged so, with `tag` set.
+    pub fn for_tag(&self, id: TagId) -> RenderContext<'a> {
+        let tags = &self.site.tags;
+        let tag = tags.tag(id);
+        let count = tag.pages.len();
+        let page = || {
+            let mut page = self.blank_page(&tag.title, &tag.route.url);
+            page.description = format!(
+                "{count} page{} tagged “{}”",
+                if count == 1 { " is" } else { "s are" },
+                tag.name
+            );
+            page.ancestors = self.tags_trail();
+            page
+        };
+        RenderContext {
+            page: page(),
+            section: Some(SectionContext {
+                page: page(),
+                pages: tag.pages.iter().map(|&p| self.summary(p)).collect(),
+                subsections: Vec::new(),
+            }),
+            tag: Some(TagContext {
+                name: &tag.name,
+                url: &tag.route.url,
+                pages_count: count,
+            }),
+        }
+    }
+
+    /// Context for the list of tags: a section's, each tag a subsection.
+    pub fn for_tags(&self, route: &'a crate::route::Route) -> RenderContext<'a> {
+        let page = || {
+            let mut page = self.blank_page("Tags", &route.url);
+            page.description = "Every tag of the site's pages".to_string();
+            page.ancestors = self.ancestors(Some(Site::ROOT));
+            page
+        };
+        RenderContext {
+            page: page(),
+            section: Some(SectionContext {
+                page: page(),
+                pages: Vec::new(),
+                subsections: self
+                    .site
+                    .tags
+                    .list
+                    .iter()
+                    .map(|t| SubsectionContext {
+                        title: &t.name,
+                        url: &t.route.url,
+                        pages_count: t.pages.len(),
+                        description: String::new(),
+                        featured: None,
+                    })
+                    .collect(),
+            }),
+            tag: None,
         }
     }
 
@@ -311,6 +408,7 @@ impl<'a> ContextBuilder<'a> {
         RenderContext {
             page,
             section: None,
+            tag: None,
         }
     }
 
@@ -329,6 +427,7 @@ impl<'a> ContextBuilder<'a> {
             date: None,
             updated: None,
             tags: &[],
+            tag_links: Vec::new(),
             word_count: 0,
             reading_minutes: 0,
             prev: None,
@@ -348,7 +447,7 @@ impl<'a> ContextBuilder<'a> {
 
     fn page<'b>(
         &self,
-        page: &'b Page,
+        id: PageId,
         parsed: &'b ParsedPage,
         section: SectionId,
         is_section: bool,
@@ -356,6 +455,7 @@ impl<'a> ContextBuilder<'a> {
     where
         'a: 'b,
     {
+        let page = self.site.page(id);
         let link = |id: Option<PageId>| {
             id.map(|id| {
                 let p = self.site.page(id);
@@ -384,6 +484,7 @@ impl<'a> ContextBuilder<'a> {
             date: page.front.date.as_deref(),
             updated: page.front.updated.as_deref(),
             tags: &page.front.tags,
+            tag_links: self.tag_links(id),
             word_count: parsed.word_count,
             reading_minutes: parsed.word_count.div_ceil(200).max(1),
             prev: link(page.prev),
@@ -439,16 +540,75 @@ impl<'a> ContextBuilder<'a> {
             .clone()
     }
 
-    fn summary(&self, page: &'a Page) -> PageSummary<'a> {
-        PageSummary {
-            title: &page.title,
-            url: &page.route.url,
-            description: description(page, &page.parsed),
-            featured: self.featured(page),
-            date: page.front.date.as_deref(),
-            weight: page.front.weight,
-        }
+    /// The trail of a tag's page: the home page, then the list of tags.
+    fn tags_trail(&self) -> Shared {
+        self.tags_trail
+            .get_or_init(|| {
+                let home = self.site.section(Site::ROOT);
+                let mut trail = vec![LinkContext {
+                    title: &home.title,
+                    url: &home.route.url,
+                }];
+                if let Some(index) = &self.site.tags.index {
+                    trail.push(LinkContext {
+                        title: "Tags",
+                        url: &index.url,
+                    });
+                }
+                Shared::from_serializable(&trail)
+            })
+            .clone()
     }
+
+    /// Each of page `id`'s tags with its page's URL, if written.
+    fn tag_links(&self, id: PageId) -> Vec<Shared> {
+        let tags = &self.site.tags;
+        let names = &self.site.page(id).front.tags;
+        if !tags.written() {
+            return names.iter().map(|name| unlinked(name)).collect();
+        }
+        names
+            .iter()
+            .zip(tags.of(id))
+            .map(|(name, tag)| match tag {
+                Some(t) => self.tag_links[t.0 as usize]
+                    .get_or_init(|| {
+                        let tag = tags.tag(*t);
+                        Shared::from_serializable(&TagLink {
+                            title: &tag.name,
+                            url: Some(&tag.route.url),
+                        })
+                    })
+                    .clone(),
+                None => unlinked(name),
+            })
+            .collect()
+    }
+
+    /// Page `id` as a list shows it.
+    fn summary(&self, id: PageId) -> Shared {
+        self.summaries[id.0 as usize]
+            .get_or_init(|| {
+                let page = self.site.page(id);
+                Shared::from_serializable(&PageSummary {
+                    title: &page.title,
+                    url: &page.route.url,
+                    description: description(page, &page.parsed),
+                    featured: self.featured(page),
+                    date: page.front.date.as_deref(),
+                    weight: page.front.weight,
+                })
+            })
+            .clone()
+    }
+}
+
+/// A tag with no page, as [`TagLink`].
+fn unlinked(name: &str) -> Shared {
+    Shared::from_serializable(&TagLink {
+        title: name,
+        url: None,
+    })
 }
 
 static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);

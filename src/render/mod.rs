@@ -16,6 +16,7 @@ use tera::{Context, Value};
 use crate::config::Config;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::markdown::{escape_attr, ParsedPage};
+use crate::site::tags::TagId;
 use crate::site::{PageId, SectionId, Site};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -41,6 +42,10 @@ pub enum Job {
     Alias(PageId, usize),
     /// The search index (when a template links it).
     SearchIndex,
+    /// The page of one tag (see [`crate::site::tags`]).
+    Tag(TagId),
+    /// The list of every tag.
+    Tags,
 }
 
 impl Job {
@@ -49,6 +54,14 @@ impl Job {
         (
             format!("{}index.html", site.page(id).route.dir),
             Job::Page(id),
+        )
+    }
+
+    /// The page of tag `id`, with the file it is written to.
+    pub fn tag_file(site: &Site, id: TagId) -> (String, Job) {
+        (
+            format!("{}index.html", site.tags.tag(id).route.dir),
+            Job::Tag(id),
         )
     }
 
@@ -78,7 +91,7 @@ pub struct Renderer<'a> {
     /// True when a template the site renders links the search index.
     searched: bool,
     /// The home page's template when its `_index.md` names none (see
-    /// [`home_template`]).
+    /// [`section_like`]).
     home: &'static str,
     /// The not-found page's template, if any (see [`not_found_template`]).
     not_found: Option<&'static str>,
@@ -119,7 +132,7 @@ impl<'a> Renderer<'a> {
             site,
             search: &EMPTY_RECORDS,
             searched: false,
-            home: home_template(templates),
+            home: section_like(templates, "index.html"),
             not_found: not_found_template(templates),
         }
         .find_search()
@@ -140,6 +153,9 @@ impl<'a> Renderer<'a> {
         names.dedup();
         names.extend(["page.html", "section.html", self.home]);
         names.extend(self.not_found);
+        if self.site.tags.written() {
+            names.extend([section_like(t, "tag.html"), section_like(t, "tags.html")]);
+        }
         self.searched = names
             .iter()
             .any(|n| t.has(n) && t.uses_variable(n, search::INDEX_VAR));
@@ -191,6 +207,11 @@ impl<'a> Renderer<'a> {
                 };
                 jobs.push((path, Job::Alias(id, n)));
             }
+        }
+        if let Some(index) = &self.site.tags.index {
+            jobs.push((format!("{}index.html", index.dir), Job::Tags));
+            let tags = 0..self.site.tags.list.len();
+            jobs.extend(tags.map(|i| Job::tag_file(self.site, TagId(i as u32))));
         }
         if self.not_found.is_some() {
             jobs.push(("404.html".into(), Job::NotFound));
@@ -251,6 +272,24 @@ impl<'a> Renderer<'a> {
             Job::Alias(id, _) => {
                 redirect_page(&self.site.page(id).route.url, out);
                 Ok(())
+            }
+            Job::Tag(id) => {
+                let url = &self.site.tags.tag(id).route.url;
+                let ctx = self.builder.for_tag(id);
+                let source = format!("the generated page of {url}");
+                let template = section_like(self.templates, "tag.html");
+                let at = (Site::ROOT, url.as_str(), None);
+                self.render_template(template, &ctx, at, &source, out)
+            }
+            Job::Tags => {
+                let Some(index) = &self.site.tags.index else {
+                    return Ok(());
+                };
+                let ctx = self.builder.for_tags(index);
+                let source = format!("the generated page of {}", index.url);
+                let template = section_like(self.templates, "tags.html");
+                let at = (Site::ROOT, index.url.as_str(), None);
+                self.render_template(template, &ctx, at, &source, out)
             }
             Job::SearchIndex => {
                 out.reserve(search::index_len(self.site, self.search));
@@ -375,12 +414,14 @@ fn not_found_template(t: &Templates) -> Option<&'static str> {
     }
 }
 
-/// The home page's template: `index.html` when the site has one, or when
-/// the site does not override `section.html` and the theme has one; else
-/// `section.html`.
-fn home_template(t: &Templates) -> &'static str {
-    if t.has_site("index.html") || (!t.has_site("section.html") && t.has("index.html")) {
-        "index.html"
+/// The template of a page folio lists pages on besides sections: the
+/// home page (`index.html`), a tag's page (`tag.html`) or the list of tags
+/// (`tags.html`). It is `name` when the site has it, or when the site does
+/// not override `section.html` and the theme has it; else `section.html`
+/// (a site of its own layout keeps it on those pages too).
+fn section_like(t: &Templates, name: &'static str) -> &'static str {
+    if t.has_site(name) || (!t.has_site("section.html") && t.has(name)) {
+        name
     } else {
         "section.html"
     }

@@ -81,7 +81,8 @@ const HANDBOOK_TEMPLATES: &[(&str, &str)] = embedded_templates!(
     "section.html",
     "index.html",
     "404.html",
-    "nav.html"
+    "nav.html",
+    "tags.html"
 );
 const HANDBOOK_ASSETS: &[(&str, &[u8])] =
     embedded_assets!("favicon.svg", "folio.css", "folio.js", "search.js");

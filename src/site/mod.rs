@@ -5,6 +5,7 @@
 //! references. Built once by [`assemble`], then only read.
 
 mod assemble;
+pub mod tags;
 
 pub use assemble::{
     assemble, check_anchor, check_anchors, page_title, place_among_pages, place_among_sections,
@@ -111,6 +112,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Every section, by [`SectionId`]; index 0 is the root.
     pub sections: Vec<Section>,
+    /// The pages of each tag (see [`tags`]).
+    pub tags: tags::Tags,
 }
 
 impl Page {

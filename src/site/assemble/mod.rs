@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
+use super::tags::Tags;
 use super::{Featured, Page, PageId, Section, SectionId, Site};
 use crate::diagnostic::{Diagnostic, Nearby};
 use crate::load::LoadedPage;
@@ -29,10 +30,7 @@ pub struct AssembleInput<'a> {
 pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
     let routes = input.routes;
     let mut diags = Vec::new();
-    let mut site = Site {
-        pages: Vec::new(),
-        sections: Vec::new(),
-    };
+    let mut site = Site::default();
     let mut section_of_dir: BTreeMap<String, SectionId> = BTreeMap::new();
     let sections: Vec<SectionId> = input
         .pages
@@ -73,6 +71,9 @@ pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
     name_sections(&mut site);
     order(&mut site);
     link_neighbours(&mut site);
+    let (tags, d) = Tags::collect(&site, |dir| routes.folder_url(dir));
+    site.tags = tags;
+    diags.extend(d);
     (site, diags)
 }
 
@@ -331,7 +332,7 @@ fn unmarked(text: String) -> String {
 /// one character below any digit or letter), then the digits without
 /// leading zeros: a shorter number sorts first, and numbers of one length
 /// sort digit by digit.
-fn title_key(title: &str) -> String {
+pub(super) fn title_key(title: &str) -> String {
     let lower = unmarked(title.to_lowercase());
     let mut key = String::with_capacity(lower.len() + 4);
     let mut rest = lower.as_str();
