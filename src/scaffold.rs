@@ -7,12 +7,15 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::build::{BuildFailure, FailureKind};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::load::{load_page, LoadedPage};
+use crate::route::{RouteRequest, Routes};
 use crate::schema::{SchemaRule, REVIEW_KEY};
 
 /// What to create.
@@ -59,6 +62,9 @@ pub fn new_page(opts: &NewOptions) -> Result<Created, BuildFailure> {
             kind: FailureKind::Content,
             diagnostics: diags,
         });
+    }
+    if let Some(clash) = url_clash(&opts.root, &config, &source) {
+        return Err(usage(clash));
     }
     let title = opts.title.clone().unwrap_or_else(|| title_of(&source));
     let (text, to_fill) = front_matter(&source, &title, &config.schema, &crate::schema::today());
@@ -230,6 +236,42 @@ fn source_of(path: &str) -> Result<String, Diagnostic> {
             ),
         ),
     }
+}
+
+/// The error a page at `source` would make with the URLs of the site's
+/// pages, drafts included: the URL of another page (`a/b.md` beside
+/// `a/b/_index.md`, or a page's `slug` or alias), or of the page folio
+/// makes for a folder of pages without an index. Pages that cannot be
+/// read or loaded are left out (the build tells of them).
+fn url_clash(root: &Path, config: &Config, source: &str) -> Option<Diagnostic> {
+    let (found, _) = crate::discover::discover(root);
+    let mut ignored = Vec::new();
+    let pages: Vec<LoadedPage> = found
+        .pages
+        .iter()
+        .filter_map(|f| load_page(&f.rel, fs::read(root.join(&f.rel)).ok()?, &mut ignored))
+        .collect();
+    let mut requests: Vec<RouteRequest<'_>> = pages.iter().map(RouteRequest::of).collect();
+    requests.push(RouteRequest {
+        source,
+        slug: None,
+        aliases: &[],
+        aliases_line: 0,
+    });
+    let (_, diags) = Routes::plan(&config.base_path(), config.read_from_disk(), &requests, []);
+    let clash = diags
+        .into_iter()
+        .find(|d| d.is_error() && d.message.contains(source))?;
+    let hint = if clash.message.contains("the page of the section") {
+        let folder = crate::route::output_dir(source, None);
+        format!("for the section's own page, run `folio new {folder}`; or pick another name")
+    } else {
+        "pick another name for the page".to_string()
+    };
+    Some(
+        Diagnostic::error(format!("{source} would not build: {}", clash.message))
+            .with_hint(format!("folio new wrote nothing: {hint}")),
+    )
 }
 
 /// A title from the file name (the folder's, for an index page):

@@ -3432,6 +3432,48 @@ fn new_starts_a_page_that_builds_with_what_the_rules_require() {
 }
 
 #[test]
+fn new_never_starts_a_page_whose_url_is_taken() {
+    let tmp = site(&[
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+        ("content/guide/_index.md", "---\ntitle: Guide\n---\n"),
+        ("content/ops/db/backup.md", "---\ntitle: Backup\n---\n"),
+        (
+            "content/old.md",
+            "---\ntitle: Old\nslug: moved\naliases: [/legacy/]\ndraft: true\n---\n",
+        ),
+    ]);
+    let root = tmp.path().to_str().unwrap();
+    let cases = [
+        // Beside a section's index page.
+        (
+            "guide",
+            "content/guide.md would not build: 2 sources map to the same URL `/guide/`: content/guide/_index.md, content/guide.md",
+            "pick another name",
+        ),
+        // Over the page folio makes for a folder without an index.
+        (
+            "ops/db",
+            "content/ops/db.md would not build: `content/ops/db.md` would be written at `/ops/db/`, the page of the section `content/ops/db/`",
+            "for the section's own page, run `folio new ops/db/`",
+        ),
+        // A draft's slug and alias.
+        ("moved", "content/old.md, content/moved.md", "pick another name"),
+        ("legacy", "content/old.md, content/legacy.md", "pick another name"),
+    ];
+    for (path, told, hint) in cases {
+        let run = folio(&["new", "--root", root, path]);
+        assert_eq!(run.code, 2, "{path}: {}", run.stderr);
+        assert_has_all(path, &run.stderr, &[told, "folio new wrote nothing", hint]);
+    }
+    let written: Vec<PathBuf> = walk(&tmp.path().join("content"));
+    assert_eq!(written.len(), 4, "nothing written: {written:?}");
+    // The folder's own page is free.
+    let run = folio(&["new", "--root", root, "ops/db/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    check_clean(tmp.path(), &["--drafts"]);
+}
+
+#[test]
 fn init_starts_a_site_that_builds_and_new_adds_to_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("ops-handbook");

@@ -448,18 +448,7 @@ fn build_site(
             }
         })
         .collect();
-    let mut requests: Vec<RouteRequest<'_>> = pages
-        .iter()
-        .map(|p| RouteRequest {
-            source: &p.source,
-            slug: p.front.slug.as_ref().map(|(s, l)| (s.as_str(), *l)),
-            aliases: &p.front.aliases,
-            aliases_line: match p.front.aliases.is_empty() {
-                true => 0,
-                false => p.front.line_of("aliases"),
-            },
-        })
-        .collect();
+    let mut requests: Vec<RouteRequest<'_>> = pages.iter().map(RouteRequest::of).collect();
     requests.extend(failed.iter().map(|s| RouteRequest {
         source: s,
         slug: None,

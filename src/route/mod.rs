@@ -55,6 +55,22 @@ pub struct RouteRequest<'a> {
     pub aliases_line: usize,
 }
 
+impl<'a> RouteRequest<'a> {
+    /// The request of a loaded page: its source, `slug` and `aliases`.
+    pub fn of(page: &'a crate::load::LoadedPage) -> Self {
+        let front = &page.front;
+        RouteRequest {
+            source: &page.source,
+            slug: front.slug.as_ref().map(|(s, l)| (s.as_str(), *l)),
+            aliases: &front.aliases,
+            aliases_line: match front.aliases.is_empty() {
+                true => 0,
+                false => front.line_of("aliases"),
+            },
+        }
+    }
+}
+
 /// What an `href` or `src` in a page refers to. Borrows from the routes
 /// where it can: resolving a link is on the hot path of every build.
 #[derive(Debug, Clone, PartialEq, Eq)]
