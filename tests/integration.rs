@@ -3643,3 +3643,48 @@ fn a_page_of_the_site_under_tags_keeps_its_url_and_tags_get_no_pages() {
     // The tag still shows, as text.
     assert!(read(&out, "a/index.html").contains("<span class=\"tag\">deploy</span>"));
 }
+
+// ---- sitemap ---------------------------------------------------------------------
+
+#[test]
+fn a_published_site_gets_a_sitemap_unless_it_has_its_own() {
+    let pages = [
+        ("content/_index.md", "---\ntitle: Home\n---\n[A](a.md)\n"),
+        ("content/a.md", "---\ntitle: A\ntags: [x]\naliases: [/old-a/]\n---\nA.\n"),
+        ("content/guide/b.md", "---\ntitle: B\n---\nB.\n"),
+    ];
+    let published = |base_url: &str| {
+        let toml = format!("title = \"S\"\nbase_url = \"{base_url}\"\n");
+        let mut files = pages.to_vec();
+        files.push(("folio.toml", &toml));
+        let dir = site(&files);
+        let (out, run) = build(dir.path(), &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (dir, out)
+    };
+    let (_dir, out) = published("https://example.com/handbook/");
+    assert_eq!(
+        read(&out, "sitemap.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n\
+         <url><loc>https://example.com/handbook/</loc></url>\n\
+         <url><loc>https://example.com/handbook/guide/</loc></url>\n\
+         <url><loc>https://example.com/handbook/a/</loc></url>\n\
+         <url><loc>https://example.com/handbook/guide/b/</loc></url>\n\
+         <url><loc>https://example.com/handbook/tags/</loc></url>\n\
+         <url><loc>https://example.com/handbook/tags/x/</loc></url>\n\
+         </urlset>\n"
+    );
+    // Without an absolute base URL there is nothing to list.
+    for base_url in ["/", "/handbook/", "file:///srv/handbook/"] {
+        let (_dir, out) = published(base_url);
+        assert!(!out.path().join("public/sitemap.xml").exists(), "{base_url}");
+    }
+    // A sitemap of the site's own is copied, not written over.
+    let (dir, _) = published("https://example.com/");
+    fs::create_dir_all(dir.path().join("static")).unwrap();
+    fs::write(dir.path().join("static/sitemap.xml"), "<mine/>\n").unwrap();
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(read(&out, "sitemap.xml"), "<mine/>\n");
+}

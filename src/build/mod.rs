@@ -27,7 +27,7 @@ use crate::discover::{discover, Discovered};
 use crate::load::{load_front, load_head, load_page, Head, LoadedPage};
 use crate::output::{check_out_dir, Staging};
 use crate::render::theme::Theme;
-use crate::render::{missing_templates, set_globals, Renderer, Templates};
+use crate::render::{missing_templates, set_globals, sitemap, Renderer, Templates};
 use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
 pub use reshow::Reshown;
@@ -273,7 +273,12 @@ impl Project {
 
     /// A renderer over this project.
     pub fn renderer(&self) -> Renderer<'_> {
-        Renderer::new(&self.templates, &self.site, &self.config).with_search(&self.search)
+        let own_sitemap = |files: &[crate::discover::SourceFile]| {
+            (files.iter()).any(|f| crate::route::site_file_out(&f.rel) == sitemap::SITEMAP_FILE)
+        };
+        Renderer::new(&self.templates, &self.site, &self.config)
+            .with_search(&self.search)
+            .with_own_sitemap(own_sitemap(&self.found.statics) || own_sitemap(&self.found.assets))
     }
 }
 

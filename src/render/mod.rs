@@ -8,6 +8,7 @@ pub mod context;
 pub mod nav;
 pub mod search;
 mod sidebar;
+pub mod sitemap;
 mod stylesheet;
 pub mod theme;
 
@@ -46,6 +47,9 @@ pub enum Job {
     Tag(TagId),
     /// The list of every tag.
     Tags,
+    /// The sitemap (`0`: `sitemap.xml`) or one of its parts (see
+    /// [`sitemap::files`]).
+    Sitemap(u32),
 }
 
 impl Job {
@@ -90,6 +94,8 @@ pub struct Renderer<'a> {
     search: &'a search::Records,
     /// True when a template the site renders links the search index.
     searched: bool,
+    /// True when folio writes `sitemap.xml` (see [`sitemap`]).
+    sitemap: bool,
     /// The home page's template when its `_index.md` names none (see
     /// [`section_like`]).
     home: &'static str,
@@ -132,6 +138,8 @@ impl<'a> Renderer<'a> {
             site,
             search: &EMPTY_RECORDS,
             searched: false,
+            sitemap: config.base_url.starts_with("https://")
+                || config.base_url.starts_with("http://"),
             home: section_like(templates, "index.html"),
             not_found: not_found_template(templates),
         }
@@ -165,6 +173,13 @@ impl<'a> Renderer<'a> {
     /// True when the site gets a search index (see [`search`]).
     pub fn uses_search(&self) -> bool {
         self.searched
+    }
+
+    /// The same renderer, for a site with a `sitemap.xml` of its own among
+    /// its files when `own` is true: folio then writes none.
+    pub fn with_own_sitemap(mut self, own: bool) -> Self {
+        self.sitemap &= !own;
+        self
     }
 
     /// The same renderer, with each page's search record for the index.
@@ -218,6 +233,10 @@ impl<'a> Renderer<'a> {
         }
         if self.searched {
             jobs.push((search::INDEX_FILE.into(), Job::SearchIndex));
+        }
+        if self.sitemap {
+            let files = sitemap::files(self.site).into_iter();
+            jobs.extend(files.map(|(path, part)| (path, Job::Sitemap(part))));
         }
         jobs
     }
@@ -280,6 +299,11 @@ impl<'a> Renderer<'a> {
                 let template = section_like(self.templates, "tag.html");
                 let at = (Site::ROOT, url.as_str(), None);
                 self.render_template(template, &ctx, at, &source, out)
+            }
+            Job::Sitemap(part) => {
+                let config = self.builder.config;
+                sitemap::write(self.site, &self.builder.origin, &config.base_url, part, out);
+                Ok(())
             }
             Job::Tags => {
                 let Some(index) = &self.site.tags.index else {
