@@ -2171,13 +2171,15 @@ fn serve_makes_a_saved_featured_image_variants_again_without_a_rebuild() {
     assert!(old.contains("/images/featured/preview."), "{old}");
     assert_eq!(server.get(&old).0, 200);
     assert!(server.get("/reference/").2.contains(&old));
+    assert!(server.get("/tags/preview/").2.contains(&old));
 
     // Another picture saved over it (an editor's save, in place).
     let other = fs::read(server.root.join("images/featured/themes.png")).unwrap();
     fs::write(server.root.join("images/featured/preview.png"), other).unwrap();
     let told = server.wait_log("images/featured/preview.png");
+    // The page, its section's listing and its tag's page.
     assert!(
-        told.contains("(featured), re-rendering what shows it: 1 page → 2 files"),
+        told.contains("(featured), re-rendering what shows it: 1 page → 3 files"),
         "{told}"
     );
     events.wait("reload");
@@ -2185,8 +2187,10 @@ fn serve_makes_a_saved_featured_image_variants_again_without_a_rebuild() {
     assert_ne!(new, old, "variants are named by their bytes");
     assert_eq!(server.get(&new).0, 200);
     assert_eq!(server.get(&old).0, 404, "the old variant is gone");
-    let listing = server.get("/reference/").2;
-    assert!(listing.contains(&new) && !listing.contains(&old));
+    for listing in ["/reference/", "/tags/preview/"] {
+        let html = server.get(listing).2;
+        assert!(html.contains(&new) && !html.contains(&old), "{listing}");
+    }
 }
 
 #[test]
@@ -3650,7 +3654,10 @@ fn a_page_of_the_site_under_tags_keeps_its_url_and_tags_get_no_pages() {
 fn a_published_site_gets_a_sitemap_unless_it_has_its_own() {
     let pages = [
         ("content/_index.md", "---\ntitle: Home\n---\n[A](a.md)\n"),
-        ("content/a.md", "---\ntitle: A\ntags: [x]\naliases: [/old-a/]\n---\nA.\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\ntags: [x]\naliases: [/old-a/]\n---\nA.\n",
+        ),
         ("content/guide/b.md", "---\ntitle: B\n---\nB.\n"),
     ];
     let published = |base_url: &str| {
@@ -3678,7 +3685,10 @@ fn a_published_site_gets_a_sitemap_unless_it_has_its_own() {
     // Without an absolute base URL there is nothing to list.
     for base_url in ["/", "/handbook/", "file:///srv/handbook/"] {
         let (_dir, out) = published(base_url);
-        assert!(!out.path().join("public/sitemap.xml").exists(), "{base_url}");
+        assert!(
+            !out.path().join("public/sitemap.xml").exists(),
+            "{base_url}"
+        );
     }
     // A sitemap of the site's own is copied, not written over.
     let (dir, _) = published("https://example.com/");
