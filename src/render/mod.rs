@@ -300,11 +300,6 @@ impl<'a> Renderer<'a> {
                 let at = (Site::ROOT, url.as_str(), None);
                 self.render_template(template, &ctx, at, &source, out)
             }
-            Job::Sitemap(part) => {
-                let config = self.builder.config;
-                sitemap::write(self.site, &self.builder.origin, &config.base_url, part, out);
-                Ok(())
-            }
             Job::Tags => {
                 let Some(index) = &self.site.tags.index else {
                     return Ok(());
@@ -314,6 +309,11 @@ impl<'a> Renderer<'a> {
                 let template = section_like(self.templates, "tags.html");
                 let at = (Site::ROOT, index.url.as_str(), None);
                 self.render_template(template, &ctx, at, &source, out)
+            }
+            Job::Sitemap(part) => {
+                let config = self.builder.config;
+                sitemap::write(self.site, &self.builder.origin, &config.base_url, part, out);
+                Ok(())
             }
             Job::SearchIndex => {
                 out.reserve(search::index_len(self.site, self.search));
