@@ -566,17 +566,14 @@ impl<'a> ContextBuilder<'a> {
     /// Each of page `id`'s tags with its page's URL, if written.
     fn tag_links(&self, id: PageId) -> Vec<Shared> {
         let tags = &self.site.tags;
+        // Empty when no tag pages are written.
+        let ids = tags.of(id);
         let names = &self.site.page(id).front.tags;
-        if !tags.written() {
-            return names.iter().map(|name| unlinked(name)).collect();
-        }
-        names
-            .iter()
-            .zip(tags.of(id))
-            .map(|(name, tag)| match tag {
+        (names.iter().enumerate())
+            .map(|(i, name)| match ids.get(i).copied().flatten() {
                 Some(t) => self.tag_links[t.0 as usize]
                     .get_or_init(|| {
-                        let tag = tags.tag(*t);
+                        let tag = tags.tag(t);
                         Shared::from_serializable(&TagLink {
                             title: &tag.name,
                             url: Some(&tag.route.url),

@@ -32,9 +32,7 @@ pub fn urls(site: &Site) -> impl Iterator<Item = &str> {
 
 /// How many URLs the sitemap lists.
 pub fn count(site: &Site) -> usize {
-    let pages = site.pages.iter().filter(|p| !p.is_index).count();
-    let tags = site.tags.list.len() + usize::from(site.tags.written());
-    site.sections.len() + pages + tags
+    urls(site).count()
 }
 
 /// The files of the sitemap, output-relative, each with its part: `0` is
@@ -58,7 +56,8 @@ fn part_file(n: u32) -> String {
 /// `scheme://host` and `base_url` the site's, for the index's links.
 pub fn write(site: &Site, origin: &str, base_url: &str, part: u32, out: &mut Vec<u8>) {
     let mut text = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let parts = count(site).div_ceil(MAX_URLS);
+    let total = count(site);
+    let parts = total.div_ceil(MAX_URLS);
     if part == 0 && parts > 1 {
         text.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for n in 1..=parts as u32 {
@@ -67,7 +66,7 @@ pub fn write(site: &Site, origin: &str, base_url: &str, part: u32, out: &mut Vec
         text.push_str("</sitemapindex>\n");
     } else {
         let skip = (part.max(1) as usize - 1) * MAX_URLS;
-        text.reserve(count(site).min(MAX_URLS) * (origin.len() + 40));
+        text.reserve(total.min(MAX_URLS) * (origin.len() + 40));
         text.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for url in urls(site).skip(skip).take(MAX_URLS) {
             push_loc(&mut text, "url", origin, url);

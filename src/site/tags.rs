@@ -43,8 +43,6 @@ pub struct Tags {
     pub index: Option<Route>,
     /// Every tag, by name as titles sort; empty without `index`.
     pub list: Vec<Tag>,
-    /// Tags by slug.
-    by_slug: HashMap<String, TagId>,
     /// Each page's tags in the order its front matter lists them (`None`
     /// for one without a slug): page `i`'s are `ids[starts[i]..starts[i +
     /// 1]]`. Rendering a page reads them, with no slug to make.
@@ -72,6 +70,7 @@ impl Tags {
         };
         // Each spelling is made a slug once: most repeat on many pages.
         let mut spelled: HashMap<&str, Option<TagId>> = HashMap::new();
+        let mut by_slug: HashMap<String, TagId> = HashMap::new();
         tags.starts.reserve(site.pages.len() + 1);
         for page in &site.pages {
             tags.starts.push(tags.ids.len() as u32);
@@ -82,7 +81,7 @@ impl Tags {
                         return None;
                     }
                     let list = &mut tags.list;
-                    let id = tags.by_slug.entry(slug).or_insert_with_key(|slug| {
+                    let id = by_slug.entry(slug).or_insert_with_key(|slug| {
                         let dir = format!("{TAGS_DIR}{slug}/");
                         list.push(Tag {
                             name: name.clone(),
@@ -133,12 +132,7 @@ impl Tags {
             .map(Some)
             .collect();
         self.list = order.iter().filter_map(|&i| old[i].take()).collect();
-        for id in self
-            .ids
-            .iter_mut()
-            .flatten()
-            .chain(self.by_slug.values_mut())
-        {
+        for id in self.ids.iter_mut().flatten() {
             *id = renumbered[id.0 as usize];
         }
     }
@@ -153,12 +147,13 @@ impl Tags {
         &self.list[id.0 as usize]
     }
 
-    /// The tag a tag written `name` is one of, when tag pages are written.
+    /// The tag a tag written `name` is one of, when tag pages are written
+    /// (for tests: a page's own are read with [`Tags::of`]).
+    #[cfg(test)]
     pub fn find(&self, name: &str) -> Option<TagId> {
-        if self.by_slug.is_empty() {
-            return None;
-        }
-        self.by_slug.get(&slugify(name)).copied()
+        let dir = format!("{TAGS_DIR}{}/", slugify(name));
+        let at = self.list.iter().position(|t| t.route.dir == dir)?;
+        Some(TagId(at as u32))
     }
 
     /// Page `id`'s tags, one for each its front matter lists (`None` for
