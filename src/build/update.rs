@@ -259,10 +259,6 @@ impl Project {
         let mut jobs = match listed {
             Some(listed) => {
                 reorder(&mut self.site, id);
-                // The page's tags list it by title too.
-                let mut tags = std::mem::take(&mut self.site.tags);
-                tags.reorder(&self.site, id);
-                self.site.tags = tags;
                 let mut jobs = match touched {
                     Some(touched) => touched.jobs(&self.site, id),
                     None => listing_jobs(&self.site, listed),

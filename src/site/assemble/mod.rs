@@ -446,8 +446,12 @@ pub fn place_among_sections(site: &Site, id: SectionId, weight: Option<i64>, tit
 /// Puts page `id` where its title and weight, just changed, place it (the
 /// preview's in-place update): a regular page among its section's pages,
 /// linked anew; an index page names its section again, which takes its
-/// place among its parent's subsections.
+/// place among its parent's subsections. Either way, the pages of its
+/// tags list it by title too.
 pub fn reorder(site: &mut Site, id: PageId) {
+    let mut tags = std::mem::take(&mut site.tags);
+    tags.reorder(site, id);
+    site.tags = tags;
     let page = site.page(id);
     let section = page.section;
     if page.is_index {
