@@ -15,7 +15,7 @@ use crate::build::{BuildFailure, FailureKind};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{load_page, LoadedPage};
-use crate::route::{RouteRequest, Routes};
+use crate::route::{RouteProblem, RouteRequest, Routes};
 use crate::schema::{SchemaRule, REVIEW_KEY};
 
 /// What to create.
@@ -258,18 +258,22 @@ fn url_clash(root: &Path, config: &Config, source: &str) -> Option<Diagnostic> {
         aliases: &[],
         aliases_line: 0,
     });
-    let (_, diags) = Routes::plan(&config.base_path(), config.read_from_disk(), &requests, []);
-    let clash = diags
+    let (_, problems) = Routes::plan(&config.base_path(), config.read_from_disk(), &requests, []);
+    let clash = problems
         .into_iter()
-        .find(|d| d.is_error() && d.message.contains(source))?;
-    let hint = if clash.message.contains("the page of the section") {
+        .find(|p| p.is_error() && p.concerns(source))?;
+    let hint = if let RouteProblem::OverSection {
+        by_alias: false, ..
+    } = clash
+    {
         let folder = crate::route::output_dir(source, None);
         format!("for the section's own page, run `folio new {folder}`; or pick another name")
     } else {
         "pick another name for the page".to_string()
     };
+    let message = Diagnostic::from(&clash).message;
     Some(
-        Diagnostic::error(format!("{source} would not build: {}", clash.message))
+        Diagnostic::error(format!("{source} would not build: {message}"))
             .with_hint(format!("folio new wrote nothing: {hint}")),
     )
 }

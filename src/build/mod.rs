@@ -468,7 +468,7 @@ fn build_site(
         &requests,
         assets,
     );
-    diags.extend(d);
+    diags.extend(d.into_iter().map(Diagnostic::from));
     clock.lap("route plan");
     routes.set_drafts(drafted);
     routes.set_static_files(

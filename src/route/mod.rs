@@ -172,16 +172,92 @@ pub struct Routes {
     index_files: bool,
 }
 
+/// A problem [`Routes::plan`] finds, typed, so a caller can tell which
+/// sources it concerns without reading its message; it becomes the
+/// build's diagnostic with `Diagnostic::from`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteProblem {
+    /// Several sources claim one output folder.
+    Collision {
+        /// The folder (`a/b/`, empty for the root).
+        dir: String,
+        /// The sources, in order, each with the line of the key (`slug`,
+        /// `aliases`) that gave it the URL, 0 for none.
+        claimants: Vec<(String, usize)>,
+    },
+    /// A page (or one of its aliases) takes the URL of a folder of pages
+    /// without an index file, whose page folio makes.
+    OverSection {
+        /// The folder.
+        dir: String,
+        /// The page.
+        source: String,
+        /// The line of its `slug` or `aliases`, 0 for none.
+        line: usize,
+        /// An alias takes the URL, not the page itself.
+        by_alias: bool,
+    },
+    /// A section's index page gives a `slug`, which is ignored.
+    IgnoredSlug {
+        /// The index page.
+        source: String,
+        /// The line of its `slug`.
+        line: usize,
+    },
+}
+
+impl RouteProblem {
+    /// True when the problem stops the build (a warning otherwise).
+    pub fn is_error(&self) -> bool {
+        !matches!(self, RouteProblem::IgnoredSlug { .. })
+    }
+
+    /// True when `source` is one of the sources the problem names.
+    pub fn concerns(&self, source: &str) -> bool {
+        match self {
+            RouteProblem::Collision { claimants, .. } => claimants.iter().any(|(s, _)| s == source),
+            RouteProblem::OverSection { source: s, .. }
+            | RouteProblem::IgnoredSlug { source: s, .. } => s == source,
+        }
+    }
+}
+
+impl From<&RouteProblem> for Diagnostic {
+    fn from(problem: &RouteProblem) -> Diagnostic {
+        match problem {
+            RouteProblem::Collision { dir, claimants } => collision(dir, claimants),
+            RouteProblem::OverSection {
+                dir,
+                source,
+                line,
+                by_alias,
+            } => over_section(dir, source, *line, *by_alias),
+            RouteProblem::IgnoredSlug { source, line } => Diagnostic::warning(
+                "`slug` is ignored on a section's index page; the folder name is the URL",
+            )
+            .in_file(source.clone())
+            .at_line(*line, 1)
+            .with_hint("rename the folder to change the section's URL"),
+        }
+    }
+}
+
+impl From<RouteProblem> for Diagnostic {
+    fn from(problem: RouteProblem) -> Diagnostic {
+        Diagnostic::from(&problem)
+    }
+}
+
 impl Routes {
-    /// Plans routes for all pages; reports sources that collide on one URL.
-    /// With `index_files`, page URLs name their `index.html` (see
-    /// [`folder_url`]).
+    /// Plans routes for all pages; reports sources that collide on one URL
+    /// (in the order the build tells them). With `index_files`, page URLs
+    /// name their `index.html` (see [`folder_url`]).
     pub fn plan<'a>(
         base_path: &str,
         index_files: bool,
         requests: &[RouteRequest<'a>],
         assets: impl IntoIterator<Item = String>,
-    ) -> (Routes, Vec<Diagnostic>) {
+    ) -> (Routes, Vec<RouteProblem>) {
         let mut routes = Routes {
             base_path: base_path.to_string(),
             pages: HashMap::with_capacity(requests.len()),
@@ -243,14 +319,10 @@ impl Routes {
                 is_index,
             } = planned;
             if let (true, Some((_, line))) = (is_index, req.slug) {
-                ignored_slugs.push(
-                    Diagnostic::warning(
-                        "`slug` is ignored on a section's index page; the folder name is the URL",
-                    )
-                    .in_file(req.source)
-                    .at_line(line, 1)
-                    .with_hint("rename the folder to change the section's URL"),
-                );
+                ignored_slugs.push(RouteProblem::IgnoredSlug {
+                    source: req.source.to_string(),
+                    line,
+                });
             }
             if is_index {
                 indexed.insert(folded.clone());
@@ -285,26 +357,35 @@ impl Routes {
         // A folder of pages without an index file is a section all the
         // same, whose page folio makes at the folder's URL: a page or an
         // alias there would be written over it.
-        let mut over_sections: Vec<Diagnostic> = routes
+        let mut over_sections: Vec<(&str, &str, usize)> = routes
             .section_dirs
             .iter()
             .map(String::as_str)
             .chain([""])
             .filter_map(|dir| {
                 let folded = fold(dir);
-                let (source, line) = first_claim.get(&folded)?;
+                let &(source, line) = first_claim.get(&folded)?;
                 (!indexed.contains(&folded) && !collisions.contains_key(&folded))
-                    .then(|| over_section(dir, source, *line, alias_dirs.contains(&folded)))
+                    .then_some((source, dir, line))
             })
             .collect();
-        over_sections.sort_by(|a, b| a.file.cmp(&b.file));
-        let mut diags: Vec<Diagnostic> = collisions
+        over_sections.sort_by_key(|&(source, ..)| source);
+        let over_sections = over_sections.into_iter().map(|(source, dir, line)| {
+            let by_alias = alias_dirs.contains(&fold(dir));
+            RouteProblem::OverSection {
+                dir: dir.to_string(),
+                source: source.to_string(),
+                line,
+                by_alias,
+            }
+        });
+        let mut problems: Vec<RouteProblem> = collisions
             .into_iter()
-            .map(|(dir, claimants)| collision(&dir, &claimants))
+            .map(|(dir, claimants)| RouteProblem::Collision { dir, claimants })
             .collect();
-        diags.extend(over_sections);
-        diags.extend(ignored_slugs);
-        (routes, diags)
+        problems.extend(over_sections);
+        problems.extend(ignored_slugs);
+        (routes, problems)
     }
 
     /// The route of a page source.
@@ -999,12 +1080,13 @@ pub(crate) fn test_routes(
             aliases_line: 0,
         })
         .collect();
-    Routes::plan(
+    let (routes, problems) = Routes::plan(
         base_path,
         false,
         &reqs,
         assets.iter().map(|a| a.to_string()),
-    )
+    );
+    (routes, problems.into_iter().map(Diagnostic::from).collect())
 }
 
 #[cfg(test)]

@@ -6,6 +6,11 @@ fn routes(sources: &[&str]) -> (Routes, Vec<Diagnostic>) {
     test_routes("/hb/", sources, &["images/a.png", "content/x/pic.png"])
 }
 
+/// A plan's problems as the build tells them.
+fn told((routes, problems): (Routes, Vec<RouteProblem>)) -> (Routes, Vec<Diagnostic>) {
+    (routes, problems.into_iter().map(Diagnostic::from).collect())
+}
+
 #[test]
 fn output_dirs() {
     assert_eq!(output_dir("content/a/b.md", None), "a/b/");
@@ -50,7 +55,7 @@ fn a_collision_made_by_a_slug_is_placed_at_the_slug() {
             aliases_line: 0,
         },
     ];
-    let (_, d) = Routes::plan("/", false, &requests, std::iter::empty());
+    let (_, d) = told(Routes::plan("/", false, &requests, std::iter::empty()));
     assert_eq!(d.len(), 1);
     assert!(
         d[0].message.contains("content/a/p.md, content/a/q.md"),
@@ -75,7 +80,7 @@ fn a_clash_of_many_sources_names_ten_and_counts_the_others() {
             aliases_line: 0,
         })
         .collect();
-    let (_, d) = Routes::plan("/", false, &requests, std::iter::empty());
+    let (_, d) = told(Routes::plan("/", false, &requests, std::iter::empty()));
     assert_eq!(d.len(), 1);
     assert_eq!(
         d[0].message,
@@ -85,13 +90,89 @@ fn a_clash_of_many_sources_names_ten_and_counts_the_others() {
          and 4990 more"
     );
     // Eleven are all named: "and 1 more" would be no shorter.
-    let (_, d) = Routes::plan("/", false, &requests[..11], std::iter::empty());
+    let (_, d) = told(Routes::plan(
+        "/",
+        false,
+        &requests[..11],
+        std::iter::empty(),
+    ));
     assert!(
         d[0].message
             .ends_with("content/s/p0009.md, content/s/p0010.md"),
         "{}",
         d[0].message
     );
+}
+
+#[test]
+fn problems_say_which_sources_they_concern_without_their_messages() {
+    let sources: Vec<String> = (0..12).map(|i| format!("content/s/p{i:02}.md")).collect();
+    let aliases = ["/ops/".to_string()];
+    let mut requests: Vec<RouteRequest<'_>> = sources
+        .iter()
+        .map(|source| RouteRequest {
+            source,
+            slug: Some(("same", 2)),
+            aliases: &[],
+            aliases_line: 0,
+        })
+        .collect();
+    for (source, aliases) in [
+        ("content/ops/run.md", &[][..]),
+        ("content/ops.md", &[][..]),
+        ("content/a.md", &aliases[..]),
+        ("content/s/_index.md", &[][..]),
+    ] {
+        requests.push(RouteRequest {
+            source,
+            slug: None,
+            aliases,
+            aliases_line: 3,
+        });
+    }
+    requests.push(RouteRequest {
+        source: "content/t/_index.md",
+        slug: Some(("x", 4)),
+        aliases: &[],
+        aliases_line: 0,
+    });
+    let (_, problems) = Routes::plan("/", false, &requests, std::iter::empty());
+    let concerning = |source: &str| -> Vec<&RouteProblem> {
+        problems.iter().filter(|p| p.concerns(source)).collect()
+    };
+    // The last of twelve claimants, which the message counts, not names.
+    let crowd = concerning("content/s/p10.md");
+    assert!(
+        matches!(crowd[..], [RouteProblem::Collision { dir, claimants }]
+            if dir == "s/same/" && claimants.len() == 12 && claimants[10] == ("content/s/p10.md".to_string(), 2)),
+        "{crowd:?}"
+    );
+    assert!(!Diagnostic::from(crowd[0])
+        .message
+        .contains("content/s/p10.md"));
+    // The page and the alias both over `content/ops/`, which has no index:
+    // `ops.md` claims it first, so the alias collides with it.
+    assert!(matches!(
+        concerning("content/ops.md")[..],
+        [RouteProblem::Collision { dir, .. }] if dir == "ops/"
+    ));
+    assert_eq!(concerning("content/a.md"), concerning("content/ops.md"));
+    assert!(concerning("content/ops/run.md").is_empty());
+    let slug = concerning("content/t/_index.md");
+    assert!(
+        matches!(slug[..], [p @ RouteProblem::IgnoredSlug { line: 4, .. }] if !p.is_error()),
+        "{slug:?}"
+    );
+    assert!(problems[..problems.len() - 1]
+        .iter()
+        .all(RouteProblem::is_error));
+    // Without the page, the alias alone is over the section's page.
+    requests.retain(|r| r.source != "content/ops.md");
+    let (_, problems) = Routes::plan("/", false, &requests, std::iter::empty());
+    assert!(problems.iter().any(|p| matches!(
+        p,
+        RouteProblem::OverSection { source, by_alias: true, line: 3, .. } if source == "content/a.md"
+    )));
 }
 
 #[test]
@@ -120,7 +201,7 @@ fn a_page_or_alias_at_the_url_of_a_folder_without_index_is_an_error_naming_both(
             page("content/ops/run.md", None),
         ];
         requests.extend_from_slice(extra);
-        Routes::plan("/", false, &requests, std::iter::empty()).1
+        told(Routes::plan("/", false, &requests, std::iter::empty())).1
     };
     // The page beside the folder, in any letter case, or by its slug.
     for (request, line) in [
@@ -453,7 +534,7 @@ fn slug_on_index_page_warns() {
         aliases: &[],
         aliases_line: 0,
     }];
-    let (r, d) = Routes::plan("/", false, &reqs, []);
+    let (r, d) = told(Routes::plan("/", false, &reqs, []));
     assert_eq!(r.page("content/a/_index.md").unwrap().dir, "a/");
     assert_eq!(d.len(), 1);
     assert!(!d[0].is_error() && d[0].line == 3, "{d:?}");

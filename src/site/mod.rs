@@ -234,7 +234,7 @@ pub(crate) fn test_site_at(
         &reqs,
         ["images/pic.png".to_string()],
     );
-    diags.extend(d);
+    diags.extend(d.into_iter().map(crate::diagnostic::Diagnostic::from));
     let (mut site, d) = assemble(AssembleInput {
         pages: loaded,
         routes: &routes,
