@@ -19,6 +19,7 @@ const KNOWN_KEYS: &[&str] = &[
     "theme",
     "edit_url",
     "search_text",
+    "paginate_by",
     "extra",
     "schema",
 ];
@@ -41,6 +42,10 @@ pub struct Config {
     /// Whether the search index holds the words of each page's text, not
     /// only titles, headings and descriptions (see [`crate::render::search`]).
     pub search_text: bool,
+    /// How many pages one page of a listing (a section's, a tag's) shows,
+    /// when its template reads `paginator`; 0 shows them all on one
+    /// (see [`crate::render::pager`]).
+    pub paginate_by: usize,
     /// Free-form values for templates.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Front matter rules (`[[schema]]`).
@@ -56,6 +61,7 @@ struct RawConfig {
     theme: Option<String>,
     edit_url: Option<String>,
     search_text: Option<bool>,
+    paginate_by: Option<usize>,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
@@ -72,6 +78,7 @@ impl Default for Config {
             theme: "handbook".into(),
             edit_url: None,
             search_text: true,
+            paginate_by: 0,
             extra: serde_json::Map::new(),
             schema: Vec::new(),
         }
@@ -111,6 +118,8 @@ impl Config {
                 "extra" => (!value.is_table()).then_some("a table ([extra])"),
                 "schema" => (!value.is_array()).then_some("a list of [[schema]] tables"),
                 "search_text" => (!value.is_bool()).then_some("`true` or `false`"),
+                "paginate_by" => (value.as_integer().is_none_or(|n| n < 0))
+                    .then_some("a whole number of pages (0 for no pagination)"),
                 k if KNOWN_KEYS.contains(&k) => (!value.is_str()).then_some("a quoted string"),
                 _ => None,
             };
@@ -118,7 +127,10 @@ impl Config {
                 diags.push(
                     Diagnostic::error(format!(
                         "`{key}` in folio.toml must be {expected}, not {}",
-                        value.type_str()
+                        match value.as_integer() {
+                            Some(n) => n.to_string(),
+                            None => value.type_str().to_string(),
+                        }
                     ))
                     .in_file(CONFIG_FILE)
                     .at(text, key_line(text, key), 1),
@@ -169,6 +181,7 @@ impl Config {
             theme: raw.theme.unwrap_or(d.theme),
             edit_url: raw.edit_url,
             search_text: raw.search_text.unwrap_or(d.search_text),
+            paginate_by: raw.paginate_by.unwrap_or(d.paginate_by),
             extra: raw.extra,
             schema: raw.schema,
         }
@@ -449,6 +462,26 @@ mod tests {
         assert!(!d[0].is_error());
         assert_eq!(d[0].line, 2);
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn paginate_by_is_a_whole_number_and_off_by_default() {
+        assert_eq!(Config::parse("").0.paginate_by, 0);
+        let (c, d) = Config::parse("paginate_by = 20\n");
+        assert!(c.paginate_by == 20 && d.is_empty(), "{d:?}");
+        for bad in ["-1", "\"20\"", "2.5"] {
+            let (c, d) = Config::parse(&format!("title = \"T\"\npaginate_by = {bad}\n"));
+            assert_eq!(c.paginate_by, 0);
+            assert!(
+                d.len() == 1
+                    && d[0].is_error()
+                    && d[0].line == 2
+                    && d[0]
+                        .message
+                        .contains("`paginate_by` in folio.toml must be a whole number"),
+                "{bad}: {d:?}"
+            );
+        }
     }
 
     #[test]

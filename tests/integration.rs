@@ -1467,6 +1467,60 @@ fn default_theme_in_headless_chromium() {
     }
 }
 
+#[test]
+fn default_theme_lists_cut_into_pages_in_headless_chromium() {
+    let browser_dir = repo().join("tests/browser");
+    if !browser_dir.join("node_modules/playwright-core").is_dir() {
+        panic!("the browser tests need tests/browser/node_modules: run `scripts/test`");
+    }
+    // The sample handbook, two entries a page.
+    let copy = tempfile::tempdir().unwrap();
+    for part in ["content", "images", "static"] {
+        if repo().join(part).exists() {
+            let copied = Command::new("cp")
+                .args([
+                    "-r",
+                    repo().join(part).to_str().unwrap(),
+                    copy.path().to_str().unwrap(),
+                ])
+                .status()
+                .unwrap();
+            assert!(copied.success());
+        }
+    }
+    let config = fs::read_to_string(repo().join("folio.toml")).unwrap();
+    fs::write(
+        copy.path().join("folio.toml"),
+        format!("paginate_by = 2\n{config}"),
+    )
+    .unwrap();
+    let (out, run) = build(copy.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let artefacts = repo().join("target/browser-artefacts/paginated");
+    let output = Command::new("node")
+        .arg(browser_dir.join("check.mjs"))
+        .arg(out.path().join("public"))
+        .arg(&artefacts)
+        // The checks of search, the table of contents, code and pages
+        // without JavaScript read the second path: a page with all of them.
+        .args([
+            "/reference/",
+            "/writing/markdown/",
+            "/reference/page/2/",
+            "/tags/ci/page/2/",
+        ])
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "browser checks failed:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(report.contains("\"failures\": []"), "{report}");
+    assert!(artefacts.join("360-light-reference-page-2.png").is_file());
+}
+
 // ---- folio serve -------------------------------------------------------------
 
 #[test]
@@ -3697,4 +3751,203 @@ fn a_published_site_gets_a_sitemap_unless_it_has_its_own() {
     let (out, run) = build(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(read(&out, "sitemap.xml"), "<mine/>\n");
+}
+
+// ---- pagination -------------------------------------------------------------
+
+/// A site whose section `runbooks` has five pages, all tagged `ops`, cut
+/// into pages of two with the default theme.
+fn paginated_site(config: &str) -> tempfile::TempDir {
+    let mut files = vec![
+        ("folio.toml".to_string(), config.to_string()),
+        (
+            "content/_index.md".to_string(),
+            "---\ntitle: Home\n---\n[Runbooks](runbooks/)\n".to_string(),
+        ),
+        (
+            "content/runbooks/_index.md".to_string(),
+            "---\ntitle: Runbooks\n---\nWhat to do when.\n".to_string(),
+        ),
+    ];
+    for (i, name) in ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
+        .iter()
+        .enumerate()
+    {
+        files.push((
+            format!("content/runbooks/r{i}.md"),
+            format!("---\ntitle: {name}\ntags: [ops]\ndescription: About {name}.\n---\nBody.\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    site(&files)
+}
+
+/// The titles of the cards a listing page shows, in order.
+fn card_titles(html: &str) -> Vec<&str> {
+    html.match_indices("<span class=\"card-title\">")
+        .map(|(i, tag)| {
+            let rest = &html[i + tag.len()..];
+            &rest[..rest.find('<').unwrap()]
+        })
+        .collect()
+}
+
+#[test]
+fn paginate_by_cuts_sections_and_tags_into_pages_linked_in_order() {
+    let dir = paginated_site(
+        "title = \"Paged\"\nbase_url = \"https://example.com/handbook/\"\npaginate_by = 2\n",
+    );
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    for (listing, dir) in [("the section", "runbooks/"), ("the tag", "tags/ops/")] {
+        let pages: Vec<String> = (1..=3)
+            .map(|n| match n {
+                1 => read(&out, &format!("{dir}index.html")),
+                n => read(&out, &format!("{dir}page/{n}/index.html")),
+            })
+            .collect();
+        assert!(
+            !out.path().join(format!("public/{dir}page/4")).exists(),
+            "{listing}"
+        );
+        assert!(
+            !out.path().join(format!("public/{dir}page/1")).exists(),
+            "{listing}"
+        );
+        let shown: Vec<Vec<&str>> = pages.iter().map(|p| card_titles(p)).collect();
+        assert_eq!(
+            shown,
+            [
+                vec!["Alpha", "Bravo"],
+                vec!["Charlie", "Delta"],
+                vec!["Echo"]
+            ],
+            "{listing}"
+        );
+        let url = |n: u32| match n {
+            1 => format!("/handbook/{dir}"),
+            n => format!("/handbook/{dir}page/{n}/"),
+        };
+        // The middle page: links both ways, its own URL as canonical, the
+        // number in its title.
+        assert_has_all(
+            listing,
+            &pages[1],
+            &[
+                &format!(
+                    "<link rel=\"canonical\" href=\"https://example.com{}\">",
+                    url(2)
+                ),
+                " (page 2) · Paged</title>",
+                "<span class=\"list-count\">page 2 of 3</span>",
+                &format!(
+                    "<a class=\"list-pager-step\" href=\"{}#folio-pages\" rel=\"prev\">",
+                    url(1)
+                ),
+                &format!(
+                    "<a class=\"list-pager-step\" href=\"{}#folio-pages\" rel=\"next\">",
+                    url(3)
+                ),
+                &format!(
+                    "<a href=\"{}#folio-pages\" aria-current=\"page\">2</a>",
+                    url(2)
+                ),
+            ],
+        );
+        assert!(pages[0]
+            .contains("<span class=\"list-pager-step\" aria-hidden=\"true\">← Previous</span>"));
+        assert!(
+            pages[2].contains("<span class=\"list-pager-step\" aria-hidden=\"true\">Next →</span>")
+        );
+        assert!(!pages[0].contains("(page 1)"), "{listing}");
+    }
+    // The listing's later pages are not in the sitemap.
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("/handbook/runbooks/</loc>"), "{sitemap}");
+    assert!(!sitemap.contains("page/2"), "{sitemap}");
+    // Every link of every page leads somewhere, and none is an orphan.
+    check_clean(dir.path(), &["--strict"]);
+}
+
+#[test]
+fn a_listing_stays_whole_without_paginate_by_or_a_template_that_reads_paginator() {
+    // Off by default: one page lists all five.
+    let dir = paginated_site("title = \"Whole\"\n");
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(card_titles(&read(&out, "runbooks/index.html")).len(), 5);
+    assert!(!out.path().join("public/runbooks/page").exists());
+    assert!(!read(&out, "runbooks/index.html").contains("list-pager"));
+    // A site's own section.html that shows only `section.pages` would show
+    // them all on each page: nothing is cut, and the build says why.
+    let dir = paginated_site("title = \"Own\"\npaginate_by = 2\n");
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/section.html"),
+        "<h1>{{ section.title }}</h1>{% for p in section.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}\n",
+    )
+    .unwrap();
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "warning: `paginate_by` is set, but no template of a listing reads `paginator`: every listing is written whole",
+            "folio.toml",
+        ],
+    );
+    assert!(!out.path().join("public/runbooks/page").exists());
+    assert!(!out.path().join("public/tags/ops/page").exists());
+}
+
+#[test]
+fn a_sites_own_template_gets_the_paginator_and_a_page_under_page_keeps_its_listing_whole() {
+    let dir = paginated_site("title = \"Own\"\npaginate_by = 3\nbase_url = \"file:///srv/hb/\"\n");
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/section.html"),
+        "<h1>{{ page.url }}</h1><p>{{ paginator.number }}/{{ paginator.total }} by {{ paginator.per_page }} \
+         of {{ section.pages | length }}</p>{% for p in paginator.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}\
+         {% for l in paginator.links %} {{ l.number }}={{ l.url }}{% endfor %}\n",
+    )
+    .unwrap();
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Read from disk, every URL names its file.
+    assert_eq!(
+        read(&out, "runbooks/page/2/index.html"),
+        "<h1>/srv/hb/runbooks/page/2/index.html</h1><p>2/2 by 3 of 5</p>\
+         <a href=\"/srv/hb/runbooks/r3/index.html\">Delta</a><a href=\"/srv/hb/runbooks/r4/index.html\">Echo</a> \
+         1=/srv/hb/runbooks/index.html 2=/srv/hb/runbooks/page/2/index.html\n"
+    );
+    // A page of the site's own at `runbooks/page/`: that listing is
+    // written whole, the tag's is still cut.
+    std::fs::write(
+        dir.path().join("content/runbooks/page.md"),
+        "---\ntitle: Paging someone\n---\nHow to page the on-call engineer.\n",
+    )
+    .unwrap();
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "warning: the page's URL is under `/runbooks/page/`, where the listing of `/runbooks/` continues when it is cut into pages: it is written whole instead",
+            "content/runbooks/page.md",
+        ],
+    );
+    assert!(read(&out, "runbooks/index.html")
+        .starts_with("<h1>/srv/hb/runbooks/index.html</h1><p>1/1 by 3 of 6</p>"));
+    assert!(!out.path().join("public/runbooks/page/2").exists());
+    assert!(out.path().join("public/runbooks/page/index.html").exists());
+    assert!(out
+        .path()
+        .join("public/tags/ops/page/2/index.html")
+        .exists());
 }

@@ -1038,11 +1038,24 @@ mod tests {
             "ops/_index.md",
             "ops/p.md",
         ];
-        let in_place = edit_randomly(&names, &[], 200, 0x2545_f491_u64);
+        let in_place = edit_randomly(&names, &[], 200, 0x2545_f491_u64, "");
         assert!(
             in_place >= 100,
             "only {in_place} of 200 edits were in place"
         );
+    }
+
+    #[test]
+    fn random_edits_of_lists_cut_into_pages_leave_the_site_a_fresh_build_would_make() {
+        // Two pages a page: the section `guide` and each tag list across
+        // pages, and a new title, weight or description moves or changes
+        // an entry on one of them.
+        let mut names = vec!["_index.md".to_string(), "guide/_index.md".to_string()];
+        names.extend((0..7).map(|i| format!("guide/p{i}.md")));
+        names.extend(["guide/deep/x.md".to_string(), "ops/p.md".to_string()]);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let in_place = edit_randomly(&names, &[], 120, 0x9a6e_5b1d_u64, "paginate_by = 2\n");
+        assert!(in_place >= 60, "only {in_place} of 120 edits were in place");
     }
 
     #[test]
@@ -1067,7 +1080,7 @@ mod tests {
             ("big/p098.md", "Page big/p098.md, again"),
             ("big/p197.md", "Page big/p197.md, again"),
         ];
-        let in_place = edit_randomly(&names, &fixed, 40, 0x5eed_cafe_u64);
+        let in_place = edit_randomly(&names, &fixed, 40, 0x5eed_cafe_u64, "");
         assert!(in_place >= 32, "only {in_place} of 42 edits were in place");
     }
 
@@ -1092,7 +1105,7 @@ mod tests {
             ("big/s199/_index.md", "Page big/s199/_index.md, again"),
             ("big/s120/_index.md", "Page big/s120/_index.md, again"),
         ];
-        let in_place = edit_randomly(&names, &fixed, 30, 0x5ec7_10a5_u64);
+        let in_place = edit_randomly(&names, &fixed, 30, 0x5ec7_10a5_u64, "");
         assert!(in_place >= 25, "only {in_place} of 33 edits were in place");
     }
 
@@ -1101,9 +1114,16 @@ mod tests {
     /// the pages `names` of a site made of them, applying each as `folio
     /// serve` does, and checks after each that the files served equal a
     /// fresh build's. Returns how many edits were applied in place (the
-    /// others rebuilt the site).
-    fn edit_randomly(names: &[&str], fixed: &[(&str, &str)], steps: usize, seed: u64) -> usize {
+    /// others rebuilt the site). `config` is the site's `folio.toml`.
+    fn edit_randomly(
+        names: &[&str],
+        fixed: &[(&str, &str)],
+        steps: usize,
+        seed: u64,
+        config: &str,
+    ) -> usize {
         let root = tempfile::tempdir().unwrap();
+        fs::write(root.path().join(crate::config::CONFIG_FILE), config).unwrap();
         let content = root.path().join("content");
         let mut files: Vec<PageFile> = names
             .iter()

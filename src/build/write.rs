@@ -123,6 +123,7 @@ pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
         0
     });
     let trails = searched.then(|| search::Trails::new(&project.site));
+    let pagination_warnings = renderer.pagination_warnings();
     let parsed: Vec<Passed> = project
         .site
         .pages
@@ -158,6 +159,7 @@ pub fn render_site(project: &mut Project, sink: &impl Sink) -> Vec<Diagnostic> {
     // Its sidebars (one per section) are not needed again: the pass below
     // makes its own renderer, which has the search records.
     drop(renderer);
+    project.warnings.extend(pagination_warnings);
     let mut errors = Vec::new();
     let mut spans = Vec::with_capacity(if searched { parsed.len() } else { 0 });
     let preview = project.opts.preview;
@@ -315,14 +317,15 @@ fn body_text(page: &Page, held: Option<String>, sources: &SourceDir) -> Result<S
     Ok(text)
 }
 
-/// Renders `jobs` in parallel and hands each result to `sink` (which writes
-/// it); returns the problems, one per template error.
+/// Renders `jobs` in parallel, with the later pages of the listings among
+/// them (see [`Renderer::with_pagers`]), and hands each result to `sink`
+/// (which writes it); returns the problems, one per template error.
 pub fn render_jobs(
     renderer: &Renderer<'_>,
     jobs: &[(String, Job)],
     sink: &impl Sink,
 ) -> Vec<Diagnostic> {
-    dedupe(render_each(renderer, jobs, sink))
+    dedupe(render_each(renderer, &renderer.with_pagers(jobs), sink))
 }
 
 fn render_each(

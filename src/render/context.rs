@@ -4,11 +4,13 @@
 //! never test for undefined. Built here and nowhere else; the sample
 //! handbook's "Template context" page documents each field.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::pager;
 use crate::config::Config;
 use crate::markdown::{ParsedPage, TocEntry};
 use crate::site::tags::TagId;
@@ -103,8 +105,8 @@ pub struct PageContext<'a> {
     /// first paragraph, which `content` shows too: a theme that shows the
     /// description above the content would show it twice).
     pub description_in_front_matter: bool,
-    /// Site-absolute URL.
-    pub url: &'a str,
+    /// Site-absolute URL (on a listing's later pages, that page's).
+    pub url: Cow<'a, str>,
     /// Absolute URL including scheme and host (when `base_url` has them).
     pub permalink: String,
     /// Rendered body HTML.
@@ -216,6 +218,50 @@ pub struct RenderContext<'a> {
     pub section: Option<SectionContext<'a>>,
     /// The tag a tag page lists (`null` elsewhere).
     pub tag: Option<TagContext<'a>>,
+    /// Where a listing cut into pages is (see [`super::pager`]): on the
+    /// pages of sections and tags when `paginate_by` is set and their
+    /// template reads it; `null` elsewhere.
+    pub paginator: Option<PaginatorContext<'a>>,
+}
+
+/// `paginator`: one page of a listing cut into pages.
+#[derive(Debug, Serialize)]
+pub struct PaginatorContext<'a> {
+    /// This page's number, from 1.
+    pub number: u32,
+    /// How many pages the listing is cut into (1 when it fits on one).
+    pub total: u32,
+    /// Entries a page shows (`paginate_by`); a listing of one page shows
+    /// all of its entries, which may be more (see [`super::pager`]).
+    pub per_page: usize,
+    /// The entries this page shows, as in `section.pages` (which has them
+    /// all): each a [`PageSummary`].
+    pub pages: Vec<Shared>,
+    /// The first page's URL (the listing's own).
+    pub first: &'a str,
+    /// The last page's URL.
+    pub last: String,
+    /// The page before this one, if any.
+    pub prev: Option<String>,
+    /// The page after this one, if any.
+    pub next: Option<String>,
+    /// Links to the first page, the last, and the pages up to three
+    /// away from this one, in order (the list stays short however long
+    /// the listing is).
+    pub links: Vec<PagerLink>,
+}
+
+/// One of [`PaginatorContext::links`].
+#[derive(Debug, Serialize)]
+pub struct PagerLink {
+    /// The page's number.
+    pub number: u32,
+    /// Its URL.
+    pub url: String,
+    /// True for the page being rendered.
+    pub current: bool,
+    /// True when pages are left out between this link and the one before.
+    pub after_gap: bool,
 }
 
 /// A page's tag and its page.
@@ -273,11 +319,70 @@ impl<'a> ContextBuilder<'a> {
             origin,
             trails: site.sections.iter().map(|_| OnceLock::new()).collect(),
             tags_trail: OnceLock::new(),
-            summaries: match site.tags.written() {
+            summaries: match Self::keeps_summaries(site, config) {
                 true => site.pages.iter().map(|_| OnceLock::new()).collect(),
                 false => Vec::new(),
             },
             tag_links: site.tags.list.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// True when a page's summary is shown more than once, and kept once
+    /// made: in its section's list and its tags', or on each page of a
+    /// listing cut into pages (whose `section.pages` lists every entry).
+    fn keeps_summaries(site: &Site, config: &Config) -> bool {
+        site.tags.written() || config.paginate_by > 0
+    }
+
+    /// Makes `ctx`, a listing's context (a section's or a tag's), page
+    /// `number` of `total` of that listing, whose entries are `entries`
+    /// and whose first page is at `first`.
+    pub fn paginate(
+        &self,
+        ctx: &mut RenderContext<'a>,
+        entries: &[PageId],
+        (number, total): (u32, u32),
+        first: &'a str,
+    ) {
+        let per_page = self.config.paginate_by;
+        let at = |n: u32| pager::url(first, n);
+        let near = number.saturating_sub(3).max(1)..=number.saturating_add(3).min(total);
+        let mut numbers: Vec<u32> = [1].into_iter().chain(near).chain([total]).collect();
+        numbers.dedup();
+        let links = numbers
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| PagerLink {
+                number: n,
+                url: at(n),
+                current: n == number,
+                after_gap: i > 0 && numbers[i - 1] + 1 < n,
+            })
+            .collect();
+        // One page shows every entry: a listing kept whole has one page.
+        let shown = match total {
+            1 => entries,
+            _ => &entries[pager::range(number, per_page, entries.len())],
+        };
+        ctx.paginator = Some(PaginatorContext {
+            number,
+            total,
+            per_page,
+            pages: shown.iter().map(|&p| self.summary(p)).collect(),
+            first,
+            last: at(total),
+            prev: (number > 1).then(|| at(number - 1)),
+            next: (number < total).then(|| at(number + 1)),
+            links,
+        });
+        if number > 1 {
+            let url = at(number);
+            let pages =
+                std::iter::once(&mut ctx.page).chain(ctx.section.as_mut().map(|s| &mut s.page));
+            for page in pages {
+                page.permalink = format!("{}{url}", self.origin);
+                page.url = Cow::Owned(url.clone());
+            }
         }
     }
 
@@ -297,6 +402,7 @@ impl<'a> ContextBuilder<'a> {
             page: self.page(id, parsed, page.section, false),
             section: None,
             tag: None,
+            paginator: None,
         }
     }
 
@@ -334,6 +440,7 @@ impl<'a> ContextBuilder<'a> {
                     .collect(),
             }),
             tag: None,
+            paginator: None,
         }
     }
 
@@ -365,6 +472,7 @@ impl<'a> ContextBuilder<'a> {
                 url: &tag.route.url,
                 pages_count: count,
             }),
+            paginator: None,
         }
     }
 
@@ -396,6 +504,7 @@ impl<'a> ContextBuilder<'a> {
                     .collect(),
             }),
             tag: None,
+            paginator: None,
         }
     }
 
@@ -412,6 +521,7 @@ impl<'a> ContextBuilder<'a> {
             page,
             section: None,
             tag: None,
+            paginator: None,
         }
     }
 
@@ -421,7 +531,7 @@ impl<'a> ContextBuilder<'a> {
             title_in_body: false,
             description: String::new(),
             description_in_front_matter: false,
-            url,
+            url: Cow::Borrowed(url),
             permalink: format!("{}{}", self.origin, url),
             content: "",
             summary: "",
@@ -478,7 +588,7 @@ impl<'a> ContextBuilder<'a> {
             title_in_body: page.title_in_body,
             description: description(page, parsed),
             description_in_front_matter: page.front.description.is_some(),
-            url: &page.route.url,
+            url: Cow::Borrowed(&page.route.url),
             permalink: format!("{}{}", self.origin, page.route.url),
             content: &parsed.html,
             summary: &parsed.summary,
@@ -601,9 +711,9 @@ impl<'a> ContextBuilder<'a> {
                 weight: page.front.weight,
             })
         };
-        match self.site.tags.written() {
-            true => self.summaries[id.0 as usize].get_or_init(make).clone(),
-            false => make(),
+        match self.summaries.get(id.0 as usize) {
+            Some(kept) => kept.get_or_init(make).clone(),
+            None => make(),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod nav;
+pub mod pager;
 pub mod search;
 mod sidebar;
 pub mod sitemap;
@@ -19,7 +20,7 @@ use crate::diagnostic::{closest, Diagnostic};
 use crate::markdown::{escape_attr, ParsedPage};
 use crate::site::tags::TagId;
 use crate::site::{PageId, SectionId, Site};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 use context::{ContextBuilder, FolioContext, RenderContext, SiteContext};
@@ -35,16 +36,22 @@ static EMPTY_RECORDS: search::Records = search::Records::EMPTY;
 pub enum Job {
     /// A regular page.
     Page(PageId),
-    /// A section index (home page for the root).
+    /// A section index (home page for the root): its listing's first page.
     Section(SectionId),
+    /// Page `n` (from 2) of a section's listing cut into pages (see
+    /// [`pager`]).
+    SectionPager(SectionId, u32),
     /// The not-found page.
     NotFound,
     /// A redirect from an alias to a page.
     Alias(PageId, usize),
     /// The search index (when a template links it).
     SearchIndex,
-    /// The page of one tag (see [`crate::site::tags`]).
+    /// The page of one tag (see [`crate::site::tags`]): its listing's
+    /// first page.
     Tag(TagId),
+    /// Page `n` (from 2) of a tag's listing cut into pages.
+    TagPager(TagId, u32),
     /// The list of every tag.
     Tags,
     /// The sitemap (`0`: `sitemap.xml`) or one of its parts (see
@@ -101,6 +108,9 @@ pub struct Renderer<'a> {
     home: &'static str,
     /// The not-found page's template, if any (see [`not_found_template`]).
     not_found: Option<&'static str>,
+    /// The listings (by output folder) that the site's own files keep
+    /// whole (see [`pager::taken`]), found when first needed.
+    pager_taken: OnceLock<(HashSet<String>, Vec<Diagnostic>)>,
 }
 
 /// Sets the values every template sees: `site`, `assets` and `folio`.
@@ -142,6 +152,7 @@ impl<'a> Renderer<'a> {
                 || config.base_url.starts_with("http://"),
             home: section_like(templates, "index.html"),
             not_found: not_found_template(templates),
+            pager_taken: OnceLock::new(),
         }
         .find_search()
     }
@@ -206,7 +217,9 @@ impl<'a> Renderer<'a> {
         let pages = if with_pages { self.site.pages.len() } else { 0 };
         let mut jobs = Vec::with_capacity(pages + self.site.sections.len() + 1);
         for i in 0..self.site.sections.len() {
-            jobs.push(Job::section_file(self.site, SectionId(i as u32)));
+            let first = Job::section_file(self.site, SectionId(i as u32));
+            jobs.extend(self.pager_jobs(&first));
+            jobs.push(first);
         }
         for (i, p) in self.site.pages.iter().enumerate() {
             let id = PageId(i as u32);
@@ -225,8 +238,11 @@ impl<'a> Renderer<'a> {
         }
         if let Some(index) = &self.site.tags.index {
             jobs.push((format!("{}index.html", index.dir), Job::Tags));
-            let tags = 0..self.site.tags.list.len();
-            jobs.extend(tags.map(|i| Job::tag_file(self.site, TagId(i as u32))));
+            for i in 0..self.site.tags.list.len() {
+                let first = Job::tag_file(self.site, TagId(i as u32));
+                jobs.extend(self.pager_jobs(&first));
+                jobs.push(first);
+            }
         }
         if self.not_found.is_some() {
             jobs.push(("404.html".into(), Job::NotFound));
@@ -245,27 +261,8 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: Job, out: &mut Vec<u8>) -> Result<(), Vec<Diagnostic>> {
         match job {
             Job::Page(id) => self.render_page(id, &self.site.page(id).parsed, out),
-            Job::Section(id) => {
-                let section = self.site.section(id);
-                let template = match section
-                    .index
-                    .and_then(|p| self.site.page(p).front.template.as_deref())
-                {
-                    Some(t) => t,
-                    None if id == Site::ROOT => self.home,
-                    None => "section.html",
-                };
-                let generated;
-                let source = match section.index {
-                    Some(p) => self.site.page(p).source.as_str(),
-                    None => {
-                        generated = format!("the generated page of {}", section.route.url);
-                        generated.as_str()
-                    }
-                };
-                let at = (id, section.route.url.as_str(), None);
-                self.render_template(template, &self.builder.for_section(id), at, source, out)
-            }
+            Job::Section(id) => self.render_section(id, 1, out),
+            Job::SectionPager(id, n) => self.render_section(id, n, out),
             Job::NotFound => {
                 // The job exists only when there is a template; without one
                 // the name below reports itself as missing.
@@ -292,21 +289,19 @@ impl<'a> Renderer<'a> {
                 redirect_page(&self.site.page(id).route.url, out);
                 Ok(())
             }
-            Job::Tag(id) => {
-                let url = &self.site.tags.tag(id).route.url;
-                let ctx = self.builder.for_tag(id);
-                let source = format!("the generated page of {url}");
-                let template = section_like(self.templates, "tag.html");
-                let at = (Site::ROOT, url.as_str(), None);
-                self.render_template(template, &ctx, at, &source, out)
-            }
+            Job::Tag(id) => self.render_tag(id, 1, out),
+            Job::TagPager(id, n) => self.render_tag(id, n, out),
             Job::Tags => {
                 let Some(index) = &self.site.tags.index else {
                     return Ok(());
                 };
-                let ctx = self.builder.for_tags(index);
+                let mut ctx = self.builder.for_tags(index);
                 let source = format!("the generated page of {}", index.url);
                 let template = section_like(self.templates, "tags.html");
+                // It lists tags, not pages: one page, with none of them.
+                if self.pagers(template, &index.dir, 0).is_some() {
+                    self.builder.paginate(&mut ctx, &[], (1, 1), &index.url);
+                }
                 let at = (Site::ROOT, index.url.as_str(), None);
                 self.render_template(template, &ctx, at, &source, out)
             }
@@ -324,6 +319,163 @@ impl<'a> Renderer<'a> {
                 })
             }
         }
+    }
+
+    /// Renders page `number` of section `id`'s listing (1: the section's
+    /// own page).
+    fn render_section(
+        &self,
+        id: SectionId,
+        number: u32,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let section = self.site.section(id);
+        let template = self.section_template(id);
+        let generated;
+        let source = match section.index {
+            Some(p) => self.site.page(p).source.as_str(),
+            None => {
+                generated = format!("the generated page of {}", section.route.url);
+                generated.as_str()
+            }
+        };
+        let mut ctx = self.builder.for_section(id);
+        let (dir, url) = (&section.route.dir, section.route.url.as_str());
+        if let Some(total) = self.pagers(template, dir, section.pages.len()) {
+            self.builder
+                .paginate(&mut ctx, &section.pages, (number, total), url);
+        }
+        let at = (id, url, None);
+        self.render_template(template, &ctx, at, source, out)
+    }
+
+    /// Renders page `number` of tag `id`'s listing.
+    fn render_tag(&self, id: TagId, number: u32, out: &mut Vec<u8>) -> Result<(), Vec<Diagnostic>> {
+        let tag = self.site.tags.tag(id);
+        let url = tag.route.url.as_str();
+        let mut ctx = self.builder.for_tag(id);
+        let template = section_like(self.templates, "tag.html");
+        if let Some(total) = self.pagers(template, &tag.route.dir, tag.pages.len()) {
+            self.builder
+                .paginate(&mut ctx, &tag.pages, (number, total), url);
+        }
+        let source = format!("the generated page of {url}");
+        let at = (Site::ROOT, url, None);
+        self.render_template(template, &ctx, at, &source, out)
+    }
+
+    /// The template of section `id`'s page.
+    fn section_template(&self, id: SectionId) -> &'a str {
+        let section = self.site.section(id);
+        match section
+            .index
+            .and_then(|p| self.site.page(p).front.template.as_deref())
+        {
+            Some(t) => t,
+            None if id == Site::ROOT => self.home,
+            None => "section.html",
+        }
+    }
+
+    /// How many pages the listing at `dir` of `entries` entries, rendered
+    /// with `template`, is cut into; `None` when it gets no `paginator`
+    /// (`paginate_by` is not set, or the template never reads it). A
+    /// listing that the site's own files keep whole (see [`pager::taken`])
+    /// is one page.
+    fn pagers(&self, template: &str, dir: &str, entries: usize) -> Option<u32> {
+        let per_page = self.builder.config.paginate_by;
+        let on = per_page > 0
+            && self.templates.has(template)
+            && self.templates.uses_variable(template, "paginator");
+        on.then(|| match self.pager_taken().0.contains(dir) {
+            true => 1,
+            false => pager::count(entries, per_page),
+        })
+    }
+
+    fn pager_taken(&self) -> &(HashSet<String>, Vec<Diagnostic>) {
+        self.pager_taken
+            .get_or_init(|| match self.builder.config.paginate_by {
+                0 => Default::default(),
+                _ => pager::taken(self.site),
+            })
+    }
+
+    /// The jobs of a listing's pages after its first (see [`pager`]), for
+    /// `job`, the first's; none for any other job.
+    pub fn pager_jobs(&self, (_, job): &(String, Job)) -> Vec<(String, Job)> {
+        let (template, dir, entries) = match *job {
+            Job::Section(id) => {
+                let s = self.site.section(id);
+                (self.section_template(id), &s.route.dir, s.pages.len())
+            }
+            Job::Tag(id) => {
+                let t = self.site.tags.tag(id);
+                (
+                    section_like(self.templates, "tag.html"),
+                    &t.route.dir,
+                    t.pages.len(),
+                )
+            }
+            _ => return Vec::new(),
+        };
+        let total = self.pagers(template, dir, entries).unwrap_or(1);
+        (2..=total)
+            .map(|n| {
+                let path = format!("{}index.html", pager::dir(dir, n));
+                let job = match *job {
+                    Job::Section(id) => Job::SectionPager(id, n),
+                    Job::Tag(id) => Job::TagPager(id, n),
+                    _ => unreachable!("only listings have pages"),
+                };
+                (path, job)
+            })
+            .collect()
+    }
+
+    /// `jobs` (of an update), with the later pages of the listings among
+    /// them: an update that shows something new in a listing names its
+    /// first page, and every page of it may show the change.
+    pub fn with_pagers(&self, jobs: &[(String, Job)]) -> Vec<(String, Job)> {
+        let mut all = jobs.to_vec();
+        for job in jobs {
+            all.extend(self.pager_jobs(job));
+        }
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The warnings about pagination: listings that the site's own files
+    /// keep whole, and `paginate_by` set where no listing's template reads
+    /// `paginator`.
+    pub fn pagination_warnings(&self) -> Vec<Diagnostic> {
+        if self.builder.config.paginate_by == 0 {
+            return Vec::new();
+        }
+        let mut warnings = self.pager_taken().1.clone();
+        let mut listing = vec![self.home, "section.html"];
+        listing.extend(
+            (self.site.sections.iter())
+                .filter_map(|s| self.site.page(s.index?).front.template.as_deref()),
+        );
+        if self.site.tags.written() {
+            listing.push(section_like(self.templates, "tag.html"));
+        }
+        let reads =
+            |t: &&str| self.templates.has(t) && self.templates.uses_variable(t, "paginator");
+        if !listing.iter().any(reads) {
+            warnings.push(
+                Diagnostic::warning(
+                    "`paginate_by` is set, but no template of a listing reads `paginator`: every listing is written whole",
+                )
+                .in_file(crate::config::CONFIG_FILE)
+                .with_hint(
+                    "show `paginator.pages` and its links in section.html (see the theme guide), or drop `paginate_by`",
+                ),
+            );
+        }
+        warnings
     }
 
     /// Writes the search index to `out` (see [`search::write_index`]).
@@ -541,6 +693,59 @@ mod tests {
                 (path, String::from_utf8(out).unwrap())
             })
             .collect()
+    }
+
+    #[test]
+    fn a_long_listings_pages_link_the_first_the_last_and_their_neighbours() {
+        let files: Vec<(String, String)> = (0..30)
+            .map(|i| {
+                (
+                    format!("content/big/p{i:02}.md"),
+                    format!("# Page {i:02}\n"),
+                )
+            })
+            .collect();
+        let pages: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let (site, _) = crate::site::test_site(&pages);
+        let own = [theme::TemplateSource {
+            name: "section.html".into(),
+            display_path: "templates/section.html".into(),
+            text: "{{ page.url }} {{ paginator.number }}/{{ paginator.total }}:\
+                   {% for p in paginator.pages %} {{ p.title }}{% endfor %} |\
+                   {% for l in paginator.links %} {% if l.after_gap %}.. {% endif %}\
+                   {% if l.current %}[{{ l.number }}]{% else %}{{ l.number }}{% endif %}{% endfor %} |\
+                   {{ paginator.prev }} {{ paginator.next }} {{ paginator.last }}"
+                .into(),
+        }];
+        let config = Config {
+            paginate_by: 2,
+            ..Config::default()
+        };
+        let files = render_all_with(&site, &own, false, &config);
+        let file = |path: &str| &files.iter().find(|(p, _)| p == path).unwrap().1;
+        assert_eq!(
+            file("big/page/8/index.html"),
+            "/big/page/8/ 8/15: Page 14 Page 15 | 1 .. 5 6 7 [8] 9 10 11 .. 15 \
+             |/big/page/7/ /big/page/9/ /big/page/15/"
+        );
+        assert_eq!(
+            file("big/index.html"),
+            "/big/ 1/15: Page 00 Page 01 | [1] 2 3 4 .. 15 | /big/page/2/ /big/page/15/"
+        );
+        assert_eq!(
+            file("big/page/15/index.html"),
+            "/big/page/15/ 15/15: Page 28 Page 29 | 1 .. 12 13 14 [15] |/big/page/14/  /big/page/15/"
+        );
+        // The home section lists no page: one page of none.
+        assert_eq!(file("index.html"), "/ 1/1: | [1] |  /");
+        let listed: Vec<&str> = (files.iter())
+            .filter(|(p, _)| p.starts_with("big/page/"))
+            .map(|(p, _)| p.as_str())
+            .collect();
+        assert_eq!(listed.len(), 14, "{listed:?}");
     }
 
     #[test]
