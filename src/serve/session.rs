@@ -468,7 +468,7 @@ impl Session {
             Some(project) => project.reshow_images(&change.resized, &change.featured),
             None => None,
         };
-        let (Some(reshown), Some(project)) = (reshown, self.project.as_mut()) else {
+        let (Some(mut reshown), Some(project)) = (reshown, self.project.as_mut()) else {
             return self.full_rebuild();
         };
         let dir = served(&self.current);
@@ -479,6 +479,7 @@ impl Session {
                 return self.full_rebuild();
             }
         }
+        reshown.jobs = project.renderer().with_pagers(&reshown.jobs);
         let errors = rewrite(&self.current, project, &reshown.jobs);
         if !errors.is_empty() {
             self.unwritten = true;
@@ -682,8 +683,8 @@ impl Session {
                 }
             }
         }
-        jobs.sort();
-        jobs.dedup();
+        // Every page of a listing shows what its first page does.
+        let mut jobs = project.renderer().with_pagers(&jobs);
         // The search index holds every page's words: megabytes on a large
         // site, and no part of the page being previewed. It is written
         // after the browsers are told (see `write_deferred`).
@@ -879,6 +880,50 @@ mod tests {
         let (session, outcome) = Session::start(opts, root.path().join("preview")).unwrap();
         assert!(matches!(outcome, Outcome::Updated { .. }));
         (root, session)
+    }
+
+    #[test]
+    fn an_entry_changed_in_a_list_cut_into_pages_reloads_every_page_of_it() {
+        let root = tempfile::tempdir().unwrap();
+        let ops = root.path().join("content/ops");
+        fs::create_dir_all(&ops).unwrap();
+        fs::write(root.path().join("folio.toml"), "paginate_by = 1\n").unwrap();
+        fs::write(
+            root.path().join("content/_index.md"),
+            "---\ntitle: Home\n---\n",
+        )
+        .unwrap();
+        fs::write(ops.join("_index.md"), "---\ntitle: Ops\n---\n").unwrap();
+        for name in ["a", "b", "c"] {
+            let text = format!("---\ntitle: {name}\ndescription: First {name}.\n---\nBody.\n");
+            fs::write(ops.join(format!("{name}.md")), text).unwrap();
+        }
+        let opts = BuildOptions::preview_of(root.path());
+        let (mut session, _) = Session::start(opts, root.path().join("preview")).unwrap();
+        let third = |session: &Session| {
+            fs::read_to_string(served(&session.current).join("ops/page/3/index.html")).unwrap()
+        };
+        assert!(third(&session).contains("First c."));
+        fs::write(
+            ops.join("c.md"),
+            "---\ntitle: c\ndescription: Second c.\n---\nBody.\n",
+        )
+        .unwrap();
+        let outcome = session.apply(Plan::Pages(vec!["content/ops/c.md".to_string()]));
+        let Outcome::Updated {
+            summary,
+            event: LiveEvent::Reload { paths, .. },
+            ..
+        } = &outcome
+        else {
+            panic!("{outcome:?}");
+        };
+        assert!(third(&session).contains("Second c."), "rewritten");
+        for page in ["/ops/", "/ops/page/2/", "/ops/page/3/", "/ops/c/"] {
+            assert!(paths.iter().any(|p| p == page), "{page} reloads: {paths:?}");
+        }
+        assert!(summary.ends_with("→ 4 files"), "{summary}");
+        session.cleanup();
     }
 
     #[test]
