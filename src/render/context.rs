@@ -183,9 +183,11 @@ pub struct SectionContext<'a> {
     /// The section's own page keys.
     #[serde(flatten)]
     pub page: PageContext<'a>,
-    /// Its pages, in order: each a [`PageSummary`], converted once per
-    /// render (a page shows in its section's list and its tags').
-    pub pages: Vec<Shared>,
+    /// Its pages, in order: an array of [`PageSummary`], each converted
+    /// once per render (a page shows in its section's list and its
+    /// tags'), the array once per listing when it is cut into pages (each
+    /// page of it has every entry).
+    pub pages: Shared,
     /// Its child sections, in order.
     pub subsections: Vec<SubsectionContext<'a>>,
 }
@@ -302,6 +304,20 @@ pub struct ContextBuilder<'a> {
     summaries: Vec<OnceLock<Shared>>,
     /// Each tag's [`TagLink`], converted on first use.
     tag_links: Vec<OnceLock<Shared>>,
+    /// With `paginate_by`, each section's `section.pages` (then each
+    /// tag's), converted on first use: every page of a listing cut into
+    /// pages has them all, and a copy per page made 1,000 pages of 10,000
+    /// entries ten million values.
+    listings: Vec<OnceLock<Shared>>,
+}
+
+/// A list of pages `section.pages` shows.
+#[derive(Debug, Clone, Copy)]
+enum Listing {
+    /// A section's pages.
+    Section(SectionId),
+    /// The pages of a tag.
+    Tag(TagId),
 }
 
 impl<'a> ContextBuilder<'a> {
@@ -324,6 +340,12 @@ impl<'a> ContextBuilder<'a> {
                 false => Vec::new(),
             },
             tag_links: site.tags.list.iter().map(|_| OnceLock::new()).collect(),
+            listings: match config.paginate_by {
+                0 => Vec::new(),
+                _ => (0..site.sections.len() + site.tags.list.len())
+                    .map(|_| OnceLock::new())
+                    .collect(),
+            },
         }
     }
 
@@ -420,7 +442,7 @@ impl<'a> ContextBuilder<'a> {
             page: page_ctx(),
             section: Some(SectionContext {
                 page: page_ctx(),
-                pages: section.pages.iter().map(|&p| self.summary(p)).collect(),
+                pages: self.listing(Listing::Section(id)),
                 subsections: section
                     .subsections
                     .iter()
@@ -464,7 +486,7 @@ impl<'a> ContextBuilder<'a> {
             page: page(),
             section: Some(SectionContext {
                 page: page(),
-                pages: tag.pages.iter().map(|&p| self.summary(p)).collect(),
+                pages: self.listing(Listing::Tag(id)),
                 subsections: Vec::new(),
             }),
             tag: Some(TagContext {
@@ -488,7 +510,7 @@ impl<'a> ContextBuilder<'a> {
             page: page(),
             section: Some(SectionContext {
                 page: page(),
-                pages: Vec::new(),
+                pages: Shared::from(Vec::<Shared>::new()),
                 subsections: self
                     .site
                     .tags
@@ -693,6 +715,22 @@ impl<'a> ContextBuilder<'a> {
                 None => unlinked(name),
             })
             .collect()
+    }
+
+    /// The pages of `listing`, as `section.pages` shows them.
+    fn listing(&self, listing: Listing) -> Shared {
+        let (slot, pages) = match listing {
+            Listing::Section(id) => (id.0 as usize, &self.site.section(id).pages),
+            Listing::Tag(id) => (
+                self.site.sections.len() + id.0 as usize,
+                &self.site.tags.tag(id).pages,
+            ),
+        };
+        let make = || Shared::from(pages.iter().map(|&p| self.summary(p)).collect::<Vec<_>>());
+        match self.listings.get(slot) {
+            Some(kept) => kept.get_or_init(make).clone(),
+            None => make(),
+        }
     }
 
     /// Page `id` as a list shows it. With tag pages, a page shows in its
