@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::pager;
+use super::pager::{self, Listing};
 use crate::config::Config;
 use crate::markdown::{ParsedPage, TocEntry};
 use crate::site::tags::TagId;
@@ -309,15 +309,6 @@ pub struct ContextBuilder<'a> {
     /// pages has them all, and a copy per page made 1,000 pages of 10,000
     /// entries ten million values.
     listings: Vec<OnceLock<Shared>>,
-}
-
-/// A list of pages `section.pages` shows.
-#[derive(Debug, Clone, Copy)]
-enum Listing {
-    /// A section's pages.
-    Section(SectionId),
-    /// The pages of a tag.
-    Tag(TagId),
 }
 
 impl<'a> ContextBuilder<'a> {

@@ -23,7 +23,9 @@ use crate::site::{PageId, SectionId, Site};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
+use crate::route::Route;
 use context::{ContextBuilder, FolioContext, RenderContext, SiteContext};
+use pager::Listing;
 pub use sidebar::href_values;
 use theme::SECTION_NAV_VAR;
 pub use theme::{Templates, Theme};
@@ -82,6 +84,28 @@ impl Job {
             format!("{}index.html", site.section(id).route.dir),
             Job::Section(id),
         )
+    }
+
+    /// The listing a job renders a page of, with the page's number (1:
+    /// the listing's own page).
+    fn listing(self) -> Option<(Listing, u32)> {
+        match self {
+            Job::Section(id) => Some((Listing::Section(id), 1)),
+            Job::SectionPager(id, n) => Some((Listing::Section(id), n)),
+            Job::Tag(id) => Some((Listing::Tag(id), 1)),
+            Job::TagPager(id, n) => Some((Listing::Tag(id), n)),
+            _ => None,
+        }
+    }
+
+    /// The job of page `number` of `listing`.
+    fn of_listing(listing: Listing, number: u32) -> Job {
+        match (listing, number) {
+            (Listing::Section(id), 1) => Job::Section(id),
+            (Listing::Section(id), n) => Job::SectionPager(id, n),
+            (Listing::Tag(id), 1) => Job::Tag(id),
+            (Listing::Tag(id), n) => Job::TagPager(id, n),
+        }
     }
 }
 
@@ -261,8 +285,18 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: Job, out: &mut Vec<u8>) -> Result<(), Vec<Diagnostic>> {
         match job {
             Job::Page(id) => self.render_page(id, &self.site.page(id).parsed, out),
-            Job::Section(id) => self.render_section(id, 1, out),
-            Job::SectionPager(id, n) => self.render_section(id, n, out),
+            Job::Section(id) | Job::SectionPager(id, _) => {
+                let section = self.site.section(id);
+                let generated;
+                let source = match section.index {
+                    Some(p) => self.site.page(p).source.as_str(),
+                    None => {
+                        generated = format!("the generated page of {}", section.route.url);
+                        generated.as_str()
+                    }
+                };
+                self.render_listing(job, self.builder.for_section(id), source, id, out)
+            }
             Job::NotFound => {
                 // The job exists only when there is a template; without one
                 // the name below reports itself as missing.
@@ -289,8 +323,10 @@ impl<'a> Renderer<'a> {
                 redirect_page(&self.site.page(id).route.url, out);
                 Ok(())
             }
-            Job::Tag(id) => self.render_tag(id, 1, out),
-            Job::TagPager(id, n) => self.render_tag(id, n, out),
+            Job::Tag(id) | Job::TagPager(id, _) => {
+                let source = format!("the generated page of {}", self.site.tags.tag(id).route.url);
+                self.render_listing(job, self.builder.for_tag(id), &source, Site::ROOT, out)
+            }
             Job::Tags => {
                 let Some(index) = &self.site.tags.index else {
                     return Ok(());
@@ -321,47 +357,41 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders page `number` of section `id`'s listing (1: the section's
-    /// own page).
-    fn render_section(
+    /// Renders `job`, a page of a listing, from `ctx`, the listing's
+    /// context; `source` names it in errors, and `nav_at` is the section
+    /// the navigation shows as current.
+    fn render_listing(
         &self,
-        id: SectionId,
-        number: u32,
+        job: Job,
+        mut ctx: RenderContext<'a>,
+        source: &str,
+        nav_at: SectionId,
         out: &mut Vec<u8>,
     ) -> Result<(), Vec<Diagnostic>> {
-        let section = self.site.section(id);
-        let template = self.section_template(id);
-        let generated;
-        let source = match section.index {
-            Some(p) => self.site.page(p).source.as_str(),
-            None => {
-                generated = format!("the generated page of {}", section.route.url);
-                generated.as_str()
-            }
+        let Some((listing, number)) = job.listing() else {
+            unreachable!("only a listing's jobs render as one")
         };
-        let mut ctx = self.builder.for_section(id);
-        let (dir, url) = (&section.route.dir, section.route.url.as_str());
-        if let Some(total) = self.pagers(template, dir, section.pages.len()) {
+        let (template, route, entries) = self.listing_parts(listing);
+        if let Some(total) = self.pagers(template, &route.dir, entries.len()) {
             self.builder
-                .paginate(&mut ctx, &section.pages, (number, total), url);
+                .paginate(&mut ctx, entries, (number, total), &route.url);
         }
-        let at = (id, url, None);
+        let at = (nav_at, route.url.as_str(), None);
         self.render_template(template, &ctx, at, source, out)
     }
 
-    /// Renders page `number` of tag `id`'s listing.
-    fn render_tag(&self, id: TagId, number: u32, out: &mut Vec<u8>) -> Result<(), Vec<Diagnostic>> {
-        let tag = self.site.tags.tag(id);
-        let url = tag.route.url.as_str();
-        let mut ctx = self.builder.for_tag(id);
-        let template = section_like(self.templates, "tag.html");
-        if let Some(total) = self.pagers(template, &tag.route.dir, tag.pages.len()) {
-            self.builder
-                .paginate(&mut ctx, &tag.pages, (number, total), url);
+    /// The template, route and entries of `listing`.
+    fn listing_parts(&self, listing: Listing) -> (&'a str, &'a Route, &'a [PageId]) {
+        match listing {
+            Listing::Section(id) => {
+                let s = self.site.section(id);
+                (self.section_template(id), &s.route, &s.pages)
+            }
+            Listing::Tag(id) => {
+                let t = self.site.tags.tag(id);
+                (section_like(self.templates, "tag.html"), &t.route, &t.pages)
+            }
         }
-        let source = format!("the generated page of {url}");
-        let at = (Site::ROOT, url, None);
-        self.render_template(template, &ctx, at, &source, out)
     }
 
     /// The template of section `id`'s page.
@@ -404,31 +434,17 @@ impl<'a> Renderer<'a> {
     /// The jobs of a listing's pages after its first (see [`pager`]), for
     /// `job`, the first's; none for any other job.
     pub fn pager_jobs(&self, (_, job): &(String, Job)) -> Vec<(String, Job)> {
-        let (template, dir, entries) = match *job {
-            Job::Section(id) => {
-                let s = self.site.section(id);
-                (self.section_template(id), &s.route.dir, s.pages.len())
-            }
-            Job::Tag(id) => {
-                let t = self.site.tags.tag(id);
-                (
-                    section_like(self.templates, "tag.html"),
-                    &t.route.dir,
-                    t.pages.len(),
-                )
-            }
-            _ => return Vec::new(),
+        let Some((listing, 1)) = job.listing() else {
+            return Vec::new();
         };
-        let total = self.pagers(template, dir, entries).unwrap_or(1);
+        let (template, route, entries) = self.listing_parts(listing);
+        let total = self
+            .pagers(template, &route.dir, entries.len())
+            .unwrap_or(1);
         (2..=total)
             .map(|n| {
-                let path = format!("{}index.html", pager::dir(dir, n));
-                let job = match *job {
-                    Job::Section(id) => Job::SectionPager(id, n),
-                    Job::Tag(id) => Job::TagPager(id, n),
-                    _ => unreachable!("only listings have pages"),
-                };
-                (path, job)
+                let path = format!("{}index.html", pager::dir(&route.dir, n));
+                (path, Job::of_listing(listing, n))
             })
             .collect()
     }

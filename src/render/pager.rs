@@ -14,7 +14,18 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
-use crate::site::Site;
+use crate::site::tags::TagId;
+use crate::site::{SectionId, Site};
+
+/// A list of pages that may be cut into pages: `section.pages` on its
+/// page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// A section's pages.
+    Section(SectionId),
+    /// The pages of a tag.
+    Tag(TagId),
+}
 
 /// The folder, below a listing's own, of its pages from the second on.
 pub const PAGER_DIR: &str = "page/";
