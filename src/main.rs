@@ -115,6 +115,7 @@ fn run_init(args: &folio::cli::InitArgs) -> i32 {
 fn run_new(args: &folio::cli::NewArgs) -> i32 {
     match folio::scaffold::new_page(&args.options()) {
         Ok(created) => {
+            print_diagnostics(&created.warnings);
             println!("Created {} ({} once built)", created.source, created.url);
             if !created.to_fill.is_empty() {
                 println!("folio.toml's rules require, to fill in:");

@@ -17,6 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{load_page, LoadedPage};
 use crate::route::{RouteProblem, RouteRequest, Routes};
 use crate::schema::{SchemaRule, REVIEW_KEY};
+use crate::site::tags::TAGS_DIR;
 
 /// What to create.
 #[derive(Debug, Clone)]
@@ -41,6 +42,10 @@ pub struct Created {
     /// The keys the site's rules require, written with a placeholder to
     /// replace, each with what it must be (`owner (a string)`).
     pub to_fill: Vec<String>,
+    /// What the new page changes in the site, to think over (it is
+    /// written all the same): under `/tags/` it switches the tag pages
+    /// off, under a listing's `page/` that listing's pagination.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Creates the page `opts.path` asks for. Fails, writing nothing, when the
@@ -63,9 +68,7 @@ pub fn new_page(opts: &NewOptions) -> Result<Created, BuildFailure> {
             diagnostics: diags,
         });
     }
-    if let Some(clash) = url_clash(&opts.root, &config, &source) {
-        return Err(usage(clash));
-    }
+    let warnings = check_new(&opts.root, &config, &source).map_err(usage)?;
     let title = opts.title.clone().unwrap_or_else(|| title_of(&source));
     let (text, to_fill) = front_matter(&source, &title, &config.schema, &crate::schema::today());
     let path = opts.root.join(&source);
@@ -84,6 +87,7 @@ pub fn new_page(opts: &NewOptions) -> Result<Created, BuildFailure> {
         }));
     }
     Ok(Created {
+        warnings,
         url: format!(
             "{}{}",
             config.base_path(),
@@ -238,12 +242,10 @@ fn source_of(path: &str) -> Result<String, Diagnostic> {
     }
 }
 
-/// The error a page at `source` would make with the URLs of the site's
-/// pages, drafts included: the URL of another page (`a/b.md` beside
-/// `a/b/_index.md`, or a page's `slug` or alias), or of the page folio
-/// makes for a folder of pages without an index. Pages that cannot be
-/// read or loaded are left out (the build tells of them).
-fn url_clash(root: &Path, config: &Config, source: &str) -> Option<Diagnostic> {
+/// Plans the site's routes with the new page `source` among them (every
+/// page loaded, drafts too): an error when its URL is another's, or else
+/// the warnings of what the page changes (see [`Created::warnings`]).
+fn check_new(root: &Path, config: &Config, source: &str) -> Result<Vec<Diagnostic>, Diagnostic> {
     let (found, _) = crate::discover::discover(root);
     let mut ignored = Vec::new();
     let pages: Vec<LoadedPage> = found
@@ -259,23 +261,57 @@ fn url_clash(root: &Path, config: &Config, source: &str) -> Option<Diagnostic> {
         aliases_line: 0,
     });
     let (_, problems) = Routes::plan(&config.base_path(), config.read_from_disk(), &requests, []);
-    let clash = problems
+    if let Some(clash) = problems
         .into_iter()
-        .find(|p| p.is_error() && p.concerns(source))?;
-    let hint = if let RouteProblem::OverSection {
-        by_alias: false, ..
-    } = clash
+        .find(|p| p.is_error() && p.concerns(source))
     {
-        let folder = crate::route::output_dir(source, None);
-        format!("for the section's own page, run `folio new {folder}`; or pick another name")
-    } else {
-        "pick another name for the page".to_string()
-    };
-    let message = Diagnostic::from(&clash).message;
-    Some(
-        Diagnostic::error(format!("{source} would not build: {message}"))
-            .with_hint(format!("folio new wrote nothing: {hint}")),
-    )
+        let hint = if let RouteProblem::OverSection {
+            by_alias: false, ..
+        } = clash
+        {
+            let folder = crate::route::output_dir(source, None);
+            format!("for the section's own page, run `folio new {folder}`; or pick another name")
+        } else {
+            "pick another name for the page".to_string()
+        };
+        let message = Diagnostic::from(&clash).message;
+        return Err(
+            Diagnostic::error(format!("{source} would not build: {message}"))
+                .with_hint(format!("folio new wrote nothing: {hint}")),
+        );
+    }
+    let dir = crate::route::output_dir(source, None);
+    let mut warnings = Vec::new();
+    let tagged = pages.iter().filter(|p| !p.front.tags.is_empty()).count();
+    let under_tags = dir
+        .get(..TAGS_DIR.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(TAGS_DIR));
+    if under_tags && tagged > 0 {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{source} is under /{TAGS_DIR}, where folio writes the tag pages: while it is, folio writes none"
+            ))
+            .in_file(source.to_string())
+            .with_hint(format!(
+                "{} of the site {} tags; to keep their pages, move this one out of content/{TAGS_DIR}",
+                crate::diagnostic::plural(tagged, "page"),
+                if tagged == 1 { "has" } else { "have" }
+            )),
+        );
+    }
+    if config.paginate_by > 0 {
+        for listing in crate::render::pager::listings_under(&dir) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "{source} is under /{listing}page/, where the listing of /{listing} continues \
+                     when it is cut into pages: while it is, that listing is written whole"
+                ))
+                .in_file(source.to_string())
+                .with_hint("pick another name to keep the listing cut into pages (`paginate_by` in folio.toml)"),
+            );
+        }
+    }
+    Ok(warnings)
 }
 
 /// A title from the file name (the folder's, for an index page):

@@ -3532,6 +3532,52 @@ fn new_never_starts_a_page_whose_url_is_taken() {
 }
 
 #[test]
+fn new_says_what_a_page_under_tags_or_a_listings_page_folder_would_switch_off() {
+    let tmp = site(&[
+        ("folio.toml", "title = \"T\"\npaginate_by = 2\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+        ("content/runbooks/a.md", "---\ntitle: A\ntags: [ops]\n---\n"),
+    ]);
+    let root = tmp.path().to_str().unwrap();
+    let run = folio(&["new", "--root", root, "tags/how-we-tag"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_has_all(
+        "stderr",
+        &run.stderr,
+        &[
+            "warning: content/tags/how-we-tag.md is under /tags/, where folio writes the tag pages: while it is, folio writes none",
+            "1 page of the site has tags; to keep their pages, move this one out of content/tags/",
+        ],
+    );
+    assert!(
+        run.stdout.contains("Created content/tags/how-we-tag.md"),
+        "{}",
+        run.stdout
+    );
+    let run = folio(&["new", "--root", root, "runbooks/page/paging"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: content/runbooks/page/paging.md is under /runbooks/page/, where the listing of /runbooks/ continues when it is cut into pages"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Elsewhere, nothing to say.
+    let run = folio(&["new", "--root", root, "runbooks/homepage"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    // And the build says the same.
+    let (_, built) = build(tmp.path(), &[]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert_has_all(
+        "build",
+        &built.stderr,
+        &["no tag pages are written", "the listing of `/runbooks/`"],
+    );
+}
+
+#[test]
 fn init_starts_a_site_that_builds_and_new_adds_to_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("ops-handbook");

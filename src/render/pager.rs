@@ -68,6 +68,15 @@ pub fn url(url: &str, number: u32) -> String {
     }
 }
 
+/// The folders of the listings whose pages would be at output folder
+/// `dir`, or below it: one for each `page/` in it (`a/page/2/` is under
+/// the listing `a/`, `a/page/b/page/` under `a/` and `a/page/b/`).
+pub fn listings_under(dir: &str) -> impl Iterator<Item = &str> {
+    dir.match_indices(PAGER_DIR)
+        .filter(|&(at, _)| at == 0 || dir[..at].ends_with('/'))
+        .map(|(at, _)| &dir[..at])
+}
+
 /// The listings (by output folder) whose `page/` folder holds a page,
 /// section or alias of the site's own, with a warning for each naming
 /// the first file: those listings are not paginated.
@@ -75,15 +84,7 @@ pub fn taken(site: &Site) -> (HashSet<String>, Vec<Diagnostic>) {
     let mut taken = HashSet::new();
     let mut warnings = Vec::new();
     let mut claim = |dir: &str, source: &str, what: &str| {
-        // Every `page/` segment: `a/page/2/` is under the listing `a/`.
-        let mut from = 0;
-        while let Some(at) = dir[from..].find(PAGER_DIR) {
-            let at = from + at;
-            from = at + PAGER_DIR.len();
-            if at > 0 && !dir[..at].ends_with('/') {
-                continue;
-            }
-            let listing = &dir[..at];
+        for listing in listings_under(dir) {
             if taken.insert(listing.to_string()) {
                 warnings.push(
                     Diagnostic::warning(format!(
@@ -136,6 +137,10 @@ mod tests {
         assert_eq!(dir("", 3), "page/3/");
         assert_eq!(url("/hb/runbooks/", 2), "/hb/runbooks/page/2/");
         assert_eq!(url("/hb/", 1), "/hb/");
+        let under: Vec<&str> = listings_under("a/page/b/page/3/").collect();
+        assert_eq!(under, ["a/", "a/page/b/"]);
+        assert_eq!(listings_under("page/2/").collect::<Vec<_>>(), [""]);
+        assert_eq!(listings_under("homepage/x/").count(), 0);
         assert_eq!(
             url("file:///x/runbooks/index.html", 2),
             "file:///x/runbooks/page/2/index.html"
