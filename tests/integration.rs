@@ -1424,13 +1424,34 @@ fn walk_html(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn default_theme_in_headless_chromium() {
+/// Runs the browser checks (`tests/browser/check.mjs`) over the built site
+/// `public` at `pages`, screenshots into `artefacts`; fails on any
+/// failure. The checks of search, the table of contents, code and pages
+/// without JavaScript read the second page: one with all of them.
+fn check_in_chromium(public: &Path, artefacts: &Path, pages: &[&str]) {
     let browser_dir = repo().join("tests/browser");
     assert!(
         browser_dir.join("node_modules/playwright-core").is_dir() && Path::new("/usr/bin/chromium").exists(),
         "the browser tests need Chromium and tests/browser/node_modules: run `scripts/test` (the README's test command), which installs them"
     );
+    let output = Command::new("node")
+        .arg(browser_dir.join("check.mjs"))
+        .arg(public)
+        .arg(artefacts)
+        .args(pages)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "browser checks failed:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(report.contains("\"failures\": []"), "{report}");
+}
+
+#[test]
+fn default_theme_in_headless_chromium() {
     let (out, run) = build(&repo(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let artefacts = repo().join("target/browser-artefacts");
@@ -1444,20 +1465,7 @@ fn default_theme_in_headless_chromium() {
         "/tags/ci/",
         "/no-such-page/",
     ];
-    let output = Command::new("node")
-        .arg(browser_dir.join("check.mjs"))
-        .arg(out.path().join("public"))
-        .arg(&artefacts)
-        .args(pages)
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "browser checks failed:\n{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(report.contains("\"failures\": []"), "{report}");
+    check_in_chromium(&out.path().join("public"), &artefacts, &pages);
     for shot in [
         "360-light-playbooks-failure-modes.png",
         "1280-dark-writing-markdown.png",
@@ -1469,55 +1477,31 @@ fn default_theme_in_headless_chromium() {
 
 #[test]
 fn default_theme_lists_cut_into_pages_in_headless_chromium() {
-    let browser_dir = repo().join("tests/browser");
-    if !browser_dir.join("node_modules/playwright-core").is_dir() {
-        panic!("the browser tests need tests/browser/node_modules: run `scripts/test`");
-    }
     // The sample handbook, two entries a page.
     let copy = tempfile::tempdir().unwrap();
     for part in ["content", "images", "static"] {
         if repo().join(part).exists() {
+            let from = repo().join(part);
             let copied = Command::new("cp")
-                .args([
-                    "-r",
-                    repo().join(part).to_str().unwrap(),
-                    copy.path().to_str().unwrap(),
-                ])
+                .args(["-r", from.to_str().unwrap(), copy.path().to_str().unwrap()])
                 .status()
                 .unwrap();
             assert!(copied.success());
         }
     }
     let config = fs::read_to_string(repo().join("folio.toml")).unwrap();
-    fs::write(
-        copy.path().join("folio.toml"),
-        format!("paginate_by = 2\n{config}"),
-    )
-    .unwrap();
+    let paged = format!("paginate_by = 2\n{config}");
+    fs::write(copy.path().join("folio.toml"), paged).unwrap();
     let (out, run) = build(copy.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let artefacts = repo().join("target/browser-artefacts/paginated");
-    let output = Command::new("node")
-        .arg(browser_dir.join("check.mjs"))
-        .arg(out.path().join("public"))
-        .arg(&artefacts)
-        // The checks of search, the table of contents, code and pages
-        // without JavaScript read the second path: a page with all of them.
-        .args([
-            "/reference/",
-            "/writing/markdown/",
-            "/reference/page/2/",
-            "/tags/ci/page/2/",
-        ])
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "browser checks failed:\n{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(report.contains("\"failures\": []"), "{report}");
+    let pages = [
+        "/reference/",
+        "/writing/markdown/",
+        "/reference/page/2/",
+        "/tags/ci/page/2/",
+    ];
+    check_in_chromium(&out.path().join("public"), &artefacts, &pages);
     assert!(artefacts.join("360-light-reference-page-2.png").is_file());
 }
 
@@ -3538,9 +3522,12 @@ fn new_says_what_a_page_under_tags_or_a_listings_page_folder_would_switch_off() 
         ("content/_index.md", "---\ntitle: Home\n---\n"),
         ("content/runbooks/a.md", "---\ntitle: A\ntags: [ops]\n---\n"),
     ]);
-    let root = tmp.path().to_str().unwrap();
-    let run = folio(&["new", "--root", root, "tags/how-we-tag"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let new = |path: &str| {
+        let run = folio(&["new", "--root", tmp.path().to_str().unwrap(), path]);
+        assert_eq!(run.code, 0, "{path}: {}", run.stderr);
+        run
+    };
+    let run = new("tags/how-we-tag");
     assert_has_all(
         "stderr",
         &run.stderr,
@@ -3554,8 +3541,7 @@ fn new_says_what_a_page_under_tags_or_a_listings_page_folder_would_switch_off() 
         "{}",
         run.stdout
     );
-    let run = folio(&["new", "--root", root, "runbooks/page/paging"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = new("runbooks/page/paging");
     assert!(
         run.stderr.contains(
             "warning: content/runbooks/page/paging.md is under /runbooks/page/, where the listing of /runbooks/ continues when it is cut into pages"
@@ -3564,8 +3550,7 @@ fn new_says_what_a_page_under_tags_or_a_listings_page_folder_would_switch_off() 
         run.stderr
     );
     // Elsewhere, nothing to say.
-    let run = folio(&["new", "--root", root, "runbooks/homepage"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = new("runbooks/homepage");
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     // And the build says the same.
     let (_, built) = build(tmp.path(), &[]);
@@ -3801,9 +3786,10 @@ fn a_published_site_gets_a_sitemap_unless_it_has_its_own() {
 
 // ---- pagination -------------------------------------------------------------
 
-/// A site whose section `runbooks` has five pages, all tagged `ops`, cut
-/// into pages of two with the default theme.
-fn paginated_site(config: &str) -> tempfile::TempDir {
+/// A site whose section `runbooks` has five pages, all tagged `ops`, with
+/// `config` as its folio.toml and `section_html`, if given, as its own
+/// `templates/section.html` (else the default theme's).
+fn paginated_site(config: &str, section_html: Option<&str>) -> tempfile::TempDir {
     let mut files = vec![
         ("folio.toml".to_string(), config.to_string()),
         (
@@ -3823,6 +3809,9 @@ fn paginated_site(config: &str) -> tempfile::TempDir {
             format!("content/runbooks/r{i}.md"),
             format!("---\ntitle: {name}\ntags: [ops]\ndescription: About {name}.\n---\nBody.\n"),
         ));
+    }
+    if let Some(text) = section_html {
+        files.push(("templates/section.html".to_string(), text.to_string()));
     }
     let files: Vec<(&str, &str)> = files
         .iter()
@@ -3845,6 +3834,7 @@ fn card_titles(html: &str) -> Vec<&str> {
 fn paginate_by_cuts_sections_and_tags_into_pages_linked_in_order() {
     let dir = paginated_site(
         "title = \"Paged\"\nbase_url = \"https://example.com/handbook/\"\npaginate_by = 2\n",
+        None,
     );
     let (out, run) = build(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -3922,7 +3912,7 @@ fn paginate_by_cuts_sections_and_tags_into_pages_linked_in_order() {
 #[test]
 fn a_listing_stays_whole_without_paginate_by_or_a_template_that_reads_paginator() {
     // Off by default: one page lists all five.
-    let dir = paginated_site("title = \"Whole\"\n");
+    let dir = paginated_site("title = \"Whole\"\n", None);
     let (out, run) = build(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(card_titles(&read(&out, "runbooks/index.html")).len(), 5);
@@ -3930,13 +3920,10 @@ fn a_listing_stays_whole_without_paginate_by_or_a_template_that_reads_paginator(
     assert!(!read(&out, "runbooks/index.html").contains("list-pager"));
     // A site's own section.html that shows only `section.pages` would show
     // them all on each page: nothing is cut, and the build says why.
-    let dir = paginated_site("title = \"Own\"\npaginate_by = 2\n");
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/section.html"),
-        "<h1>{{ section.title }}</h1>{% for p in section.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}\n",
-    )
-    .unwrap();
+    let dir = paginated_site(
+        "title = \"Own\"\npaginate_by = 2\n",
+        Some("<h1>{{ section.title }}</h1>{% for p in section.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}\n"),
+    );
     let (out, run) = build(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_has_all(
@@ -3953,15 +3940,14 @@ fn a_listing_stays_whole_without_paginate_by_or_a_template_that_reads_paginator(
 
 #[test]
 fn a_sites_own_template_gets_the_paginator_and_a_page_under_page_keeps_its_listing_whole() {
-    let dir = paginated_site("title = \"Own\"\npaginate_by = 3\nbase_url = \"file:///srv/hb/\"\n");
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/section.html"),
-        "<h1>{{ page.url }}</h1><p>{{ paginator.number }}/{{ paginator.total }} by {{ paginator.per_page }} \
-         of {{ section.pages | length }}</p>{% for p in paginator.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}\
-         {% for l in paginator.links %} {{ l.number }}={{ l.url }}{% endfor %}\n",
-    )
-    .unwrap();
+    let dir = paginated_site(
+        "title = \"Own\"\npaginate_by = 3\nbase_url = \"file:///srv/hb/\"\n",
+        Some(
+            "<h1>{{ page.url }}</h1><p>{{ paginator.number }}/{{ paginator.total }} by {{ paginator.per_page }} \
+             of {{ section.pages | length }}</p>{% for p in paginator.pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}\
+             {% for l in paginator.links %} {{ l.number }}={{ l.url }}{% endfor %}\n",
+        ),
+    );
     let (out, run) = build(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // Read from disk, every URL names its file.
