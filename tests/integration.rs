@@ -3910,6 +3910,36 @@ fn paginate_by_cuts_sections_and_tags_into_pages_linked_in_order() {
 }
 
 #[test]
+fn the_home_pages_list_is_cut_into_pages_too() {
+    let dir = site(&[
+        ("folio.toml", "title = \"Site\"\npaginate_by = 2\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        ("content/a.md", "---\ntitle: Alpha\n---\nA.\n"),
+        ("content/b.md", "---\ntitle: Bravo\n---\nB.\n"),
+        ("content/c.md", "---\ntitle: Charlie\n---\nC.\n"),
+    ]);
+    let (out, run) = build(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = read(&out, "index.html");
+    assert_eq!(card_titles(&home), ["Alpha", "Bravo"]);
+    assert!(
+        home.contains("<a class=\"list-pager-step\" href=\"/page/2/#folio-pages\" rel=\"next\">")
+    );
+    let second = read(&out, "page/2/index.html");
+    assert_eq!(card_titles(&second), ["Charlie"]);
+    assert_has_all(
+        "the home's second page",
+        &second,
+        &[
+            "<title>Home (page 2) · Site</title>",
+            "<ul class=\"cards\" id=\"folio-pages\">",
+            "<a class=\"list-pager-step\" href=\"/#folio-pages\" rel=\"prev\">",
+        ],
+    );
+    check_clean(dir.path(), &["--strict"]);
+}
+
+#[test]
 fn a_listing_stays_whole_without_paginate_by_or_a_template_that_reads_paginator() {
     // Off by default: one page lists all five.
     let dir = paginated_site("title = \"Whole\"\n", None);

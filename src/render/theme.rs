@@ -82,6 +82,7 @@ const HANDBOOK_TEMPLATES: &[(&str, &str)] = embedded_templates!(
     "index.html",
     "404.html",
     "nav.html",
+    "pager.html",
     "tags.html"
 );
 const HANDBOOK_ASSETS: &[(&str, &[u8])] =
