@@ -414,9 +414,7 @@ impl<'a> Renderer<'a> {
     /// is one page.
     fn pagers(&self, template: &str, dir: &str, entries: usize) -> Option<u32> {
         let per_page = self.builder.config.paginate_by;
-        let on = per_page > 0
-            && self.templates.has(template)
-            && self.templates.uses_variable(template, "paginator");
+        let on = per_page > 0 && self.templates.uses_paginator(template);
         on.then(|| match self.pager_taken().0.contains(dir) {
             true => 1,
             false => pager::count(entries, per_page),
@@ -478,9 +476,7 @@ impl<'a> Renderer<'a> {
         if self.site.tags.written() {
             listing.push(section_like(self.templates, "tag.html"));
         }
-        let reads =
-            |t: &&str| self.templates.has(t) && self.templates.uses_variable(t, "paginator");
-        if !listing.iter().any(reads) {
+        if !listing.iter().any(|t| self.templates.uses_paginator(t)) {
             warnings.push(
                 Diagnostic::warning(
                     "`paginate_by` is set, but no template of a listing reads `paginator`: every listing is written whole",

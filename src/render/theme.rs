@@ -187,6 +187,8 @@ pub struct Templates {
     /// Names of templates that show the sidebar written once per section
     /// (see [`SECTION_NAV_VAR`]).
     section_nav_users: std::collections::HashSet<String>,
+    /// Names of templates that read `paginator` (see [`super::pager`]).
+    paginator_users: std::collections::HashSet<String>,
 }
 
 /// The variable a page's sidebar is printed from, when the site uses the
@@ -271,8 +273,10 @@ impl Templates {
             paths,
             nav_users: Default::default(),
             section_nav_users: Default::default(),
+            paginator_users: Default::default(),
         };
         templates.nav_users = templates.users_of("nav");
+        templates.paginator_users = templates.users_of("paginator");
         if section_nav {
             templates.section_nav_users = templates.users_of(SECTION_NAV_VAR);
         }
@@ -313,6 +317,12 @@ impl Templates {
     /// skipped for templates that never show it.
     pub fn uses_nav(&self, name: &str) -> bool {
         self.nav_users.contains(name)
+    }
+
+    /// True if the template reads `paginator`: only then is a list it
+    /// renders cut into pages.
+    pub fn uses_paginator(&self, name: &str) -> bool {
+        self.paginator_users.contains(name)
     }
 
     /// True if the site's own `templates/` has this template.
