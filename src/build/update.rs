@@ -4,7 +4,8 @@
 //! re-parse it, check the links that touch it, and re-render only the pages
 //! that show something of it. So is front matter that shows only on the
 //! page and in its section's listing (description, dates, `extra`), which
-//! the pages of its tags show too.
+//! the pages of its tags show too; a new `date` or `updated` day also
+//! rewrites the sitemap, which gives it.
 //! A regular page's new title or weight (or new title heading) shows in
 //! the navigation of its section's pages and those below, in its
 //! neighbours' prev/next links, in the listing and its tags' pages, and may move it in its
@@ -27,6 +28,7 @@ use crate::markdown::{parse, ParseInput, ParsedPage};
 use crate::render::context::listing_part;
 use crate::render::nav::{self, MAX_LISTED};
 use crate::render::search;
+use crate::render::sitemap;
 use crate::render::Job;
 use crate::site::{
     check_anchor, page_title, place_among_pages, place_among_sections, reorder, AnchorIds, PageId,
@@ -71,6 +73,9 @@ struct Checked {
     relisted: Vec<(PageId, ParsedPage, bool)>,
     /// The section's listing shows something new of the page.
     listing_changed: bool,
+    /// The day the sitemap gives the page changed (see
+    /// [`sitemap::lastmod`]).
+    lastmod_changed: bool,
     warnings: Vec<Diagnostic>,
     superseded: Vec<Diagnostic>,
 }
@@ -158,7 +163,9 @@ impl Project {
             || old.front.featured_alt != loaded.front.featured_alt
             || (loaded.front.description.is_none()
                 && listing_part(&parsed.summary) != listing_part(&old.parsed.summary));
+        let lastmod_changed = sitemap::lastmod(&old.front) != sitemap::lastmod(&loaded.front);
         Ok(Some(Checked {
+            lastmod_changed,
             id,
             loaded,
             title,
@@ -244,6 +251,7 @@ impl Project {
             touched,
             mut relisted,
             listing_changed,
+            lastmod_changed,
             warnings,
             superseded,
         } = checked;
@@ -268,6 +276,9 @@ impl Project {
             }
             None => affected_jobs(&self.site, id, listing_changed),
         };
+        if lastmod_changed {
+            jobs.extend(self.renderer().sitemap_jobs());
+        }
         if self.replace_records(id, &mut parsed, &mut relisted) {
             jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
         }
@@ -819,6 +830,46 @@ mod tests {
                 Ok(PageUpdate::NeedsFullRebuild),
                 "{front}"
             );
+        }
+    }
+
+    #[test]
+    fn a_new_date_rewrites_the_sitemap_and_a_body_edit_does_not() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        fs::create_dir_all(&content).unwrap();
+        let config = "base_url = \"https://example.com/hb/\"\n";
+        fs::write(root.path().join(crate::config::CONFIG_FILE), config).unwrap();
+        fs::write(content.join("_index.md"), "---\ntitle: Home\n---\n").unwrap();
+        let a = content.join("a.md");
+        let page = |front: &str, body: &str| format!("---\ntitle: A\n{front}---\n{body}\n");
+        fs::write(&a, page("date: 2026-01-02\n", "First.")).unwrap();
+        let load = || preview_project(root.path());
+        let mut project = load();
+        let mut served = fresh_files(&mut project);
+        assert!(served["sitemap.xml"]
+            .ends_with(b"/hb/a/</loc><lastmod>2026-01-02</lastmod></url>\n</urlset>\n"));
+        for (front, body, rewrites) in [
+            ("date: 2026-01-02\n", "Second.", false),
+            (
+                "date: 2026-01-02\nupdated: 2026-03-04T05:06:07Z\n",
+                "Second.",
+                true,
+            ),
+            ("date: 2026-01-02\nupdated: 2026-03-04\n", "Second.", false),
+            ("", "Second.", true),
+        ] {
+            fs::write(&a, page(front, body)).unwrap();
+            let Ok(PageUpdate::Rerender(jobs, _, _)) = project.update_page("content/a.md") else {
+                panic!("{front}: not updated in place");
+            };
+            let sitemap = jobs.iter().any(|(_, j)| *j == Job::Sitemap(0));
+            assert_eq!(sitemap, rewrites, "{front:?}: {jobs:?}");
+            let written = Files::default();
+            assert!(render_jobs(&project.renderer(), &jobs, &written).is_empty());
+            served.extend(written.into_map());
+            project.forget_written(&jobs);
+            assert_eq!(served, fresh_files(&mut load()), "{front:?}");
         }
     }
 

@@ -274,11 +274,19 @@ impl<'a> Renderer<'a> {
         if self.searched {
             jobs.push((search::INDEX_FILE.into(), Job::SearchIndex));
         }
-        if self.sitemap {
-            let files = sitemap::files(self.site).into_iter();
-            jobs.extend(files.map(|(path, part)| (path, Job::Sitemap(part))));
-        }
+        jobs.extend(self.sitemap_jobs());
         jobs
+    }
+
+    /// The jobs of the sitemap's files, if folio writes one (see
+    /// [`sitemap`]).
+    pub fn sitemap_jobs(&self) -> Vec<(String, Job)> {
+        match self.sitemap {
+            true => (sitemap::files(self.site).into_iter())
+                .map(|(path, part)| (path, Job::Sitemap(part)))
+                .collect(),
+            false => Vec::new(),
+        }
     }
 
     /// Renders one job into `out`.

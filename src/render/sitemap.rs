@@ -2,11 +2,16 @@
 //! search engines, when the site is published at an `http(s)` `base_url`.
 //!
 //! The home page and every section, then every regular page, then the tag
-//! pages; not the not-found page nor aliases (redirects). URLs only: a
-//! `lastmod` would have to follow every date edit, and search engines
-//! read them as hints at best. Past the protocol's 50,000 URLs a file,
-//! `sitemap.xml` is an index of `sitemap-1.xml`, `sitemap-2.xml`, …
+//! pages; not the not-found page nor aliases (redirects). A page's
+//! `lastmod` is the day of its `updated` date, else of its `date` (a
+//! section's, its index page's), as its authors keep them; none for a
+//! page without either, nor for tag pages (file times say when a file was
+//! checked out, not when its text changed). Past the protocol's 50,000
+//! URLs a file, `sitemap.xml` is an index of `sitemap-1.xml`,
+//! `sitemap-2.xml`, …
 
+use crate::load::front_matter::is_date;
+use crate::load::FrontMatter;
 use crate::markdown::push_escaped;
 use crate::site::Site;
 
@@ -16,9 +21,13 @@ pub const SITEMAP_FILE: &str = "sitemap.xml";
 /// URLs one sitemap file may hold (the protocol's limit).
 pub const MAX_URLS: usize = 50_000;
 
-/// The site's listed URLs (base path included), in the sitemap's order.
-pub fn urls(site: &Site) -> impl Iterator<Item = &str> {
-    let sections = site.sections.iter().map(|s| s.route.url.as_str());
+/// The site's listed URLs (base path included), in the sitemap's order,
+/// each with its `lastmod` day, if any.
+pub fn urls(site: &Site) -> impl Iterator<Item = (&str, Option<&str>)> {
+    let sections = site.sections.iter().map(|s| {
+        let front = s.index.map(|p| &site.page(p).front);
+        (s.route.url.as_str(), front.and_then(lastmod))
+    });
     let pages = site.pages.iter().filter(|p| !p.is_index);
     let tags = site
         .tags
@@ -26,8 +35,16 @@ pub fn urls(site: &Site) -> impl Iterator<Item = &str> {
         .iter()
         .chain(site.tags.list.iter().map(|t| &t.route));
     sections
-        .chain(pages.map(|p| p.route.url.as_str()))
-        .chain(tags.map(|r| r.url.as_str()))
+        .chain(pages.map(|p| (p.route.url.as_str(), lastmod(&p.front))))
+        .chain(tags.map(|r| (r.url.as_str(), None)))
+}
+
+/// The day a page's front matter says it last changed: `updated`, else
+/// `date` (`2026-05-31`, of `2026-05-31T09:00:00Z`; loading refuses any
+/// other value of either).
+pub fn lastmod(front: &FrontMatter) -> Option<&str> {
+    let day = front.updated.as_deref().or(front.date.as_deref())?;
+    is_date(day).then(|| &day[..10])
 }
 
 /// How many URLs the sitemap lists.
@@ -61,30 +78,37 @@ pub fn write(site: &Site, origin: &str, base_url: &str, part: u32, out: &mut Vec
     if part == 0 && parts > 1 {
         text.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for n in 1..=parts as u32 {
-            push_loc(&mut text, "sitemap", base_url, &part_file(n));
+            push_loc(&mut text, "sitemap", base_url, &part_file(n), None);
         }
         text.push_str("</sitemapindex>\n");
     } else {
         let skip = (part.max(1) as usize - 1) * MAX_URLS;
         text.reserve(total.min(MAX_URLS) * (origin.len() + 40));
         text.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for url in urls(site).skip(skip).take(MAX_URLS) {
-            push_loc(&mut text, "url", origin, url);
+        for (url, day) in urls(site).skip(skip).take(MAX_URLS) {
+            push_loc(&mut text, "url", origin, url, day);
         }
         text.push_str("</urlset>\n");
     }
     out.extend_from_slice(text.as_bytes());
 }
 
-/// `<element><loc>{head}{tail}</loc></element>`, escaped for XML, with no
+/// `<element><loc>{head}{tail}</loc><lastmod>{day}</lastmod></element>`
+/// (without `lastmod` when there is no day), escaped for XML, with no
 /// string of its own (a `format!` per URL was 2.5k instructions of it).
-fn push_loc(text: &mut String, element: &str, head: &str, tail: &str) {
+fn push_loc(text: &mut String, element: &str, head: &str, tail: &str, day: Option<&str>) {
     for part in ["<", element, "><loc>"] {
         text.push_str(part);
     }
     push_escaped(text, head);
     push_escaped(text, tail);
-    for part in ["</loc></", element, ">\n"] {
+    text.push_str("</loc>");
+    if let Some(day) = day {
+        for part in ["<lastmod>", day, "</lastmod>"] {
+            text.push_str(part);
+        }
+    }
+    for part in ["</", element, ">\n"] {
         text.push_str(part);
     }
 }
@@ -98,8 +122,14 @@ mod tests {
     fn the_sitemap_lists_sections_pages_and_tags_once_each() {
         let (site, diags) = test_site(&[
             ("content/_index.md", "# Home\n"),
-            ("content/guide/_index.md", "# Guide\n"),
-            ("content/guide/a&b.md", "---\ntags: [x]\n---\n"),
+            (
+                "content/guide/_index.md",
+                "---\ntitle: Guide\ndate: 2026-01-02\n---\n",
+            ),
+            (
+                "content/guide/a&b.md",
+                "---\ntags: [x]\ndate: 2026-03-04\nupdated: 2026-05-06T07:08:09Z\n---\n",
+            ),
             ("content/ops/run.md", "---\naliases: [/old/]\n---\n"),
         ]);
         assert!(diags.is_empty(), "{diags:?}");
@@ -118,9 +148,9 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
              <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n\
              <url><loc>https://example.com/</loc></url>\n\
-             <url><loc>https://example.com/guide/</loc></url>\n\
+             <url><loc>https://example.com/guide/</loc><lastmod>2026-01-02</lastmod></url>\n\
              <url><loc>https://example.com/ops/</loc></url>\n\
-             <url><loc>https://example.com/guide/a&amp;b/</loc></url>\n\
+             <url><loc>https://example.com/guide/a&amp;b/</loc><lastmod>2026-05-06</lastmod></url>\n\
              <url><loc>https://example.com/ops/run/</loc></url>\n\
              <url><loc>https://example.com/tags/</loc></url>\n\
              <url><loc>https://example.com/tags/x/</loc></url>\n\
