@@ -85,6 +85,10 @@ impl Project {
         for (id, parsed) in self.reparse(ids)? {
             self.site.pages[id.0 as usize].parsed = parsed;
         }
+        // Every page of a list shows what its first page does.
+        reshown.jobs = self
+            .renderer()
+            .with_pagers(std::mem::take(&mut reshown.jobs));
         reshown.jobs.sort();
         reshown.jobs.dedup();
         Some(reshown)
@@ -127,5 +131,43 @@ impl Project {
             .filter(|d| d.file.as_ref().is_some_and(|f| saved.contains(f)))
             .collect();
         self.variants = variants;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::build::BuildOptions;
+
+    #[test]
+    fn a_featured_image_saved_again_rewrites_every_page_of_the_lists_that_show_it() {
+        let root = tempfile::tempdir().unwrap();
+        let ops = root.path().join("content/ops");
+        fs::create_dir_all(&ops).unwrap();
+        fs::create_dir_all(root.path().join("images")).unwrap();
+        image::RgbImage::new(8, 4)
+            .save(root.path().join("images/hero.png"))
+            .unwrap();
+        fs::write(root.path().join("folio.toml"), "paginate_by = 1\n").unwrap();
+        fs::write(root.path().join("content/_index.md"), "# Home\n").unwrap();
+        fs::write(ops.join("_index.md"), "# Ops\n").unwrap();
+        for name in ["a", "b"] {
+            let text = format!("---\ntitle: {name}\nfeatured: ../../images/hero.png\n---\nx\n");
+            fs::write(ops.join(format!("{name}.md")), text).unwrap();
+        }
+        let mut project = Project::load(&BuildOptions::preview_of(root.path())).unwrap();
+        let reshown = project
+            .reshow_images(&[], &["images/hero.png".to_string()])
+            .unwrap();
+        let paths: Vec<&str> = reshown.jobs.iter().map(|(p, _)| p.as_str()).collect();
+        for path in [
+            "ops/index.html",
+            "ops/page/2/index.html",
+            "ops/a/index.html",
+        ] {
+            assert!(paths.contains(&path), "{path}: {paths:?}");
+        }
     }
 }

@@ -276,9 +276,13 @@ impl Project {
             }
             None => affected_jobs(&self.site, id, listing_changed),
         };
+        let renderer = self.renderer();
         if lastmod_changed {
-            jobs.extend(self.renderer().sitemap_jobs());
+            jobs.extend(renderer.sitemap_jobs());
         }
+        // Every page of a list shows what its first page does.
+        let mut jobs = renderer.with_pagers(jobs);
+        drop(renderer);
         if self.replace_records(id, &mut parsed, &mut relisted) {
             jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
         }

@@ -317,15 +317,14 @@ fn body_text(page: &Page, held: Option<String>, sources: &SourceDir) -> Result<S
     Ok(text)
 }
 
-/// Renders `jobs` in parallel, with the later pages of the listings among
-/// them (see [`Renderer::with_pagers`]), and hands each result to `sink`
-/// (which writes it); returns the problems, one per template error.
+/// Renders `jobs` in parallel and hands each result to `sink` (which writes
+/// it); returns the problems, one per template error.
 pub fn render_jobs(
     renderer: &Renderer<'_>,
     jobs: &[(String, Job)],
     sink: &impl Sink,
 ) -> Vec<Diagnostic> {
-    dedupe(render_each(renderer, &renderer.with_pagers(jobs), sink))
+    dedupe(render_each(renderer, jobs, sink))
 }
 
 fn render_each(

@@ -455,16 +455,16 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// `jobs` (of an update), with the later pages of the listings among
-    /// them: an update that shows something new in a listing names its
-    /// first page, and every page of it may show the change.
-    pub fn with_pagers(&self, jobs: &[(String, Job)]) -> Vec<(String, Job)> {
-        let mut all = jobs.to_vec();
+    /// `jobs` (of an update), each listing's first page followed by its
+    /// later pages: an update that shows something new in a listing names
+    /// its first page, and every page of it may show the change.
+    pub fn with_pagers(&self, jobs: Vec<(String, Job)>) -> Vec<(String, Job)> {
+        let mut all = Vec::with_capacity(jobs.len());
         for job in jobs {
-            all.extend(self.pager_jobs(job));
+            let later = self.pager_jobs(&job);
+            all.push(job);
+            all.extend(later);
         }
-        all.sort();
-        all.dedup();
         all
     }
 

@@ -468,7 +468,7 @@ impl Session {
             Some(project) => project.reshow_images(&change.resized, &change.featured),
             None => None,
         };
-        let (Some(mut reshown), Some(project)) = (reshown, self.project.as_mut()) else {
+        let (Some(reshown), Some(project)) = (reshown, self.project.as_mut()) else {
             return self.full_rebuild();
         };
         let dir = served(&self.current);
@@ -479,7 +479,6 @@ impl Session {
                 return self.full_rebuild();
             }
         }
-        reshown.jobs = project.renderer().with_pagers(&reshown.jobs);
         let errors = rewrite(&self.current, project, &reshown.jobs);
         if !errors.is_empty() {
             self.unwritten = true;
@@ -683,8 +682,8 @@ impl Session {
                 }
             }
         }
-        // Every page of a listing shows what its first page does.
-        let mut jobs = project.renderer().with_pagers(&jobs);
+        jobs.sort();
+        jobs.dedup();
         // The search index holds every page's words: megabytes on a large
         // site, and no part of the page being previewed. It is written
         // after the browsers are told (see `write_deferred`).
