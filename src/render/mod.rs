@@ -20,6 +20,7 @@ use crate::diagnostic::{closest, Diagnostic};
 use crate::markdown::{escape_attr, ParsedPage};
 use crate::site::tags::TagId;
 use crate::site::{PageId, SectionId, Site};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
@@ -293,18 +294,8 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: Job, out: &mut Vec<u8>) -> Result<(), Vec<Diagnostic>> {
         match job {
             Job::Page(id) => self.render_page(id, &self.site.page(id).parsed, out),
-            Job::Section(id) | Job::SectionPager(id, _) => {
-                let section = self.site.section(id);
-                let generated;
-                let source = match section.index {
-                    Some(p) => self.site.page(p).source.as_str(),
-                    None => {
-                        generated = format!("the generated page of {}", section.route.url);
-                        generated.as_str()
-                    }
-                };
-                self.render_listing(job, self.builder.for_section(id), source, id, out)
-            }
+            Job::Section(id) => self.render_listing(Listing::Section(id), 1, out),
+            Job::SectionPager(id, n) => self.render_listing(Listing::Section(id), n, out),
             Job::NotFound => {
                 // The job exists only when there is a template; without one
                 // the name below reports itself as missing.
@@ -331,10 +322,8 @@ impl<'a> Renderer<'a> {
                 redirect_page(&self.site.page(id).route.url, out);
                 Ok(())
             }
-            Job::Tag(id) | Job::TagPager(id, _) => {
-                let source = format!("the generated page of {}", self.site.tags.tag(id).route.url);
-                self.render_listing(job, self.builder.for_tag(id), &source, Site::ROOT, out)
-            }
+            Job::Tag(id) => self.render_listing(Listing::Tag(id), 1, out),
+            Job::TagPager(id, n) => self.render_listing(Listing::Tag(id), n, out),
             Job::Tags => {
                 let Some(index) = &self.site.tags.index else {
                     return Ok(());
@@ -365,27 +354,33 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders `job`, a page of a listing, from `ctx`, the listing's
-    /// context; `source` names it in errors, and `nav_at` is the section
-    /// the navigation shows as current.
+    /// Renders page `number` (from 1) of `listing`.
     fn render_listing(
         &self,
-        job: Job,
-        mut ctx: RenderContext<'a>,
-        source: &str,
-        nav_at: SectionId,
+        listing: Listing,
+        number: u32,
         out: &mut Vec<u8>,
     ) -> Result<(), Vec<Diagnostic>> {
-        let Some((listing, number)) = job.listing() else {
-            unreachable!("only a listing's jobs render as one")
-        };
         let (template, route, entries) = self.listing_parts(listing);
+        let generated = || Cow::Owned(format!("the generated page of {}", route.url));
+        // The context, the file errors name, and the section the
+        // navigation shows as current.
+        let (mut ctx, source, nav_at) = match listing {
+            Listing::Section(id) => {
+                let source = match self.site.section(id).index {
+                    Some(p) => Cow::Borrowed(self.site.page(p).source.as_str()),
+                    None => generated(),
+                };
+                (self.builder.for_section(id), source, id)
+            }
+            Listing::Tag(id) => (self.builder.for_tag(id), generated(), Site::ROOT),
+        };
         if let Some(total) = self.pagers(template, &route.dir, entries.len()) {
             self.builder
                 .paginate(&mut ctx, entries, (number, total), &route.url);
         }
         let at = (nav_at, route.url.as_str(), None);
-        self.render_template(template, &ctx, at, source, out)
+        self.render_template(template, &ctx, at, &source, out)
     }
 
     /// The template, route and entries of `listing`.
