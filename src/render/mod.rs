@@ -720,11 +720,7 @@ mod tests {
                 )
             })
             .collect();
-        let pages: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        let (site, _) = crate::site::test_site(&pages);
+        let (site, _) = crate::site::test_site(&files);
         let own = [theme::TemplateSource {
             name: "section.html".into(),
             display_path: "templates/section.html".into(),
@@ -770,11 +766,7 @@ mod tests {
             .collect();
         files.push(("content/big/sub/inner.md".into(), "inner".into()));
         files.extend((0..120).map(|i| (format!("content/t{i:03}.md"), "top".into())));
-        let pages: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        let (site, _) = crate::site::test_site(&pages);
+        let (site, _) = crate::site::test_site(&files);
         let per_page = render_all(&site, false);
         let per_section = render_all(&site, true);
         assert_eq!(per_page.len(), per_section.len());

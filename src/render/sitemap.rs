@@ -161,14 +161,10 @@ mod tests {
 
     #[test]
     fn past_fifty_thousand_urls_the_sitemap_is_an_index_of_parts() {
-        let files_: Vec<(String, String)> = (0..MAX_URLS + 10)
+        let sources: Vec<(String, String)> = (0..MAX_URLS + 10)
             .map(|i| (format!("content/p{i}.md"), "x".to_string()))
             .collect();
-        let pages: Vec<(&str, &str)> = files_
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        let (site, _) = test_site(&pages);
+        let (site, _) = test_site(&sources);
         // The home page and 50,010 pages.
         assert_eq!(count(&site), MAX_URLS + 11);
         let listed: Vec<(String, u32)> = files(&site);

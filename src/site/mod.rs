@@ -198,10 +198,13 @@ impl Site {
     }
 }
 
-/// Builds a site from in-memory `(path, text)` pages, for tests of the
-/// stages that read the site model. `images/pic.png` exists.
+/// Builds a site from in-memory `(path, text)` pages (borrowed or owned),
+/// for tests of the stages that read the site model. `images/pic.png`
+/// exists.
 #[cfg(test)]
-pub(crate) fn test_site(files: &[(&str, &str)]) -> (Site, Vec<crate::diagnostic::Diagnostic>) {
+pub(crate) fn test_site(
+    files: &[(impl AsRef<str>, impl AsRef<str>)],
+) -> (Site, Vec<crate::diagnostic::Diagnostic>) {
     test_site_at(&crate::config::Config::default(), files)
 }
 
@@ -209,7 +212,7 @@ pub(crate) fn test_site(files: &[(&str, &str)]) -> (Site, Vec<crate::diagnostic:
 #[cfg(test)]
 pub(crate) fn test_site_at(
     config: &crate::config::Config,
-    files: &[(&str, &str)],
+    files: &[(impl AsRef<str>, impl AsRef<str>)],
 ) -> (Site, Vec<crate::diagnostic::Diagnostic>) {
     use crate::load::{load_page, LoadedPage};
     use crate::markdown::{parse, ParseInput};
@@ -217,7 +220,10 @@ pub(crate) fn test_site_at(
     let mut diags = Vec::new();
     let loaded: Vec<LoadedPage> = files
         .iter()
-        .map(|(path, text)| load_page(path, text.as_bytes(), &mut diags).expect("loads"))
+        .map(|(path, text)| {
+            let (path, text) = (path.as_ref(), text.as_ref());
+            load_page(path, text.as_bytes(), &mut diags).expect("loads")
+        })
         .collect();
     let reqs: Vec<RouteRequest<'_>> = loaded
         .iter()

@@ -90,10 +90,6 @@ fn titles_sort_by_their_numbers_and_ignore_case() {
             )
         })
         .collect();
-    let pages: Vec<(&str, &str)> = pages
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
     let (site, _) = build(&pages);
     let section = site.section(site.page(PageId(0)).section);
     assert_eq!(titles(&site, &section.pages), sorted);
