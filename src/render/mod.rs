@@ -252,12 +252,7 @@ impl<'a> Renderer<'a> {
                 jobs.push(Job::page_file(self.site, id));
             }
             for (n, alias) in p.front.aliases.iter().enumerate() {
-                let dir = alias.trim_matches('/');
-                let path = if dir.is_empty() {
-                    "index.html".into()
-                } else {
-                    format!("{dir}/index.html")
-                };
+                let path = format!("{}index.html", crate::route::alias_dir(alias));
                 jobs.push((path, Job::Alias(id, n)));
             }
         }

@@ -14,6 +14,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
+use crate::route::alias_dir;
 use crate::site::tags::TagId;
 use crate::site::{SectionId, Site};
 
@@ -102,8 +103,7 @@ pub fn taken(site: &Site) -> (HashSet<String>, Vec<Diagnostic>) {
     for page in &site.pages {
         claim(&page.route.dir, &page.source, "the page's URL");
         for alias in &page.front.aliases {
-            let dir = format!("{}/", alias.trim_matches('/'));
-            claim(&dir, &page.source, "an alias of the page");
+            claim(&alias_dir(alias), &page.source, "an alias of the page");
         }
     }
     for section in site.sections.iter().filter(|s| s.index.is_none()) {

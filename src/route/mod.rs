@@ -329,12 +329,7 @@ impl Routes {
             }
             claim(folded, req.source, req.slug.map_or(0, |(_, l)| l));
             for alias in req.aliases {
-                let alias_dir = format!("{}/", alias.trim_matches('/'));
-                let alias_dir = if alias_dir == "/" {
-                    String::new()
-                } else {
-                    alias_dir
-                };
+                let alias_dir = alias_dir(alias);
                 alias_dirs.insert(fold(&alias_dir));
                 claim(fold(&alias_dir), req.source, req.aliases_line);
             }
@@ -993,6 +988,15 @@ pub fn path_url(base_path: &str, path: &str) -> String {
     url.push_str(base_path);
     url.extend(utf8_percent_encode(path, SEGMENT));
     url
+}
+
+/// The output folder of an alias (`/old/path/` → `old/path/`; empty for
+/// `/`), as page routes name folders.
+pub fn alias_dir(alias: &str) -> String {
+    match alias.trim_matches('/') {
+        "" => String::new(),
+        dir => format!("{dir}/"),
+    }
 }
 
 /// A path in one letter case: `A.md` and `a.md` collide on macOS and

@@ -13,7 +13,7 @@ use super::assemble::title_key;
 use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::slug::slugify;
-use crate::route::Route;
+use crate::route::{alias_dir, Route};
 
 /// The output folder (under the base path) of the tag pages.
 pub const TAGS_DIR: &str = "tags/";
@@ -214,11 +214,7 @@ fn taken(site: &Site) -> Option<Diagnostic> {
         if under(&p.route.dir) {
             return Some((p.source.as_str(), 0, format!("its URL is {}", p.route.url)));
         }
-        let alias = p
-            .front
-            .aliases
-            .iter()
-            .find(|a| under(&format!("{}/", a.trim_start_matches('/'))))?;
+        let alias = p.front.aliases.iter().find(|a| under(&alias_dir(a)))?;
         Some((
             p.source.as_str(),
             p.front.line_of("aliases"),
