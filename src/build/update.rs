@@ -276,13 +276,17 @@ impl Project {
             }
             None => affected_jobs(&self.site, id, listing_changed),
         };
-        let renderer = self.renderer();
-        if lastmod_changed {
-            jobs.extend(renderer.sitemap_jobs());
+        // A renderer knows the sitemap's files and the lists' later pages:
+        // made only when one of them may be needed (it sets up tables of
+        // every page, and a body edit needs neither).
+        if lastmod_changed || self.config.paginate_by > 0 {
+            let renderer = self.renderer();
+            if lastmod_changed {
+                jobs.extend(renderer.sitemap_jobs());
+            }
+            // Every page of a list shows what its first page does.
+            jobs = renderer.with_pagers(jobs);
         }
-        // Every page of a list shows what its first page does.
-        let mut jobs = renderer.with_pagers(jobs);
-        drop(renderer);
         if self.replace_records(id, &mut parsed, &mut relisted) {
             jobs.push((search::INDEX_FILE.to_string(), Job::SearchIndex));
         }
