@@ -20,6 +20,7 @@ const KNOWN_KEYS: &[&str] = &[
     "edit_url",
     "search_text",
     "paginate_by",
+    "strings",
     "extra",
     "schema",
 ];
@@ -46,6 +47,9 @@ pub struct Config {
     /// when its template reads `paginator`; 0 shows them all on one
     /// (see [`crate::render::pager`]).
     pub paginate_by: usize,
+    /// The words readers see, in `language`, with `[strings]` over them
+    /// (see [`crate::strings`]).
+    pub strings: crate::strings::Strings,
     /// Free-form values for templates.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Front matter rules (`[[schema]]`).
@@ -63,6 +67,8 @@ struct RawConfig {
     search_text: Option<bool>,
     paginate_by: Option<usize>,
     #[serde(default)]
+    strings: toml::Table,
+    #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     schema: Vec<crate::schema::SchemaRule>,
@@ -79,6 +85,7 @@ impl Default for Config {
             edit_url: None,
             search_text: true,
             paginate_by: 0,
+            strings: crate::strings::Strings::english(),
             extra: serde_json::Map::new(),
             schema: Vec::new(),
         }
@@ -116,6 +123,7 @@ impl Config {
         for (key, value) in &table {
             let expected = match key.as_str() {
                 "extra" => (!value.is_table()).then_some("a table ([extra])"),
+                "strings" => (!value.is_table()).then_some("a table ([strings])"),
                 "schema" => (!value.is_array()).then_some("a list of [[schema]] tables"),
                 "search_text" => (!value.is_bool()).then_some("`true` or `false`"),
                 "paginate_by" => (value.as_integer().is_none_or(|n| n < 0))
@@ -168,12 +176,16 @@ impl Config {
                 );
             }
         }
-        (Config::from_raw(raw), diags)
+        let language = raw.language.as_deref().unwrap_or("en");
+        let (strings, d) = crate::strings::Strings::for_language(language, &raw.strings, text);
+        diags.extend(d);
+        (Config::from_raw(raw, strings), diags)
     }
 
-    fn from_raw(raw: RawConfig) -> Config {
+    fn from_raw(raw: RawConfig, strings: crate::strings::Strings) -> Config {
         let d = Config::default();
         Config {
+            strings,
             title: raw.title.unwrap_or(d.title),
             description: raw.description.unwrap_or_default(),
             base_url: raw.base_url.map_or(d.base_url, |u| normalize_base_url(&u)),
@@ -319,7 +331,9 @@ fn base_path_of(base_url: &str) -> String {
     normalize_base_url(path)
 }
 
-fn key_line(text: &str, key: &str) -> usize {
+/// The line of a top-level `key` (or `[key]` table) in folio.toml's text;
+/// 1 when it is not there.
+pub(crate) fn key_line(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
             let l = l.trim_start();

@@ -25,5 +25,6 @@ pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod strings;
 #[cfg(test)]
 mod test_rng;

@@ -4013,3 +4013,173 @@ fn a_sites_own_template_gets_the_paginator_and_a_page_under_page_keeps_its_listi
         .join("public/tags/ops/page/2/index.html")
         .exists());
 }
+
+// ---- the site's language ---------------------------------------------------
+
+/// The one theme script of `public/` named `<stem>.<hash>.js`.
+fn fingerprinted_script(dir: &tempfile::TempDir, stem: &str) -> (String, String) {
+    let name = fs::read_dir(dir.path().join("public"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| {
+            n.starts_with(&format!("{stem}.")) && n.ends_with(".js") && n.len() > stem.len() + 4
+        })
+        .unwrap_or_else(|| panic!("no {stem}.<hash>.js"));
+    let text = read(dir, &name);
+    (name, text)
+}
+
+#[test]
+fn a_german_handbook_shows_the_themes_and_folios_words_in_german() {
+    let german = paginated_site("language = \"de-AT\"\npaginate_by = 2\n", None);
+    let (out, run) = build(german.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let list = read(&out, "runbooks/index.html");
+    assert_has_all(
+        "the section's first page",
+        &list,
+        &[
+            "<html lang=\"de-AT\">",
+            ">Zum Inhalt springen</a>",
+            "placeholder=\"Suchen\"",
+            "aria-label=\"Zum dunklen Design wechseln\"",
+            "<summary>Menü</summary>",
+            ">Start</a>",
+            "id=\"folio-pages\">Seiten <span class=\"list-count\">Seite 1 von 3</span>",
+            "aria-label=\"Seiten der Liste\"",
+            "aria-label=\"Seite 2\"",
+            "rel=\"next\">Weiter →</a>",
+            "Erstellt mit folio ",
+        ],
+    );
+    let later = read(&out, "runbooks/page/2/index.html");
+    assert!(later.contains("<title>Runbooks (Seite 2) · "), "{later}");
+    let page = read(&out, "runbooks/r1/index.html");
+    assert_has_all(
+        "a page",
+        &page,
+        &[
+            "1 Min. Lesezeit",
+            "<span class=\"pager-label\">Zurück</span>",
+            "<span class=\"pager-label\">Weiter</span>",
+            "aria-label=\"Vorherige und nächste Seite\"",
+        ],
+    );
+    // The pages folio writes itself.
+    let tags = read(&out, "tags/index.html");
+    assert_has_all(
+        "the list of tags",
+        &tags,
+        &["<title>Schlagwörter · ", "5 Seiten"],
+    );
+    let tag = read(&out, "tags/ops/index.html");
+    assert!(tag.contains("<title>Schlagwort „ops“ · "), "{tag}");
+    let missing = read(&out, "404.html");
+    assert_has_all(
+        "the 404 page",
+        &missing,
+        &[
+            "<title>Seite nicht gefunden · ",
+            "Die gesuchte Seite gibt es nicht oder sie wurde verschoben.",
+            ">Zur Startseite</a>",
+        ],
+    );
+    // The theme's script has the words, and its name's hash follows them.
+    let (name, script) = fingerprinted_script(&out, "folio");
+    assert!(script.contains("\"copy\":\"Kopieren\""), "{script}");
+    assert!(!script.contains(crate_marker()), "the marker is replaced");
+    assert!(list.contains(&format!("/{name}\"")), "pages load {name}");
+    let english = paginated_site("paginate_by = 2\n", None);
+    let (english_out, run) = build(english.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (english_name, english_script) = fingerprinted_script(&english_out, "folio");
+    assert_ne!(english_name, name);
+    assert!(english_script.contains("\"copy\":\"Copy\""));
+    assert!(read(&english_out, "runbooks/index.html")
+        .contains("Pages <span class=\"list-count\">page 1 of 3</span>"));
+}
+
+fn crate_marker() -> &'static str {
+    folio::strings::SCRIPT_MARKER
+}
+
+#[test]
+fn strings_in_folio_toml_change_words_and_reach_the_sites_own_templates() {
+    let root = site(&[
+        (
+            "folio.toml",
+            "title = \"T\"\nlanguage = \"fi\"\n\n[strings]\nnext = \"Seuraava\"\nteam_motto = \"Yhdessä\"\npage_count = \"{count} sivu|{count} sivua\"\nprevios = \"Edellinen\"\n",
+        ),
+        ("content/_index.md", "---\ntitle: Koti\n---\n"),
+        ("content/a.md", "---\ntitle: A\n---\nA.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nB.\n"),
+        (
+            "templates/page.html",
+            "<p>{{ site.strings.team_motto }} · {{ site.strings.page_count | fill(count=1) }} · {{ site.strings.page_count | fill(count=2) }} · {{ site.strings.next }} · {{ site.strings.previous }} · {{ site.strings.built_with | fill(version=\"9<\") }}</p>",
+        ),
+    ]);
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(&out, "a/index.html"),
+        "<p>Yhdessä · 1 sivu · 2 sivua · Seuraava · Previous · Built with folio 9&lt;</p>"
+    );
+    // A word that looks like a typo of folio's is named, at its line; the
+    // language's own words being written, it is not warned about.
+    assert!(
+        run.stderr
+            .contains("`previos` under [strings] is not a word folio or its theme shows"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("folio.toml:8"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `previous`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("no words in language"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_language_folio_has_no_words_for_builds_in_english_and_says_so() {
+    let root = site(&[
+        ("folio.toml", "title = \"T\"\nlanguage = \"sv\"\n"),
+        ("content/_index.md", "---\ntitle: Hem\n---\n"),
+    ]);
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("folio has no words in language `sv`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("folio.toml:2"), "{}", run.stderr);
+    assert!(run.stderr.contains("[strings]"), "{}", run.stderr);
+    let home = read(&out, "index.html");
+    assert_has_all(
+        "the home page",
+        &home,
+        &["<html lang=\"sv\">", ">Skip to content</a>"],
+    );
+    // A value that is not a string stops the build, at its line.
+    let root = site(&[
+        ("folio.toml", "[strings]\nhome = [\"Hem\"]\n"),
+        ("content/_index.md", "---\ntitle: Hem\n---\n"),
+    ]);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`home` under [strings] must be a quoted string, not array"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("folio.toml:2"), "{}", run.stderr);
+}

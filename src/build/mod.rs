@@ -494,6 +494,7 @@ fn build_site(
     let (mut site, d) = assemble(AssembleInput {
         pages,
         routes: &routes,
+        strings: &config.strings,
     });
     diags.extend(d);
     sources::apply_featured_sizes(&mut site, &image_sizes, diags);

@@ -257,6 +257,7 @@ pub(super) fn load_templates(
         );
         return None;
     };
+    let theme = theme.with_strings(&config.strings);
     let site_templates = read_templates(root, &root.join("templates"), diags);
     match Templates::compile(&theme, &site_templates) {
         Ok(t) => Some((t, theme)),

@@ -32,6 +32,8 @@ pub struct SiteContext<'a> {
     pub home_url: String,
     /// Language code.
     pub language: &'a str,
+    /// The words readers see, in `language` (see [`crate::strings`]).
+    pub strings: &'a crate::strings::Strings,
     /// `[extra]` from folio.toml.
     pub extra: &'a Map<String, Value>,
 }
@@ -46,6 +48,7 @@ impl<'a> SiteContext<'a> {
             base_path: config.base_path(),
             home_url: crate::route::folder_url(&config.base_path(), "", config.read_from_disk()),
             language: &config.language,
+            strings: &config.strings,
             extra: &config.extra,
         }
     }
@@ -492,8 +495,9 @@ impl<'a> ContextBuilder<'a> {
     /// Context for the list of tags: a section's, each tag a subsection.
     pub fn for_tags(&self, route: &'a crate::route::Route) -> RenderContext<'a> {
         let page = || {
-            let mut page = self.blank_page("Tags", &route.url);
-            page.description = "Every tag of the site's pages".to_string();
+            let strings = &self.config.strings;
+            let mut page = self.blank_page(&strings.tags_title, &route.url);
+            page.description = strings.tags_description.clone();
             page.ancestors = self.ancestors(Some(Site::ROOT));
             page
         };
@@ -677,7 +681,7 @@ impl<'a> ContextBuilder<'a> {
                 }];
                 if let Some(index) = &self.site.tags.index {
                     trail.push(LinkContext {
-                        title: "Tags",
+                        title: &self.config.strings.tags_title,
                         url: &index.url,
                     });
                 }

@@ -145,6 +145,9 @@ pub fn set_globals(
     assets: &BTreeMap<String, String>,
     live_reload: bool,
 ) {
+    templates
+        .tera
+        .register_filter("fill", theme::fill_filter(config.language.clone()));
     let globals = templates.tera.global_context();
     globals.insert("site", &SiteContext::from_config(config));
     globals.insert(
@@ -295,13 +298,15 @@ impl<'a> Renderer<'a> {
                 // The job exists only when there is a template; without one
                 // the name below reports itself as missing.
                 let template = self.not_found.unwrap_or("404.html");
-                let gone = "<p>The page you are looking for does not exist or has moved.</p>";
+                let strings = &self.builder.config.strings;
+                let gone = format!("<p>{}</p>", escape_attr(&strings.not_found_text));
                 // A 404.html adds its own way home; a page template does not.
                 let content = match template {
-                    "404.html" => gone.to_string(),
+                    "404.html" => gone,
                     _ => format!(
-                        "{gone}\n<p><a href=\"{}\">Go to the home page</a></p>",
-                        escape_attr(&self.site.section(Site::ROOT).route.url)
+                        "{gone}\n<p><a href=\"{}\">{}</a></p>",
+                        escape_attr(&self.site.section(Site::ROOT).route.url),
+                        escape_attr(&strings.go_home)
                     ),
                 };
                 // Written at the output's root: under the base path once
@@ -309,7 +314,7 @@ impl<'a> Renderer<'a> {
                 let url = format!("{}404.html", self.builder.config.base_path());
                 let ctx = self
                     .builder
-                    .for_standalone("Page not found", &content, &url);
+                    .for_standalone(&strings.not_found_title, &content, &url);
                 let at = (Site::ROOT, url.as_str(), None);
                 self.render_template(template, &ctx, at, "404.html", out)
             }
@@ -582,7 +587,8 @@ impl<'a> Renderer<'a> {
         let at = positions.page_in(self.site, section, page);
         let run = nav::listed(len, at).start / nav::MAX_LISTED;
         runs[run].get_or_init(|| {
-            let html = sidebar::render_builtin(self.site, positions, section, page);
+            let home = &self.builder.config.strings.home;
+            let html = sidebar::render_builtin(self.site, positions, section, page, home);
             sidebar::Sidebar::new(html)
         })
     }
@@ -816,20 +822,21 @@ mod tests {
             assert_eq!(a, b, "{path} differs");
         }
         // The home link's target comes from the configuration (through
-        // the site's routes).
-        let below = Config {
+        // the site's routes), and its text from the site's words.
+        let mut below = Config {
             base_url: "https://example.com/R&D's handbook/".into(),
             ..Config::default()
         };
+        below.strings.home = "Start & <Ziel>".into();
         let (below_site, _) = crate::site::test_site_at(&below, &pages);
         let both =
             [false, true].map(|per_section| render_all_with(&below_site, &[], per_section, &below));
         for ((path, a), (_, b)) in both[0].iter().zip(&both[1]) {
             // The home page's own link is marked current.
             let home = if path == "index.html" {
-                "href=\"/R&amp;D&#39;s handbook/\" aria-current=\"page\">Home"
+                "href=\"/R&amp;D&#39;s handbook/\" aria-current=\"page\">Start &amp; &lt;Ziel&gt;</a>"
             } else {
-                "href=\"/R&amp;D&#39;s handbook/\">Home"
+                "href=\"/R&amp;D&#39;s handbook/\">Start &amp; &lt;Ziel&gt;</a>"
             };
             assert!(!path.ends_with(".html") || a.contains(home), "{path}");
             assert_eq!(a, b, "{path} differs under a base path");

@@ -54,7 +54,8 @@ impl Marker {
 /// The template shows four levels: the top-level list, and the children
 /// of each expanded item (the sections on the path to `section`) below
 /// it; only the first two levels mark sections with a class. The home
-/// link is the top section's URL (the template's `site.home_url`).
+/// link is the top section's URL (the template's `site.home_url`), and
+/// `home` its text (`site.strings.home`).
 /// `page` is the page shown (`None`: the section's own page); any page of
 /// the same run of [`nav::MAX_LISTED`] gets the same sidebar.
 pub fn render_builtin(
@@ -62,12 +63,15 @@ pub fn render_builtin(
     positions: &nav::Positions,
     section: SectionId,
     page: Option<PageId>,
+    home: &str,
 ) -> String {
     let path = site.section_path(section);
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"<ul class=\"nav-list\">\n<li class=\"nav-home\"><a href=\"");
     escape(&mut out, &site.section(path[0]).route.url);
-    out.extend_from_slice(b"\">Home</a></li>\n");
+    out.extend_from_slice(b"\">");
+    escape(&mut out, home);
+    out.extend_from_slice(b"</a></li>\n");
     let on_path = |depth: usize| positions.on_path(site, &path, depth, page);
     list(&mut out, site, &path, 0, &on_path);
     out.extend_from_slice(b"</ul>\n");

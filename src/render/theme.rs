@@ -141,6 +141,29 @@ impl ThemeAsset {
 }
 
 impl Theme {
+    /// Writes `strings` into each script that asks for them (see
+    /// [`crate::strings::SCRIPT_MARKER`]); its name's hash follows.
+    pub fn with_strings(mut self, strings: &crate::strings::Strings) -> Theme {
+        let marker = crate::strings::SCRIPT_MARKER.as_bytes();
+        for asset in &mut self.assets {
+            let bytes: &[u8] = match &asset.data {
+                AssetData::Embedded(b) => b,
+                AssetData::Owned(b) => b,
+                AssetData::File(_) => continue,
+            };
+            let Some(at) = bytes.windows(marker.len()).position(|w| w == marker) else {
+                continue;
+            };
+            let mut written = Vec::with_capacity(bytes.len() + 4096);
+            written.extend_from_slice(&bytes[..at]);
+            written.extend_from_slice(strings.to_json().as_bytes());
+            written.extend_from_slice(&bytes[at + marker.len()..]);
+            asset.out_rel = fingerprinted(&asset.rel, &written);
+            asset.data = AssetData::Owned(written);
+        }
+        self
+    }
+
     /// `rel` → URL for every asset, the `assets` map templates receive
     /// (`{{ assets["folio.css"] }}`).
     pub fn asset_urls(&self, base_path: &str) -> std::collections::BTreeMap<String, String> {
@@ -264,6 +287,7 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.register_filter("safe", safe);
+        tera.register_filter("fill", fill_filter("en".into()));
         tera.set_fallback_prefixes([THEME_PREFIX])
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
         tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
@@ -372,6 +396,27 @@ impl Templates {
 /// Tera's `safe` filter without its copy: a string (a page's whole
 /// content, for one) is only marked safe; anything else is printed first,
 /// as Tera's own filter does.
+/// The `fill` filter for `language`: `{{ site.strings.page_count |
+/// fill(count=n) }}` (see [`crate::strings::fill`]).
+pub fn fill_filter(
+    language: String,
+) -> impl Fn(&str, Kwargs, &State) -> String + Send + Sync + 'static {
+    move |word: &str, kwargs: Kwargs, _: &State| {
+        let count = kwargs
+            .get::<Value>("count")
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_i64());
+        crate::strings::fill(word, &language, count, |name| {
+            let value = kwargs.get::<Value>(name).ok().flatten()?;
+            Some(match value.as_str() {
+                Some(text) => std::borrow::Cow::Owned(text.to_string()),
+                None => std::borrow::Cow::Owned(value.to_string()),
+            })
+        })
+    }
+}
+
 fn safe(value: Value, _: Kwargs, _: &State) -> Value {
     if value.is_string() {
         value.mark_safe()

@@ -244,6 +244,7 @@ pub(crate) fn test_site_at(
     let (mut site, d) = assemble(AssembleInput {
         pages: loaded,
         routes: &routes,
+        strings: &config.strings,
     });
     diags.extend(d);
     for page in &mut site.pages {

@@ -14,6 +14,7 @@ use super::{PageId, Site};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::slug::slugify;
 use crate::route::{alias_dir, Route};
+use crate::strings::Strings;
 
 /// The output folder (under the base path) of the tag pages.
 pub const TAGS_DIR: &str = "tags/";
@@ -27,7 +28,7 @@ pub struct TagId(pub u32);
 pub struct Tag {
     /// As the first page (in the site's order) writes it.
     pub name: String,
-    /// Its page's title: "Tagged “deploy”".
+    /// Its page's title: "Tagged “deploy”" (the `tagged` word).
     pub title: String,
     /// Where its page is written, and its URL.
     pub route: Route,
@@ -54,7 +55,11 @@ impl Tags {
     /// Collects the tags of `site`'s pages; `folder_url` makes the URL of
     /// an output folder. Without any tag, or with a page of the site's
     /// own under `/tags/` (a warning, naming it), there are none.
-    pub fn collect(site: &Site, folder_url: impl Fn(&str) -> String) -> (Tags, Vec<Diagnostic>) {
+    pub fn collect(
+        site: &Site,
+        strings: &Strings,
+        folder_url: impl Fn(&str) -> String,
+    ) -> (Tags, Vec<Diagnostic>) {
         if site.pages.iter().all(|p| p.front.tags.is_empty()) {
             return (Tags::default(), Vec::new());
         }
@@ -85,7 +90,7 @@ impl Tags {
                         let dir = format!("{TAGS_DIR}{slug}/");
                         list.push(Tag {
                             name: name.clone(),
-                            title: format!("Tagged “{name}”"),
+                            title: strings.tag_title(name),
                             route: Route {
                                 url: folder_url(&dir),
                                 dir,

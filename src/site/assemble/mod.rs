@@ -24,6 +24,8 @@ pub struct AssembleInput<'a> {
     pub pages: Vec<LoadedPage>,
     /// Routes planned for them.
     pub routes: &'a Routes,
+    /// The words of the site's language (tag pages' titles).
+    pub strings: &'a crate::strings::Strings,
 }
 
 /// Builds the site model and reports problems with featured images.
@@ -71,7 +73,7 @@ pub fn assemble(input: AssembleInput<'_>) -> (Site, Vec<Diagnostic>) {
     name_sections(&mut site);
     order(&mut site);
     link_neighbours(&mut site);
-    let (tags, d) = Tags::collect(&site, |dir| routes.folder_url(dir));
+    let (tags, d) = Tags::collect(&site, input.strings, |dir| routes.folder_url(dir));
     site.tags = tags;
     diags.extend(d);
     (site, diags)

@@ -2,15 +2,34 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+
+  /* The site's words, in its language: folio writes them in when it
+     copies this script (themes/handbook/i18n/, [strings] in folio.toml). */
+  var words = /*folio:strings*/{};
+  /* A word with its {name}s filled in; "one|other" picks a form by count
+     (0 takes the first in French and Brazilian Portuguese, as in folio). */
+  function word(key, values) {
+    var text = words[key] || key;
+    values = values || {};
+    var forms = text.split("|");
+    if (forms.length > 1 && typeof values.count === "number") {
+      var lang = (root.lang || "").toLowerCase();
+      var zeroIsOne = /^fr(-|$)/.test(lang) || lang === "pt" || lang === "pt-br";
+      text = values.count === 1 || (zeroIsOne && values.count === 0) ? forms[0] : forms.slice(1).join("|");
+    }
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
   var wide = window.matchMedia("(min-width: 60rem)");
   var dark = window.matchMedia("(prefers-color-scheme: dark)");
 
   /* Colour theme: follows the system until the reader picks one. */
   function effective() { return root.dataset.theme || (dark.matches ? "dark" : "light"); }
   function labelToggle(button) {
-    var next = effective() === "dark" ? "light" : "dark";
-    button.setAttribute("aria-label", "Switch to " + next + " theme");
-    button.title = "Switch to " + next + " theme";
+    var label = word(effective() === "dark" ? "theme_to_light" : "theme_to_dark");
+    button.setAttribute("aria-label", label);
+    button.title = label;
   }
   function setupTheme() {
     var button = document.querySelector(".theme-toggle");
@@ -78,14 +97,14 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy-button";
-      button.textContent = "Copy";
-      button.setAttribute("aria-label", "Copy code to clipboard");
+      button.textContent = word("copy");
+      button.setAttribute("aria-label", word("copy_label"));
       button.addEventListener("click", function () {
         var code = pre.querySelector("code") || pre;
         navigator.clipboard.writeText(code.innerText).then(function () {
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = "Copy"; }, 1500);
-        }, function () { button.textContent = "Press Ctrl+C"; });
+          button.textContent = word("copied");
+          setTimeout(function () { button.textContent = word("copy"); }, 1500);
+        }, function () { button.textContent = word("copy_by_hand"); });
       });
       var wrap = document.createElement("div");
       wrap.className = "code-block";
@@ -140,8 +159,8 @@
     box.hidden = false;
     function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
     function close() { list.hidden = true; }
-    function unavailable() { status.textContent = "Search is not available right now"; }
-    function update() { withSearch(box, function (search) { search.show(box); }, unavailable); }
+    function unavailable() { status.textContent = word("search_unavailable"); }
+    function update() { withSearch(box, function (search) { search.show(box, word); }, unavailable); }
     function move(from, step) {
       var all = links();
       if (!all.length) return;

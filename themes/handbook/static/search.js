@@ -133,8 +133,9 @@
       return h && terms.every(function (t) { return f.indexOf(t) >= 0; });
     });
   }
-  /* The results for the box's query; folio.js has loaded the index. */
-  function render(box) {
+  /* The results for the box's query; folio.js has loaded the index and
+     gives word(key, values), the site's words. */
+  function render(box, word) {
     var input = box.querySelector(".search-input");
     var list = box.querySelector(".search-results");
     var status = box.querySelector("[aria-live]");
@@ -157,7 +158,9 @@
         return p.t.indexOf(t) < 0 && p.h.indexOf(t) < 0 && p.d.indexOf(t) < 0;
       });
       if (!heading && inText.length) {
-        extra = "Mentions " + inText.map(function (t) { return "“" + t + "”"; }).join(", ") +
+        extra = word("search_mentions", {
+          terms: inText.map(function (t) { return word("quoted", { text: t }); }).join(", ")
+        }) +
           (p.text ? " · " + p.text : "");
       }
       if (p.trail) {
@@ -178,12 +181,11 @@
     if (!pages.length) {
       var none = document.createElement("li");
       none.className = "result-none";
-      none.textContent = "No pages match “" + query + "”";
+      none.textContent = word("search_no_match", { query: query });
       list.appendChild(none);
     }
     list.hidden = false;
-    status.textContent = pages.length ? pages.length + (pages.length === 1 ? " page found" : " pages found") +
-      "; press the down arrow to pick one" : "No pages found";
+    status.textContent = pages.length ? word("search_found", { count: pages.length }) : word("search_none");
   }
   /* After an edit under folio serve, folio.js loads the index again, and
      prepare() folds the new one. */

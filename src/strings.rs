@@ -1,0 +1,519 @@
+//! The words readers see, in the site's language.
+//!
+//! folio's own pages (the tag pages, the 404 page) and the handbook theme
+//! show a few dozen words of their own: "Previous", "On this page", "3
+//! pages". They come from a catalogue per language, shipped in
+//! `themes/handbook/i18n/<lang>.toml` and compiled in: `language = "de"`
+//! (or `de-AT`, which falls back to `de`) shows them in German. A
+//! language without a catalogue keeps English, and any word can be
+//! changed under `[strings]` in folio.toml, which is also where a site
+//! writes a language folio does not ship.
+//!
+//! Templates read them as `site.strings.<key>`; a word with `{name}` in it
+//! is filled in by the `fill` filter, which also picks between the forms
+//! of `"one|other"` by `count` (see [`fill`]). The theme's scripts get the
+//! same words as JSON, written into them when they are copied (see
+//! [`SCRIPT_MARKER`]). Parsing is pure, like the rest of the configuration.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{closest, Diagnostic};
+
+/// The catalogues compiled into folio, by language code; `en` holds every
+/// key and is the fallback for the others.
+const CATALOGUES: &[(&str, &str)] = &[
+    ("en", include_str!("../themes/handbook/i18n/en.toml")),
+    ("de", include_str!("../themes/handbook/i18n/de.toml")),
+    ("es", include_str!("../themes/handbook/i18n/es.toml")),
+    ("fr", include_str!("../themes/handbook/i18n/fr.toml")),
+    ("nl", include_str!("../themes/handbook/i18n/nl.toml")),
+    ("pt", include_str!("../themes/handbook/i18n/pt.toml")),
+];
+
+/// In a theme's script, replaced by the site's words as a JSON object
+/// when the script is copied (`var words = /*folio:strings*/{};`). Left
+/// as it is, the script still parses, with no words.
+pub const SCRIPT_MARKER: &str = "/*folio:strings*/{}";
+
+/// Every word folio and the handbook theme show, in one language. The
+/// doc comment of each is what translators work from; `en.toml` has the
+/// English.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Strings {
+    /// The title of the list of tags.
+    pub tags_title: String,
+    /// The description of the list of tags.
+    pub tags_description: String,
+    /// A tag page's title: `{tag}`, the tag as first written.
+    pub tagged: String,
+    /// The 404 page's title.
+    pub not_found_title: String,
+    /// The 404 page's text.
+    pub not_found_text: String,
+    /// The 404 page's link home.
+    pub go_home: String,
+    /// The link that skips to a page's text, for keyboards.
+    pub skip_to_content: String,
+    /// The search box's label, for screen readers.
+    pub search_label: String,
+    /// The search box's placeholder.
+    pub search_placeholder: String,
+    /// The label of the list of results.
+    pub search_results: String,
+    /// The colour-theme button, in the light theme.
+    pub theme_to_dark: String,
+    /// The colour-theme button, in the dark theme.
+    pub theme_to_light: String,
+    /// The button that opens the sidebar on a phone.
+    pub menu: String,
+    /// The sidebar's label, for screen readers.
+    pub sidebar: String,
+    /// The sidebar's link to the home page.
+    pub home: String,
+    /// The breadcrumbs' label, for screen readers.
+    pub breadcrumbs: String,
+    /// Before a page's `updated` date, in the footer.
+    pub last_updated: String,
+    /// Before a page's `date`, in the footer.
+    pub published: String,
+    /// The link to a page's source (`edit_url`).
+    pub edit_page: String,
+    /// The footer's last line: `{version}`, folio's.
+    pub built_with: String,
+    /// The heading of a page's table of contents.
+    pub on_this_page: String,
+    /// A page's reading time: `{minutes}`.
+    pub reading_time: String,
+    /// Before a page's `updated` date, under its title.
+    pub updated: String,
+    /// The link to the previous page.
+    pub previous: String,
+    /// The link to the next page.
+    pub next: String,
+    /// The label of those two links, for screen readers.
+    pub previous_next: String,
+    /// A code block's copy button.
+    pub copy: String,
+    /// That button's label, for screen readers.
+    pub copy_label: String,
+    /// That button once the code is copied.
+    pub copied: String,
+    /// That button when the browser refused to copy.
+    pub copy_by_hand: String,
+    /// The home page's heading over its sections.
+    pub explore: String,
+    /// The home page's button to its first section: `{title}`.
+    pub start_with: String,
+    /// A section's heading over its subsections.
+    pub sections: String,
+    /// A section's heading over its pages.
+    pub pages: String,
+    /// How many pages a section or tag has: `{count}`, one|other.
+    pub page_count: String,
+    /// The label of a long list's page links, for screen readers.
+    pub list_pages: String,
+    /// Beside a long list's heading: `{number}` of `{total}`.
+    pub list_page_of: String,
+    /// A link to one page of a long list: `{number}`.
+    pub list_page: String,
+    /// In the browser's title of a long list's later pages: `{number}`.
+    pub title_page: String,
+    /// When the search's files cannot be loaded.
+    pub search_unavailable: String,
+    /// When no page matches: `{query}`, as typed.
+    pub search_no_match: String,
+    /// Read out after a search: `{count}`, one|other.
+    pub search_found: String,
+    /// Read out after a search that found nothing.
+    pub search_none: String,
+    /// Under a result found by its text only: `{terms}`, each quoted.
+    pub search_mentions: String,
+    /// A word quoted: `{text}`.
+    pub quoted: String,
+    /// Words a site adds under `[strings]` for its own templates.
+    #[serde(flatten)]
+    pub own: BTreeMap<String, String>,
+}
+
+impl Default for Strings {
+    fn default() -> Self {
+        Strings::english()
+    }
+}
+
+impl Strings {
+    /// The English words (`en.toml`).
+    pub fn english() -> Strings {
+        toml::from_str(CATALOGUES[0].1).expect("en.toml has every key")
+    }
+
+    /// The words for `language` (`de`, `de-AT`, `pt_BR`), with
+    /// `overrides` (the `[strings]` table of folio.toml, whose text is
+    /// `text`) over them. Problems are located in folio.toml.
+    pub fn for_language(
+        language: &str,
+        overrides: &toml::Table,
+        text: &str,
+    ) -> (Strings, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut words = table(CATALOGUES[0].1);
+        let shipped = catalogue(language);
+        if let Some(own) = shipped {
+            words.extend(table(own));
+        } else if overrides.is_empty() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "folio has no words in language `{language}`: its pages and the theme \
+                     show English words (\"Previous\", \"On this page\")"
+                ))
+                .in_file(crate::config::CONFIG_FILE)
+                .at(text, crate::config::key_line(text, "language"), 1)
+                .with_hint(format!(
+                    "translate them under [strings] in folio.toml (every key is listed in \
+                     the handbook's configuration page), or use one of {}",
+                    CATALOGUES
+                        .iter()
+                        .map(|(code, _)| format!("`{code}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+        let english = table(CATALOGUES[0].1);
+        for (key, value) in overrides {
+            let line = table_key_line(text, "strings", key);
+            let Some(value) = value.as_str() else {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`{key}` under [strings] must be a quoted string, not {}",
+                        value.type_str()
+                    ))
+                    .in_file(crate::config::CONFIG_FILE)
+                    .at(text, line, 1),
+                );
+                continue;
+            };
+            match english.get(key).and_then(toml::Value::as_str) {
+                Some(en) => {
+                    let missing: Vec<&str> = placeholders(value)
+                        .filter(|p| !placeholders(en).any(|q| q == *p))
+                        .collect();
+                    if let Some(p) = missing.first() {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "`{key}` under [strings] has `{{{p}}}`, which folio does not fill \
+                                 in there: it is shown as written"
+                            ))
+                            .in_file(crate::config::CONFIG_FILE)
+                            .at(text, line, 1)
+                            .with_hint(format!("the English is \"{en}\"")),
+                        );
+                    }
+                }
+                None => {
+                    // A word of the site's own templates, unless it looks
+                    // like a typo of one of folio's.
+                    if let Some(near) = closest(key, english.keys().map(String::as_str)) {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "`{key}` under [strings] is not a word folio or its theme shows"
+                            ))
+                            .in_file(crate::config::CONFIG_FILE)
+                            .at(text, line, 1)
+                            .with_hint(format!(
+                                "did you mean `{near}`? (A word for your own templates is \
+                                 kept as `site.strings.{key}`.)"
+                            )),
+                        );
+                    }
+                }
+            }
+            words.insert(key.clone(), toml::Value::String(value.to_string()));
+        }
+        let strings = toml::Value::Table(words)
+            .try_into()
+            .expect("every key is a string, and en.toml has them all");
+        (strings, diags)
+    }
+
+    /// A tag page's title.
+    pub fn tag_title(&self, tag: &str) -> String {
+        fill(&self.tagged, "", None, |name| {
+            (name == "tag").then_some(tag.into())
+        })
+    }
+
+    /// The words as a JSON object, for the theme's scripts.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("strings serialise")
+    }
+}
+
+/// The catalogue shipped for `language`: its own, or its base language's
+/// (`de-AT` and `de_at` → `de`). Codes are matched without case.
+fn catalogue(language: &str) -> Option<&'static str> {
+    let code = language.trim().to_ascii_lowercase().replace('_', "-");
+    let base = code.split('-').next().unwrap_or("");
+    let shipped = [code.as_str(), base]
+        .into_iter()
+        .find_map(|c| CATALOGUES.iter().find(|(k, _)| *k == c))
+        .map(|(_, text)| *text);
+    shipped
+}
+
+/// A shipped catalogue as a table (they are checked by the tests below).
+fn table(text: &str) -> toml::Table {
+    toml::from_str(text).expect("a shipped catalogue is valid TOML")
+}
+
+/// The `{name}`s of a word.
+fn placeholders(word: &str) -> impl Iterator<Item = &str> {
+    word.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
+/// The line of `key` inside the `[table]` of a TOML text (1 when not
+/// found, as for the other keys of folio.toml).
+fn table_key_line(text: &str, table: &str, key: &str) -> usize {
+    let header = format!("[{table}]");
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        if line.starts_with('[') {
+            inside = line.trim_end() == header;
+            continue;
+        }
+        let named = line
+            .strip_prefix(key)
+            .or_else(|| line.strip_prefix(&format!("\"{key}\"")));
+        if inside && named.is_some_and(|rest| rest.trim_start().starts_with('=')) {
+            return i + 1;
+        }
+    }
+    crate::config::key_line(text, table)
+}
+
+/// Whether `count` takes a word's first form ("one") in `language`:
+/// 0 and 1 in French and Brazilian Portuguese, 1 elsewhere (CLDR's rules
+/// for the languages folio ships; a site writing another language with
+/// more forms words its `[strings]` around the number).
+pub fn is_one(language: &str, count: i64) -> bool {
+    let code = language.trim().to_ascii_lowercase().replace('_', "-");
+    let zero_is_one = code == "fr" || code.starts_with("fr-") || code == "pt" || code == "pt-br";
+    count == 1 || (zero_is_one && count == 0)
+}
+
+/// Fills in a word: picks its form for `count` when it has two
+/// (`"{count} page|{count} pages"`), then replaces each `{name}` whose
+/// name `value` knows. Other text, unknown names included, stays as
+/// written.
+pub fn fill<'v>(
+    word: &str,
+    language: &str,
+    count: Option<i64>,
+    value: impl Fn(&str) -> Option<std::borrow::Cow<'v, str>>,
+) -> String {
+    let word = match (word.split_once('|'), count) {
+        (Some((one, _)), Some(n)) if is_one(language, n) => one,
+        (Some((_, other)), Some(_)) => other,
+        _ => word,
+    };
+    let mut out = String::with_capacity(word.len() + 16);
+    let mut rest = word;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| Some((close, value(&after[..close])?)))
+        {
+            Some((close, filled)) => {
+                out.push_str(&filled);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(language: &str, folio_toml: &str) -> (Strings, Vec<String>) {
+        let table: toml::Table = toml::from_str(folio_toml).unwrap();
+        let overrides = table
+            .get("strings")
+            .and_then(toml::Value::as_table)
+            .cloned()
+            .unwrap_or_default();
+        let (strings, diags) = Strings::for_language(language, &overrides, folio_toml);
+        (strings, diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn every_catalogue_has_the_english_keys_and_placeholders() {
+        let english = table(CATALOGUES[0].1);
+        for (code, text) in CATALOGUES {
+            let other = table(text);
+            let keys = |t: &toml::Table| t.keys().cloned().collect::<Vec<_>>();
+            assert_eq!(keys(&other), keys(&english), "{code}.toml's keys");
+            for (key, en) in &english {
+                let (en, word) = (en.as_str().unwrap(), other[key].as_str().unwrap());
+                let sorted = |w: &str| {
+                    let mut p: Vec<String> = placeholders(w).map(str::to_string).collect();
+                    p.sort();
+                    p
+                };
+                assert_eq!(sorted(word), sorted(en), "{code}.toml's `{key}`");
+                assert_eq!(
+                    word.matches('|').count(),
+                    en.matches('|').count(),
+                    "{code}.toml's `{key}`"
+                );
+                assert!(!word.trim().is_empty(), "{code}.toml's `{key}` is empty");
+            }
+            // Each parses whole, through the typed struct.
+            let (strings, diags) = words(code, "");
+            assert!(diags.is_empty(), "{code}: {diags:?}");
+            assert!(strings.own.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_region_falls_back_to_its_language_and_case_does_not_matter() {
+        let german = words("de", "").0;
+        assert_eq!(german.previous, "Zurück");
+        for code in ["de-AT", "de_ch", "DE", " de-DE "] {
+            assert_eq!(words(code, "").0, german, "{code}");
+        }
+        assert_eq!(words("en-GB", "").0, Strings::english());
+        assert_eq!(words("pt-BR", "").0.next, "Seguinte");
+    }
+
+    #[test]
+    fn a_language_folio_does_not_ship_is_english_with_a_warning_at_its_line() {
+        let text = "title = \"x\"\nlanguage = \"fi\"\n";
+        let (strings, diags) = words("fi", text);
+        assert_eq!(strings, Strings::english());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].contains("folio.toml:2"), "{}", diags[0]);
+        assert!(
+            diags[0].contains("no words in language `fi`"),
+            "{}",
+            diags[0]
+        );
+        assert!(
+            diags[0].contains("`de`"),
+            "lists the shipped languages: {}",
+            diags[0]
+        );
+        // Once the site writes its own words, it knows.
+        let text = "language = \"fi\"\n[strings]\nprevious = \"Edellinen\"\n";
+        let (strings, diags) = words("fi", text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(strings.previous, "Edellinen");
+        assert_eq!(strings.next, "Next");
+    }
+
+    #[test]
+    fn strings_override_the_catalogue_and_keep_the_sites_own_words() {
+        let text =
+            "language = \"de\"\n[strings]\nnext = \"Vorwärts\"\nteam_motto = \"Gemeinsam\"\n";
+        let (strings, diags) = words("de", text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(strings.next, "Vorwärts");
+        assert_eq!(strings.previous, "Zurück");
+        assert_eq!(
+            strings.own.get("team_motto").map(String::as_str),
+            Some("Gemeinsam")
+        );
+        let json: serde_json::Value = serde_json::from_str(&strings.to_json()).unwrap();
+        assert_eq!(json["team_motto"], "Gemeinsam");
+        assert_eq!(json["next"], "Vorwärts");
+    }
+
+    #[test]
+    fn mistakes_under_strings_are_reported_at_their_line() {
+        let text = "title = \"x\"\n\n[strings]\nprevios = \"Back\"\nnext = 3\nreading_time = \"{mins} min\"\n\n[extra]\nnext = 1\n";
+        let (strings, diags) = words("en", text);
+        assert_eq!(diags.len(), 3, "{diags:?}");
+        let find = |what: &str| {
+            diags
+                .iter()
+                .find(|d| d.contains(what))
+                .unwrap_or_else(|| panic!("{what}: {diags:?}"))
+        };
+        let typo = find("`previos`");
+        assert!(
+            typo.contains("folio.toml:4") && typo.contains("did you mean `previous`?"),
+            "{typo}"
+        );
+        let number = find("`next` under [strings] must be a quoted string, not integer");
+        assert!(
+            number.starts_with("error") && number.contains("folio.toml:5"),
+            "{number}"
+        );
+        let unknown = find("`{mins}`");
+        assert!(
+            unknown.contains("folio.toml:6") && unknown.contains("{minutes} min read"),
+            "{unknown}"
+        );
+        // The typo is kept as the site's own word; the others as written.
+        assert_eq!(strings.own.get("previos").map(String::as_str), Some("Back"));
+        assert_eq!(strings.next, "Next");
+        assert_eq!(strings.reading_time, "{mins} min");
+    }
+
+    #[test]
+    fn fill_picks_the_form_for_the_count_and_fills_in_names() {
+        let value = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).into())
+            }
+        };
+        let count = |n: &'static str| {
+            value(if n == "0" {
+                &[("count", "0")]
+            } else if n == "1" {
+                &[("count", "1")]
+            } else {
+                &[("count", "7")]
+            })
+        };
+        let pages = "{count} page|{count} pages";
+        assert_eq!(fill(pages, "en", Some(1), count("1")), "1 page");
+        assert_eq!(fill(pages, "en", Some(7), count("7")), "7 pages");
+        assert_eq!(fill(pages, "en", Some(0), count("0")), "0 pages");
+        assert_eq!(fill(pages, "fr", Some(0), count("0")), "0 page");
+        assert_eq!(fill(pages, "fr-CA", Some(0), count("0")), "0 page");
+        assert_eq!(fill(pages, "pt-PT", Some(0), count("0")), "0 pages");
+        assert_eq!(fill(pages, "pt", Some(0), count("0")), "0 page");
+        // Without a count, the word is shown whole.
+        assert_eq!(
+            fill(pages, "en", None, value(&[])),
+            "{count} page|{count} pages"
+        );
+        // Names it does not know, and stray braces, stay as written.
+        assert_eq!(
+            fill("{a} and {b} {c", "en", None, value(&[("a", "x")])),
+            "x and {b} {c"
+        );
+        assert_eq!(fill("{a}{a}}", "en", None, value(&[("a", "é")])), "éé}");
+        assert_eq!(Strings::english().tag_title("Deploy"), "Tagged “Deploy”");
+    }
+}
