@@ -1476,8 +1476,9 @@ fn default_theme_in_headless_chromium() {
 }
 
 #[test]
-fn default_theme_lists_cut_into_pages_in_headless_chromium() {
-    // The sample handbook, two entries a page.
+fn default_theme_lists_cut_into_pages_in_german_in_headless_chromium() {
+    // The sample handbook, two entries a page, in German: longer words
+    // for the narrow layout, and search's words read from the script.
     let copy = tempfile::tempdir().unwrap();
     for part in ["content", "images", "static"] {
         if repo().join(part).exists() {
@@ -1490,10 +1491,14 @@ fn default_theme_lists_cut_into_pages_in_headless_chromium() {
         }
     }
     let config = fs::read_to_string(repo().join("folio.toml")).unwrap();
-    let paged = format!("paginate_by = 2\n{config}");
+    assert!(config.contains("language = \"en\""), "{config}");
+    let paged =
+        format!("paginate_by = 2\n{config}").replace("language = \"en\"", "language = \"de\"");
     fs::write(copy.path().join("folio.toml"), paged).unwrap();
     let (out, run) = build(copy.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    let list = fs::read_to_string(out.path().join("public/reference/index.html")).unwrap();
+    assert!(list.contains("Seite 1 von 4"), "{list}");
     let artefacts = repo().join("target/browser-artefacts/paginated");
     let pages = [
         "/reference/",
