@@ -16,6 +16,7 @@
 //! [`SCRIPT_MARKER`]). Parsing is pure, like the rest of the configuration.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +81,8 @@ pub struct Strings {
     pub published: String,
     /// The link to a page's source (`edit_url`).
     pub edit_page: String,
-    /// The footer's last line: `{version}`, folio's.
+    /// The footer's last line: `{version}`, folio's (filled in when the
+    /// words are read).
     pub built_with: String,
     /// The heading of a page's table of contents.
     pub on_this_page: String,
@@ -146,7 +148,24 @@ impl Default for Strings {
 impl Strings {
     /// The English words (`en.toml`).
     pub fn english() -> Strings {
-        toml::from_str(CATALOGUES[0].1).expect("en.toml has every key")
+        static ENGLISH: OnceLock<Strings> = OnceLock::new();
+        ENGLISH
+            .get_or_init(|| {
+                let strings: Strings =
+                    toml::from_str(CATALOGUES[0].1).expect("en.toml has every key");
+                strings.with_version()
+            })
+            .clone()
+    }
+
+    /// `{version}` in `built_with` filled in with folio's: the same on
+    /// every page, so templates print the word as it is.
+    fn with_version(mut self) -> Strings {
+        let version = env!("CARGO_PKG_VERSION");
+        self.built_with = fill(&self.built_with, "", None, |name| {
+            (name == "version").then_some(version.into())
+        });
+        self
     }
 
     /// The words for `language` (`de`, `de-AT`, `pt_BR`), with
@@ -158,7 +177,7 @@ impl Strings {
         text: &str,
     ) -> (Strings, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let mut words = table(CATALOGUES[0].1);
+        let mut words = english_table().clone();
         let shipped = catalogue(language);
         if let Some(own) = shipped {
             words.extend(table(own));
@@ -181,7 +200,7 @@ impl Strings {
                 )),
             );
         }
-        let english = table(CATALOGUES[0].1);
+        let english = english_table();
         for (key, value) in overrides {
             let line = table_key_line(text, "strings", key);
             let Some(value) = value.as_str() else {
@@ -232,10 +251,10 @@ impl Strings {
             }
             words.insert(key.clone(), toml::Value::String(value.to_string()));
         }
-        let strings = toml::Value::Table(words)
+        let strings: Strings = toml::Value::Table(words)
             .try_into()
             .expect("every key is a string, and en.toml has them all");
-        (strings, diags)
+        (strings.with_version(), diags)
     }
 
     /// A tag page's title.
@@ -261,6 +280,12 @@ fn catalogue(language: &str) -> Option<&'static str> {
         .find_map(|c| CATALOGUES.iter().find(|(k, _)| *k == c))
         .map(|(_, text)| *text);
     shipped
+}
+
+/// `en.toml` as a table, read once.
+fn english_table() -> &'static toml::Table {
+    static ENGLISH: OnceLock<toml::Table> = OnceLock::new();
+    ENGLISH.get_or_init(|| table(CATALOGUES[0].1))
 }
 
 /// A shipped catalogue as a table (they are checked by the tests below).

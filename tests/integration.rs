@@ -4122,14 +4122,14 @@ fn strings_in_folio_toml_change_words_and_reach_the_sites_own_templates() {
         ("content/b.md", "---\ntitle: B\n---\nB.\n"),
         (
             "templates/page.html",
-            "<p>{{ site.strings.team_motto }} · {{ site.strings.page_count | fill(count=1) }} · {{ site.strings.page_count | fill(count=2) }} · {{ site.strings.next }} · {{ site.strings.previous }} · {{ site.strings.built_with | fill(version=\"9<\") }}</p>",
+            "<p>{{ site.strings.team_motto }} · {{ site.strings.page_count | fill(count=1) }} · {{ site.strings.page_count | fill(count=2) }} · {{ site.strings.next }} · {{ site.strings.previous }} · {{ site.strings.list_page_of | fill(number=2, total=\"9<\") }}</p>",
         ),
     ]);
     let (out, run) = build(root.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         read(&out, "a/index.html"),
-        "<p>Yhdessä · 1 sivu · 2 sivua · Seuraava · Previous · Built with folio 9&lt;</p>"
+        "<p>Yhdessä · 1 sivu · 2 sivua · Seuraava · Previous · page 2 of 9&lt;</p>"
     );
     // A word that looks like a typo of folio's is named, at its line; the
     // language's own words being written, it is not warned about.
@@ -4187,4 +4187,41 @@ fn a_language_folio_has_no_words_for_builds_in_english_and_says_so() {
         run.stderr
     );
     assert!(run.stderr.contains("folio.toml:2"), "{}", run.stderr);
+}
+
+#[test]
+fn an_error_after_a_word_written_into_a_template_points_at_its_column_as_written() {
+    // The words are written into the templates before Tera compiles them;
+    // the message still points where the author wrote the mistake.
+    let root = site(&[
+        ("content/_index.md", "---\ntitle: H\n---\n"),
+        ("content/a.md", "x"),
+        (
+            "templates/page.html",
+            "<p>{{ site.strings.home }} {{ site.strings.next }} {{ page.nope.deeper }}</p>\n",
+        ),
+    ]);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> templates/page.html:1:60"),
+        "{}",
+        run.stderr
+    );
+    let caret = run
+        .stderr
+        .lines()
+        .find(|l| l.trim_end().ends_with('^'))
+        .unwrap();
+    let shown = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("{{ page.nope"))
+        .unwrap();
+    assert_eq!(
+        caret.find('^').unwrap(),
+        shown.find("nope").unwrap(),
+        "{}",
+        run.stderr
+    );
 }

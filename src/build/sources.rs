@@ -259,7 +259,7 @@ pub(super) fn load_templates(
     };
     let theme = theme.with_strings(&config.strings);
     let site_templates = read_templates(root, &root.join("templates"), diags);
-    match Templates::compile(&theme, &site_templates) {
+    match Templates::compile(&theme, &site_templates, &config.strings) {
         Ok(t) => Some((t, theme)),
         Err(d) => {
             diags.extend(d);

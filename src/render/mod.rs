@@ -5,6 +5,7 @@
 //! pure and safe to call from many threads.
 
 pub mod context;
+mod fold;
 pub mod nav;
 pub mod pager;
 pub mod search;
@@ -687,7 +688,8 @@ mod tests {
         config: &Config,
     ) -> Vec<(String, String)> {
         let theme = embedded_theme();
-        let mut templates = Templates::compile_with(&theme, own, section_nav).unwrap();
+        let mut templates =
+            Templates::compile_with(&theme, own, &config.strings, section_nav).unwrap();
         set_globals(&mut templates, config, &theme.asset_urls("/"), false);
         assert_eq!(
             templates.uses_section_nav("page.html"),
@@ -796,6 +798,69 @@ mod tests {
             assert!(!p150.contains(&format!("href=\"{other}\"")), "{other}");
         }
         assert!(p150.contains("href=\"/big/\">All 231 in this section</a>"));
+    }
+
+    #[test]
+    fn words_folded_into_the_templates_render_as_tera_would_print_them() {
+        let mut config = Config::default();
+        let (strings, _) = crate::strings::Strings::for_language("de", &toml::Table::new(), "");
+        config.strings = strings;
+        config.strings.previous = "Zurück & <weg>".into();
+        config.strings.menu = "\"Menü\" 'hier'".into();
+        config.strings.on_this_page = "A/B > C".into();
+        // Quotes and a number twice, written as text around Tera's
+        // prints; quotes, a backslash and a line break, as a literal
+        // inside `fill`'s expression; a line break and what looks like a
+        // tag where a word would be text.
+        config.strings.reading_time = "{minutes} \"Min.\" & 'lesen' {minutes}".into();
+        config.strings.list_page_of = "{number}\\{total}\n".into();
+        config.strings.sections = "Teil\nbereiche {{ x }}".into();
+        config.strings.pages = "{% raw %}".into();
+        config.paginate_by = 2;
+        let (site, _) = crate::site::test_site_at(
+            &config,
+            &[
+                ("content/_index.md", "Home"),
+                ("content/a/_index.md", "---\ntitle: A\n---\n"),
+                ("content/a/x.md", "---\ntags: [t]\n---\n## One\n\ntext"),
+                ("content/a/y.md", "y"),
+                ("content/a/z.md", "z"),
+                ("content/b/one.md", "---\nupdated: 2026-01-02\n---\none"),
+            ],
+        );
+        let folded = render_all_with(&site, &[], true, &config);
+        // A template that may give `site` a value of its own turns folding
+        // off, for every template.
+        let guard = theme::TemplateSource {
+            name: "unused.html".into(),
+            display_path: "templates/unused.html".into(),
+            text: "{% set site = site %}".into(),
+        };
+        let printed = render_all_with(&site, std::slice::from_ref(&guard), true, &config);
+        for (own, folds) in [(vec![], true), (vec![guard], false)] {
+            let t = Templates::compile(&embedded_theme(), &own, &config.strings).unwrap();
+            for name in ["theme/base.html", "theme/page.html", "theme/section.html"] {
+                assert_eq!(t.folded(name), folds, "{name}");
+            }
+        }
+        assert_eq!(folded.len(), printed.len());
+        for ((path, a), (_, b)) in folded.iter().zip(&printed) {
+            assert_eq!(a, b, "{path} differs");
+        }
+        let page = &folded
+            .iter()
+            .find(|(p, _)| p == "a/y/index.html")
+            .unwrap()
+            .1;
+        assert!(
+            page.contains("<span class=\"pager-label\">Zurück &amp; &lt;weg&gt;</span>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<summary>&quot;Menü&quot; &#39;hier&#39;</summary>"),
+            "{page}"
+        );
+        assert!(page.contains(">Weiter</span>"), "{page}");
     }
 
     #[test]
@@ -915,7 +980,9 @@ mod tests {
             display_path: "templates/nav.html".into(),
             text: "{% for item in nav %}{{ item.title }}{% endfor %}".into(),
         };
-        let templates = Templates::compile_with(&embedded_theme(), &[own_nav], true).unwrap();
+        let templates =
+            Templates::compile_with(&embedded_theme(), &[own_nav], &Default::default(), true)
+                .unwrap();
         assert!(
             !templates.uses_section_nav("page.html"),
             "a site's own nav.html is rendered for every page"
@@ -930,7 +997,8 @@ mod tests {
             display_path: "templates/docs.html".into(),
             text: "{% extends \"page.html\" %}".into(),
         };
-        let templates = Templates::compile(&embedded_theme(), &[docs]).unwrap();
+        let templates =
+            Templates::compile(&embedded_theme(), &[docs], &Default::default()).unwrap();
         let (site, _) = crate::site::test_site(&[
             (
                 "content/ok.md",
@@ -982,7 +1050,8 @@ mod tests {
             ("content/y.md", "y"),
         ]);
         let config = Config::default();
-        let templates = Templates::compile_with(&embedded_theme(), &[], true).unwrap();
+        let templates =
+            Templates::compile_with(&embedded_theme(), &[], &Default::default(), true).unwrap();
         let renderer = Renderer::new(&templates, &site, &config);
         let mut expected = renderer.jobs();
         let pages = expected.len();

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::diagnostic::Diagnostic;
+use crate::strings::Strings;
 
 /// Prefix under which theme templates are registered.
 pub const THEME_PREFIX: &str = "theme/";
@@ -204,7 +205,7 @@ pub fn fingerprinted(rel: &str, bytes: &[u8]) -> String {
 pub struct Templates {
     /// The Tera instance, with site templates over theme templates.
     pub tera: Tera,
-    paths: HashMap<String, (String, String)>,
+    paths: HashMap<String, Shown>,
     /// Names (as requested) of templates that read `nav`.
     nav_users: std::collections::HashSet<String>,
     /// Names of templates that show the sidebar written once per section
@@ -212,6 +213,24 @@ pub struct Templates {
     section_nav_users: std::collections::HashSet<String>,
     /// Names of templates that read `paginator` (see [`super::pager`]).
     paginator_users: std::collections::HashSet<String>,
+}
+
+/// A template as written, for messages: its path, its text, and where
+/// folding the site's words moved its columns (see [`super::fold`]).
+#[derive(Debug, Clone)]
+struct Shown {
+    path: String,
+    text: String,
+    shifts: Vec<super::fold::Shift>,
+}
+
+impl Shown {
+    /// A diagnostic at `line`:`col` of the compiled template, placed at
+    /// the column as written.
+    fn place(&self, d: Diagnostic, line: usize, col: usize) -> Diagnostic {
+        let col = super::fold::written_col(&self.shifts, line, col);
+        d.in_file(self.path.clone()).at(&self.text, line, col)
+    }
 }
 
 /// The variable a page's sidebar is printed from, when the site uses the
@@ -233,8 +252,13 @@ const HANDBOOK_NAV: &str = include_str!("../../themes/handbook/templates/nav.htm
 impl Templates {
     /// Compiles theme and site templates. Every template with a syntax
     /// error is reported, not only the first.
-    pub fn compile(theme: &Theme, site: &[TemplateSource]) -> Result<Templates, Vec<Diagnostic>> {
-        Self::compile_with(theme, site, true)
+    /// The site's words are written into them (see [`super::fold`]).
+    pub fn compile(
+        theme: &Theme,
+        site: &[TemplateSource],
+        strings: &Strings,
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        Self::compile_with(theme, site, strings, true)
     }
 
     /// [`Templates::compile`], choosing whether the built-in sidebar may be
@@ -242,6 +266,7 @@ impl Templates {
     pub fn compile_with(
         theme: &Theme,
         site: &[TemplateSource],
+        strings: &Strings,
         allow_section_nav: bool,
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut paths = HashMap::new();
@@ -271,7 +296,12 @@ impl Templates {
             named.push((t.name.clone(), t));
         }
         for (name, t) in &named {
-            paths.insert(name.clone(), (t.display_path.clone(), t.text.clone()));
+            let shown = Shown {
+                path: t.display_path.clone(),
+                text: t.text.clone(),
+                shifts: Vec::new(),
+            };
+            paths.insert(name.clone(), shown);
         }
         let mut diags = Vec::new();
         for (name, t) in &named {
@@ -290,7 +320,29 @@ impl Templates {
         tera.register_filter("fill", fill_filter("en".into()));
         tera.set_fallback_prefixes([THEME_PREFIX])
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
-        tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
+        // Syntax errors were found above in the text as written; the
+        // words are folded in now.
+        let words = match serde_json::to_value(strings) {
+            Ok(serde_json::Value::Object(words)) => words,
+            _ => serde_json::Map::new(),
+        };
+        let foldable = !named
+            .iter()
+            .any(|(_, t)| super::fold::declares_site(&t.text));
+        let mut compiled: Vec<(&str, std::borrow::Cow<'_, str>)> = Vec::new();
+        for (name, t) in &named {
+            let escape = [".html", ".htm", ".xml"].iter().any(|s| name.ends_with(s));
+            match super::fold::fold(&t.text, &words, escape).filter(|_| foldable) {
+                Some((text, shifts)) => {
+                    if let Some(shown) = paths.get_mut(name) {
+                        shown.shifts = shifts;
+                    }
+                    compiled.push((name, text.into()));
+                }
+                None => compiled.push((name, t.text.as_str().into())),
+            }
+        }
+        tera.add_raw_templates(compiled.iter().map(|(n, t)| (*n, t.as_ref())))
             .map_err(|e| template_error(&paths, &e, None))?;
         let mut templates = Templates {
             tera,
@@ -305,6 +357,13 @@ impl Templates {
             templates.section_nav_users = templates.users_of(SECTION_NAV_VAR);
         }
         Ok(templates)
+    }
+
+    /// Whether the site's words were written into template `name` (its
+    /// registered name, `theme/page.html`).
+    #[cfg(test)]
+    pub fn folded(&self, name: &str) -> bool {
+        self.paths.get(name).is_some_and(|s| !s.shifts.is_empty())
     }
 
     /// Names (as requested, with or without the theme prefix) of the
@@ -359,7 +418,7 @@ impl Templates {
     /// the site's templates are in `paths` under their plain names; the
     /// theme's carry its prefix.)
     pub fn stands_alone(&self, name: &str) -> bool {
-        self.paths.get(name).is_some_and(|(_, text)| {
+        self.paths.get(name).is_some_and(|Shown { text, .. }| {
             !text.match_indices("{%").any(|(i, _)| {
                 text[i + 2..]
                     .trim_start_matches('-')
@@ -426,7 +485,7 @@ fn safe(value: Value, _: Kwargs, _: &State) -> Value {
 }
 
 fn template_error(
-    paths: &HashMap<String, (String, String)>,
+    paths: &HashMap<String, Shown>,
     e: &tera::Error,
     rendering: Option<&str>,
 ) -> Vec<Diagnostic> {
@@ -444,9 +503,7 @@ fn template_error(
     let span = report.span();
     let d = Diagnostic::error(format!("{what}: {}{context}", report.message()));
     let d = match paths.get(report.filename()) {
-        Some((path, text)) => d
-            .in_file(path.clone())
-            .at(text, span.start_line, span.start_col + 1),
+        Some(shown) => shown.place(d, span.start_line, span.start_col + 1),
         None => d
             .in_file(report.filename().to_string())
             .at_line(span.start_line, span.start_col + 1),
@@ -458,7 +515,7 @@ fn template_error(
 /// pre-formatted text, one `error:` block each with a `--> name:line:col`
 /// line; turn each block into a diagnostic.
 fn message_errors(
-    paths: &HashMap<String, (String, String)>,
+    paths: &HashMap<String, Shown>,
     e: &tera::Error,
     context: &str,
 ) -> Vec<Diagnostic> {
@@ -488,7 +545,7 @@ fn message_errors(
                 .unwrap_or(0);
             let name = parts.next().unwrap_or(loc);
             *last = match paths.get(name) {
-                Some((path, text)) => last.clone().in_file(path.clone()).at(text, line_no, col),
+                Some(shown) => shown.place(last.clone(), line_no, col),
                 None => last.clone().in_file(name.to_string()).at_line(line_no, col),
             };
         }
@@ -524,7 +581,7 @@ mod tests {
                 "{%-  extends 'base.html' -%}{% block content %}x{% endblock content %}",
             ),
         ];
-        let t = Templates::compile(&embedded_theme(), &site).unwrap();
+        let t = Templates::compile(&embedded_theme(), &site, &Default::default()).unwrap();
         assert!(t.stands_alone("alone.html"));
         assert!(!t.stands_alone("extends.html"));
         assert!(!t.stands_alone("trimmed.html"));

@@ -1,0 +1,511 @@
+//! The site's words written into the templates when they are compiled.
+//!
+//! `{{ site.strings.previous }}` prints the same word on every page of a
+//! build, but Tera looks `site` up through every scope of the page (loops,
+//! `set`s, includes, the page's context, then the globals) and escapes the
+//! word each time: ~1,000 instructions a word, and the handbook theme
+//! prints ~17 of them a page, 6% of a default-theme build. So before the
+//! templates are compiled, each `{{ site.strings.<key> }}` that prints a
+//! plain word becomes the word itself, escaped as Tera would have escaped
+//! it. The pages are the same bytes either way (a test renders sites both
+//! ways).
+//!
+//! Only that exact form is folded: with a filter (`| fill(...)`), a
+//! whitespace-trimming `{{-`, inside `{% raw %}`, or for a word holding a
+//! brace or a line break, the tag stays for Tera. Nothing is folded when a
+//! template could give `site` another value (`{% set site = … %}`, a loop
+//! or macro argument named `site`). Errors Tera reports in a folded line
+//! are moved back to the columns as written ([`Shift`]).
+
+use serde_json::{Map, Value};
+
+/// Where folding moved a line's later columns: from column `at` (1-based,
+/// in the folded text) on, by `by` characters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shift {
+    /// Line, 1-based.
+    pub line: usize,
+    /// Where the folded tag started, as written and as folded.
+    pub start: usize,
+    /// The first column after the word, in the folded text.
+    pub at: usize,
+    /// Columns added (negative: removed) by the fold.
+    pub by: isize,
+}
+
+/// The column, as written, of column `col` of line `line` of a folded
+/// text; a column inside a folded word is its tag's first.
+pub fn written_col(shifts: &[Shift], line: usize, col: usize) -> usize {
+    let mut moved: isize = 0;
+    for s in shifts.iter().filter(|s| s.line == line) {
+        if col >= s.at {
+            moved += s.by;
+        } else if col >= s.start {
+            return (s.start as isize - (moved)).max(1) as usize;
+        }
+    }
+    (col as isize - moved).max(1) as usize
+}
+
+/// `text` with the site's words written in: a tag that only prints one,
+/// `{{ site.strings.<key> }}`, becomes the word itself (escaped for HTML
+/// when `escape`, as Tera would); elsewhere in a tag (`{{
+/// site.strings.page_count | fill(count=n) }}`, `{% set x =
+/// site.strings.home %}`) the reference becomes a string literal. Returns
+/// `None` when there is nothing to fold.
+pub fn fold(text: &str, words: &Map<String, Value>, escape: bool) -> Option<(String, Vec<Shift>)> {
+    if !text.contains(PREFIX) {
+        return None;
+    }
+    let word = |key: &str| words.get(key).and_then(Value::as_str);
+    let bytes = text.as_bytes();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('{') {
+        let start = at + found;
+        let close = match bytes.get(start + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => {
+                at = text[start..]
+                    .find("#}")
+                    .map_or(text.len(), |e| start + e + 2);
+                continue;
+            }
+            _ => {
+                at = start + 1;
+                continue;
+            }
+        };
+        let end = tag_end(text, start + 2, close);
+        let inner = &text[start + 2..end.saturating_sub(2).max(start + 2)];
+        at = end;
+        if close == "%}" && tag_is(inner, "raw") {
+            at = endraw(text, end);
+            continue;
+        }
+        if close == "}}" {
+            let printed = printed_key(inner).and_then(&word);
+            if let Some(w) = printed.filter(|w| as_text(w)) {
+                edits.push((start..end, if escape { escaped(w) } else { w.to_string() }));
+                continue;
+            }
+            if let Some(filled) = filled(inner, &word, escape) {
+                edits.push((start..end, filled));
+                continue;
+            }
+        }
+        for (range, key) in references(inner) {
+            if let Some(w) = word(key) {
+                let range = start + 2 + range.start..start + 2 + range.end;
+                edits.push((range, literal(w)));
+            }
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut shifts = Vec::with_capacity(edits.len());
+    let mut copied = 0;
+    for (range, with) in edits {
+        out.push_str(&text[copied..range.start]);
+        let line = text[..range.start].matches('\n').count() + 1;
+        let line_start = out.rfind('\n').map_or(0, |i| i + 1);
+        let col = out[line_start..].chars().count() + 1;
+        out.push_str(&with);
+        let written = text[range.clone()].chars().count();
+        let folded = with.chars().count();
+        shifts.push(Shift {
+            line,
+            start: col,
+            at: col + folded,
+            by: folded as isize - written as isize,
+        });
+        copied = range.end;
+    }
+    out.push_str(&text[copied..]);
+    Some((out, shifts))
+}
+
+/// How a reference to the site's words starts.
+const PREFIX: &str = "site.strings.";
+
+/// Where a tag whose content starts at `from` ends (after `close`),
+/// passing over string literals.
+fn tag_end(text: &str, from: usize, close: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    let mut quote = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if text[i..].starts_with(close) => return i + close.len(),
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None => {}
+        }
+        i += 1;
+    }
+    text.len()
+}
+
+/// Whether a tag's content is `name` (with any whitespace trimming).
+fn tag_is(inner: &str, name: &str) -> bool {
+    inner.trim_matches(['-', ' ', '\t', '\n', '\r']) == name
+}
+
+/// Where the `{% endraw %}` after `from` ends (the text's end without one).
+fn endraw(text: &str, from: usize) -> usize {
+    let mut at = from;
+    while let Some(found) = text[at..].find("{%") {
+        let start = at + found;
+        let end = tag_end(text, start + 2, "%}");
+        if tag_is(
+            &text[start + 2..end.saturating_sub(2).max(start + 2)],
+            "endraw",
+        ) {
+            return end;
+        }
+        at = end;
+    }
+    text.len()
+}
+
+/// The key of a print tag's content that is only `site.strings.<key>`
+/// (no whitespace trimming, which a word in its place would not do).
+fn printed_key(inner: &str) -> Option<&str> {
+    let key = inner.trim_matches([' ', '\t']).strip_prefix(PREFIX)?;
+    (!key.is_empty() && key.bytes().all(is_ident)).then_some(key)
+}
+
+/// A print tag's content `site.strings.<key> | fill(name=path, …)`, each
+/// value a plain path (`page.reading_minutes`), as the word's text with
+/// each `{name}` printed by Tera: `{{ page.reading_minutes }} min read`.
+/// The same bytes as the filter's (escaping is done a character at a
+/// time, so a word escaped in parts is the word escaped), without a
+/// filter call a page. Not for a word with forms (`count` picks one as
+/// the page renders), nor with a value the word does not show (it would
+/// not be looked up, and could not fail).
+fn filled<'w>(
+    inner: &str,
+    word: &impl Fn(&str) -> Option<&'w str>,
+    escape: bool,
+) -> Option<String> {
+    let rest = inner.trim_matches([' ', '\t']).strip_prefix(PREFIX)?;
+    let key_len = rest.bytes().take_while(|b| is_ident(*b)).count();
+    let w = word(&rest[..key_len]).filter(|w| as_text(w) && !w.contains('|'))?;
+    let call = rest[key_len..].trim_start().strip_prefix('|')?.trim_start();
+    let args = call.strip_prefix("fill")?.trim_start().strip_prefix('(')?;
+    let args = args.strip_suffix(')')?;
+    let mut values = Vec::new();
+    for arg in args.split(',').filter(|a| !a.trim().is_empty()) {
+        let (name, path) = arg.split_once('=')?;
+        let (name, path) = (name.trim(), path.trim());
+        let plain = |part: &str| !part.is_empty() && part.bytes().all(is_ident);
+        if !plain(name) || !path.split('.').all(plain) || path.as_bytes()[0].is_ascii_digit() {
+            return None;
+        }
+        // Each value is printed, so a path that is not there is still
+        // an error.
+        if !w.contains(&format!("{{{name}}}")) {
+            return None;
+        }
+        values.push((name, path));
+    }
+    let text = |part: &str| {
+        if escape {
+            escaped(part)
+        } else {
+            part.to_string()
+        }
+    };
+    let mut out = String::new();
+    let mut rest = w;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let named = after.find('}').and_then(|close| {
+            let path = values.iter().find(|(n, _)| *n == &after[..close])?.1;
+            Some((close, path))
+        });
+        match named {
+            Some((close, path)) => {
+                out.push_str(&text(&rest[..open]));
+                out.push_str(&format!("{{{{ {path} }}}}"));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&text(&rest[..=open]));
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&text(rest));
+    Some(out)
+}
+
+/// Each `site.strings.<key>` of a tag's content outside string literals:
+/// its range in `inner`, and its key.
+fn references(inner: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let bytes = inner.as_bytes();
+    let mut found = Vec::new();
+    let mut quote = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None if inner[i..].starts_with(PREFIX)
+                && (i == 0 || !(is_ident(bytes[i - 1]) || bytes[i - 1] == b'.')) =>
+            {
+                let key_start = i + PREFIX.len();
+                let key_len = bytes[key_start..]
+                    .iter()
+                    .take_while(|b| is_ident(**b))
+                    .count();
+                let end = key_start + key_len;
+                // A key, not followed by more of a name or by an attribute,
+                // an index or a call.
+                let next = inner[end..].trim_start_matches([' ', '\t']).bytes().next();
+                if key_len > 0 && !matches!(next, Some(b'.' | b'[' | b'(' | b'?')) {
+                    found.push((i..end, &inner[key_start..end]));
+                }
+                i = end;
+                continue;
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether a word can stand as template text: no line break (lines would
+/// move) and nothing Tera would read as a tag.
+fn as_text(word: &str) -> bool {
+    !word.contains(['\n', '\r']) && !["{{", "{%", "{#"].iter().any(|t| word.contains(t))
+}
+
+/// A word escaped as Tera escapes what it prints.
+fn escaped(word: &str) -> String {
+    let mut bytes = Vec::with_capacity(word.len() + 8);
+    // Writing to a Vec cannot fail.
+    let _ = tera::escape_html(word, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A word as a Tera string literal.
+fn literal(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 2);
+    out.push('"');
+    for c in word.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether a template may give `site` a value of its own: `{% set site
+/// %}`, `{% for site in %}`, or a macro's or component's argument named
+/// `site`. Then no template is folded (one included by it would see that
+/// value too).
+pub fn declares_site(text: &str) -> bool {
+    let mut at = 0;
+    while let Some(found) = text[at..].find("{%") {
+        let start = at + found + 2;
+        let end = text[start..].find("%}").map_or(text.len(), |e| start + e);
+        let words: Vec<&str> = text[start..end]
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let declares = match words.first().copied() {
+            Some("set" | "set_global") => words.get(1) == Some(&"site"),
+            Some("for") => words
+                .iter()
+                .take_while(|w| **w != "in")
+                .any(|w| *w == "site"),
+            Some("macro" | "component") => words.iter().skip(2).any(|w| *w == "site"),
+            _ => false,
+        };
+        if declares {
+            return true;
+        }
+        at = end;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("home".into(), "Start & <Ziel>".into());
+        m.insert("next".into(), "Weiter".into());
+        m.insert("braced".into(), "a {{ b }}".into());
+        m.insert("quoted".into(), "say \"hi\" \\ \n".into());
+        m
+    }
+
+    #[test]
+    fn a_printed_word_becomes_text_and_a_word_in_an_expression_a_literal() {
+        let (text, shifts) = fold(
+            "<a>{{ site.strings.home }}</a>{{site.strings.next}}|{{ site.strings.next | upper }}",
+            &words(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            "<a>Start &amp; &lt;Ziel&gt;</a>Weiter|{{ \"Weiter\" | upper }}"
+        );
+        assert_eq!(shifts.len(), 3);
+        // Without escaping (a template Tera does not escape).
+        let (text, _) = fold("{{ site.strings.home }}", &words(), false).unwrap();
+        assert_eq!(text, "Start & <Ziel>");
+        for (written, folded) in [
+            ("{{- site.strings.home }}", "{{- \"Start & <Ziel>\" }}"),
+            ("{{ site.strings.home -}}", "{{ \"Start & <Ziel>\" -}}"),
+            ("{{ site.strings.braced }}", "{{ \"a {{ b }}\" }}"),
+            (
+                "{{ site.strings.quoted }}",
+                "{{ \"say \\\"hi\\\" \\\\ \\n\" }}",
+            ),
+            (
+                "{{ site.strings.home ~ 'x' }}",
+                "{{ \"Start & <Ziel>\" ~ 'x' }}",
+            ),
+            (
+                "{% if site.strings.next == \"}}\" %}{{ (site.strings.next) }}{% endif %}",
+                "{% if \"Weiter\" == \"}}\" %}{{ (\"Weiter\") }}{% endif %}",
+            ),
+            (
+                "{{ site.strings.next | fill(count=site.strings.home) }}",
+                "{{ \"Weiter\" | fill(count=\"Start & <Ziel>\") }}",
+            ),
+        ] {
+            assert_eq!(
+                fold(written, &words(), true).unwrap().0,
+                folded,
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_word_filled_with_plain_paths_becomes_text_around_them() {
+        let mut w = words();
+        w.insert("time".into(), "{minutes} Min. & {x} {minutes}".into());
+        w.insert("count".into(), "{count} page|{count} pages".into());
+        w.insert("of".into(), "page {number} of {total}".into());
+        let fold = |text: &str| fold(text, &w, true).unwrap().0;
+        assert_eq!(
+            fold("{{ site.strings.time | fill(minutes=page.reading_minutes) }}"),
+            "{{ page.reading_minutes }} Min. &amp; {x} {{ page.reading_minutes }}"
+        );
+        assert_eq!(
+            fold("{{ site.strings.of | fill(number=p.number, total=p.total) }}"),
+            "page {{ p.number }} of {{ p.total }}"
+        );
+        // Anything but plain paths, or a word with forms, keeps the filter.
+        for (written, folded) in [
+            (
+                "{{ site.strings.count | fill(count=n) }}",
+                "{{ \"{count} page|{count} pages\" | fill(count=n) }}",
+            ),
+            (
+                "{{ site.strings.of | fill(number=p.list[0], total=2) }}",
+                "{{ \"page {number} of {total}\" | fill(number=p.list[0], total=2) }}",
+            ),
+            (
+                "{{ site.strings.of | fill(number=n) | upper }}",
+                "{{ \"page {number} of {total}\" | fill(number=n) | upper }}",
+            ),
+        ] {
+            assert_eq!(fold(written), folded, "{written}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_word_of_the_site_is_left_for_tera() {
+        for text in [
+            "{{ site.strings.nope }}",
+            "{{ site.strings }}",
+            "{{ site.strings.home.length }}",
+            "{{ site.strings.home[0] }}",
+            "{{ foo.site.strings.home }}",
+            "{{ mysite.strings.home }}",
+            "{{ \"site.strings.home\" }}",
+            "{{ 'it\\'s site.strings.home' }}",
+            "{# site.strings.home #}",
+            "{% raw %}{{ site.strings.home }}{% endraw %}",
+            "{%- raw -%} {{ site.strings.next }} {%- endraw -%}",
+            "site.strings.home outside any tag",
+            "no words",
+        ] {
+            assert_eq!(fold(text, &words(), true), None, "{text}");
+        }
+        let (text, _) = fold(
+            "{% raw %}{{ site.strings.home }}{% endraw %}{{ site.strings.next }}",
+            &words(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(text, "{% raw %}{{ site.strings.home }}{% endraw %}Weiter");
+    }
+
+    #[test]
+    fn columns_after_a_folded_word_are_moved_back() {
+        let written = "ab\n{{ site.strings.next }}é{{ site.strings.home }}{{ oops }}";
+        let (text, shifts) = fold(written, &words(), true).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        let oops = line.chars().collect::<String>().find("{{ oops").unwrap();
+        let col = line[..oops].chars().count() + 1;
+        let want = written.lines().nth(1).unwrap().find("{{ oops").unwrap();
+        let want = written.lines().nth(1).unwrap()[..want].chars().count() + 1;
+        assert_eq!(written_col(&shifts, 2, col), want);
+        // Inside a folded word: its tag's first column.
+        assert_eq!(written_col(&shifts, 2, 3), 1);
+        assert_eq!(written_col(&shifts, 2, 7), 24, "the é after the first word");
+        // Other lines are not moved.
+        assert_eq!(written_col(&shifts, 1, 2), 2);
+    }
+
+    #[test]
+    fn a_template_that_may_give_site_a_value_is_found() {
+        for text in [
+            "{% set site = 1 %}",
+            "{%- set_global site = x -%}",
+            "{% for site in sites %}{% endfor %}",
+            "{% for k, site in map %}{% endfor %}",
+            "{% macro card(title, site) %}{% endmacro %}",
+        ] {
+            assert!(declares_site(text), "{text}");
+        }
+        for text in [
+            "{% set sites = 1 %}{{ site.title }}",
+            "{% for p in site.extra.list %}{% endfor %}",
+            "{% macro card(title) %}{{ site.title }}{% endmacro %}",
+            "{% if site %}{% endif %}",
+        ] {
+            assert!(!declares_site(text), "{text}");
+        }
+    }
+}
