@@ -147,7 +147,10 @@ pub fn init_site(opts: &InitOptions) -> Result<Started, BuildFailure> {
          description = \"\"\n\
          # Where the site is published (https://docs.example.com/handbook/):\n\
          # its path starts every URL folio writes.\n\
-         base_url = \"/\"\n",
+         base_url = \"/\"\n\
+         # The language of the words folio shows readers (\"Previous\", \"On this\n\
+         # page\"): en, de, es, fr, nl or pt ship with folio; [strings] writes others.\n\
+         language = \"en\"\n",
         Value::String(title.clone())
     );
     let home = format!(

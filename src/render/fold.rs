@@ -108,10 +108,15 @@ pub fn fold(text: &str, words: &Map<String, Value>, escape: bool) -> Option<(Str
     let mut out = String::with_capacity(text.len() + 256);
     let mut shifts = Vec::with_capacity(edits.len());
     let mut copied = 0;
+    // Line of `copied`, and where that line starts in `out`.
+    let (mut line, mut line_start) = (1, 0);
     for (range, with) in edits {
-        out.push_str(&text[copied..range.start]);
-        let line = text[..range.start].matches('\n').count() + 1;
-        let line_start = out.rfind('\n').map_or(0, |i| i + 1);
+        let between = &text[copied..range.start];
+        if let Some(last) = between.rfind('\n') {
+            line += between.matches('\n').count();
+            line_start = out.len() + last + 1;
+        }
+        out.push_str(between);
         let col = out[line_start..].chars().count() + 1;
         out.push_str(&with);
         let written = text[range.clone()].chars().count();
