@@ -136,25 +136,32 @@ pub fn fold(text: &str, words: &Map<String, Value>, escape: bool) -> Option<(Str
 /// How a reference to the site's words starts.
 const PREFIX: &str = "site.strings.";
 
+/// The byte positions of `text` from `from` on that are code: not in a
+/// string literal, nor its quotes.
+fn code_positions(text: &str, from: usize) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut quote = None;
+    let mut escaped = false;
+    (from..bytes.len()).filter(move |&i| {
+        let b = bytes[i];
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if b == b'\\' => escaped = true,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None => return true,
+        }
+        false
+    })
+}
+
 /// Where a tag whose content starts at `from` ends (after `close`),
 /// passing over string literals.
 fn tag_end(text: &str, from: usize, close: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut i = from;
-    let mut quote = None;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(_) if b == b'\\' => i += 1,
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if text[i..].starts_with(close) => return i + close.len(),
-            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
-            None => {}
-        }
-        i += 1;
-    }
-    text.len()
+    code_positions(text, from)
+        .find(|&i| text.as_bytes()[i..].starts_with(close.as_bytes()))
+        .map_or(text.len(), |i| i + close.len())
 }
 
 /// Whether a tag's content is `name` (with any whitespace trimming).
@@ -256,36 +263,25 @@ fn filled<'w>(
 fn references(inner: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     let bytes = inner.as_bytes();
     let mut found = Vec::new();
-    let mut quote = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(_) if b == b'\\' => i += 1,
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
-            None if inner[i..].starts_with(PREFIX)
-                && (i == 0 || !(is_ident(bytes[i - 1]) || bytes[i - 1] == b'.')) =>
-            {
-                let key_start = i + PREFIX.len();
-                let key_len = bytes[key_start..]
-                    .iter()
-                    .take_while(|b| is_ident(**b))
-                    .count();
-                let end = key_start + key_len;
-                // A key, not followed by more of a name or by an attribute,
-                // an index or a call.
-                let next = inner[end..].trim_start_matches([' ', '\t']).bytes().next();
-                if key_len > 0 && !matches!(next, Some(b'.' | b'[' | b'(' | b'?')) {
-                    found.push((i..end, &inner[key_start..end]));
-                }
-                i = end;
-                continue;
-            }
-            None => {}
+    let mut past = 0;
+    for i in code_positions(inner, 0) {
+        let boundary = i == 0 || !(is_ident(bytes[i - 1]) || bytes[i - 1] == b'.');
+        if i < past || !boundary || !bytes[i..].starts_with(PREFIX.as_bytes()) {
+            continue;
         }
-        i += 1;
+        let key_start = i + PREFIX.len();
+        let key_len = bytes[key_start..]
+            .iter()
+            .take_while(|b| is_ident(**b))
+            .count();
+        let end = key_start + key_len;
+        // A key, not followed by more of a name or by an attribute, an
+        // index or a call.
+        let next = inner[end..].trim_start_matches([' ', '\t']).bytes().next();
+        if key_len > 0 && !matches!(next, Some(b'.' | b'[' | b'(' | b'?')) {
+            found.push((i..end, &inner[key_start..end]));
+        }
+        past = end;
     }
     found
 }
@@ -459,6 +455,7 @@ mod tests {
             "{{ mysite.strings.home }}",
             "{{ \"site.strings.home\" }}",
             "{{ 'it\\'s site.strings.home' }}",
+            "{{ é ~ 'site.strings.home' }}",
             "{# site.strings.home #}",
             "{% raw %}{{ site.strings.home }}{% endraw %}",
             "{%- raw -%} {{ site.strings.next }} {%- endraw -%}",
