@@ -29,8 +29,10 @@ const CATALOGUES: &[(&str, &str)] = &[
     ("de", include_str!("../themes/handbook/i18n/de.toml")),
     ("es", include_str!("../themes/handbook/i18n/es.toml")),
     ("fr", include_str!("../themes/handbook/i18n/fr.toml")),
+    ("it", include_str!("../themes/handbook/i18n/it.toml")),
     ("nl", include_str!("../themes/handbook/i18n/nl.toml")),
     ("pt", include_str!("../themes/handbook/i18n/pt.toml")),
+    ("pt-pt", include_str!("../themes/handbook/i18n/pt-pt.toml")),
 ];
 
 /// In a theme's script, replaced by the site's words as a JSON object
@@ -417,6 +419,23 @@ mod tests {
     }
 
     #[test]
+    fn every_catalogue_in_the_theme_is_compiled_in() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/handbook/i18n");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let mut compiled: Vec<String> = CATALOGUES
+            .iter()
+            .map(|(c, _)| format!("{c}.toml"))
+            .collect();
+        compiled.sort();
+        assert_eq!(files, compiled, "add each i18n/<code>.toml to CATALOGUES");
+    }
+
+    #[test]
     fn a_region_falls_back_to_its_language_and_case_does_not_matter() {
         let german = words("de", "").0;
         assert_eq!(german.previous, "Zurück");
@@ -424,7 +443,11 @@ mod tests {
             assert_eq!(words(code, "").0, german, "{code}");
         }
         assert_eq!(words("en-GB", "").0, Strings::english());
-        assert_eq!(words("pt-BR", "").0.next, "Seguinte");
+        // Portuguese is Brazil's, as CLDR has it; Portugal's is its own.
+        assert_eq!(words("pt-BR", "").0.next, "Próxima");
+        assert_eq!(words("pt", "").0.next, "Próxima");
+        assert_eq!(words("pt-PT", "").0.next, "Seguinte");
+        assert_eq!(words("pt_pt", "").0.sections, "Secções");
     }
 
     #[test]
