@@ -27,7 +27,7 @@ use crate::discover::{discover, Discovered};
 use crate::load::{load_front, load_head, load_page, Head, LoadedPage};
 use crate::output::{check_out_dir, Staging};
 use crate::render::theme::Theme;
-use crate::render::{missing_templates, set_globals, sitemap, Renderer, Templates};
+use crate::render::{missing_templates, sitemap, Renderer, Templates};
 use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
 pub use reshow::Reshown;
@@ -196,7 +196,7 @@ impl Project {
             }
             config.base_url = normalize_base_url(url);
         }
-        let templates = sources::load_templates(root, &config, &mut diags);
+        let templates = sources::load_templates(root, &config, opts.preview, &mut diags);
         sources::seed_highlight_cache(root);
         clock.lap("config and templates");
         let (found, d) = discover(root);
@@ -207,8 +207,7 @@ impl Project {
         if let Some((templates, _)) = &templates {
             diags.extend(missing_templates(&site, templates));
         }
-        let (Some((mut templates, theme)), false) =
-            (templates, diags.iter().any(Diagnostic::is_error))
+        let (Some((templates, theme)), false) = (templates, diags.iter().any(Diagnostic::is_error))
         else {
             // Nothing will be rendered, but every page's own problems
             // (broken links, missing images) are still worth reporting.
@@ -219,18 +218,6 @@ impl Project {
                 diagnostics: diags,
             });
         };
-        let assets = if opts.preview {
-            // While previewing, a stylesheet edit must not change every page's
-            // HTML, so assets keep their plain names.
-            theme
-                .assets
-                .iter()
-                .map(|a| (a.rel.clone(), format!("{}{}", config.base_path(), a.rel)))
-                .collect()
-        } else {
-            theme.asset_urls(&config.base_path())
-        };
-        set_globals(&mut templates, &config, &assets, opts.preview);
         sources::quote_lines(root, &mut diags);
         Ok(Project {
             opts: opts.clone(),

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostic::Diagnostic;
 use crate::render::theme::{embedded_theme, TemplateSource, Theme, ThemeAsset, EMBEDDED_THEME};
-use crate::render::Templates;
+use crate::render::{Globals, Templates};
 use crate::site::Site;
 
 /// The site root, open, for reading pages by their project-relative paths.
@@ -217,10 +217,12 @@ pub(super) fn quote_lines(root: &Path, diags: &mut [Diagnostic]) {
     }
 }
 
-/// Loads the theme and site templates and compiles them.
+/// Loads the theme and site templates and compiles them, with the globals
+/// of a build (`preview`: of `folio serve`).
 pub(super) fn load_templates(
     root: &Path,
     config: &Config,
+    preview: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Templates, Theme)> {
     // A name, not a path: `themes/` joined with `/etc` is `/etc`.
@@ -259,7 +261,12 @@ pub(super) fn load_templates(
     };
     let theme = theme.with_strings(&config.strings);
     let site_templates = read_templates(root, &root.join("templates"), diags);
-    match Templates::compile(&theme, &site_templates, &config.strings) {
+    let globals = Globals {
+        config,
+        assets: &theme.asset_urls_for(&config.base_path(), preview),
+        live_reload: preview,
+    };
+    match Templates::compile(&theme, &site_templates, &globals) {
         Ok(t) => Some((t, theme)),
         Err(d) => {
             diags.extend(d);

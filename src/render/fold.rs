@@ -1,21 +1,28 @@
-//! The site's words written into the templates when they are compiled.
+//! The globals written into the templates when they are compiled.
 //!
-//! `{{ site.strings.previous }}` prints the same word on every page of a
-//! build, but Tera looks `site` up through every scope of the page (loops,
-//! `set`s, includes, the page's context, then the globals) and escapes the
-//! word each time: ~1,000 instructions a word, and the handbook theme
-//! prints ~17 of them a page, 6% of a default-theme build. So before the
-//! templates are compiled, each `{{ site.strings.<key> }}` that prints a
-//! plain word becomes the word itself, escaped as Tera would have escaped
-//! it. The pages are the same bytes either way (a test renders sites both
-//! ways).
+//! `site`, `assets` and `folio` are the same on every page
+//! of a build, but Tera looks a global up through every scope of the page
+//! (loops, `set`s, includes, the page's context, then the globals) and
+//! escapes it each time: ~1,000 instructions a value. The handbook theme
+//! prints ~30 of them a page (its words, `site.strings.*`, were 6% of a
+//! default-theme build; the title, the home URL and the assets' URLs ~3%
+//! more). So before the templates are compiled, each reference to a
+//! global that is a string is written in:
 //!
-//! Only that exact form is folded: with a filter (`| fill(...)`), a
-//! whitespace-trimming `{{-`, inside `{% raw %}`, or for a word holding a
-//! brace or a line break, the tag stays for Tera. Nothing is folded when a
-//! template could give `site` another value (`{% set site = … %}`, a loop
-//! or macro argument named `site`). Errors Tera reports in a folded line
-//! are moved back to the columns as written ([`Shift`]).
+//! - a tag that only prints one (`{{ site.title }}`, `{{
+//!   assets['folio.css'] }}`) becomes the text, escaped as Tera would;
+//! - `{{ site.strings.reading_time | fill(minutes=page.reading_minutes)
+//!   }}` becomes the word's text around Tera's print of each value (see
+//!   [`filled`]);
+//! - any other reference in a tag (`{% if page.url == site.home_url %}`)
+//!   becomes a string literal.
+//!
+//! The pages are the same bytes either way (a test renders sites both
+//! ways). Nothing is folded inside `{% raw %}`, comments or string
+//! literals, nor at all when a template could give a global another value
+//! (`{% set site = … %}`, a loop or macro argument of that name). Errors
+//! Tera reports in a folded line are moved back to the columns as written
+//! ([`Shift`]).
 
 use serde_json::{Map, Value};
 
@@ -53,11 +60,10 @@ pub fn written_col(shifts: &[Shift], line: usize, col: usize) -> usize {
 /// site.strings.page_count | fill(count=n) }}`, `{% set x =
 /// site.strings.home %}`) the reference becomes a string literal. Returns
 /// `None` when there is nothing to fold.
-pub fn fold(text: &str, words: &Map<String, Value>, escape: bool) -> Option<(String, Vec<Shift>)> {
-    if !text.contains(PREFIX) {
+pub fn fold(text: &str, values: &Map<String, Value>, escape: bool) -> Option<(String, Vec<Shift>)> {
+    if !values.keys().any(|name| text.contains(name.as_str())) {
         return None;
     }
-    let word = |key: &str| words.get(key).and_then(Value::as_str);
     let bytes = text.as_bytes();
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut at = 0;
@@ -85,21 +91,18 @@ pub fn fold(text: &str, words: &Map<String, Value>, escape: bool) -> Option<(Str
             continue;
         }
         if close == "}}" {
-            let printed = printed_key(inner).and_then(&word);
-            if let Some(w) = printed.filter(|w| as_text(w)) {
+            if let Some(w) = printed(inner, values).filter(|w| as_text(w)) {
                 edits.push((start..end, if escape { escaped(w) } else { w.to_string() }));
                 continue;
             }
-            if let Some(filled) = filled(inner, &word, escape) {
+            if let Some(filled) = filled(inner, values, escape) {
                 edits.push((start..end, filled));
                 continue;
             }
         }
-        for (range, key) in references(inner) {
-            if let Some(w) = word(key) {
-                let range = start + 2 + range.start..start + 2 + range.end;
-                edits.push((range, literal(w)));
-            }
+        for (range, w) in references(inner, values) {
+            let range = start + 2 + range.start..start + 2 + range.end;
+            edits.push((range, literal(w)));
         }
     }
     if edits.is_empty() {
@@ -132,9 +135,6 @@ pub fn fold(text: &str, words: &Map<String, Value>, escape: bool) -> Option<(Str
     out.push_str(&text[copied..]);
     Some((out, shifts))
 }
-
-/// How a reference to the site's words starts.
-const PREFIX: &str = "site.strings.";
 
 /// The byte positions of `text` from `from` on that are code: not in a
 /// string literal, nor its quotes.
@@ -186,14 +186,63 @@ fn endraw(text: &str, from: usize) -> usize {
     text.len()
 }
 
-/// The key of a print tag's content that is only `site.strings.<key>`
-/// (no whitespace trimming, which a word in its place would not do).
-fn printed_key(inner: &str) -> Option<&str> {
-    let key = inner.trim_matches([' ', '\t']).strip_prefix(PREFIX)?;
-    (!key.is_empty() && key.bytes().all(is_ident)).then_some(key)
+/// The string a global's path at byte `at` of `code` leads to, and where
+/// the path ends: `site.title`, `site.strings.next`, `assets['folio.css']`.
+/// `None` for anything else: a path to a map, to a value that is not
+/// there, or one followed by more (an attribute, an index, a call).
+fn path_at<'v>(code: &str, at: usize, values: &'v Map<String, Value>) -> Option<(&'v str, usize)> {
+    let bytes = code.as_bytes();
+    // A name starts with an ASCII letter or `_` (so `at` is a character's
+    // start), not after another name's letters or a `.`.
+    if !bytes
+        .get(at)
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        || (at > 0 && (is_ident(bytes[at - 1]) || bytes[at - 1] == b'.'))
+    {
+        return None;
+    }
+    let ident = |from: usize| from + bytes[from..].iter().take_while(|b| is_ident(**b)).count();
+    let mut end = ident(at);
+    let mut value = values.get(&code[at..end])?;
+    loop {
+        match bytes.get(end) {
+            Some(b'.') if bytes.get(end + 1).is_some_and(|b| is_ident(*b)) => {
+                let key_end = ident(end + 1);
+                value = value.get(&code[end + 1..key_end])?;
+                end = key_end;
+            }
+            Some(b'[') if matches!(bytes.get(end + 1), Some(b'\'' | b'"')) => {
+                let quote = bytes[end + 1];
+                let key_start = end + 2;
+                let key_len = bytes[key_start..].iter().position(|b| *b == quote)?;
+                let key = &code[key_start..key_start + key_len];
+                if key.contains('\\') || bytes.get(key_start + key_len + 1) != Some(&b']') {
+                    return None;
+                }
+                value = value.get(key)?;
+                end = key_start + key_len + 2;
+            }
+            _ => break,
+        }
+    }
+    let next = code[end..].trim_start_matches([' ', '\t']).bytes().next();
+    if matches!(next, Some(b'.' | b'[' | b'(' | b'?')) {
+        return None;
+    }
+    Some((value.as_str()?, end))
 }
 
-/// A print tag's content `site.strings.<key> | fill(name=path, …)`, each
+/// The string a print tag's content prints when it is only a global's
+/// path (no whitespace trimming, which text in its place would not do).
+fn printed<'v>(inner: &str, values: &'v Map<String, Value>) -> Option<&'v str> {
+    let path = inner.trim_matches([' ', '\t']);
+    match path_at(path, 0, values)? {
+        (text, end) if end == path.len() => Some(text),
+        _ => None,
+    }
+}
+
+/// A print tag's content `<global's path> | fill(name=path, …)`, each
 /// value a plain path (`page.reading_minutes`), as the word's text with
 /// each `{name}` printed by Tera: `{{ page.reading_minutes }} min read`.
 /// The same bytes as the filter's (escaping is done a character at a
@@ -201,15 +250,13 @@ fn printed_key(inner: &str) -> Option<&str> {
 /// filter call a page. Not for a word with forms (`count` picks one as
 /// the page renders), nor with a value the word does not show (it would
 /// not be looked up, and could not fail).
-fn filled<'w>(
-    inner: &str,
-    word: &impl Fn(&str) -> Option<&'w str>,
-    escape: bool,
-) -> Option<String> {
-    let rest = inner.trim_matches([' ', '\t']).strip_prefix(PREFIX)?;
-    let key_len = rest.bytes().take_while(|b| is_ident(*b)).count();
-    let w = word(&rest[..key_len]).filter(|w| as_text(w) && !w.contains('|'))?;
-    let call = rest[key_len..].trim_start().strip_prefix('|')?.trim_start();
+fn filled(inner: &str, values: &Map<String, Value>, escape: bool) -> Option<String> {
+    let inner = inner.trim_matches([' ', '\t']);
+    let (w, end) = path_at(inner, 0, values)?;
+    if !as_text(w) || w.contains('|') {
+        return None;
+    }
+    let call = inner[end..].trim_start().strip_prefix('|')?.trim_start();
     let args = call.strip_prefix("fill")?.trim_start().strip_prefix('(')?;
     let args = args.strip_suffix(')')?;
     let mut values = Vec::new();
@@ -258,30 +305,22 @@ fn filled<'w>(
     Some(out)
 }
 
-/// Each `site.strings.<key>` of a tag's content outside string literals:
-/// its range in `inner`, and its key.
-fn references(inner: &str) -> Vec<(std::ops::Range<usize>, &str)> {
-    let bytes = inner.as_bytes();
+/// Each path to a global's string in a tag's content, outside string
+/// literals: its range in `inner`, and the string.
+fn references<'v>(
+    inner: &str,
+    values: &'v Map<String, Value>,
+) -> Vec<(std::ops::Range<usize>, &'v str)> {
     let mut found = Vec::new();
     let mut past = 0;
     for i in code_positions(inner, 0) {
-        let boundary = i == 0 || !(is_ident(bytes[i - 1]) || bytes[i - 1] == b'.');
-        if i < past || !boundary || !bytes[i..].starts_with(PREFIX.as_bytes()) {
+        if i < past {
             continue;
         }
-        let key_start = i + PREFIX.len();
-        let key_len = bytes[key_start..]
-            .iter()
-            .take_while(|b| is_ident(**b))
-            .count();
-        let end = key_start + key_len;
-        // A key, not followed by more of a name or by an attribute, an
-        // index or a call.
-        let next = inner[end..].trim_start_matches([' ', '\t']).bytes().next();
-        if key_len > 0 && !matches!(next, Some(b'.' | b'[' | b'(' | b'?')) {
-            found.push((i..end, &inner[key_start..end]));
+        if let Some((text, end)) = path_at(inner, i, values) {
+            found.push((i..end, text));
+            past = end;
         }
-        past = end;
     }
     found
 }
@@ -322,11 +361,11 @@ fn literal(word: &str) -> String {
     out
 }
 
-/// Whether a template may give `site` a value of its own: `{% set site
-/// %}`, `{% for site in %}`, or a macro's or component's argument named
-/// `site`. Then no template is folded (one included by it would see that
-/// value too).
-pub fn declares_site(text: &str) -> bool {
+/// Whether a template may give one of `names` a value of its own: `{%
+/// set site %}`, `{% for site in %}`, or a macro's or component's
+/// argument of that name. Then no template is folded (one included by it
+/// would see that value too).
+pub fn declares(text: &str, names: &[&str]) -> bool {
     let mut at = 0;
     while let Some(found) = text[at..].find("{%") {
         let start = at + found + 2;
@@ -335,13 +374,11 @@ pub fn declares_site(text: &str) -> bool {
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
             .collect();
+        let named = |w: &&str| names.contains(w);
         let declares = match words.first().copied() {
-            Some("set" | "set_global") => words.get(1) == Some(&"site"),
-            Some("for") => words
-                .iter()
-                .take_while(|w| **w != "in")
-                .any(|w| *w == "site"),
-            Some("macro" | "component") => words.iter().skip(2).any(|w| *w == "site"),
+            Some("set" | "set_global") => words.get(1).is_some_and(named),
+            Some("for") => words.iter().take_while(|w| **w != "in").any(&named),
+            Some("macro" | "component") => words.iter().skip(2).any(named),
             _ => false,
         };
         if declares {
@@ -356,13 +393,27 @@ pub fn declares_site(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Globals as a build has them, with `more` words.
+    fn values_with(more: &[(&str, &str)]) -> Map<String, Value> {
+        let mut words = serde_json::json!({
+            "home": "Start & <Ziel>",
+            "next": "Weiter",
+            "braced": "a {{ b }}",
+            "quoted": "say \"hi\" \\ \n",
+        });
+        for (k, v) in more {
+            words[*k] = (*v).into();
+        }
+        let values = serde_json::json!({
+            "site": { "title": "R&D", "home_url": "/", "strings": words, "extra": { "map": {} } },
+            "assets": { "folio.css": "/folio.1a.css" },
+            "search_index": "/search-index.js",
+        });
+        values.as_object().unwrap().clone()
+    }
+
     fn words() -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("home".into(), "Start & <Ziel>".into());
-        m.insert("next".into(), "Weiter".into());
-        m.insert("braced".into(), "a {{ b }}".into());
-        m.insert("quoted".into(), "say \"hi\" \\ \n".into());
-        m
+        values_with(&[])
     }
 
     #[test]
@@ -412,10 +463,11 @@ mod tests {
 
     #[test]
     fn a_word_filled_with_plain_paths_becomes_text_around_them() {
-        let mut w = words();
-        w.insert("time".into(), "{minutes} Min. & {x} {minutes}".into());
-        w.insert("count".into(), "{count} page|{count} pages".into());
-        w.insert("of".into(), "page {number} of {total}".into());
+        let w = values_with(&[
+            ("time", "{minutes} Min. & {x} {minutes}"),
+            ("count", "{count} page|{count} pages"),
+            ("of", "page {number} of {total}"),
+        ]);
         let fold = |text: &str| fold(text, &w, true).unwrap().0;
         assert_eq!(
             fold("{{ site.strings.time | fill(minutes=page.reading_minutes) }}"),
@@ -441,6 +493,39 @@ mod tests {
             ),
         ] {
             assert_eq!(fold(written), folded, "{written}");
+        }
+    }
+
+    #[test]
+    fn other_globals_that_are_strings_are_written_in_too() {
+        let fold = |text: &str| fold(text, &words(), true).map(|(t, _)| t);
+        for (written, folded) in [
+            ("<title>{{ site.title }}</title>", "<title>R&amp;D</title>"),
+            (
+                "<link href=\"{{ assets['folio.css'] }}\">",
+                "<link href=\"/folio.1a.css\">",
+            ),
+            ("{{ assets[\"folio.css\"] }}", "/folio.1a.css"),
+            (
+                "{% if page.url == site.home_url %}x{% endif %}",
+                "{% if page.url == \"/\" %}x{% endif %}",
+            ),
+            (
+                "data-index=\"{{ search_index }}\"",
+                "data-index=\"/search-index.js\"",
+            ),
+        ] {
+            assert_eq!(fold(written).as_deref(), Some(folded), "{written}");
+        }
+        for written in [
+            "{{ site.extra.map }}",
+            "{{ site.extra }}",
+            "{{ assets['nope.css'] }}",
+            "{{ assets[name] }}",
+            "{{ page.title }}",
+            "{{ sites.title }}",
+        ] {
+            assert_eq!(fold(written), None, "{written}");
         }
     }
 
@@ -491,7 +576,12 @@ mod tests {
     }
 
     #[test]
-    fn a_template_that_may_give_site_a_value_is_found() {
+    fn a_template_that_may_give_a_global_a_value_is_found() {
+        assert!(declares(
+            "{% for assets in x %}{% endfor %}",
+            &["site", "assets"]
+        ));
+        assert!(!declares("{% for assets in x %}{% endfor %}", &["site"]));
         for text in [
             "{% set site = 1 %}",
             "{%- set_global site = x -%}",
@@ -499,7 +589,7 @@ mod tests {
             "{% for k, site in map %}{% endfor %}",
             "{% macro card(title, site) %}{% endmacro %}",
         ] {
-            assert!(declares_site(text), "{text}");
+            assert!(declares(text, &["site"]), "{text}");
         }
         for text in [
             "{% set sites = 1 %}{{ site.title }}",
@@ -507,7 +597,7 @@ mod tests {
             "{% macro card(title) %}{{ site.title }}{% endmacro %}",
             "{% if site %}{% endif %}",
         ] {
-            assert!(!declares_site(text), "{text}");
+            assert!(!declares(text, &["site"]), "{text}");
         }
     }
 }

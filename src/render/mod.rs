@@ -139,34 +139,60 @@ pub struct Renderer<'a> {
     pager_taken: OnceLock<(HashSet<String>, Vec<Diagnostic>)>,
 }
 
-/// Sets the values every template sees: `site`, `assets` and `folio`.
-pub fn set_globals(
-    templates: &mut Templates,
-    config: &Config,
-    assets: &BTreeMap<String, String>,
-    live_reload: bool,
-) {
-    templates
-        .tera
-        .register_filter("fill", theme::fill_filter(config.language.clone()));
-    let globals = templates.tera.global_context();
-    globals.insert("site", &SiteContext::from_config(config));
-    globals.insert(
-        search::INDEX_VAR,
-        &format!("{}{}", config.base_path(), search::INDEX_FILE),
-    );
-    globals.insert("assets", assets);
-    globals.insert(
-        "folio",
-        &FolioContext {
+/// The values every template sees, the same on every page of a build:
+/// `site`, `assets`, `folio` and `search_index`. [`Templates::compile`]
+/// writes them into the templates where it can (see the `fold` module)
+/// and gives them to Tera for the rest.
+pub struct Globals<'a> {
+    /// The configuration (`site`).
+    pub config: &'a Config,
+    /// Theme asset → URL (`assets`).
+    pub assets: &'a BTreeMap<String, String>,
+    /// True while served by `folio serve` (`folio.live_reload`).
+    pub live_reload: bool,
+}
+
+impl Globals<'_> {
+    fn site(&self) -> SiteContext<'_> {
+        SiteContext::from_config(self.config)
+    }
+
+    fn folio(&self) -> FolioContext {
+        FolioContext {
             version: env!("CARGO_PKG_VERSION"),
-            live_reload,
-        },
-    );
+            live_reload: self.live_reload,
+        }
+    }
+
+    fn search_index(&self) -> String {
+        format!("{}{}", self.config.base_path(), search::INDEX_FILE)
+    }
+
+    /// Each global by name, as JSON, for folding. Not `search_index`:
+    /// whether a template reads it says whether the site gets a search
+    /// index at all (see [`Renderer::uses_search`]).
+    pub(crate) fn values(&self) -> serde_json::Map<String, serde_json::Value> {
+        let json = |v: serde_json::Result<serde_json::Value>| v.unwrap_or_default();
+        let mut values = serde_json::Map::new();
+        values.insert("site".into(), json(serde_json::to_value(self.site())));
+        values.insert("assets".into(), json(serde_json::to_value(self.assets)));
+        values.insert("folio".into(), json(serde_json::to_value(self.folio())));
+        values
+    }
+
+    /// Gives them to Tera, with the `fill` filter for the site's language.
+    pub(crate) fn set(&self, tera: &mut tera::Tera) {
+        tera.register_filter("fill", theme::fill_filter(self.config.language.clone()));
+        let globals = tera.global_context();
+        globals.insert("site", &self.site());
+        globals.insert(search::INDEX_VAR, &self.search_index());
+        globals.insert("assets", self.assets);
+        globals.insert("folio", &self.folio());
+    }
 }
 
 impl<'a> Renderer<'a> {
-    /// Prepares rendering a site; call [`set_globals`] on the templates first.
+    /// Prepares rendering a site with templates compiled for it.
     pub fn new(templates: &'a Templates, site: &'a Site, config: &'a Config) -> Self {
         Renderer {
             templates,
@@ -674,6 +700,22 @@ mod tests {
     use super::*;
     use crate::render::theme::embedded_theme;
 
+    /// The globals of a build of `config` with `theme`'s assets.
+    fn globals<'a>(config: &'a Config, theme: &Theme) -> Globals<'a> {
+        let assets = Box::leak(Box::new(theme.asset_urls(&config.base_path())));
+        Globals {
+            config,
+            assets,
+            live_reload: false,
+        }
+    }
+
+    /// [`globals`] of the default configuration and the built-in theme.
+    pub(crate) fn default_globals() -> Globals<'static> {
+        let config = Box::leak(Box::new(Config::default()));
+        globals(config, &embedded_theme())
+    }
+
     /// Every file of `site` rendered with the built-in theme, with or
     /// without the per-section sidebar.
     fn render_all(site: &Site, section_nav: bool) -> Vec<(String, String)> {
@@ -688,9 +730,8 @@ mod tests {
         config: &Config,
     ) -> Vec<(String, String)> {
         let theme = embedded_theme();
-        let mut templates =
-            Templates::compile_with(&theme, own, &config.strings, section_nav).unwrap();
-        set_globals(&mut templates, config, &theme.asset_urls("/"), false);
+        let templates =
+            Templates::compile_with(&theme, own, &globals(config, &theme), section_nav).unwrap();
         assert_eq!(
             templates.uses_section_nav("page.html"),
             section_nav,
@@ -838,12 +879,15 @@ mod tests {
         };
         let printed = render_all_with(&site, std::slice::from_ref(&guard), true, &config);
         for (own, folds) in [(vec![], true), (vec![guard], false)] {
-            let t = Templates::compile(&embedded_theme(), &own, &config.strings).unwrap();
+            let theme = embedded_theme();
+            let t = Templates::compile(&theme, &own, &globals(&config, &theme)).unwrap();
             for name in ["theme/base.html", "theme/page.html", "theme/section.html"] {
                 assert_eq!(t.folded(name), folds, "{name}");
             }
         }
-        assert_eq!(folded.len(), printed.len());
+        let paths =
+            |files: &[(String, String)]| files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&folded), paths(&printed));
         for ((path, a), (_, b)) in folded.iter().zip(&printed) {
             assert_eq!(a, b, "{path} differs");
         }
@@ -981,7 +1025,7 @@ mod tests {
             text: "{% for item in nav %}{{ item.title }}{% endfor %}".into(),
         };
         let templates =
-            Templates::compile_with(&embedded_theme(), &[own_nav], &Default::default(), true)
+            Templates::compile_with(&embedded_theme(), &[own_nav], &default_globals(), true)
                 .unwrap();
         assert!(
             !templates.uses_section_nav("page.html"),
@@ -997,8 +1041,7 @@ mod tests {
             display_path: "templates/docs.html".into(),
             text: "{% extends \"page.html\" %}".into(),
         };
-        let templates =
-            Templates::compile(&embedded_theme(), &[docs], &Default::default()).unwrap();
+        let templates = Templates::compile(&embedded_theme(), &[docs], &default_globals()).unwrap();
         let (site, _) = crate::site::test_site(&[
             (
                 "content/ok.md",
@@ -1051,7 +1094,7 @@ mod tests {
         ]);
         let config = Config::default();
         let templates =
-            Templates::compile_with(&embedded_theme(), &[], &Default::default(), true).unwrap();
+            Templates::compile_with(&embedded_theme(), &[], &default_globals(), true).unwrap();
         let renderer = Renderer::new(&templates, &site, &config);
         let mut expected = renderer.jobs();
         let pages = expected.len();

@@ -13,7 +13,6 @@ use std::path::PathBuf;
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::strings::Strings;
 
 /// Prefix under which theme templates are registered.
 pub const THEME_PREFIX: &str = "theme/";
@@ -173,6 +172,22 @@ impl Theme {
             .map(|a| (a.rel.clone(), format!("{base_path}{}", a.out_rel)))
             .collect()
     }
+
+    /// [`Theme::asset_urls`], or while previewing each asset's plain name:
+    /// a stylesheet edit must not change every page's HTML.
+    pub fn asset_urls_for(
+        &self,
+        base_path: &str,
+        preview: bool,
+    ) -> std::collections::BTreeMap<String, String> {
+        if !preview {
+            return self.asset_urls(base_path);
+        }
+        self.assets
+            .iter()
+            .map(|a| (a.rel.clone(), format!("{base_path}{}", a.rel)))
+            .collect()
+    }
 }
 
 /// A stylesheet as readers get it (see the `stylesheet` module); `None`
@@ -252,13 +267,14 @@ const HANDBOOK_NAV: &str = include_str!("../../themes/handbook/templates/nav.htm
 impl Templates {
     /// Compiles theme and site templates. Every template with a syntax
     /// error is reported, not only the first.
-    /// The site's words are written into them (see [`super::fold`]).
+    /// The globals are written into them where they can be (see
+    /// [`super::fold`]) and given to Tera for the rest.
     pub fn compile(
         theme: &Theme,
         site: &[TemplateSource],
-        strings: &Strings,
+        globals: &super::Globals,
     ) -> Result<Templates, Vec<Diagnostic>> {
-        Self::compile_with(theme, site, strings, true)
+        Self::compile_with(theme, site, globals, true)
     }
 
     /// [`Templates::compile`], choosing whether the built-in sidebar may be
@@ -266,7 +282,7 @@ impl Templates {
     pub fn compile_with(
         theme: &Theme,
         site: &[TemplateSource],
-        strings: &Strings,
+        globals: &super::Globals,
         allow_section_nav: bool,
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut paths = HashMap::new();
@@ -321,18 +337,16 @@ impl Templates {
         tera.set_fallback_prefixes([THEME_PREFIX])
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
         // Syntax errors were found above in the text as written; the
-        // words are folded in now.
-        let words = match serde_json::to_value(strings) {
-            Ok(serde_json::Value::Object(words)) => words,
-            _ => serde_json::Map::new(),
-        };
+        // globals are folded in now.
+        let values = globals.values();
+        let names: Vec<&str> = values.keys().map(String::as_str).collect();
         let foldable = !named
             .iter()
-            .any(|(_, t)| super::fold::declares_site(&t.text));
+            .any(|(_, t)| super::fold::declares(&t.text, &names));
         let mut compiled: Vec<(&str, std::borrow::Cow<'_, str>)> = Vec::new();
         for (name, t) in &named {
             let escape = [".html", ".htm", ".xml"].iter().any(|s| name.ends_with(s));
-            match super::fold::fold(&t.text, &words, escape).filter(|_| foldable) {
+            match super::fold::fold(&t.text, &values, escape).filter(|_| foldable) {
                 Some((text, shifts)) => {
                     if let Some(shown) = paths.get_mut(name) {
                         shown.shifts = shifts;
@@ -344,6 +358,7 @@ impl Templates {
         }
         tera.add_raw_templates(compiled.iter().map(|(n, t)| (*n, t.as_ref())))
             .map_err(|e| template_error(&paths, &e, None))?;
+        globals.set(&mut tera);
         let mut templates = Templates {
             tera,
             paths,
@@ -581,7 +596,12 @@ mod tests {
                 "{%-  extends 'base.html' -%}{% block content %}x{% endblock content %}",
             ),
         ];
-        let t = Templates::compile(&embedded_theme(), &site, &Default::default()).unwrap();
+        let t = Templates::compile(
+            &embedded_theme(),
+            &site,
+            &crate::render::tests::default_globals(),
+        )
+        .unwrap();
         assert!(t.stands_alone("alone.html"));
         assert!(!t.stands_alone("extends.html"));
         assert!(!t.stands_alone("trimmed.html"));
