@@ -231,7 +231,7 @@ pub struct Templates {
 }
 
 /// A template as written, for messages: its path, its text, and where
-/// folding the site's words moved its columns (see [`super::fold`]).
+/// folding the globals in moved its columns (see [`super::fold`]).
 #[derive(Debug, Clone)]
 struct Shown {
     path: String,
@@ -333,6 +333,8 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.register_filter("safe", safe);
+        // Known while compiling; `globals.set` gives it the site's
+        // language below.
         tera.register_filter("fill", fill_filter("en".into()));
         tera.set_fallback_prefixes([THEME_PREFIX])
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
