@@ -275,13 +275,18 @@ impl Strings {
 /// The catalogue shipped for `language`: its own, or its base language's
 /// (`de-AT` and `de_at` → `de`). Codes are matched without case.
 fn catalogue(language: &str) -> Option<&'static str> {
-    let code = language.trim().to_ascii_lowercase().replace('_', "-");
+    let code = normalized(language);
     let base = code.split('-').next().unwrap_or("");
     let shipped = [code.as_str(), base]
         .into_iter()
         .find_map(|c| CATALOGUES.iter().find(|(k, _)| *k == c))
         .map(|(_, text)| *text);
     shipped
+}
+
+/// A language code as catalogues are named: `de_AT ` → `de-at`.
+fn normalized(language: &str) -> String {
+    language.trim().to_ascii_lowercase().replace('_', "-")
 }
 
 /// `en.toml` as a table, read once.
@@ -331,7 +336,7 @@ fn table_key_line(text: &str, table: &str, key: &str) -> usize {
 /// for the languages folio ships; a site writing another language with
 /// more forms words its `[strings]` around the number).
 pub fn is_one(language: &str, count: i64) -> bool {
-    let code = language.trim().to_ascii_lowercase().replace('_', "-");
+    let code = normalized(language);
     let zero_is_one = code == "fr" || code.starts_with("fr-") || code == "pt" || code == "pt-br";
     count == 1 || (zero_is_one && count == 0)
 }

@@ -263,7 +263,7 @@ pub(super) fn load_templates(
     let site_templates = read_templates(root, &root.join("templates"), diags);
     let globals = Globals {
         config,
-        assets: &theme.asset_urls_for(&config.base_path(), preview),
+        assets: &theme.asset_urls(&config.base_path(), preview),
         live_reload: preview,
     };
     match Templates::compile(&theme, &site_templates, &globals) {

@@ -369,8 +369,8 @@ pub fn declares(text: &str, names: &[&str]) -> bool {
     let mut at = 0;
     while let Some(found) = text[at..].find("{%") {
         let start = at + found + 2;
-        let end = text[start..].find("%}").map_or(text.len(), |e| start + e);
-        let words: Vec<&str> = text[start..end]
+        let end = tag_end(text, start, "%}");
+        let words: Vec<&str> = text[start..end.saturating_sub(2).max(start)]
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
             .collect();

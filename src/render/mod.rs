@@ -180,9 +180,8 @@ impl Globals<'_> {
         values
     }
 
-    /// Gives them to Tera, with the `fill` filter for the site's language.
+    /// Gives them to Tera.
     pub(crate) fn set(&self, tera: &mut tera::Tera) {
-        tera.register_filter("fill", theme::fill_filter(self.config.language.clone()));
         let globals = tera.global_context();
         globals.insert("site", &self.site());
         globals.insert(search::INDEX_VAR, &self.search_index());
@@ -702,7 +701,7 @@ mod tests {
 
     /// The globals of a build of `config` with `theme`'s assets.
     fn globals<'a>(config: &'a Config, theme: &Theme) -> Globals<'a> {
-        let assets = Box::leak(Box::new(theme.asset_urls(&config.base_path())));
+        let assets = Box::leak(Box::new(theme.asset_urls(&config.base_path(), false)));
         Globals {
             config,
             assets,

@@ -165,27 +165,20 @@ impl Theme {
     }
 
     /// `rel` → URL for every asset, the `assets` map templates receive
-    /// (`{{ assets["folio.css"] }}`).
-    pub fn asset_urls(&self, base_path: &str) -> std::collections::BTreeMap<String, String> {
-        self.assets
-            .iter()
-            .map(|a| (a.rel.clone(), format!("{base_path}{}", a.out_rel)))
-            .collect()
-    }
-
-    /// [`Theme::asset_urls`], or while previewing each asset's plain name:
-    /// a stylesheet edit must not change every page's HTML.
-    pub fn asset_urls_for(
+    /// (`{{ assets["folio.css"] }}`): its hashed name, or while previewing
+    /// its plain name (a stylesheet edit must not change every page's
+    /// HTML).
+    pub fn asset_urls(
         &self,
         base_path: &str,
         preview: bool,
     ) -> std::collections::BTreeMap<String, String> {
-        if !preview {
-            return self.asset_urls(base_path);
-        }
         self.assets
             .iter()
-            .map(|a| (a.rel.clone(), format!("{base_path}{}", a.rel)))
+            .map(|a| {
+                let name = if preview { &a.rel } else { &a.out_rel };
+                (a.rel.clone(), format!("{base_path}{name}"))
+            })
             .collect()
     }
 }
@@ -333,9 +326,7 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.register_filter("safe", safe);
-        // Known while compiling; `globals.set` gives it the site's
-        // language below.
-        tera.register_filter("fill", fill_filter("en".into()));
+        tera.register_filter("fill", fill_filter(globals.config.language.clone()));
         tera.set_fallback_prefixes([THEME_PREFIX])
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
         // Syntax errors were found above in the text as written; the
