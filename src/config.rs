@@ -16,6 +16,7 @@ const KNOWN_KEYS: &[&str] = &[
     "description",
     "base_url",
     "language",
+    "direction",
     "theme",
     "edit_url",
     "search_text",
@@ -36,6 +37,9 @@ pub struct Config {
     pub base_url: String,
     /// Language code for `<html lang>`.
     pub language: String,
+    /// Which way the text runs, for `<html dir>`: `direction` in
+    /// folio.toml, else the language's (see [`crate::strings::Direction`]).
+    pub direction: crate::strings::Direction,
     /// Theme name (`themes/<name>/`, or the embedded `handbook`).
     pub theme: String,
     /// Prefix that, followed by a page's source path, edits it (e.g. on GitHub).
@@ -62,6 +66,7 @@ struct RawConfig {
     description: Option<String>,
     base_url: Option<String>,
     language: Option<String>,
+    direction: Option<String>,
     theme: Option<String>,
     edit_url: Option<String>,
     search_text: Option<bool>,
@@ -81,6 +86,7 @@ impl Default for Config {
             description: String::new(),
             base_url: "/".into(),
             language: "en".into(),
+            direction: crate::strings::Direction::Ltr,
             theme: "handbook".into(),
             edit_url: None,
             search_text: true,
@@ -179,13 +185,36 @@ impl Config {
         let language = raw.language.as_deref().unwrap_or("en");
         let (strings, d) = crate::strings::Strings::for_language(language, &raw.strings, text);
         diags.extend(d);
-        (Config::from_raw(raw, strings), diags)
+        let mut direction = crate::strings::Direction::of(language);
+        if let Some(written) = raw.direction.as_deref() {
+            match crate::strings::Direction::parse(written) {
+                Some(d) => direction = d,
+                None => diags.push(
+                    Diagnostic::error(format!(
+                        "`direction` is `{written}`: it must be \"ltr\" (left to right) or \"rtl\" \
+                         (right to left)"
+                    ))
+                    .in_file(CONFIG_FILE)
+                    .at(text, key_line(text, "direction"), 1)
+                    .with_hint(format!(
+                        "leave it out to follow `language` (\"{language}\" runs {})",
+                        direction.described()
+                    )),
+                ),
+            }
+        }
+        (Config::from_raw(raw, strings, direction), diags)
     }
 
-    fn from_raw(raw: RawConfig, strings: crate::strings::Strings) -> Config {
+    fn from_raw(
+        raw: RawConfig,
+        strings: crate::strings::Strings,
+        direction: crate::strings::Direction,
+    ) -> Config {
         let d = Config::default();
         Config {
             strings,
+            direction,
             title: raw.title.unwrap_or(d.title),
             description: raw.description.unwrap_or_default(),
             base_url: raw.base_url.map_or(d.base_url, |u| normalize_base_url(&u)),
@@ -386,6 +415,39 @@ mod tests {
             let (c, _) = Config::parse(&format!("base_url = \"{url}\"\n"));
             assert!(!c.read_from_disk(), "{url}");
         }
+    }
+
+    #[test]
+    fn the_direction_follows_the_language_unless_written() {
+        use crate::strings::Direction;
+        let (c, diags) = Config::parse("language = \"he\"\n");
+        assert_eq!((c.direction, diags.len()), (Direction::Rtl, 0));
+        let (c, _) = Config::parse("title = \"x\"\n");
+        assert_eq!(c.direction, Direction::Ltr);
+        // An Arabic site with its own words, and an English one written
+        // right to left on purpose.
+        let (c, _) = Config::parse("language = \"ar\"\n[strings]\nnext = \"التالي\"\n");
+        assert_eq!(c.direction, Direction::Rtl);
+        let (c, diags) = Config::parse("language = \"en\"\ndirection = \"RTL\"\n");
+        assert_eq!((c.direction, diags.len()), (Direction::Rtl, 0));
+        let (c, diags) = Config::parse("language = \"he\"\ndirection = \"ltr\"\n");
+        assert_eq!((c.direction, diags.len()), (Direction::Ltr, 0));
+        // A value HTML does not know is an error at its line, and the
+        // build goes on with the language's direction.
+        let (c, diags) = Config::parse("title = \"x\"\nlanguage = \"he\"\ndirection = \"right\"\n");
+        assert_eq!(c.direction, Direction::Rtl);
+        assert_eq!(diags.len(), 1);
+        let told = diags[0].to_string();
+        assert!(diags[0].is_error());
+        assert!(told.contains("folio.toml:3:1"), "{told}");
+        assert!(
+            told.contains("`direction` is `right`: it must be \"ltr\" (left to right) or \"rtl\""),
+            "{told}"
+        );
+        assert!(
+            told.contains("leave it out to follow `language` (\"he\" runs right to left)"),
+            "{told}"
+        );
     }
 
     #[test]

@@ -14,6 +14,10 @@
 //! of `"one|other"` by `count` (see [`fill`]). The theme's scripts get the
 //! same words as JSON, written into them when they are copied (see
 //! [`SCRIPT_MARKER`]). Parsing is pure, like the rest of the configuration.
+//!
+//! The language also sets which way its text runs ([`Direction`]):
+//! Hebrew, Arabic, Persian, Urdu and the other languages written right to
+//! left get `dir="rtl"`, and the theme's layout mirrors with it.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -33,7 +37,72 @@ const CATALOGUES: &[(&str, &str)] = &[
     ("nl", include_str!("../themes/handbook/i18n/nl.toml")),
     ("pt", include_str!("../themes/handbook/i18n/pt.toml")),
     ("pt-pt", include_str!("../themes/handbook/i18n/pt-pt.toml")),
+    ("he", include_str!("../themes/handbook/i18n/he.toml")),
 ];
+
+/// Which way a language's text runs: `site.direction` in templates, for
+/// `<html dir>`. Serialised as `"ltr"` and `"rtl"`, as HTML writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Left to right.
+    #[default]
+    Ltr,
+    /// Right to left.
+    Rtl,
+}
+
+/// Languages written right to left by default (ISO 639 codes; `iw` and
+/// `ji` are Hebrew's and Yiddish's old ones). Kurdish (`ku`) is written
+/// in Latin letters by default, Sorani (`ckb`) in Arabic ones.
+const RIGHT_TO_LEFT_LANGUAGES: &[&str] = &[
+    "ar", "arc", "azb", "bal", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "khw", "ks",
+    "lrc", "mzn", "nqo", "pnb", "prs", "ps", "sd", "sdh", "syr", "ug", "ur", "yi",
+];
+
+/// Scripts written right to left (ISO 15924 codes, lower case): a
+/// language code naming its script (`az-Arab`, `ku-Arab`, `sd-Deva`)
+/// runs the script's way.
+const RIGHT_TO_LEFT_SCRIPTS: &[&str] = &[
+    "adlm", "arab", "hebr", "mand", "mend", "nkoo", "rohg", "samr", "syrc", "thaa", "yezi",
+];
+
+impl Direction {
+    /// The direction of `language` (`he`, `fa-IR`, `az-Arab`, `pa_Arab_PK`):
+    /// its script's when the code names one, else its language's.
+    pub fn of(language: &str) -> Direction {
+        let code = normalized(language);
+        let mut subtags = code.split('-');
+        let base = subtags.next().unwrap_or("");
+        let script = subtags.find(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_alphabetic()));
+        let rtl = match script {
+            Some(script) => RIGHT_TO_LEFT_SCRIPTS.contains(&script),
+            None => RIGHT_TO_LEFT_LANGUAGES.contains(&base),
+        };
+        if rtl {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
+        }
+    }
+
+    /// The direction in a message: "left to right".
+    pub fn described(self) -> &'static str {
+        match self {
+            Direction::Ltr => "left to right",
+            Direction::Rtl => "right to left",
+        }
+    }
+
+    /// `"ltr"` or `"rtl"`, as folio.toml and HTML write it.
+    pub fn parse(text: &str) -> Option<Direction> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "ltr" => Some(Direction::Ltr),
+            "rtl" => Some(Direction::Rtl),
+            _ => None,
+        }
+    }
+}
 
 /// In a theme's script, replaced by the site's words as a JSON object
 /// when the script is copied (`var words = /*folio:strings*/{};`). Left
@@ -403,9 +472,12 @@ mod tests {
             assert_eq!(keys(&other), keys(&english), "{code}.toml's keys");
             for (key, en) in &english {
                 let (en, word) = (en.as_str().unwrap(), other[key].as_str().unwrap());
+                // The names used, each once: a form for one may say
+                // "one" in words and leave `{count}` out.
                 let sorted = |w: &str| {
                     let mut p: Vec<String> = placeholders(w).map(str::to_string).collect();
                     p.sort();
+                    p.dedup();
                     p
                 };
                 assert_eq!(sorted(word), sorted(en), "{code}.toml's `{key}`");
@@ -421,6 +493,41 @@ mod tests {
             assert!(diags.is_empty(), "{code}: {diags:?}");
             assert!(strings.own.is_empty());
         }
+    }
+
+    #[test]
+    fn the_language_or_its_script_sets_the_direction() {
+        for rtl in [
+            "he",
+            "HE",
+            "he-IL",
+            "iw",
+            "ar",
+            "ar_EG",
+            "fa",
+            "fa-IR",
+            "ur",
+            "yi",
+            "ps",
+            "ckb",
+            "dv",
+            "az-Arab",
+            "pa_Arab_PK",
+            "ku-Arab",
+            "und-Hebr",
+        ] {
+            assert_eq!(Direction::of(rtl), Direction::Rtl, "{rtl}");
+        }
+        for ltr in [
+            "", "en", "de-AT", "ku", "az", "pa", "sd-Deva", "uz-Latn", "ar-Latn", "hebrew", "arn",
+        ] {
+            assert_eq!(Direction::of(ltr), Direction::Ltr, "{ltr}");
+        }
+        assert_eq!(Direction::parse(" Rtl "), Some(Direction::Rtl));
+        assert_eq!(Direction::parse("ltr"), Some(Direction::Ltr));
+        assert_eq!(Direction::parse("auto"), None);
+        // Templates print it as HTML writes it.
+        assert_eq!(serde_json::to_string(&Direction::Rtl).unwrap(), "\"rtl\"");
     }
 
     #[test]

@@ -1475,10 +1475,8 @@ fn default_theme_in_headless_chromium() {
     }
 }
 
-#[test]
-fn default_theme_lists_cut_into_pages_in_german_in_headless_chromium() {
-    // The sample handbook, two entries a page, in German: longer words
-    // for the narrow layout, and search's words read from the script.
+/// A copy of the sample handbook, its folio.toml changed by `edit`.
+fn sample_handbook_copy(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let copy = tempfile::tempdir().unwrap();
     for part in ["content", "images", "static"] {
         if repo().join(part).exists() {
@@ -1492,9 +1490,17 @@ fn default_theme_lists_cut_into_pages_in_german_in_headless_chromium() {
     }
     let config = fs::read_to_string(repo().join("folio.toml")).unwrap();
     assert!(config.contains("language = \"en\""), "{config}");
-    let paged =
-        format!("paginate_by = 2\n{config}").replace("language = \"en\"", "language = \"de\"");
-    fs::write(copy.path().join("folio.toml"), paged).unwrap();
+    fs::write(copy.path().join("folio.toml"), edit(&config)).unwrap();
+    copy
+}
+
+#[test]
+fn default_theme_lists_cut_into_pages_in_german_in_headless_chromium() {
+    // The sample handbook, two entries a page, in German: longer words
+    // for the narrow layout, and search's words read from the script.
+    let copy = sample_handbook_copy(|config| {
+        format!("paginate_by = 2\n{config}").replace("language = \"en\"", "language = \"de\"")
+    });
     let (out, run) = build(copy.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let list = fs::read_to_string(out.path().join("public/reference/index.html")).unwrap();
@@ -1508,6 +1514,25 @@ fn default_theme_lists_cut_into_pages_in_german_in_headless_chromium() {
     ];
     check_in_chromium(&out.path().join("public"), &artefacts, &pages);
     assert!(artefacts.join("360-light-reference-page-2.png").is_file());
+}
+
+#[test]
+fn default_theme_runs_right_to_left_in_hebrew_in_headless_chromium() {
+    // The sample handbook with Hebrew words, so every page runs right to
+    // left: the checks find the sidebar, "previous" and the list pager's
+    // first link on the right, the ToC on the left, and the rest as in
+    // English (no sideways scroll, axe, search, the narrow layout).
+    let copy = sample_handbook_copy(|config| {
+        format!("paginate_by = 2\n{config}").replace("language = \"en\"", "language = \"he\"")
+    });
+    let (out, run) = build(copy.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = fs::read_to_string(out.path().join("public/writing/markdown/index.html")).unwrap();
+    assert!(page.contains("<html lang=\"he\" dir=\"rtl\">"), "{page}");
+    let artefacts = repo().join("target/browser-artefacts/right-to-left");
+    let pages = ["/", "/writing/markdown/", "/reference/page/2/"];
+    check_in_chromium(&out.path().join("public"), &artefacts, &pages);
+    assert!(artefacts.join("1280-light-writing-markdown.png").is_file());
 }
 
 // ---- folio serve -------------------------------------------------------------
@@ -3900,9 +3925,9 @@ fn paginate_by_cuts_sections_and_tags_into_pages_linked_in_order() {
             ],
         );
         assert!(pages[0]
-            .contains("<span class=\"list-pager-step\" aria-hidden=\"true\">← Previous</span>"));
+            .contains("<span class=\"list-pager-step\" aria-hidden=\"true\"><span class=\"arrow\" aria-hidden=\"true\">←</span> Previous</span>"));
         assert!(
-            pages[2].contains("<span class=\"list-pager-step\" aria-hidden=\"true\">Next →</span>")
+            pages[2].contains("<span class=\"list-pager-step\" aria-hidden=\"true\">Next <span class=\"arrow\" aria-hidden=\"true\">→</span></span>")
         );
         assert!(!pages[0].contains("(page 1)"), "{listing}");
     }
@@ -4023,14 +4048,21 @@ fn a_sites_own_template_gets_the_paginator_and_a_page_under_page_keeps_its_listi
 
 /// The one theme script of `public/` named `<stem>.<hash>.js`.
 fn fingerprinted_script(dir: &tempfile::TempDir, stem: &str) -> (String, String) {
+    fingerprinted_asset(dir, stem, "js")
+}
+
+/// The name and text of `<stem>.<hash>.<ext>` in the output.
+fn fingerprinted_asset(dir: &tempfile::TempDir, stem: &str, ext: &str) -> (String, String) {
     let name = fs::read_dir(dir.path().join("public"))
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .find(|n| {
-            n.starts_with(&format!("{stem}.")) && n.ends_with(".js") && n.len() > stem.len() + 4
+            n.starts_with(&format!("{stem}."))
+                && n.ends_with(&format!(".{ext}"))
+                && n.len() > stem.len() + ext.len() + 2
         })
-        .unwrap_or_else(|| panic!("no {stem}.<hash>.js"));
+        .unwrap_or_else(|| panic!("no {stem}.<hash>.{ext}"));
     let text = read(dir, &name);
     (name, text)
 }
@@ -4046,7 +4078,7 @@ fn a_german_handbook_shows_the_themes_and_folios_words_in_german() {
         "the section's first page",
         &list,
         &[
-            "<html lang=\"de-AT\">",
+            "<html lang=\"de-AT\" dir=\"ltr\">",
             ">Zum Inhalt springen</a>",
             "placeholder=\"Suchen\"",
             "aria-label=\"Zum dunklen Design wechseln\"",
@@ -4055,7 +4087,7 @@ fn a_german_handbook_shows_the_themes_and_folios_words_in_german() {
             "id=\"folio-pages\">Seiten <span class=\"list-count\">Seite 1 von 3</span>",
             "aria-label=\"Seiten der Liste\"",
             "aria-label=\"Seite 2\"",
-            "rel=\"next\">Weiter →</a>",
+            "rel=\"next\">Weiter <span class=\"arrow\" aria-hidden=\"true\">→</span></a>",
             "Erstellt mit folio ",
         ],
     );
@@ -4153,6 +4185,76 @@ fn strings_in_folio_toml_change_words_and_reach_the_sites_own_templates() {
 }
 
 #[test]
+fn a_hebrew_handbook_runs_right_to_left_in_hebrew_words() {
+    let hebrew = paginated_site("language = \"he\"\npaginate_by = 2\n", None);
+    let (out, run) = build(hebrew.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let list = read(&out, "runbooks/index.html");
+    assert_has_all(
+        "the section's first page",
+        &list,
+        &[
+            "<html lang=\"he\" dir=\"rtl\">",
+            ">דילוג לתוכן</a>",
+            "placeholder=\"חיפוש\"",
+            "<span class=\"list-count\">דף 1 מתוך 3</span>",
+            "rel=\"next\">הבא <span class=\"arrow\" aria-hidden=\"true\">→</span></a>",
+        ],
+    );
+    // The form for one says "one" in words; the others have the number.
+    let tags = read(&out, "tags/index.html");
+    assert!(tags.contains("5 דפים"), "{tags}");
+    let (_, script) = fingerprinted_script(&out, "folio");
+    assert!(
+        script.contains("\"search_found\":\"נמצא דף אחד; "),
+        "{script}"
+    );
+    // The stylesheet mirrors the layout by the document's direction.
+    let (_, css) = fingerprinted_asset(&out, "folio", "css");
+    assert!(css.contains("[dir=\"rtl\"] .arrow"), "{css}");
+    assert!(!css.contains("margin-left"), "physical sides: {css}");
+}
+
+#[test]
+fn a_right_to_left_language_without_words_and_a_direction_written_in_folio_toml() {
+    // Arabic has six plural forms and no catalogue: English words, with
+    // the warning, but the page still runs right to left.
+    let root = site(&[
+        ("folio.toml", "title = \"T\"\nlanguage = \"ar\"\n"),
+        ("content/_index.md", "---\ntitle: الصفحة الرئيسية\n---\n"),
+    ]);
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("folio has no words in language `ar`"),
+        "{}",
+        run.stderr
+    );
+    assert!(read(&out, "index.html").contains("<html lang=\"ar\" dir=\"rtl\">"));
+    // `direction` wins over the language's; a wrong one stops the build
+    // at its line.
+    let root = site(&[
+        ("folio.toml", "language = \"he\"\ndirection = \"ltr\"\n"),
+        ("content/_index.md", "---\ntitle: H\n---\n"),
+    ]);
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(&out, "index.html").contains("<html lang=\"he\" dir=\"ltr\">"));
+    let root = site(&[
+        (
+            "folio.toml",
+            "language = \"he\"\ndirection = \"right-to-left\"\n",
+        ),
+        ("content/_index.md", "---\ntitle: H\n---\n"),
+    ]);
+    let (_, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("folio.toml:2"), "{}", run.stderr);
+    assert!(run.stderr.contains("must be \"ltr\""), "{}", run.stderr);
+}
+
+#[test]
 fn a_language_folio_has_no_words_for_builds_in_english_and_says_so() {
     let root = site(&[
         ("folio.toml", "title = \"T\"\nlanguage = \"sv\"\n"),
@@ -4171,7 +4273,7 @@ fn a_language_folio_has_no_words_for_builds_in_english_and_says_so() {
     assert_has_all(
         "the home page",
         &home,
-        &["<html lang=\"sv\">", ">Skip to content</a>"],
+        &["<html lang=\"sv\" dir=\"ltr\">", ">Skip to content</a>"],
     );
     // A value that is not a string stops the build, at its line.
     let root = site(&[

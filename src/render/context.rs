@@ -32,6 +32,8 @@ pub struct SiteContext<'a> {
     pub home_url: String,
     /// Language code.
     pub language: &'a str,
+    /// Which way the text runs: `"ltr"` or `"rtl"`, for `<html dir>`.
+    pub direction: crate::strings::Direction,
     /// The words readers see, in `language` (see [`crate::strings`]).
     pub strings: &'a crate::strings::Strings,
     /// `[extra]` from folio.toml.
@@ -48,6 +50,7 @@ impl<'a> SiteContext<'a> {
             base_path: config.base_path(),
             home_url: crate::route::folder_url(&config.base_path(), "", config.read_from_disk()),
             language: &config.language,
+            direction: config.direction,
             strings: &config.strings,
             extra: &config.extra,
         }

@@ -119,12 +119,29 @@ async function checkLayout(page, path, width, label) {
       cls: window.__cls,
       hero: hero && { width: hero.getAttribute("width"), height: hero.getAttribute("height"), complete: hero.complete,
         natural: hero.naturalWidth, boxRatio: hero.getBoundingClientRect().height / hero.getBoundingClientRect().width },
+      // Which side each part is on, against the way the text runs: the
+      // sidebar, "previous" and the first of a list's page links come
+      // first (left in English, right in Hebrew), the ToC last.
+      sides: (() => {
+        const rtl = getComputedStyle(document.documentElement).direction === "rtl";
+        const box = (q) => { const el = document.querySelector(q); return el && el.checkVisibility() ? el.getBoundingClientRect() : null; };
+        // Only side by side (a narrow screen stacks the ToC over the text).
+        const beside = (a, b) => a.top < b.bottom && b.top < a.bottom;
+        const before = (a, b) => !a || !b || !beside(a, b) || (rtl ? a.left >= b.right - 1 : a.right <= b.left + 1);
+        const wrong = [];
+        if (!before(box(".sidebar"), box(".main"))) wrong.push("sidebar");
+        if (!before(box(".page-grid.has-toc > .article"), box(".page-grid.has-toc > .toc"))) wrong.push("table of contents");
+        if (!before(box(".pager-prev"), box(".pager-next"))) wrong.push("previous and next page");
+        if (!before(box(".list-pager > :first-child"), box(".list-pager > :last-child"))) wrong.push("list pager");
+        return { rtl, wrong };
+      })(),
       bytes: performance.getEntriesByType("resource").filter((e) => /\.(css|js)$/.test(e.name))
         .reduce((n, e) => n + (e.decodedBodySize || 0), 0) + document.documentElement.outerHTML.length,
     };
   });
   report.pages[label] = m;
   if (m.scrollWidth > m.innerWidth + 1) fail(`${label}: horizontal scroll (${m.scrollWidth} > ${m.innerWidth})`);
+  if (m.sides.wrong.length) fail(`${label}: on the wrong side for ${m.sides.rtl ? "right-to-left" : "left-to-right"} text: ${m.sides.wrong.join(", ")}`);
   if (m.cls > 0.01) fail(`${label}: layout shift ${m.cls.toFixed(3)}`);
   if (m.hero && (!m.hero.width || !m.hero.height)) fail(`${label}: hero image without width/height`);
   if (m.hero && m.hero.natural === 0) fail(`${label}: hero image did not load`);
@@ -381,7 +398,9 @@ for (const width of [1280, 360]) {
   const shown = (page) => page.$$eval(".search-results li", (li) => li.map((l) => l.textContent));
   for (const page of [typing, pasting]) {
     await page.focus(".search-input");
-    await page.waitForFunction(() => !!window.folioSearchIndex, null, { timeout: 5000 });
+    // Both scripts: until search.js has run too, a query's results wait
+    // for it, and the other tab would be read before they show.
+    await page.waitForFunction(() => !!window.folioSearchIndex && !!window.folioSearch, null, { timeout: 5000 });
   }
   let differ = null;
   for (let k = 0; k < 400 && !differ; k++) {
