@@ -152,6 +152,11 @@ pub struct Strings {
     pub published: String,
     /// The link to a page's source (`edit_url`).
     pub edit_page: String,
+    /// A date written out: `{day}`, `{month}` (a name of `months`) and
+    /// `{year}` (see [`Strings::long_date`]).
+    pub date: String,
+    /// The twelve months' names, January to December, between `|`s.
+    pub months: String,
     /// The footer's last line: `{version}`, folio's (filled in when the
     /// words are read).
     pub built_with: String,
@@ -285,6 +290,19 @@ impl Strings {
                 );
                 continue;
             };
+            if key == "months" && value.split('|').count() != 12 {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "`months` under [strings] has {} names, not twelve: dates keep the \
+                         language's",
+                        value.split('|').count()
+                    ))
+                    .in_file(crate::config::CONFIG_FILE)
+                    .at(text, line, 1)
+                    .with_hint("write January to December, between `|`s: \"Jan|Feb|...|Dec\""),
+                );
+                continue;
+            }
             match english.get(key).and_then(toml::Value::as_str) {
                 Some(en) => {
                     let missing: Vec<&str> = placeholders(value)
@@ -335,9 +353,42 @@ impl Strings {
         })
     }
 
-    /// The words as a JSON object, for the theme's scripts.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("strings serialise")
+    /// A date as the language writes it out: `2026-11-28` (a time after
+    /// it left out) is "November 28, 2026" in English, "28. November
+    /// 2026" in German. `None` for text that is no such date.
+    pub fn long_date(&self, date: &str) -> Option<String> {
+        let number = |at: std::ops::Range<usize>| -> Option<usize> {
+            let digits = date.get(at)?;
+            digits
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| digits.parse().ok())?
+        };
+        let shaped =
+            date.len() == 10 || date.as_bytes().get(10).is_some_and(|b| b"Tt ".contains(b));
+        if !shaped || date.as_bytes()[4] != b'-' || date.as_bytes()[7] != b'-' {
+            return None;
+        }
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        let name = self.months.split('|').nth(month.checked_sub(1)?)?;
+        (1..=31).contains(&day).then(|| {
+            fill(&self.date, "", None, |part| match part {
+                "year" => Some(year.to_string().into()),
+                "month" => Some(name.trim().to_string().into()),
+                "day" => Some(day.to_string().into()),
+                _ => None,
+            })
+        })
+    }
+
+    /// The words whose keys are `wanted`, as a JSON object, for the
+    /// theme's scripts.
+    pub fn to_json(&self, wanted: impl Fn(&str) -> bool) -> String {
+        let mut all = serde_json::to_value(self).expect("strings serialise");
+        if let Some(words) = all.as_object_mut() {
+            words.retain(|key, _| wanted(key));
+        }
+        all.to_string()
     }
 }
 
@@ -531,6 +582,54 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_written_out_as_the_language_does() {
+        let long = |language: &str, date: &str| words(language, "").0.long_date(date);
+        assert_eq!(
+            long("en", "2026-11-28").as_deref(),
+            Some("November 28, 2026")
+        );
+        assert_eq!(long("de-AT", "2026-03-01").as_deref(), Some("1. März 2026"));
+        assert_eq!(
+            long("fr", "2026-08-05T09:00:00Z").as_deref(),
+            Some("5 août 2026")
+        );
+        assert_eq!(
+            long("pt", "2026-12-31 23:59").as_deref(),
+            Some("31 de dezembro de 2026")
+        );
+        assert_eq!(long("he", "2026-02-09").as_deref(), Some("9 בפברואר 2026"));
+        for no_date in [
+            "",
+            "soon",
+            "2026-1-2",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-32",
+            "2026-01-01x",
+            "２０２６-01-01",
+        ] {
+            assert_eq!(long("en", no_date), None, "{no_date}");
+        }
+        // Twelve names of a site's own are used; another count is not,
+        // with a warning at its line.
+        let (own, diags) = words("en", "[strings]\nmonths = \"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec\"\ndate = \"{day} {month} {year}\"\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(own.long_date("2026-11-28").as_deref(), Some("28 Nov 2026"));
+        let (short, diags) = words("de", "\n[strings]\nmonths = \"Jan|Feb\"\n");
+        assert_eq!(
+            short.long_date("2026-11-28").as_deref(),
+            Some("28. November 2026")
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].contains("folio.toml:3"), "{}", diags[0]);
+        assert!(
+            diags[0].contains("`months` under [strings] has 2 names, not twelve"),
+            "{}",
+            diags[0]
+        );
+    }
+
+    #[test]
     fn every_catalogue_in_the_theme_is_compiled_in() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/handbook/i18n");
         let mut files: Vec<String> = std::fs::read_dir(dir)
@@ -599,7 +698,7 @@ mod tests {
             strings.own.get("team_motto").map(String::as_str),
             Some("Gemeinsam")
         );
-        let json: serde_json::Value = serde_json::from_str(&strings.to_json()).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&strings.to_json(|_| true)).unwrap();
         assert_eq!(json["team_motto"], "Gemeinsam");
         assert_eq!(json["next"], "Vorwärts");
     }

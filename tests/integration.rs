@@ -4217,6 +4217,35 @@ fn a_hebrew_handbook_runs_right_to_left_in_hebrew_words() {
 }
 
 #[test]
+fn dates_are_written_out_in_the_sites_language() {
+    let root = site(&[
+        ("folio.toml", "title = \"T\"\nlanguage = \"fr\"\n"),
+        ("content/_index.md", "---\ntitle: Accueil\n---\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\ndate: 2026-03-01\nupdated: 2026-11-28T09:00:00Z\n---\nA.\n",
+        ),
+        ("content/b.md", "---\ntitle: B\ndate: 2026-08-05\n---\nB.\n"),
+    ]);
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Under the title and in the footer; the machine-readable date stays
+    // as written.
+    let a = read(&out, "a/index.html");
+    assert_eq!(
+        a.matches("<time datetime=\"2026-11-28T09:00:00Z\">28 novembre 2026</time>")
+            .count(),
+        2,
+        "{a}"
+    );
+    assert!(
+        read(&out, "b/index.html")
+            .contains("Publié le <time datetime=\"2026-08-05\">5 août 2026</time>"),
+        "published"
+    );
+}
+
+#[test]
 fn a_right_to_left_language_without_words_and_a_direction_written_in_folio_toml() {
     // Arabic has six plural forms and no catalogue: English words, with
     // the warning, but the page still runs right to left.

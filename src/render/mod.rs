@@ -8,6 +8,7 @@ pub mod context;
 mod fold;
 pub mod nav;
 pub mod pager;
+mod script;
 pub mod search;
 mod sidebar;
 pub mod sitemap;

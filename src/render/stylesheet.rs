@@ -9,9 +9,8 @@
 //!
 //! Only what CSS's own syntax says is insignificant goes: comments outside
 //! strings and `url(…)` (but `/*! … */`, by custom a licence, stays),
-//! whitespace at the start and end of a line, and empty lines. Scripts are
-//! left as they are: telling a regular expression from a division takes a
-//! JavaScript parser.
+//! whitespace at the start and end of a line, and empty lines. Scripts
+//! have their own, more careful rules (the `script` module).
 
 /// `css` without comments, indentation, trailing spaces and empty lines.
 ///

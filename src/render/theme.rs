@@ -142,9 +142,27 @@ impl ThemeAsset {
 
 impl Theme {
     /// Writes `strings` into each script that asks for them (see
-    /// [`crate::strings::SCRIPT_MARKER`]); its name's hash follows.
+    /// [`crate::strings::SCRIPT_MARKER`]); its name's hash follows. Only
+    /// the words some script of the theme names in quotes
+    /// (`word("copy")`) are written: every page loads the script, and
+    /// most words are the templates'.
     pub fn with_strings(mut self, strings: &crate::strings::Strings) -> Theme {
         let marker = crate::strings::SCRIPT_MARKER.as_bytes();
+        let scripts = || {
+            self.assets
+                .iter()
+                .filter(|a| a.rel.ends_with(".js"))
+                .filter_map(|a| match &a.data {
+                    AssetData::Embedded(b) => Some(*b),
+                    AssetData::Owned(b) => Some(b.as_slice()),
+                    AssetData::File(_) => None,
+                })
+        };
+        if !scripts().any(|b| b.windows(marker.len()).any(|w| w == marker)) {
+            return self;
+        }
+        let named: std::collections::HashSet<&str> = scripts().flat_map(quoted_names).collect();
+        let json = strings.to_json(|key| named.contains(key));
         for asset in &mut self.assets {
             let bytes: &[u8] = match &asset.data {
                 AssetData::Embedded(b) => b,
@@ -156,7 +174,7 @@ impl Theme {
             };
             let mut written = Vec::with_capacity(bytes.len() + 4096);
             written.extend_from_slice(&bytes[..at]);
-            written.extend_from_slice(strings.to_json().as_bytes());
+            written.extend_from_slice(json.as_bytes());
             written.extend_from_slice(&bytes[at + marker.len()..]);
             asset.out_rel = fingerprinted(&asset.rel, &written);
             asset.data = AssetData::Owned(written);
@@ -183,11 +201,35 @@ impl Theme {
     }
 }
 
-/// A stylesheet as readers get it (see the `stylesheet` module); `None`
-/// for other files, which are written as they are.
+/// The names a script writes in quotes (`"copy"`, `'next'`): runs of
+/// ASCII letters, digits, `_` and `-` between two of the same quote.
+fn quoted_names(script: &[u8]) -> impl Iterator<Item = &str> {
+    script.iter().enumerate().filter_map(|(at, &quote)| {
+        if !matches!(quote, b'"' | b'\'' | b'`') {
+            return None;
+        }
+        let rest = &script[at + 1..];
+        let len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+            .count();
+        (len > 0 && rest.get(len) == Some(&quote))
+            .then(|| std::str::from_utf8(&rest[..len]).ok())
+            .flatten()
+    })
+}
+
+/// A stylesheet or script as readers get it (see the `stylesheet` and
+/// `script` modules); `None` for other files, and for a script that
+/// cannot be compacted safely, which are written as they are.
 pub fn for_readers(rel: &str, bytes: &[u8]) -> Option<Vec<u8>> {
-    rel.ends_with(".css")
-        .then(|| super::stylesheet::compact(bytes))
+    if rel.ends_with(".css") {
+        Some(super::stylesheet::compact(bytes))
+    } else if rel.ends_with(".js") {
+        super::script::compact(bytes)
+    } else {
+        None
+    }
 }
 
 fn is_fingerprinted(rel: &str) -> bool {
@@ -327,6 +369,10 @@ impl Templates {
         let mut tera = Tera::new();
         tera.register_filter("safe", safe);
         tera.register_filter("fill", fill_filter(globals.config.language.clone()));
+        tera.register_filter(
+            "local_date",
+            local_date_filter(globals.config.strings.clone()),
+        );
         tera.set_fallback_prefixes([THEME_PREFIX])
             .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
         // Syntax errors were found above in the text as written; the
@@ -460,9 +506,18 @@ impl Templates {
     }
 }
 
-/// Tera's `safe` filter without its copy: a string (a page's whole
-/// content, for one) is only marked safe; anything else is printed first,
-/// as Tera's own filter does.
+/// The `local_date` filter for the site's words: `{{ page.updated |
+/// local_date }}` writes `2026-11-28` out as the language does ("November
+/// 28, 2026"); text that is no date is printed as it is (see
+/// [`crate::strings::Strings::long_date`]).
+pub fn local_date_filter(
+    strings: crate::strings::Strings,
+) -> impl Fn(&str, Kwargs, &State) -> String + Send + Sync + 'static {
+    move |date: &str, _: Kwargs, _: &State| {
+        strings.long_date(date).unwrap_or_else(|| date.to_string())
+    }
+}
+
 /// The `fill` filter for `language`: `{{ site.strings.page_count |
 /// fill(count=n) }}` (see [`crate::strings::fill`]).
 pub fn fill_filter(
@@ -484,6 +539,9 @@ pub fn fill_filter(
     }
 }
 
+/// Tera's `safe` filter without its copy: a string (a page's whole
+/// content, for one) is only marked safe; anything else is printed first,
+/// as Tera's own filter does.
 fn safe(value: Value, _: Kwargs, _: &State) -> Value {
     if value.is_string() {
         value.mark_safe()
@@ -570,6 +628,42 @@ fn message_errors(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_script_gets_the_words_the_themes_scripts_name_in_quotes() {
+        assert_eq!(
+            quoted_names(
+                br#"word("copy") + word('search_none') + `team-motto` + "a b" + ""next"" + x"#
+            )
+            .collect::<Vec<_>>(),
+            ["copy", "search_none", "team-motto", "next"]
+        );
+        let script = |rel: &str, text: &str| ThemeAsset {
+            rel: rel.to_string(),
+            out_rel: rel.to_string(),
+            data: AssetData::Owned(text.as_bytes().to_vec()),
+        };
+        let theme = Theme {
+            templates: Vec::new(),
+            assets: vec![
+                script("a.js", "var words = /*folio:strings*/{}; word(\"copy\");"),
+                script("b.js", "show('next');"),
+                script("c.css", "a::after { content: \"previous\"; }"),
+            ],
+        };
+        let mut strings = crate::strings::Strings::english();
+        strings.own.insert("teamMotto".into(), "Together".into());
+        let theme = theme.with_strings(&strings);
+        let AssetData::Owned(written) = &theme.assets[0].data else {
+            panic!("written");
+        };
+        assert_eq!(
+            std::str::from_utf8(written).unwrap(),
+            "var words = {\"copy\":\"Copy\",\"next\":\"Next\"}; word(\"copy\");"
+        );
+        assert_ne!(theme.assets[0].out_rel, "a.js", "the name's hash follows");
+        assert_eq!(theme.assets[1].out_rel, "b.js", "no marker, not written");
+    }
 
     #[test]
     fn a_site_template_stands_alone_unless_it_extends_another() {

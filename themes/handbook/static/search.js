@@ -38,7 +38,7 @@
     }).filter(Boolean);
   }
   /* Per page: 1 if a word of its text starts with the term, 0.5 if one
-     has it; and those words. Looks only `among` some words (those of a
+     has it; and those words. Looks only among the words in "among" (those of a
      term inside this one). Loops are callbacks: V8 optimises them sooner. */
   function textScores(term, among) {
     var words = searchIndex.words, postings = searchIndex.postings;
