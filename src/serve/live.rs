@@ -69,10 +69,13 @@ pub const CLIENT_SCRIPT: &str = r#"(function () {
   }
   /* Fetch the page and swap its body in place: no flash, no re-download of
      styles and images, scroll position kept. Falls back to a real reload. */
-  /* A box of folio's own over the page (the overlay, the notice). */
+  /* A box of folio's own over the page (the overlay, the notice): its
+     words are English, left to right on a page in Hebrew too. */
   function panel(id, role, css) {
     var box = document.createElement("div");
     box.id = id;
+    box.lang = "en";
+    box.dir = "ltr";
     box.setAttribute("role", role);
     box.style.cssText = css;
     return box;

@@ -85,6 +85,9 @@ for (let i = 0; i < rounds; i++) {
 }
 
 // Break the build: the overlay appears, naming file and line; the page keeps its content.
+// The page is made to run right to left first: folio's English messages
+// must still read left to right, as on a Hebrew handbook.
+await page.evaluate(() => { document.documentElement.dir = "rtl"; });
 const broken = original.replace(/^---\n/, "---\ntitle: [unclosed\n");
 await writeFile(source, broken);
 try {
@@ -92,9 +95,12 @@ try {
   const text = await page.locator("#folio-error-overlay").innerText();
   if (!/:\d+:\d+/.test(text)) fail(`overlay without file:line: ${text.slice(0, 200)}`);
   report.overlay = text.split("\n").slice(0, 3).join(" | ");
+  const direction = await page.$eval("#folio-error-overlay", (o) => getComputedStyle(o).direction);
+  if (direction !== "ltr") fail(`the overlay runs ${direction} on a right-to-left page`);
 } catch {
   fail("no error overlay after breaking the front matter");
 }
+await page.evaluate(() => { document.documentElement.dir = "ltr"; });
 await writeFile(source, original);
 try {
   await page.waitForFunction(() => !document.querySelector("#folio-error-overlay"), null, { timeout: 10000 });
