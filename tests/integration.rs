@@ -1475,8 +1475,9 @@ fn default_theme_in_headless_chromium() {
     }
 }
 
-/// A copy of the sample handbook, its folio.toml changed by `edit`.
-fn sample_handbook_copy(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+/// The sample handbook in `language`, two entries a list page, built:
+/// the copy and the build's output folder.
+fn paged_sample_handbook(language: &str) -> (tempfile::TempDir, tempfile::TempDir) {
     let copy = tempfile::tempdir().unwrap();
     for part in ["content", "images", "static"] {
         if repo().join(part).exists() {
@@ -1490,19 +1491,19 @@ fn sample_handbook_copy(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     }
     let config = fs::read_to_string(repo().join("folio.toml")).unwrap();
     assert!(config.contains("language = \"en\""), "{config}");
-    fs::write(copy.path().join("folio.toml"), edit(&config)).unwrap();
-    copy
+    let paged = format!("paginate_by = 2\n{config}")
+        .replace("language = \"en\"", &format!("language = \"{language}\""));
+    fs::write(copy.path().join("folio.toml"), paged).unwrap();
+    let (out, run) = build(copy.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (copy, out)
 }
 
 #[test]
 fn default_theme_lists_cut_into_pages_in_german_in_headless_chromium() {
     // The sample handbook, two entries a page, in German: longer words
     // for the narrow layout, and search's words read from the script.
-    let copy = sample_handbook_copy(|config| {
-        format!("paginate_by = 2\n{config}").replace("language = \"en\"", "language = \"de\"")
-    });
-    let (out, run) = build(copy.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_copy, out) = paged_sample_handbook("de");
     let list = fs::read_to_string(out.path().join("public/reference/index.html")).unwrap();
     assert!(list.contains("Seite 1 von 4"), "{list}");
     let artefacts = repo().join("target/browser-artefacts/paginated");
@@ -1522,11 +1523,7 @@ fn default_theme_runs_right_to_left_in_hebrew_in_headless_chromium() {
     // left: the checks find the sidebar, "previous" and the list pager's
     // first link on the right, the ToC on the left, and the rest as in
     // English (no sideways scroll, axe, search, the narrow layout).
-    let copy = sample_handbook_copy(|config| {
-        format!("paginate_by = 2\n{config}").replace("language = \"en\"", "language = \"he\"")
-    });
-    let (out, run) = build(copy.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_copy, out) = paged_sample_handbook("he");
     let page = fs::read_to_string(out.path().join("public/writing/markdown/index.html")).unwrap();
     assert!(page.contains("<html lang=\"he\" dir=\"rtl\">"), "{page}");
     let artefacts = repo().join("target/browser-artefacts/right-to-left");
@@ -4067,12 +4064,18 @@ fn fingerprinted_asset(dir: &tempfile::TempDir, stem: &str, ext: &str) -> (Strin
     (name, text)
 }
 
+/// `root` built, with neither error nor warning: its output folder.
+fn built_without_warnings(root: &tempfile::TempDir) -> tempfile::TempDir {
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    out
+}
+
 #[test]
 fn a_german_handbook_shows_the_themes_and_folios_words_in_german() {
     let german = paginated_site("language = \"de-AT\"\npaginate_by = 2\n", None);
-    let (out, run) = build(german.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let out = built_without_warnings(&german);
     let list = read(&out, "runbooks/index.html");
     assert_has_all(
         "the section's first page",
@@ -4187,9 +4190,7 @@ fn strings_in_folio_toml_change_words_and_reach_the_sites_own_templates() {
 #[test]
 fn a_hebrew_handbook_runs_right_to_left_in_hebrew_words() {
     let hebrew = paginated_site("language = \"he\"\npaginate_by = 2\n", None);
-    let (out, run) = build(hebrew.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let out = built_without_warnings(&hebrew);
     let list = read(&out, "runbooks/index.html");
     assert_has_all(
         "the section's first page",
@@ -4246,23 +4247,8 @@ fn dates_are_written_out_in_the_sites_language() {
 }
 
 #[test]
-fn a_right_to_left_language_without_words_and_a_direction_written_in_folio_toml() {
-    // Arabic has six plural forms and no catalogue: English words, with
-    // the warning, but the page still runs right to left.
-    let root = site(&[
-        ("folio.toml", "title = \"T\"\nlanguage = \"ar\"\n"),
-        ("content/_index.md", "---\ntitle: الصفحة الرئيسية\n---\n"),
-    ]);
-    let (out, run) = build(root.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("folio has no words in language `ar`"),
-        "{}",
-        run.stderr
-    );
-    assert!(read(&out, "index.html").contains("<html lang=\"ar\" dir=\"rtl\">"));
-    // `direction` wins over the language's; a wrong one stops the build
-    // at its line.
+fn a_direction_written_in_folio_toml_wins_over_the_languages() {
+    // A wrong one stops the build at its line.
     let root = site(&[
         ("folio.toml", "language = \"he\"\ndirection = \"ltr\"\n"),
         ("content/_index.md", "---\ntitle: H\n---\n"),
@@ -4285,25 +4271,36 @@ fn a_right_to_left_language_without_words_and_a_direction_written_in_folio_toml(
 
 #[test]
 fn a_language_folio_has_no_words_for_builds_in_english_and_says_so() {
-    let root = site(&[
-        ("folio.toml", "title = \"T\"\nlanguage = \"sv\"\n"),
-        ("content/_index.md", "---\ntitle: Hem\n---\n"),
-    ]);
-    let (out, run) = build(root.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("folio has no words in language `sv`"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("folio.toml:2"), "{}", run.stderr);
-    assert!(run.stderr.contains("[strings]"), "{}", run.stderr);
-    let home = read(&out, "index.html");
-    assert_has_all(
-        "the home page",
-        &home,
-        &["<html lang=\"sv\" dir=\"ltr\">", ">Skip to content</a>"],
-    );
+    // Arabic (six plural forms) has no catalogue either, but its pages
+    // still run right to left.
+    for (language, direction) in [("sv", "ltr"), ("ar", "rtl")] {
+        let root = site(&[
+            (
+                "folio.toml",
+                &format!("title = \"T\"\nlanguage = \"{language}\"\n"),
+            ),
+            ("content/_index.md", "---\ntitle: Hem\n---\n"),
+        ]);
+        let (out, run) = build(root.path(), &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("folio has no words in language `{language}`")),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("folio.toml:2"), "{}", run.stderr);
+        assert!(run.stderr.contains("[strings]"), "{}", run.stderr);
+        let home = read(&out, "index.html");
+        assert_has_all(
+            "the home page",
+            &home,
+            &[
+                &format!("<html lang=\"{language}\" dir=\"{direction}\">"),
+                ">Skip to content</a>",
+            ],
+        );
+    }
     // A value that is not a string stops the build, at its line.
     let root = site(&[
         ("folio.toml", "[strings]\nhome = [\"Hem\"]\n"),
