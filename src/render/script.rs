@@ -11,10 +11,11 @@
 //!
 //! - a regular expression cannot start with `/*` or `//`, and neither a
 //!   regular expression nor a quoted string can span lines;
-//! - so, in a script with no template literal (no backquote anywhere) and
-//!   no string continued over a line (no line ending in a backslash), a
-//!   line whose first characters are `/*` or `//` starts a comment,
-//!   unless an earlier line left a comment open.
+//! - so, in a script with no template literal (no backquote in its code)
+//!   and no string continued over a line (no line of code ending in a
+//!   backslash), a line whose first characters are `/*` or `//` starts a
+//!   comment, unless an earlier line left a comment open. A backquote or
+//!   backslash inside the comments it leaves out is only a word.
 //!
 //! The last is why a `/*` anywhere else in a line must close on that
 //! line, or the script is left as it is. Lines stay lines, so line
@@ -27,9 +28,6 @@
 /// module's documentation).
 pub fn compact(js: &[u8]) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(js).ok()?;
-    if text.contains('`') || text.lines().any(|l| l.trim_end().ends_with('\\')) {
-        return None;
-    }
     let mut out = String::with_capacity(text.len());
     let mut in_comment = false;
     for line in text.lines() {
@@ -55,9 +53,15 @@ pub fn compact(js: &[u8]) -> Option<Vec<u8>> {
         if in_comment || rest.is_empty() {
             continue;
         }
-        // A `/*` later in the line is a comment there or part of a string
-        // or regular expression; either way it must not leave a comment
-        // open for the next line to be misread.
+        // A backquote may open a template literal, whose lines are its
+        // text; a backslash at the end may continue a string. A `/*` later
+        // in the line is a comment there or part of a string or regular
+        // expression; either way it must not leave a comment open for the
+        // next line to be misread. (Inside the comments left out, all
+        // three are only words.)
+        if rest.contains('`') || rest.ends_with('\\') {
+            return None;
+        }
         if let Some(last) = rest.rfind("/*") {
             if !rest[last + 2..].contains("*/") {
                 return None;
@@ -84,6 +88,11 @@ mod tests {
             compact_str(js).unwrap(),
             "(function () {\n\"use strict\";\nvar a = 1; /* kept */\nvar b = a / 2 /* half */ / 3;\nreturn /x*/.test(a);\n})();\n"
         );
+        // Backquotes and backslashes inside comments left out are words.
+        assert_eq!(
+            compact_str("/* `count`, a \\\n   and more */\n// `x` \\\nvar a;\n").unwrap(),
+            "var a;\n"
+        );
         // The marker folio writes the words over stays.
         assert_eq!(
             compact_str("  var words = /*folio:strings*/{};\n").unwrap(),
@@ -102,6 +111,8 @@ mod tests {
             "var a = 1; /* open\n/* x */ var b;\n*/\n",
             // A string that holds an opening but no closing.
             "var s = \"/*\";\n",
+            // A backquote in a line of code, even after a comment.
+            "/* a `b` */ var t = `c\n// d`;\n",
         ] {
             assert_eq!(compact_str(kept), None, "{kept:?}");
         }
