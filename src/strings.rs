@@ -38,6 +38,7 @@ const CATALOGUES: &[(&str, &str)] = &[
     ("pt", include_str!("../themes/handbook/i18n/pt.toml")),
     ("pt-pt", include_str!("../themes/handbook/i18n/pt-pt.toml")),
     ("he", include_str!("../themes/handbook/i18n/he.toml")),
+    ("ru", include_str!("../themes/handbook/i18n/ru.toml")),
 ];
 
 /// Which way a language's text runs: `site.direction` in templates, for
@@ -305,6 +306,24 @@ impl Strings {
             }
             match english.get(key).and_then(toml::Value::as_str) {
                 Some(en) => {
+                    let categories = plural_rule(language).categories;
+                    let forms = value.split('|').count();
+                    if en.contains('|') && key != "months" && forms > 2 && forms != categories.len()
+                    {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "`{key}` under [strings] has {forms} forms, and `{language}` \
+                                 has {} plural categories: counts other than one take the last",
+                                categories.len()
+                            ))
+                            .in_file(crate::config::CONFIG_FILE)
+                            .at(text, line, 1)
+                            .with_hint(format!(
+                                "write one form for each of {}, in that order, or two (one|other)",
+                                categories.join(", ")
+                            )),
+                        );
+                    }
                     let missing: Vec<&str> = placeholders(value)
                         .filter(|p| !placeholders(en).any(|q| q == *p))
                         .collect();
@@ -451,29 +470,157 @@ fn table_key_line(text: &str, table: &str, key: &str) -> usize {
     crate::config::key_line(text, table)
 }
 
-/// Whether `count` takes a word's first form ("one") in `language`:
-/// 0 and 1 in French and Brazilian Portuguese, 1 elsewhere (CLDR's rules
-/// for the languages folio ships; a site writing another language with
-/// more forms words its `[strings]` around the number).
-pub fn is_one(language: &str, count: i64) -> bool {
-    let code = normalized(language);
-    let zero_is_one = code == "fr" || code.starts_with("fr-") || code == "pt" || code == "pt-br";
-    count == 1 || (zero_is_one && count == 0)
+/// A language's plural rule, as CLDR gives it for whole numbers: the
+/// categories a count can fall in, in CLDR's order (zero, one, two, few,
+/// many, other), and which one a count falls in.
+pub struct PluralRule {
+    /// The categories whole numbers reach: a word has one form for each
+    /// (`"{count} страница|{count} страницы|{count} страниц"`), or two.
+    pub categories: &'static [&'static str],
+    category: fn(u64) -> &'static str,
 }
 
-/// Fills in a word: picks its form for `count` when it has two
-/// (`"{count} page|{count} pages"`), then replaces each `{name}` whose
-/// name `value` knows. Other text, unknown names included, stays as
-/// written.
+impl PluralRule {
+    /// The category of `count`.
+    pub fn category(&self, count: i64) -> &'static str {
+        (self.category)(count.unsigned_abs())
+    }
+
+    /// The form of a word's `forms` (between `|`s) for `count`: by its
+    /// category when the word has a form for each; with two forms, or
+    /// any other number, the first for "one" and the last otherwise.
+    pub fn form<'w>(&self, word: &'w str, count: i64) -> &'w str {
+        let category = self.category(count);
+        let forms = word.split('|').count();
+        let at = match self.categories.iter().position(|c| *c == category) {
+            Some(at) if forms == self.categories.len() => at,
+            _ if category == "one" => 0,
+            _ => forms - 1,
+        };
+        word.split('|').nth(at).unwrap_or(word)
+    }
+}
+
+/// `language`'s plural rule (CLDR's, for whole numbers). A language
+/// missing here takes English's: one for 1, other for the rest.
+pub fn plural_rule(language: &str) -> PluralRule {
+    const ONE_OTHER: &[&str] = &["one", "other"];
+    const ONE_FEW_MANY: &[&str] = &["one", "few", "many"];
+    const ONE_FEW_OTHER: &[&str] = &["one", "few", "other"];
+    fn rule(categories: &'static [&'static str], category: fn(u64) -> &'static str) -> PluralRule {
+        PluralRule {
+            categories,
+            category,
+        }
+    }
+    // 1, 21, 31, but not 11; and 2–4, 22–24, but not 12–14.
+    fn ends_in_one(n: u64) -> bool {
+        n % 10 == 1 && n % 100 != 11
+    }
+    fn ends_in_two_to_four(n: u64) -> bool {
+        (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100))
+    }
+    let code = normalized(language);
+    let base = code.split('-').next().unwrap_or("");
+    match base {
+        // Brazil's Portuguese counts 0 as one; Portugal's (and Africa's,
+        // which CLDR derives from it) does not.
+        "fr" | "pt" if base == "fr" || code == "pt" || code == "pt-br" => {
+            rule(ONE_OTHER, |n| if n <= 1 { "one" } else { "other" })
+        }
+        "is" | "mk" => rule(ONE_OTHER, |n| if ends_in_one(n) { "one" } else { "other" }),
+        "he" | "iw" => rule(&["one", "two", "other"], |n| match n {
+            1 => "one",
+            2 => "two",
+            _ => "other",
+        }),
+        "ru" | "uk" | "be" => rule(ONE_FEW_MANY, |n| match n {
+            n if ends_in_one(n) => "one",
+            n if ends_in_two_to_four(n) => "few",
+            _ => "many",
+        }),
+        "pl" => rule(ONE_FEW_MANY, |n| match n {
+            1 => "one",
+            n if ends_in_two_to_four(n) => "few",
+            _ => "many",
+        }),
+        "cs" | "sk" => rule(ONE_FEW_OTHER, |n| match n {
+            1 => "one",
+            2..=4 => "few",
+            _ => "other",
+        }),
+        "hr" | "sr" | "bs" => rule(ONE_FEW_OTHER, |n| match n {
+            n if ends_in_one(n) => "one",
+            n if ends_in_two_to_four(n) => "few",
+            _ => "other",
+        }),
+        "lt" => rule(ONE_FEW_OTHER, |n| match (n % 10, n % 100) {
+            (_, 11..=19) => "other",
+            (1, _) => "one",
+            (2..=9, _) => "few",
+            _ => "other",
+        }),
+        "ro" => rule(ONE_FEW_OTHER, |n| match n {
+            1 => "one",
+            n if n == 0 || (1..=19).contains(&(n % 100)) => "few",
+            _ => "other",
+        }),
+        "lv" => rule(&["zero", "one", "other"], |n| match n {
+            n if n % 10 == 0 || (11..=19).contains(&(n % 100)) => "zero",
+            n if ends_in_one(n) => "one",
+            _ => "other",
+        }),
+        "sl" => rule(&["one", "two", "few", "other"], |n| match n % 100 {
+            1 => "one",
+            2 => "two",
+            3 | 4 => "few",
+            _ => "other",
+        }),
+        "ga" => rule(&["one", "two", "few", "many", "other"], |n| match n {
+            1 => "one",
+            2 => "two",
+            3..=6 => "few",
+            7..=10 => "many",
+            _ => "other",
+        }),
+        "ar" => rule(
+            &["zero", "one", "two", "few", "many", "other"],
+            |n| match (n, n % 100) {
+                (0, _) => "zero",
+                (1, _) => "one",
+                (2, _) => "two",
+                (_, 3..=10) => "few",
+                (_, 11..=99) => "many",
+                _ => "other",
+            },
+        ),
+        "cy" => rule(
+            &["zero", "one", "two", "few", "many", "other"],
+            |n| match n {
+                0 => "zero",
+                1 => "one",
+                2 => "two",
+                3 => "few",
+                6 => "many",
+                _ => "other",
+            },
+        ),
+        _ => rule(ONE_OTHER, |n| if n == 1 { "one" } else { "other" }),
+    }
+}
+
+/// Fills in a word: picks its form for `count` when it has several
+/// (`"{count} page|{count} pages"`, see [`PluralRule::form`]), then
+/// replaces each `{name}` whose name `value` knows. Other text, unknown
+/// names included, stays as written.
 pub fn fill<'v>(
     word: &str,
     language: &str,
     count: Option<i64>,
     value: impl Fn(&str) -> Option<std::borrow::Cow<'v, str>>,
 ) -> String {
-    let word = match (word.split_once('|'), count) {
-        (Some((one, _)), Some(n)) if is_one(language, n) => one,
-        (Some((_, other)), Some(_)) => other,
+    let word = match count {
+        Some(n) if word.contains('|') => plural_rule(language).form(word, n),
         _ => word,
     };
     let mut out = String::with_capacity(word.len() + 16);
@@ -532,10 +679,13 @@ mod tests {
                     p
                 };
                 assert_eq!(sorted(word), sorted(en), "{code}.toml's `{key}`");
-                assert_eq!(
-                    word.matches('|').count(),
-                    en.matches('|').count(),
-                    "{code}.toml's `{key}`"
+                // A word with a count has two forms, or one for each of
+                // the language's plural categories; `months` has twelve.
+                let (forms, en_forms) = (word.split('|').count(), en.split('|').count());
+                let plural = plural_rule(code).categories.len();
+                assert!(
+                    forms == en_forms || (en_forms == 2 && forms == plural),
+                    "{code}.toml's `{key}` has {forms} forms"
                 );
                 assert!(!word.trim().is_empty(), "{code}.toml's `{key}` is empty");
             }
@@ -774,5 +924,83 @@ mod tests {
         );
         assert_eq!(fill("{a}{a}}", "en", None, value(&[("a", "é")])), "éé}");
         assert_eq!(Strings::english().tag_title("Deploy"), "Tagged “Deploy”");
+    }
+
+    #[test]
+    fn plural_rules_pick_a_form_for_each_category_cldr_gives_whole_numbers() {
+        let forms = |language: &str, counts: &[i64]| {
+            let rule = plural_rule(language);
+            counts
+                .iter()
+                .map(|n| rule.category(*n))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let counts = [0, 1, 2, 3, 5, 11, 12, 21, 22, 25, 101, 111, 1000];
+        assert_eq!(
+            forms("ru", &counts),
+            "many one few few many many many one few many one many many"
+        );
+        assert_eq!(
+            forms("pl", &counts),
+            "many one few few many many many many few many many many many"
+        );
+        assert_eq!(
+            forms("cs", &counts),
+            "other one few few other other other other other other other other other"
+        );
+        assert_eq!(
+            forms("ar", &counts),
+            "zero one two few few many many many many many other many other"
+        );
+        assert_eq!(
+            forms("he-IL", &counts),
+            "other one two other other other other other other other other other other"
+        );
+        assert_eq!(forms("lv", &[0, 1, 11, 21, 2]), "zero one zero one other");
+        assert_eq!(
+            forms("lt", &[1, 11, 21, 2, 12, 10]),
+            "one other one few other other"
+        );
+        assert_eq!(
+            forms("ro", &[0, 1, 2, 19, 20, 101, 102]),
+            "few one few few other few few"
+        );
+        assert_eq!(forms("en", &[0, 1, -1, 2]), "other one one other");
+        assert_eq!(forms("fr", &[0, 1, 2]), "one one other");
+        assert_eq!(forms("pt_BR", &[0, 1]), "one one");
+        assert_eq!(forms("pt-PT", &[0, 1]), "other one");
+        // A form for each category, or two: "one" and the rest.
+        let russian = "{count} страница|{count} страницы|{count} страниц";
+        let counted = |n: i64| fill(russian, "ru", Some(n), |_| Some(n.to_string().into()));
+        assert_eq!(
+            [1, 2, 5, 21, 24, 111].map(counted),
+            [
+                "1 страница",
+                "2 страницы",
+                "5 страниц",
+                "21 страница",
+                "24 страницы",
+                "111 страниц"
+            ]
+        );
+        let two = "{count} page|{count} pages";
+        assert_eq!(plural_rule("ru").form(two, 21), "{count} page");
+        assert_eq!(plural_rule("ru").form(two, 5), "{count} pages");
+        assert_eq!(plural_rule("he").form(two, 2), "{count} pages");
+        assert_eq!(plural_rule("en").form("a|b|c", 1), "a");
+        assert_eq!(plural_rule("en").form("a|b|c", 2), "c");
+        // Forms that fit neither are named at their line.
+        let (_, diags) = words("pl", "language = \"pl\"\n[strings]\npage_count = \"a|b|c|d\"\nsearch_found = \"{count} strona|{count} strony|{count} stron\"\n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].contains("folio.toml:3"), "{}", diags[0]);
+        assert!(
+            diags[0].contains(
+                "`page_count` under [strings] has 4 forms, and `pl` has 3 plural categories"
+            ),
+            "{}",
+            diags[0]
+        );
+        assert!(diags[0].contains("one, few, many"), "{}", diags[0]);
     }
 }

@@ -1424,6 +1424,49 @@ fn walk_html(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+#[test]
+fn the_theme_script_picks_the_plural_forms_folio_picks() {
+    // folio.js picks a form when search counts its results, with the
+    // browser's Intl.PluralRules; folio picks one when it builds. Node
+    // has the same ICU data as Chromium's.
+    let browser_dir = repo().join("tests/browser");
+    let languages = [
+        "en", "de", "fr", "fr-CA", "pt", "pt_BR", "pt-PT", "he", "ru", "uk", "be", "pl", "cs",
+        "sk", "hr", "sr", "bs", "lt", "lv", "ro", "sl", "ga", "ar", "cy", "is", "mk",
+    ];
+    let counts: Vec<i64> = (0..=230).chain([1000, 1001, 1002, 1011, 1021]).collect();
+    let mut cases = Vec::new();
+    for language in languages {
+        let rule = folio::strings::plural_rule(language);
+        for forms in [2, rule.categories.len()] {
+            let word: Vec<String> = (0..forms).map(|i| i.to_string()).collect();
+            let word = word.join("|");
+            let want: Vec<usize> = counts
+                .iter()
+                .map(|n| rule.form(&word, *n).parse().unwrap())
+                .collect();
+            cases.push(serde_json::json!({
+                "lang": language, "forms": forms, "counts": counts, "want": want,
+            }));
+        }
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    fs::write(file.path(), serde_json::to_string(&cases).unwrap()).unwrap();
+    let output = Command::new("node")
+        .arg(browser_dir.join("plural.mjs"))
+        .arg(repo().join("themes/handbook/static/folio.js"))
+        .arg(file.path())
+        .output()
+        .expect("node runs (scripts/test installs it)");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "folio.js and folio pick other forms:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(report.contains("\"differ\": []"), "{report}");
+}
+
 /// Runs the browser checks (`tests/browser/check.mjs`) over the built site
 /// `public` at `pages`, screenshots into `artefacts`; fails on any
 /// failure. The checks of search, the table of contents, code and pages
@@ -4215,6 +4258,22 @@ fn a_hebrew_handbook_runs_right_to_left_in_hebrew_words() {
     let (_, css) = fingerprinted_asset(&out, "folio", "css");
     assert!(css.contains("[dir=\"rtl\"] .arrow"), "{css}");
     assert!(!css.contains("margin-left"), "physical sides: {css}");
+}
+
+#[test]
+fn a_russian_handbook_counts_in_three_forms() {
+    let russian = paginated_site("language = \"ru\"\n", None);
+    let out = built_without_warnings(&russian);
+    let tags = read(&out, "tags/index.html");
+    assert_has_all("the list of tags", &tags, &["<title>Теги · ", "5 страниц"]);
+    assert!(read(&out, "tags/ops/index.html").contains("<title>Тег «ops» · "));
+    assert!(read(&out, "runbooks/r1/index.html").contains("1 мин чтения"));
+    // Search counts its results in the browser, with the three forms.
+    let (_, script) = fingerprinted_script(&out, "folio");
+    assert!(
+        script.contains("\"search_found\":\"Найдена {count} страница; для выбора нажмите стрелку вниз|Найдены {count} страницы; "),
+        "{script}"
+    );
 }
 
 #[test]

@@ -6,17 +6,34 @@
   /* The site's words, in its language: folio writes them in when it
      copies this script (themes/handbook/i18n/, [strings] in folio.toml). */
   var words = /*folio:strings*/{};
-  /* A word with its {name}s filled in; "one|other" picks a form by count
-     (0 takes the first in French and Brazilian Portuguese, as in folio). */
+  /* The form of a word for `count`, as folio picks it when it builds
+     (strings::PluralRule): a form for each plural category whole numbers
+     reach in the page's language, in CLDR's order, or two forms, "one"
+     and the rest. The browser knows the categories (Intl.PluralRules). */
+  var plural = null;
+  function form(forms, count) {
+    if (!plural) {
+      plural = { select: function (n) { return n === 1 ? "one" : "other"; }, categories: ["one", "other"] };
+      try {
+        var rules = new Intl.PluralRules((root.lang || "en").replace(/_/g, "-"));
+        plural.select = function (n) { return rules.select(n); };
+        plural.categories = ["zero", "one", "two", "few", "many", "other"].filter(function (c) {
+          for (var n = 0; n <= 200; n++) if (rules.select(n) === c) return true;
+          return false;
+        });
+      } catch (e) {}
+    }
+    var category = plural.select(Math.abs(count));
+    var at = plural.categories.indexOf(category);
+    if (forms.length !== plural.categories.length || at < 0) at = category === "one" ? 0 : forms.length - 1;
+    return forms[at];
+  }
+  /* A word with its {name}s filled in; "one|other" picks a form by count. */
   function word(key, values) {
     var text = words[key] || key;
     values = values || {};
     var forms = text.split("|");
-    if (forms.length > 1 && typeof values.count === "number") {
-      var lang = (root.lang || "").toLowerCase();
-      var zeroIsOne = /^fr(-|$)/.test(lang) || lang === "pt" || lang === "pt-br";
-      text = values.count === 1 || (zeroIsOne && values.count === 0) ? forms[0] : forms.slice(1).join("|");
-    }
+    if (forms.length > 1 && typeof values.count === "number") text = form(forms, values.count);
     return text.replace(/\{(\w+)\}/g, function (all, name) {
       return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
     });
