@@ -2455,6 +2455,15 @@ fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
     fs::write(&css, text).unwrap();
     events.wait("css");
     assert!(server.get("/folio.css").2.contains("marker-from-test"));
+    // A script edited keeps the site's words written into it.
+    let js = server.root.join("themes/handbook/static/folio.js");
+    let mut text = fs::read_to_string(&js).unwrap();
+    text.push_str("window.folioMarkerFromTest = 1;\n");
+    fs::write(&js, text).unwrap();
+    events.wait("reload");
+    let script = server.get("/folio.js").2;
+    assert!(script.contains("folioMarkerFromTest"), "{script}");
+    assert!(script.contains("\"copy\":\"Copy\""), "{script}");
     assert_eq!(server.interrupt(), Some(0), "Ctrl-C exits 0");
     assert!(
         server
