@@ -1561,6 +1561,59 @@ fn default_theme_lists_cut_into_pages_in_german_in_headless_chromium() {
 }
 
 #[test]
+fn search_finds_chinese_and_japanese_words_in_headless_chromium() {
+    // Written without spaces between words: the index keeps each run's
+    // pairs of characters and search cuts the query the same way, so a
+    // word in the middle of a sentence is found. (The words are past each
+    // page's first paragraph, which search reads whole.)
+    let root = site(&[
+        ("folio.toml", "title = \"ハンドブック\"\nlanguage = \"ja\"\n"),
+        ("content/_index.md", "---\ntitle: ホーム\n---\nようこそ。\n"),
+        (
+            "content/release.md",
+            "---\ntitle: リリース\n---\n概要です。\n\n本番環境へのデプロイ手順を説明します。ロールバックも含みます。\n",
+        ),
+        (
+            "content/team.md",
+            "---\ntitle: チーム\n---\n概要です。\n\nチームの働き方について。\n",
+        ),
+        ("content/zh.md", "---\ntitle: 说明\n---\n概要。\n\n这是部署流程的说明。\n"),
+    ]);
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let browser_dir = repo().join("tests/browser");
+    assert!(
+        browser_dir.join("node_modules/playwright-core").is_dir(),
+        "the browser tests need tests/browser/node_modules: run `scripts/test`"
+    );
+    let queries = ["デプロイ", "プロイ", "手順", "働き方", "流程", "部署流程"];
+    let output = Command::new("node")
+        .arg(browser_dir.join("find.mjs"))
+        .arg(out.path().join("public"))
+        .arg("/")
+        .args(queries)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_str(&report).unwrap();
+    for (query, page) in [
+        ("デプロイ", "/release/"),
+        ("プロイ", "/release/"),
+        ("手順", "/release/"),
+        ("働き方", "/team/"),
+        ("流程", "/zh/"),
+        ("部署流程", "/zh/"),
+    ] {
+        assert_eq!(found[query], serde_json::json!([page]), "{query}: {report}");
+    }
+}
+
+#[test]
 fn default_theme_runs_right_to_left_in_hebrew_in_headless_chromium() {
     // The sample handbook with Hebrew words, so every page runs right to
     // left: the checks find the sidebar, "previous" and the list pager's

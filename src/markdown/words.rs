@@ -7,6 +7,12 @@
 //! ~60 of them distinct). Words are runs between spaces with the
 //! punctuation around them trimmed, so `on-call`, `v1.2` and `kubectl`
 //! stay whole and are found by any part (the search matches substrings).
+//!
+//! Chinese and Japanese put no spaces between words: a run of their
+//! characters is kept as its overlapping pairs (`部署手順` → `部署 署手
+//! 手順`), as search.js cuts a query, so that any word of the run is found
+//! by its pairs. Runs that pulldown-cmark cuts (at emphasis, a link) lose
+//! the pair across the cut.
 
 /// A page's words are no longer collected past this many bytes: a 1 MB log
 /// pasted into a page must not make every reader download it.
@@ -77,7 +83,16 @@ impl Words {
     /// `AT&amp;T`, `x*y*z`), and those words must stay whole. The word a
     /// text ends in waits for the next text, or for [`Words::end_word`]
     /// where something else (a break, code, a block's end) comes between.
-    pub fn add(&mut self, mut text: &str) {
+    pub fn add(&mut self, text: &str) {
+        if !text.is_ascii() && text.chars().any(is_paired) {
+            let paired = pairs(text);
+            return self.add_spaced(&paired);
+        }
+        self.add_spaced(text)
+    }
+
+    /// [`Words::add`] of a text whose words are between spaces.
+    fn add_spaced(&mut self, mut text: &str) {
         if !self.carry.is_empty() {
             let end = text.bytes().position(is_space).unwrap_or(text.len());
             self.go_on(&text[..end]);
@@ -252,6 +267,48 @@ impl Words {
     }
 }
 
+/// Characters of scripts written without spaces between words: kana,
+/// and the Han characters of Chinese and Japanese (Korean puts spaces
+/// between its words).
+fn is_paired(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}' // hiragana, katakana
+        | '\u{3400}'..='\u{4dbf}' // Han, extension A
+        | '\u{4e00}'..='\u{9fff}' // Han
+        | '\u{f900}'..='\u{faff}' // Han, compatibility
+        | '\u{ff66}'..='\u{ff9f}' // half-width katakana
+        | '\u{20000}'..='\u{2fa1f}' // Han, extensions B and on
+    )
+}
+
+/// `text` with each run of [`is_paired`] characters written as its
+/// overlapping pairs, between spaces (a run of one stays one).
+fn pairs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !is_paired(c) {
+            out.push(c);
+            continue;
+        }
+        out.push(' ');
+        let mut from = at;
+        let mut alone = true;
+        while let Some(&(next_at, next)) = chars.peek().filter(|(_, n)| is_paired(*n)) {
+            out.push_str(&text[from..next_at + next.len_utf8()]);
+            out.push(' ');
+            from = next_at;
+            alone = false;
+            chars.next();
+        }
+        if alone {
+            out.push(c);
+            out.push(' ');
+        }
+    }
+    out
+}
+
 /// Puts `hash` (not 0) in the open-addressing `table`, whose length is a
 /// power of two and which has a free slot; false when it was there.
 fn insert(table: &mut [u64], hash: u64) -> bool {
@@ -407,10 +464,24 @@ mod tests {
                 "  the on-call ENGINEER pages “Ops”; see v1.2, a I x ",
                 "Équipe ÉQUIPE équipe — 日本語 OPS «Deploy»",
             ]),
-            "roll back the deploy then again on-call engineer pages ops see v1.2 équipe 日本語"
+            "roll back the deploy then again on-call engineer pages ops see v1.2 équipe 日本 本語"
         );
         assert_eq!(words(&[]), "");
         assert_eq!(words(&["... — !"]), "");
+    }
+
+    #[test]
+    fn chinese_and_japanese_runs_are_kept_as_their_pairs() {
+        assert_eq!(
+            words(&["Kubernetesのデプロイ手順。次へ 部署 人"]),
+            "kubernetes のデ デプ プロ ロイ イ手 手順 次へ 部署"
+        );
+        // A run cut by emphasis keeps the pairs of each side.
+        assert_eq!(words(&["前の", "強調", "部分"]), "前の 強調 部分");
+        assert_eq!(pairs("a漢字b"), "a 漢字 b");
+        assert_eq!(pairs("字"), " 字 ");
+        // Korean has spaces between its words.
+        assert_eq!(words(&["배포 절차"]), "배포 절차");
     }
 
     #[test]
@@ -536,7 +607,9 @@ mod tests {
             "Équipe",
             "équipe",
             "—",
-            "日本語",
+            // (Not Chinese or Japanese, whose pairs stop where a text
+            // does: the test above has them.)
+            "Ελλάδα",
             "naïve",
             "...",
             "v1.2.3",

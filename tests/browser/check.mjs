@@ -13,11 +13,11 @@
 // kept at zero too). Screenshots go to <artefact-dir>. Prints a JSON report;
 // exits 1 when a check fails.
 
-import { createServer } from "node:http";
-import { readFile, readdir, stat, mkdir } from "node:fs/promises";
-import { extname, join, normalize, sep } from "node:path";
+import { readFile, readdir, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { serve } from "./serve.mjs";
 
 const [publicDir, artefacts, ...paths] = process.argv.slice(2);
 if (!publicDir || !artefacts || paths.length === 0) {
@@ -42,32 +42,7 @@ const fill = (key, values) => words[key].replace(/\{(\w+)\}/g, (all, name) => (n
 const counted = (key) => new RegExp(words[key].split("|").map((form) =>
   "^" + form.replace(/[.*+?^$()[\]\\]/g, "\\$&").replace("{count}", "\\d+").replace(/[{}]/g, "\\$&") + "$").join("|"));
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".png": "image/png",
-  ".jpg": "image/jpeg", ".svg": "image/svg+xml", ".webp": "image/webp", ".txt": "text/plain" };
-
-// A minimal static server: folders serve index.html, unknown paths the 404
-// page. Every other path it could not find is a failure: the pages' assets
-// and what browsers ask for by themselves (a favicon) must exist.
-const notFound = new Set();
-const server = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  let file = normalize(join(publicDir, path));
-  if (!file.startsWith(normalize(publicDir) + sep) && file !== normalize(publicDir)) {
-    res.writeHead(403).end();
-    return;
-  }
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" }).end(body);
-  } catch {
-    notFound.add(path);
-    const body = await readFile(join(publicDir, "404.html")).catch(() => "not found");
-    res.writeHead(404, { "content-type": TYPES[".html"] }).end(body);
-  }
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, notFound, origin } = await serve(publicDir);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",

@@ -31,11 +31,24 @@
     var i = text.indexOf(term);
     return i === 0 || (i > 0 && !/[a-z0-9]/.test(text[i - 1]));
   }
-  /* Terms lose the punctuation around them, as the index's words did. */
+  /* Terms lose the punctuation around them, as the index's words did. A
+     run of Chinese or Japanese characters, written without spaces, is cut
+     into its overlapping pairs, as folio cut the pages' text (words.rs):
+     each pair is a term. */
+  var paired = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2fa1f}]+/gu;
+  function pairs(run) {
+    var chars = Array.from(run), out = [];
+    for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+    return out.length ? out : chars;
+  }
   function searchTerms(query) {
-    return fold(query).split(/\s+/).map(function (t) {
-      return t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
-    }).filter(Boolean);
+    var terms = [];
+    query.normalize("NFC").replace(paired, function (run) { return " " + pairs(run).join(" ") + " "; })
+      .split(/\s+/).forEach(function (t) {
+        t = fold(t).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+        if (t) terms.push(t);
+      });
+    return terms;
   }
   /* Per page: 1 if a word of its text starts with the term, 0.5 if one
      has it; and those words. Looks only among the words in "among" (those of a
