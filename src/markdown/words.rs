@@ -11,8 +11,9 @@
 //! Chinese and Japanese put no spaces between words: a run of their
 //! characters is kept as its overlapping pairs (`部署手順` → `部署 署手
 //! 手順`), as search.js cuts a query, so that any word of the run is found
-//! by its pairs. Runs that pulldown-cmark cuts (at emphasis, a link) lose
-//! the pair across the cut.
+//! by its pairs; a character standing alone is a word. Only the words
+//! that have such characters take that path, so English text pays
+//! nothing for it.
 
 /// A page's words are no longer collected past this many bytes: a 1 MB log
 /// pasted into a page must not make every reader download it.
@@ -20,6 +21,11 @@ pub const MAX_BYTES: usize = 16 * 1024;
 
 /// Longer runs (base64, minified code, long URLs) are left out.
 pub const MAX_WORD: usize = 64;
+
+/// A word cut by pulldown-cmark's texts (emphasis, an escape) is put
+/// together up to this long: a run of Chinese or Japanese, kept as its
+/// pairs, may be a sentence.
+const MAX_RUN: usize = 1024;
 
 use super::is_space;
 
@@ -83,16 +89,7 @@ impl Words {
     /// `AT&amp;T`, `x*y*z`), and those words must stay whole. The word a
     /// text ends in waits for the next text, or for [`Words::end_word`]
     /// where something else (a break, code, a block's end) comes between.
-    pub fn add(&mut self, text: &str) {
-        if !text.is_ascii() && text.chars().any(is_paired) {
-            let paired = pairs(text);
-            return self.add_spaced(&paired);
-        }
-        self.add_spaced(text)
-    }
-
-    /// [`Words::add`] of a text whose words are between spaces.
-    fn add_spaced(&mut self, mut text: &str) {
+    pub fn add(&mut self, mut text: &str) {
         if !self.carry.is_empty() {
             let end = text.bytes().position(is_space).unwrap_or(text.len());
             self.go_on(&text[..end]);
@@ -124,8 +121,9 @@ impl Words {
 
     /// Adds `part` (no spaces) to the word that waits for the next text.
     fn go_on(&mut self, part: &str) {
-        // A word past the limit is left out anyway: stop growing it.
-        if self.carry.len() <= MAX_WORD {
+        // A word past the limit is left out anyway: stop growing it. (A
+        // run of Chinese or Japanese may be a sentence long.)
+        if self.carry.len() <= MAX_RUN {
             self.carry.push_str(part);
         }
     }
@@ -206,8 +204,12 @@ impl Words {
             end -= 1;
         }
         // One letter says nothing to search for ("a", "I", "x"), and
-        // nobody types a base64 blob or a minified line of code.
+        // nobody types a base64 blob or a minified line of code; but a
+        // sentence of Chinese or Japanese has no spaces.
         if !(2..=MAX_WORD).contains(&(end - start)) {
+            if end - start > MAX_WORD && !bytes[start..end].is_ascii() {
+                self.paired_words(&text[start..end]);
+            }
             return;
         }
         let (hash, upper, high) = hash_lower(bytes, start, end);
@@ -226,8 +228,60 @@ impl Words {
     }
 
     /// A word with non-ASCII characters: trimmed of punctuation and
-    /// lower-cased by `char`.
+    /// lower-cased by `char`; a run of Chinese or Japanese in it is kept
+    /// as its pairs.
     fn unicode_word(&mut self, word: &str) {
+        if word.chars().any(is_paired) {
+            return self.paired_words(word);
+        }
+        self.plain_unicode_word(word);
+    }
+
+    /// The words of `word` (between spaces, of any length): each run of
+    /// [`is_paired`] characters as its overlapping pairs (a run of one
+    /// as that one), and the text between runs as words of their own.
+    fn paired_words(&mut self, word: &str) {
+        let mut rest = word;
+        while let Some(at) = rest.find(is_paired) {
+            let run_len = rest[at..]
+                .find(|c| !is_paired(c))
+                .unwrap_or(rest.len() - at);
+            let (before, run) = (&rest[..at], &rest[at..at + run_len]);
+            if (2..=MAX_WORD).contains(&before.len()) {
+                self.plain_unicode_word(before);
+            }
+            let mut chars = run.char_indices().peekable();
+            while let Some((from, c)) = chars.next() {
+                if self.text.len() >= MAX_BYTES {
+                    return;
+                }
+                let to = chars
+                    .peek()
+                    .map_or(run.len(), |(next, n)| next + n.len_utf8());
+                if from == 0 || to - from > c.len_utf8() {
+                    self.keep(&run[from..to]);
+                }
+                if chars.peek().is_none() {
+                    break;
+                }
+            }
+            rest = &rest[at + run_len..];
+        }
+        if (2..=MAX_WORD).contains(&rest.len()) {
+            self.plain_unicode_word(rest);
+        }
+    }
+
+    /// `word`, lower-cased already, once.
+    fn keep(&mut self, word: &str) {
+        if self.is_new(hash_lower(word.as_bytes(), 0, word.len()).0) {
+            self.text.push_str(word);
+            self.text.push(' ');
+        }
+    }
+
+    /// A word with non-ASCII characters and no Chinese or Japanese.
+    fn plain_unicode_word(&mut self, word: &str) {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
         if word.chars().nth(1).is_none() {
             return;
@@ -279,34 +333,6 @@ fn is_paired(c: char) -> bool {
         | '\u{ff66}'..='\u{ff9f}' // half-width katakana
         | '\u{20000}'..='\u{2fa1f}' // Han, extensions B and on
     )
-}
-
-/// `text` with each run of [`is_paired`] characters written as its
-/// overlapping pairs, between spaces (a run of one stays one).
-fn pairs(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if !is_paired(c) {
-            out.push(c);
-            continue;
-        }
-        out.push(' ');
-        let mut from = at;
-        let mut alone = true;
-        while let Some(&(next_at, next)) = chars.peek().filter(|(_, n)| is_paired(*n)) {
-            out.push_str(&text[from..next_at + next.len_utf8()]);
-            out.push(' ');
-            from = next_at;
-            alone = false;
-            chars.next();
-        }
-        if alone {
-            out.push(c);
-            out.push(' ');
-        }
-    }
-    out
 }
 
 /// Puts `hash` (not 0) in the open-addressing `table`, whose length is a
@@ -474,12 +500,16 @@ mod tests {
     fn chinese_and_japanese_runs_are_kept_as_their_pairs() {
         assert_eq!(
             words(&["Kubernetesのデプロイ手順。次へ 部署 人"]),
-            "kubernetes のデ デプ プロ ロイ イ手 手順 次へ 部署"
+            "kubernetes のデ デプ プロ ロイ イ手 手順 次へ 部署 人"
         );
-        // A run cut by emphasis keeps the pairs of each side.
-        assert_eq!(words(&["前の", "強調", "部分"]), "前の 強調 部分");
-        assert_eq!(pairs("a漢字b"), "a 漢字 b");
-        assert_eq!(pairs("字"), " 字 ");
+        // A run cut by emphasis is put together again.
+        assert_eq!(words(&["前の", "強調", "部分"]), "前の の強 強調 調部 部分");
+        assert_eq!(words(&["a漢字b ab字"]), "漢字 ab 字");
+        // A long sentence, and one past the limit of a page's words.
+        let sentence = "本番環境へのデプロイ手順を説明します".repeat(20);
+        assert!(words(&[&sentence]).contains("デプ プロ ロイ"));
+        let long = "漢字".repeat(MAX_BYTES);
+        assert!(words(&[&long, " 後"]).len() < MAX_BYTES + 8);
         // Korean has spaces between its words.
         assert_eq!(words(&["배포 절차"]), "배포 절차");
     }
@@ -504,7 +534,7 @@ mod tests {
         for _ in 0..10_000 {
             w.add("ab");
         }
-        assert!(w.carry.len() <= MAX_WORD + 2);
+        assert!(w.carry.len() <= MAX_RUN + 2);
         w.add(" done");
         assert_eq!(w.finish(), "done");
     }
