@@ -937,26 +937,30 @@ mod tests {
                 .join(" ")
         };
         let counts = [0, 1, 2, 3, 5, 11, 12, 21, 22, 25, 101, 111, 1000];
-        assert_eq!(
-            forms("ru", &counts),
-            "many one few few many many many one few many one many many"
-        );
-        assert_eq!(
-            forms("pl", &counts),
-            "many one few few many many many many few many many many many"
-        );
-        assert_eq!(
-            forms("cs", &counts),
-            "other one few few other other other other other other other other other"
-        );
-        assert_eq!(
-            forms("ar", &counts),
-            "zero one two few few many many many many many other many other"
-        );
-        assert_eq!(
-            forms("he-IL", &counts),
-            "other one two other other other other other other other other other other"
-        );
+        for (language, categories) in [
+            (
+                "ru",
+                "many one few few many many many one few many one many many",
+            ),
+            (
+                "pl",
+                "many one few few many many many many few many many many many",
+            ),
+            (
+                "cs",
+                "other one few few other other other other other other other other other",
+            ),
+            (
+                "ar",
+                "zero one two few few many many many many many other many other",
+            ),
+            (
+                "he-IL",
+                "other one two other other other other other other other other other other",
+            ),
+        ] {
+            assert_eq!(forms(language, &counts), categories, "{language}");
+        }
         assert_eq!(forms("lv", &[0, 1, 11, 21, 2]), "zero one zero one other");
         assert_eq!(
             forms("lt", &[1, 11, 21, 2, 12, 10]),
