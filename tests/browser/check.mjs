@@ -121,6 +121,19 @@ async function checkLayout(page, path, width, label) {
   if (m.hero && (!m.hero.width || !m.hero.height)) fail(`${label}: hero image without width/height`);
   if (m.hero && m.hero.natural === 0) fail(`${label}: hero image did not load`);
   if (width >= 1280 && !m.sidebarVisible) fail(`${label}: sidebar not visible on a wide screen`);
+  if (width >= 1280) {
+    // Scrolled to the end of a long page, the sidebar is still in view.
+    const kept = await page.evaluate(async () => {
+      const long = document.documentElement.scrollHeight > 2 * window.innerHeight;
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const box = document.querySelector(".sidebar").getBoundingClientRect();
+      const inView = box.top < window.innerHeight && box.bottom > 56;
+      window.scrollTo(0, 0);
+      return !long || inView;
+    });
+    if (!kept) fail(`${label}: the sidebar scrolls out of view on a long page`);
+  }
   if (width < 600) {
     if (!m.menuVisible) fail(`${label}: no menu toggle on a narrow screen`);
     if (m.sidebarVisible) fail(`${label}: sidebar should start collapsed on a narrow screen`);
