@@ -376,20 +376,11 @@ impl Strings {
     /// it left out) is "November 28, 2026" in English, "28. November
     /// 2026" in German. `None` for text that is no such date.
     pub fn long_date(&self, date: &str) -> Option<String> {
-        let number = |at: std::ops::Range<usize>| -> Option<usize> {
-            let digits = date.get(at)?;
-            digits
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-                .then(|| digits.parse().ok())?
-        };
-        let shaped =
-            date.len() == 10 || date.as_bytes().get(10).is_some_and(|b| b"Tt ".contains(b));
-        if !shaped || date.as_bytes()[4] != b'-' || date.as_bytes()[7] != b'-' {
-            return None;
-        }
-        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-        let name = self.months.split('|').nth(month.checked_sub(1)?)?;
+        let (year, month, day) = crate::load::front_matter::date_parts(date)?;
+        let name = self
+            .months
+            .split('|')
+            .nth((month as usize).checked_sub(1)?)?;
         (1..=31).contains(&day).then(|| {
             fill(&self.date, "", None, |part| match part {
                 "year" => Some(year.to_string().into()),

@@ -554,7 +554,7 @@ fn two_digits(s: Option<&str>) -> Option<u32> {
 
 /// Year, month and day of text shaped like `YYYY-MM-DD` (optionally
 /// followed by a time), whether or not that day exists.
-fn date_parts(s: &str) -> Option<(u32, u32, u32)> {
+pub(crate) fn date_parts(s: &str) -> Option<(u32, u32, u32)> {
     let b = s.as_bytes();
     let number = |r: std::ops::Range<usize>| {
         let digits = b.get(r.clone())?;

@@ -261,9 +261,6 @@ impl Words {
                 if from == 0 || to - from > c.len_utf8() {
                     self.keep(&run[from..to]);
                 }
-                if chars.peek().is_none() {
-                    break;
-                }
             }
             rest = &rest[at + run_len..];
         }
@@ -289,10 +286,7 @@ impl Words {
         let mut lower = std::mem::take(&mut self.lower);
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
-        if self.is_new(hash_lower(lower.as_bytes(), 0, lower.len()).0) {
-            self.text.push_str(&lower);
-            self.text.push(' ');
-        }
+        self.keep(&lower);
         self.lower = lower;
     }
 

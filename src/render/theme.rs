@@ -42,6 +42,17 @@ pub enum AssetData {
     File(PathBuf),
 }
 
+impl AssetData {
+    /// The bytes held in memory (`None` for a file on disk).
+    fn in_memory(&self) -> Option<&[u8]> {
+        match self {
+            AssetData::Embedded(b) => Some(b),
+            AssetData::Owned(b) => Some(b),
+            AssetData::File(_) => None,
+        }
+    }
+}
+
 /// A theme asset and its path relative to the output root.
 #[derive(Debug, Clone)]
 pub struct ThemeAsset {
@@ -148,28 +159,23 @@ impl Theme {
     /// most words are the templates'.
     pub fn with_strings(mut self, strings: &crate::strings::Strings) -> Theme {
         let marker = crate::strings::SCRIPT_MARKER.as_bytes();
+        let marker_at = |bytes: &[u8]| memchr::memmem::find(bytes, marker);
         let scripts = || {
             self.assets
                 .iter()
                 .filter(|a| a.rel.ends_with(".js"))
-                .filter_map(|a| match &a.data {
-                    AssetData::Embedded(b) => Some(*b),
-                    AssetData::Owned(b) => Some(b.as_slice()),
-                    AssetData::File(_) => None,
-                })
+                .filter_map(|a| a.data.in_memory())
         };
-        if !scripts().any(|b| b.windows(marker.len()).any(|w| w == marker)) {
+        if !scripts().any(|b| marker_at(b).is_some()) {
             return self;
         }
         let named: std::collections::HashSet<&str> = scripts().flat_map(quoted_names).collect();
         let json = strings.to_json(|key| named.contains(key));
         for asset in &mut self.assets {
-            let bytes: &[u8] = match &asset.data {
-                AssetData::Embedded(b) => b,
-                AssetData::Owned(b) => b,
-                AssetData::File(_) => continue,
+            let Some(bytes) = asset.data.in_memory() else {
+                continue;
             };
-            let Some(at) = bytes.windows(marker.len()).position(|w| w == marker) else {
+            let Some(at) = marker_at(bytes) else {
                 continue;
             };
             let mut written = Vec::with_capacity(bytes.len() + 4096);
