@@ -2508,15 +2508,30 @@ fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
     fs::write(&css, text).unwrap();
     events.wait("css");
     assert!(server.get("/folio.css").2.contains("marker-from-test"));
-    // A script edited keeps the site's words written into it.
+    // A script edited is copied (not the site rebuilt), and keeps the
+    // site's words written into it.
     let js = server.root.join("themes/handbook/static/folio.js");
     let mut text = fs::read_to_string(&js).unwrap();
     text.push_str("window.folioMarkerFromTest = 1;\n");
     fs::write(&js, text).unwrap();
     events.wait("reload");
+    let told = server.wait_log("static/folio.js");
+    assert!(told.contains("copied themes/handbook/static/folio.js"), "{told}");
     let script = server.get("/folio.js").2;
     assert!(script.contains("folioMarkerFromTest"), "{script}");
     assert!(script.contains("\"copy\":\"Copy\""), "{script}");
+    assert!(!script.contains("\"next\":"), "a word no script names: {script}");
+    // Another script that names a word brings it into the first one.
+    let search = server.root.join("themes/handbook/static/search.js");
+    let mut text = fs::read_to_string(&search).unwrap();
+    text.push_str("window.folioNextFromTest = \"next\";\n");
+    fs::write(&search, text).unwrap();
+    events.wait("reload");
+    let told = server.wait_log("static/search.js");
+    assert!(told.contains("copied themes/handbook/static/search.js"), "{told}");
+    let script = server.get("/folio.js").2;
+    assert!(script.contains("\"next\":\"Next\""), "{script}");
+    assert!(server.get("/search.js").2.contains("folioNextFromTest"));
     assert_eq!(server.interrupt(), Some(0), "Ctrl-C exits 0");
     assert!(
         server

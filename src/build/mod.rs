@@ -26,7 +26,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{discover, Discovered};
 use crate::load::{load_front, load_head, load_page, Head, LoadedPage};
 use crate::output::{check_out_dir, Staging};
-use crate::render::theme::Theme;
+use crate::render::theme::{Theme, ThemeAsset};
 use crate::render::{missing_templates, sitemap, Renderer, Templates};
 use crate::route::{RouteRequest, Routes};
 use crate::site::{assemble, AssembleInput, Site};
@@ -256,6 +256,16 @@ impl Project {
     pub fn save_caches(&self) {
         sources::save_highlight_cache(&self.opts.root);
         images::prune_cache(&self.opts.root, &self.variants);
+    }
+
+    /// Reads the theme's static files again after one of its scripts
+    /// changed (under `folio serve`), and returns its scripts as a build
+    /// writes them: each with the site's words, which are the words the
+    /// scripts name, so one script's edit may change another.
+    pub fn reread_theme_scripts(&mut self) -> Result<Vec<&ThemeAsset>, Vec<Diagnostic>> {
+        self.theme.assets = sources::reread_theme_assets(&self.opts.root, &self.config)?;
+        let scripts = self.theme.assets.iter().filter(|a| a.rel.ends_with(".js"));
+        Ok(scripts.collect())
     }
 
     /// A renderer over this project.

@@ -275,6 +275,26 @@ pub(super) fn load_templates(
     }
 }
 
+/// The static files of the theme in `themes/`, read again, its scripts
+/// with the site's words (see [`Theme::with_strings`]): what a build's
+/// theme has after one of its files changed.
+pub(super) fn reread_theme_assets(
+    root: &Path,
+    config: &Config,
+) -> Result<Vec<ThemeAsset>, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let dir = root.join("themes").join(&config.theme).join("static");
+    let assets = read_assets(root, &dir, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let theme = Theme {
+        templates: Vec::new(),
+        assets,
+    };
+    Ok(theme.with_strings(&config.strings).assets)
+}
+
 /// A file under a theme or template folder: its path relative to that
 /// folder (the name templates use) and relative to the site root (shown in
 /// messages).

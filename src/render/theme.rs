@@ -44,7 +44,7 @@ pub enum AssetData {
 
 impl AssetData {
     /// The bytes held in memory (`None` for a file on disk).
-    fn in_memory(&self) -> Option<&[u8]> {
+    pub fn in_memory(&self) -> Option<&[u8]> {
         match self {
             AssetData::Embedded(b) => Some(b),
             AssetData::Owned(b) => Some(b),

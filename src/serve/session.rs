@@ -742,7 +742,28 @@ impl Session {
     /// that was built ([`Session::reshown_by`] says no without one).
     fn copy(&mut self, files: &[(String, String)], css_only: bool, started: Instant) -> Outcome {
         let dir = served(&self.current);
-        for (from, to) in files {
+        let is_script = |(from, to): &(String, String)| from.starts_with("themes/") && to.ends_with(".js");
+        if files.iter().any(is_script) {
+            // Each script is written as a build writes it, with the site's
+            // words: those the theme's scripts name, so every script may
+            // change with one.
+            let Some(project) = self.project.as_mut() else {
+                return self.full_rebuild();
+            };
+            let written = project.reread_theme_scripts().map(|scripts| {
+                scripts.iter().try_for_each(|script| {
+                    // Under both its names, as a build writes it.
+                    let bytes = script.data.in_memory().unwrap_or_default();
+                    write_atomic(&dir.join(&script.rel), bytes)?;
+                    write_atomic(&dir.join(&script.out_rel), bytes)
+                })
+            });
+            if !matches!(written, Ok(Ok(()))) {
+                // Unreadable, or not written: a rebuild tells why.
+                return self.full_rebuild();
+            }
+        }
+        for (from, to) in files.iter().filter(|f| !is_script(f)) {
             // The theme's stylesheets as a build writes them (the site's
             // own files are copied as they are).
             let copied = fs::read(self.opts.root.join(from)).and_then(|bytes| {

@@ -166,10 +166,6 @@ pub fn plan(changes: &[Change]) -> Plan {
                 css_only = false;
                 files.push((rel.clone(), rel.trim_start_matches("static/").to_string()));
             }
-            // A theme's script gets the site's words written in when the
-            // theme is loaded (see `Theme::with_strings`): copied, it
-            // would lose them.
-            Change::ThemeAsset { out, .. } if out.ends_with(".js") => return Plan::Full,
             Change::ThemeAsset { source, out } => {
                 css_only &= out.ends_with(".css");
                 files.push((source.clone(), out.clone()));
@@ -880,7 +876,14 @@ mod tests {
                 css_only: true
             }
         );
-        assert_eq!(plan(&[theme_asset("folio.js")]), Plan::Full, "its words");
+        // A script is written with the site's words (`Session::copy`).
+        assert_eq!(
+            plan(&[theme_asset("folio.js")]),
+            Plan::Copy {
+                files: vec![("themes/handbook/static/folio.js".into(), "folio.js".into())],
+                css_only: false
+            }
+        );
         assert_eq!(
             plan(&[Change::Static("static/robots.txt".into())]),
             Plan::Copy {
