@@ -1429,7 +1429,6 @@ fn the_theme_script_picks_the_plural_forms_folio_picks() {
     // folio.js picks a form when search counts its results, with the
     // browser's Intl.PluralRules; folio picks one when it builds. Node
     // has the same ICU data as Chromium's.
-    let browser_dir = repo().join("tests/browser");
     let languages = [
         "en", "de", "fr", "fr-CA", "pt", "pt_BR", "pt-PT", "he", "ru", "uk", "be", "pl", "cs",
         "sk", "hr", "sr", "bs", "lt", "lv", "ro", "sl", "ga", "ar", "cy", "is", "mk",
@@ -1452,19 +1451,46 @@ fn the_theme_script_picks_the_plural_forms_folio_picks() {
     }
     let file = tempfile::NamedTempFile::new().unwrap();
     fs::write(file.path(), serde_json::to_string(&cases).unwrap()).unwrap();
-    let output = Command::new("node")
-        .arg(browser_dir.join("plural.mjs"))
-        .arg(repo().join("themes/handbook/static/folio.js"))
-        .arg(file.path())
-        .output()
-        .expect("node runs (scripts/test installs it)");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "folio.js and folio pick other forms:\n{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let script = repo().join("themes/handbook/static/folio.js");
+    let report = run_node(
+        "plural.mjs",
+        [script.as_path(), file.path()],
+        false,
+        "folio.js and folio pick other forms",
     );
     assert!(report.contains("\"differ\": []"), "{report}");
+}
+
+/// Runs the node script `script` of `tests/browser/` with `args` and
+/// returns what it printed; fails, saying it was `what`, unless it exits
+/// with 0. `browser`: the script drives Chromium, which must be installed
+/// with the script's modules (`scripts/test` installs them).
+fn run_node<A: AsRef<std::ffi::OsStr>>(
+    script: &str,
+    args: impl IntoIterator<Item = A>,
+    browser: bool,
+    what: &str,
+) -> String {
+    let browser_dir = repo().join("tests/browser");
+    assert!(
+        !browser
+            || (browser_dir.join("node_modules/playwright-core").is_dir()
+                && Path::new("/usr/bin/chromium").exists()),
+        "the browser tests need Chromium and tests/browser/node_modules: run `scripts/test` \
+         (the README's test command), which installs them"
+    );
+    let output = Command::new("node")
+        .arg(browser_dir.join(script))
+        .args(args)
+        .output()
+        .expect("node runs (scripts/test installs it)");
+    let report = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{what}:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    report
 }
 
 /// Runs the browser checks (`tests/browser/check.mjs`) over the built site
@@ -1472,23 +1498,13 @@ fn the_theme_script_picks_the_plural_forms_folio_picks() {
 /// failure. The checks of search, the table of contents, code and pages
 /// without JavaScript read the second page: one with all of them.
 fn check_in_chromium(public: &Path, artefacts: &Path, pages: &[&str]) {
-    let browser_dir = repo().join("tests/browser");
-    assert!(
-        browser_dir.join("node_modules/playwright-core").is_dir() && Path::new("/usr/bin/chromium").exists(),
-        "the browser tests need Chromium and tests/browser/node_modules: run `scripts/test` (the README's test command), which installs them"
-    );
-    let output = Command::new("node")
-        .arg(browser_dir.join("check.mjs"))
-        .arg(public)
-        .arg(artefacts)
-        .args(pages)
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "browser checks failed:\n{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let args = [public.as_os_str(), artefacts.as_os_str()];
+    let pages = pages.iter().map(std::ffi::OsStr::new);
+    let report = run_node(
+        "check.mjs",
+        args.into_iter().chain(pages),
+        true,
+        "browser checks failed",
     );
     assert!(report.contains("\"failures\": []"), "{report}");
 }
@@ -1581,24 +1597,15 @@ fn search_finds_chinese_and_japanese_words_in_headless_chromium() {
     ]);
     let (out, run) = build(root.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let browser_dir = repo().join("tests/browser");
-    assert!(
-        browser_dir.join("node_modules/playwright-core").is_dir(),
-        "the browser tests need tests/browser/node_modules: run `scripts/test`"
-    );
     let queries = ["デプロイ", "プロイ", "手順", "働き方", "流程", "部署流程"];
-    let output = Command::new("node")
-        .arg(browser_dir.join("find.mjs"))
-        .arg(out.path().join("public"))
-        .arg("/")
-        .args(queries)
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let public = out.path().join("public");
+    let args = [public.as_os_str(), "/".as_ref()];
+    let queries_args = queries.iter().map(std::ffi::OsStr::new);
+    let report = run_node(
+        "find.mjs",
+        args.into_iter().chain(queries_args),
+        true,
+        "search failed",
     );
     let found: serde_json::Value = serde_json::from_str(&report).unwrap();
     for (query, page) in [
@@ -2516,11 +2523,17 @@ fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
     fs::write(&js, text).unwrap();
     events.wait("reload");
     let told = server.wait_log("static/folio.js");
-    assert!(told.contains("copied themes/handbook/static/folio.js"), "{told}");
+    assert!(
+        told.contains("copied themes/handbook/static/folio.js"),
+        "{told}"
+    );
     let script = server.get("/folio.js").2;
     assert!(script.contains("folioMarkerFromTest"), "{script}");
     assert!(script.contains("\"copy\":\"Copy\""), "{script}");
-    assert!(!script.contains("\"next\":"), "a word no script names: {script}");
+    assert!(
+        !script.contains("\"next\":"),
+        "a word no script names: {script}"
+    );
     // Another script that names a word brings it into the first one.
     let search = server.root.join("themes/handbook/static/search.js");
     let mut text = fs::read_to_string(&search).unwrap();
@@ -2528,7 +2541,10 @@ fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
     fs::write(&search, text).unwrap();
     events.wait("reload");
     let told = server.wait_log("static/search.js");
-    assert!(told.contains("copied themes/handbook/static/search.js"), "{told}");
+    assert!(
+        told.contains("copied themes/handbook/static/search.js"),
+        "{told}"
+    );
     let script = server.get("/folio.js").2;
     assert!(script.contains("\"next\":\"Next\""), "{script}");
     assert!(server.get("/search.js").2.contains("folioNextFromTest"));
@@ -2544,28 +2560,15 @@ fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
 
 #[test]
 fn serve_live_reload_in_headless_chromium() {
-    let browser_dir = repo().join("tests/browser");
-    assert!(
-        browser_dir.join("node_modules/playwright-core").is_dir()
-            && Path::new("/usr/bin/chromium").exists(),
-        "the browser tests need Chromium and tests/browser/node_modules: run `scripts/test`"
-    );
     let server = Server::start(&repo(), false);
-    let output = Command::new("node")
-        .arg(browser_dir.join("live.mjs"))
-        .arg(format!("http://127.0.0.1:{}/", server.port))
-        .arg(server.root.join("content/playbooks/failure-modes.md"))
-        .arg("/playbooks/failure-modes/")
-        .arg("3")
-        .arg(server.root.join("content/playbooks/releasing-folio.md"))
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "live reload failed:\n{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let args = [
+        format!("http://127.0.0.1:{}/", server.port).into(),
+        server.root.join("content/playbooks/failure-modes.md"),
+        "/playbooks/failure-modes/".into(),
+        "3".into(),
+        server.root.join("content/playbooks/releasing-folio.md"),
+    ];
+    let report = run_node("live.mjs", args, true, "live reload failed");
     assert!(report.contains("\"failures\": []"), "{report}");
     assert!(
         report.contains("failure-modes.md:"),

@@ -742,7 +742,8 @@ impl Session {
     /// that was built ([`Session::reshown_by`] says no without one).
     fn copy(&mut self, files: &[(String, String)], css_only: bool, started: Instant) -> Outcome {
         let dir = served(&self.current);
-        let is_script = |(from, to): &(String, String)| from.starts_with("themes/") && to.ends_with(".js");
+        let is_script =
+            |(from, to): &(String, String)| from.starts_with("themes/") && to.ends_with(".js");
         if files.iter().any(is_script) {
             // Each script is written as a build writes it, with the site's
             // words: those the theme's scripts name, so every script may
