@@ -39,6 +39,7 @@ const CATALOGUES: &[(&str, &str)] = &[
     ("pt-pt", include_str!("../themes/handbook/i18n/pt-pt.toml")),
     ("he", include_str!("../themes/handbook/i18n/he.toml")),
     ("ru", include_str!("../themes/handbook/i18n/ru.toml")),
+    ("ar", include_str!("../themes/handbook/i18n/ar.toml")),
 ];
 
 /// Which way a language's text runs: `site.direction` in templates, for

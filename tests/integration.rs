@@ -4357,6 +4357,46 @@ fn a_russian_handbook_counts_in_three_forms() {
 }
 
 #[test]
+fn an_arabic_handbook_counts_in_six_forms_right_to_left() {
+    let arabic = paginated_site("language = \"ar\"\n", None);
+    let out = built_without_warnings(&arabic);
+    let tags = read(&out, "tags/index.html");
+    assert_has_all(
+        "the list of tags",
+        &tags,
+        &[
+            "<html lang=\"ar\" dir=\"rtl\">",
+            "<title>الوسوم · ",
+            "5 صفحات",
+        ],
+    );
+    let (_, script) = fingerprinted_script(&out, "folio");
+    assert!(
+        script.contains("\"search_found\":\"لم يُعثر على أي صفحة|عُثر على صفحة واحدة؛ "),
+        "{script}"
+    );
+    // Each of CLDR's six categories picks its form.
+    let root = site(&[
+        ("folio.toml", "title = \"T\"\nlanguage = \"ar\"\n"),
+        ("content/_index.md", "---\ntitle: T\n---\n"),
+        ("content/a.md", "---\ntitle: A\ndate: 2026-11-28\n---\nA.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nB.\n"),
+        (
+            "templates/page.html",
+            "{% for n in [0, 1, 2, 3, 10, 11, 99, 100, 102, 103, 111] %}{{ site.strings.page_count | fill(count=n) }}/{% endfor %} {{ page.date | local_date }}",
+        ),
+    ]);
+    let (out, run) = build(root.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(&out, "a/index.html"),
+        "لا صفحات/صفحة واحدة/صفحتان/3 صفحات/10 صفحات/11 صفحة/99 صفحة/100 صفحة/102 صفحة/103 صفحات/111 صفحة/ 28 نوفمبر 2026"
+    );
+    // No date: `local_date` writes nothing.
+    assert!(read(&out, "b/index.html").ends_with("111 صفحة/ "));
+}
+
+#[test]
 fn dates_are_written_out_in_the_sites_language() {
     let root = site(&[
         ("folio.toml", "title = \"T\"\nlanguage = \"fr\"\n"),
@@ -4410,9 +4450,9 @@ fn a_direction_written_in_folio_toml_wins_over_the_languages() {
 
 #[test]
 fn a_language_folio_has_no_words_for_builds_in_english_and_says_so() {
-    // Arabic (six plural forms) has no catalogue either, but its pages
-    // still run right to left.
-    for (language, direction) in [("sv", "ltr"), ("ar", "rtl")] {
+    // Persian has no catalogue either, but its pages still run right to
+    // left.
+    for (language, direction) in [("sv", "ltr"), ("fa", "rtl")] {
         let root = site(&[
             (
                 "folio.toml",

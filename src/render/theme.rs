@@ -515,12 +515,15 @@ impl Templates {
 /// The `local_date` filter for the site's words: `{{ page.updated |
 /// local_date }}` writes `2026-11-28` out as the language does ("November
 /// 28, 2026"); text that is no date is printed as it is (see
-/// [`crate::strings::Strings::long_date`]).
+/// [`crate::strings::Strings::long_date`]), and no date at all (a page
+/// without `updated`) as nothing.
 pub fn local_date_filter(
     strings: crate::strings::Strings,
-) -> impl Fn(&str, Kwargs, &State) -> String + Send + Sync + 'static {
-    move |date: &str, _: Kwargs, _: &State| {
-        strings.long_date(date).unwrap_or_else(|| date.to_string())
+) -> impl Fn(Value, Kwargs, &State) -> String + Send + Sync + 'static {
+    move |date: Value, _: Kwargs, _: &State| match date.as_str() {
+        Some(date) => strings.long_date(date).unwrap_or_else(|| date.to_string()),
+        None if date.is_none() || date.is_undefined() => String::new(),
+        None => date.to_string(),
     }
 }
 
