@@ -338,6 +338,16 @@ for (const width of [1280, 360]) {
   const inOrder = ranked.every((t, i) => i === 0 || rank(ranked[i - 1]) < rank(t) ||
     (rank(ranked[i - 1]) === rank(t) && (rank(t) === 2 || ranked[i - 1].length <= t.length)));
   if (ranked.length !== 12 || !inOrder) fail(`${label}: "e" gave ${JSON.stringify(ranked)}`);
+  // Each part of a result (title, trail, excerpt) runs the way its own
+  // text does: English pages' excerpts in a right-to-left site keep their
+  // full stops at their end, and are cut at it.
+  const turned = await page.$$eval(".search-results a > span", (spans) => spans.flatMap((s) => {
+    const strong = s.textContent.match(/[A-Za-z\u00C0-\u024F\u0370-\u052F]|[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC]/);
+    const want = !strong ? null : /[A-Za-z\u00C0-\u052F]/.test(strong[0]) ? "ltr" : "rtl";
+    const got = getComputedStyle(s).direction;
+    return want && got !== want ? [`${got}: ${s.textContent.slice(0, 40)}`] : [];
+  }));
+  if (turned.length) fail(`${label}: result parts against their text's direction ${JSON.stringify(turned)}`);
   if ((await hrefs("zzqx nothing like this")).length) fail(`${label}: nonsense query found pages`);
   const none = await page.locator(".search-results .result-none").count();
   if (!none) fail(`${label}: no "no pages match" message`);

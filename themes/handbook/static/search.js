@@ -162,7 +162,17 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = p.url;
-      a.textContent = p.title;
+      /* Each part runs the way its own text does (dir=auto): an English
+         page's excerpt on a right-to-left site ends, and is cut, on the
+         right. */
+      var part = function (className, text) {
+        var span = document.createElement("span");
+        if (className) span.className = className;
+        span.dir = "auto";
+        span.textContent = text;
+        a.appendChild(span);
+      };
+      part("", p.title);
       var heading = matchingHeading(p, terms);
       var extra = heading ? "§ " + heading : p.text;
       // Terms found only in the page's text: say so, as nothing shown
@@ -176,18 +186,8 @@
         }) +
           (p.text ? " · " + p.text : "");
       }
-      if (p.trail) {
-        var trail = document.createElement("span");
-        trail.className = "result-trail";
-        trail.textContent = p.trail;
-        a.appendChild(trail);
-      }
-      if (extra) {
-        var text = document.createElement("span");
-        text.className = "result-text";
-        text.textContent = extra;
-        a.appendChild(text);
-      }
+      if (p.trail) part("result-trail", p.trail);
+      if (extra) part("result-text", extra);
       li.appendChild(a);
       list.appendChild(li);
     });
