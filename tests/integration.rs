@@ -1141,6 +1141,31 @@ fn template_runtime_error_names_template_and_page() {
         "{}",
         run.stderr
     );
+    // A name close to one that exists gets a "did you mean"; a value
+    // missing for a page, how to test for it.
+    for (template, hint) in [
+        ("{{ page.title | uper }}", "help: did you mean `upper`?"),
+        ("{{ page.titel }}", "help: did you mean `title`?"),
+        ("{{ pgae.title }}", "help: did you mean `page`?"),
+        (
+            "{% for t in page.tagz %}{{ t }}{% endfor %}",
+            "help: `page.tagz` has no value here: check its name, or test it first \
+             (`{% if page.tagz %}…{% endif %}`)",
+        ),
+        (
+            "{{ page.date | upper }}",
+            "help: `page.date` has no value here",
+        ),
+    ] {
+        fs::write(
+            root.join("templates/page.html"),
+            format!("<p>\n{template}\n</p>\n"),
+        )
+        .unwrap();
+        let run = folio(&["build", "--root", root.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stderr.contains(hint), "{template}: {}", run.stderr);
+    }
 }
 
 #[test]

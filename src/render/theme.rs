@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{closest, Diagnostic};
 
 /// Prefix under which theme templates are registered.
 pub const THEME_PREFIX: &str = "theme/";
@@ -583,7 +583,126 @@ fn template_error(
             .in_file(report.filename().to_string())
             .at_line(span.start_line, span.start_col + 1),
     };
-    vec![d.with_hint("fix the template; every page that uses it is affected")]
+    // The name the error points at, as written (`page.tagz`).
+    let named = d.source_line.as_deref().and_then(|line| {
+        let caret = (d.source_column as usize).checked_sub(1)?;
+        let from = line.char_indices().nth(caret)?.0;
+        let name = &line[from..];
+        let end = name
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(name.len());
+        let name = &name[..end];
+        name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            .then(|| name.trim_end_matches('.'))
+    });
+    let hint = template_hint(report.message(), named);
+    vec![d.with_hint(hint)]
+}
+
+/// The filters templates can call: Tera's own (`Tera::new` registers them)
+/// and folio's, for "did you mean". A test checks that Tera knows each.
+const FILTERS: &[&str] = &[
+    "safe",
+    "default",
+    "upper",
+    "lower",
+    "wordcount",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "newlines_to_br",
+    "pluralize",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "capitalize",
+    "title",
+    "truncate",
+    "indent",
+    "str",
+    "int",
+    "float",
+    "length",
+    "reverse",
+    "split",
+    "abs",
+    "round",
+    "first",
+    "last",
+    "nth",
+    "join",
+    "sort",
+    "unique",
+    "get",
+    "values",
+    "keys",
+    "pairs",
+    "group_by",
+    "fill",
+    "local_date",
+];
+
+/// The tests templates can call (`x is odd`), as [`FILTERS`].
+const TESTS: &[&str] = &[
+    "string",
+    "number",
+    "map",
+    "bool",
+    "array",
+    "integer",
+    "float",
+    "none",
+    "iterable",
+    "defined",
+    "undefined",
+    "odd",
+    "even",
+    "divisible_by",
+    "starting_with",
+    "ending_with",
+    "containing",
+];
+
+/// The functions templates can call, as [`FILTERS`].
+const FUNCTIONS: &[&str] = &["range", "throw"];
+
+/// The hint for a template error whose message is `message`: the name
+/// meant, when the message names a field, variable, filter, test or
+/// function that does not exist and one close to it does; for a value
+/// missing where `named` (the name the error points at) is read, how to
+/// test for it first.
+fn template_hint(message: &str, named: Option<&str>) -> String {
+    const FIX: &str = "fix the template; every page that uses it is affected";
+    let quoted = |prefix: &str| {
+        let rest = message.strip_prefix(prefix)?;
+        Some(&rest[..rest.find('`')?])
+    };
+    let unknown = [
+        ("Unknown filter `", FILTERS),
+        ("Unknown test `", TESTS),
+        ("Unknown function `", FUNCTIONS),
+    ];
+    let meant = if let Some((_, available)) = message.split_once(" is not defined. Available ") {
+        // "Field `titel` is not defined. Available fields: a, b"
+        let name = quoted("Field `").or_else(|| quoted("Variable `"));
+        let available = available.split_once(": ").map_or("", |(_, list)| list);
+        name.and_then(|name| closest(name, available.split(", ")))
+    } else {
+        unknown
+            .iter()
+            .find_map(|(prefix, names)| closest(quoted(prefix)?, names.iter().copied()))
+    };
+    if let Some(meant) = meant {
+        return format!("did you mean `{meant}`? Every page that uses the template is affected");
+    }
+    match named {
+        Some(name) if message.contains("`undefined`") || message.contains("`none`") => format!(
+            "`{name}` has no value here: check its name, or test it first \
+             (`{{% if {name} %}}…{{% endif %}}`)"
+        ),
+        _ => FIX.to_string(),
+    }
 }
 
 /// Tera reports some problems (unknown filters, tests, functions) as
@@ -606,7 +725,7 @@ fn message_errors(
         if let Some(text) = trimmed.strip_prefix("error: ") {
             diags.push(
                 Diagnostic::error(format!("template error: {text}{context}"))
-                    .with_hint("fix the template; every page that uses it is affected"),
+                    .with_hint(template_hint(text, None)),
             );
         } else if let (Some(loc), Some(last)) = (trimmed.strip_prefix("--> "), diags.last_mut()) {
             let mut parts = loc.rsplitn(3, ':');
@@ -637,6 +756,71 @@ fn message_errors(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tera_knows_every_name_a_hint_may_suggest() {
+        let mut tera = Tera::new();
+        tera.register_filter("fill", fill_filter("en".into()));
+        tera.register_filter("local_date", local_date_filter(Default::default()));
+        let compiles = |tera: &mut Tera, text: String| tera.add_raw_template("t", &text).is_ok();
+        for name in FILTERS {
+            assert!(
+                compiles(&mut tera, format!("{{{{ x | {name} }}}}")),
+                "{name}"
+            );
+        }
+        for name in TESTS {
+            assert!(
+                compiles(&mut tera, format!("{{% if x is {name} %}}{{% endif %}}")),
+                "{name}"
+            );
+        }
+        for name in FUNCTIONS {
+            assert!(compiles(&mut tera, format!("{{{{ {name}() }}}}")), "{name}");
+        }
+        assert!(
+            !compiles(&mut tera, "{{ x | uper }}".into()),
+            "an unknown one fails"
+        );
+        assert!(!compiles(
+            &mut tera,
+            "{% if x is strin %}{% endif %}".into()
+        ));
+        assert!(!compiles(&mut tera, "{{ rnage() }}".into()));
+    }
+
+    #[test]
+    fn template_errors_hint_at_the_name_meant_or_how_to_test_for_a_value() {
+        let meant = |message: &str| template_hint(message, None);
+        let fields = "Field `titel` is not defined. Available fields: content, tags, title, toc";
+        assert!(
+            meant(fields).starts_with("did you mean `title`?"),
+            "{}",
+            meant(fields)
+        );
+        let variables = "Variable `pgae` is not defined. Available variables: nav, page, site";
+        assert!(meant(variables).starts_with("did you mean `page`?"));
+        assert!(meant("Unknown filter `uper`").starts_with("did you mean `upper`?"));
+        assert!(meant("Unknown filter `fil`").starts_with("did you mean `fill`?"));
+        assert!(meant("Unknown test `strin`").starts_with("did you mean `string`?"));
+        assert!(meant("Unknown function `rnage`").starts_with("did you mean `range`?"));
+        // Nothing close: the plain advice.
+        let far = meant("Unknown filter `markdownify`");
+        assert_eq!(far, "fix the template; every page that uses it is affected");
+        let missing = template_hint(
+            "Iteration not possible on type `undefined`",
+            Some("page.tagz"),
+        );
+        assert_eq!(
+            missing,
+            "`page.tagz` has no value here: check its name, or test it first \
+             (`{% if page.tagz %}…{% endif %}`)"
+        );
+        let none = "Invalid type for the value, expected `string` but got `none`";
+        assert!(template_hint(none, Some("page.date")).starts_with("`page.date` has no value"));
+        let other = "Invalid type for the value, expected `string` but got `i64`";
+        assert_eq!(template_hint(other, Some("page.word_count")), far);
+    }
 
     #[test]
     fn a_script_gets_the_words_the_themes_scripts_name_in_quotes() {
