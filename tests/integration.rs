@@ -2534,25 +2534,27 @@ fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
     let mut server = Server::start(&repo(), true);
     let events = server.events();
     events.wait("ok");
-    let css = server.root.join("themes/handbook/static/folio.css");
-    let mut text = fs::read_to_string(&css).unwrap();
-    text.push_str("\n.marker-from-test { color: red; }\n");
-    fs::write(&css, text).unwrap();
+    let static_dir = server.root.join("themes/handbook/static");
+    let append = |name: &str, line: &str| {
+        let path = static_dir.join(name);
+        let mut text = fs::read_to_string(&path).unwrap();
+        text.push_str(line);
+        fs::write(&path, text).unwrap();
+    };
+    append("folio.css", "\n.marker-from-test { color: red; }\n");
     events.wait("css");
     assert!(server.get("/folio.css").2.contains("marker-from-test"));
-    // A script edited is copied (not the site rebuilt), and keeps the
-    // site's words written into it.
-    let js = server.root.join("themes/handbook/static/folio.js");
-    let mut text = fs::read_to_string(&js).unwrap();
-    text.push_str("window.folioMarkerFromTest = 1;\n");
-    fs::write(&js, text).unwrap();
-    events.wait("reload");
-    let told = server.wait_log("static/folio.js");
-    assert!(
-        told.contains("copied themes/handbook/static/folio.js"),
-        "{told}"
-    );
-    let script = server.get("/folio.js").2;
+    // A script edited is copied (not the site rebuilt), with the site's
+    // words written into it; returns the served folio.js.
+    let edit_script = |name: &str, line: &str| {
+        append(name, line);
+        events.wait("reload");
+        let told = server.wait_log(&format!("static/{name}"));
+        let copied = format!("copied themes/handbook/static/{name}");
+        assert!(told.contains(&copied), "{told}");
+        server.get("/folio.js").2
+    };
+    let script = edit_script("folio.js", "window.folioMarkerFromTest = 1;\n");
     assert!(script.contains("folioMarkerFromTest"), "{script}");
     assert!(script.contains("\"copy\":\"Copy\""), "{script}");
     assert!(
@@ -2560,17 +2562,7 @@ fn serve_swaps_stylesheets_without_reload_and_stops_cleanly() {
         "a word no script names: {script}"
     );
     // Another script that names a word brings it into the first one.
-    let search = server.root.join("themes/handbook/static/search.js");
-    let mut text = fs::read_to_string(&search).unwrap();
-    text.push_str("window.folioNextFromTest = \"next\";\n");
-    fs::write(&search, text).unwrap();
-    events.wait("reload");
-    let told = server.wait_log("static/search.js");
-    assert!(
-        told.contains("copied themes/handbook/static/search.js"),
-        "{told}"
-    );
-    let script = server.get("/folio.js").2;
+    let script = edit_script("search.js", "window.folioNextFromTest = \"next\";\n");
     assert!(script.contains("\"next\":\"Next\""), "{script}");
     assert!(server.get("/search.js").2.contains("folioNextFromTest"));
     assert_eq!(server.interrupt(), Some(0), "Ctrl-C exits 0");
