@@ -48,7 +48,11 @@ pub fn compact(css: &[u8]) -> Vec<u8> {
                     .map_or(css.len(), |n| i + n);
                 let after_punctuation = out.last().is_some_and(|b| b"{};:,".contains(b));
                 let before_brace = matches!(css.get(next), Some(b'{' | b'}'));
-                if !after_punctuation && !before_brace {
+                // `--on: ;`, a custom property whose value is a space (the
+                // "space toggle"): older browsers refuse `--on:;`.
+                let space_value =
+                    out.last() == Some(&b':') && matches!(css.get(next), Some(b';' | b'}'));
+                if space_value || (!after_punctuation && !before_brace) {
                     out.push(b' ');
                 }
                 i = next;
@@ -175,6 +179,10 @@ mod tests {
         assert_eq!(
             compact_str(".a  .b > p,\t.c:is(.d, .e) {\n  width: calc(100%  - 2rem) !important;\n  color: rgb(0 0 0 / .5);\n}\n"),
             ".a .b > p,.c:is(.d,.e){\nwidth:calc(100% - 2rem) !important;\ncolor:rgb(0 0 0 / .5);\n}\n"
+        );
+        assert_eq!(
+            compact_str(":root { --on: ; --off: initial; }\n.x { --on: }"),
+            ":root{--on: ;--off:initial;}\n.x{--on: }"
         );
         assert_eq!(
             compact_str("@media (min-width: 60rem) and (hover: hover) { a { b: c } }"),
