@@ -1149,8 +1149,16 @@ fn template_runtime_error_names_template_and_page() {
         ("{{ pgae.title }}", "help: did you mean `page`?"),
         (
             "{% for t in page.tagz %}{{ t }}{% endfor %}",
-            "help: `page.tagz` has no value here: check its name, or test it first \
-             (`{% if page.tagz %}…{% endif %}`)",
+            "help: did you mean `page.tags`?",
+        ),
+        (
+            "{{ site.titel | upper }}",
+            "help: did you mean `site.title`?",
+        ),
+        (
+            "{{ page.extra.owner | upper }}",
+            "help: `page.extra.owner` has no value here: check its name, or test it first \
+             (`{% if page.extra.owner %}…{% endif %}`)",
         ),
         (
             "{{ page.date | upper }}",

@@ -577,7 +577,12 @@ impl<'a> Renderer<'a> {
         } else {
             self.templates.tera.render_to(name, &context, &mut *out)
         };
-        rendered.map_err(|e| self.templates.error(&e, Some(source)))
+        rendered.map_err(|e| {
+            // The globals too, for "did you mean `site.title`".
+            let site = context::SiteContext::from_config(self.builder.config);
+            context.insert("site", &site);
+            self.templates.render_error(&e, source, &context)
+        })
     }
 
     /// The error for a template that neither the site nor its theme has.

@@ -365,7 +365,7 @@ impl Templates {
             let mut alone = Tera::new();
             if let Err(e) = alone.add_raw_template(name, &t.text) {
                 if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                    diags.extend(template_error(&paths, &e, None));
+                    diags.extend(template_error(&paths, &e, None, None));
                 }
             }
         }
@@ -402,7 +402,7 @@ impl Templates {
             }
         }
         tera.add_raw_templates(compiled.iter().map(|(n, t)| (*n, t.as_ref())))
-            .map_err(|e| template_error(&paths, &e, None))?;
+            .map_err(|e| template_error(&paths, &e, None, None))?;
         globals.set(&mut tera);
         let mut templates = Templates {
             tera,
@@ -508,7 +508,19 @@ impl Templates {
 
     /// Diagnostics for a Tera error, naming the page being rendered.
     pub fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Vec<Diagnostic> {
-        template_error(&self.paths, e, rendering)
+        template_error(&self.paths, e, rendering, None)
+    }
+
+    /// [`Templates::error`] for an error rendering `rendering` with
+    /// `context`: a name missing from it (`page.tagz`) gets the closest one
+    /// it has (`page.tags`).
+    pub fn render_error(
+        &self,
+        e: &tera::Error,
+        rendering: &str,
+        context: &tera::Context,
+    ) -> Vec<Diagnostic> {
+        template_error(&self.paths, e, Some(rendering), Some(context))
     }
 }
 
@@ -563,6 +575,7 @@ fn template_error(
     paths: &HashMap<String, Shown>,
     e: &tera::Error,
     rendering: Option<&str>,
+    rendered_with: Option<&tera::Context>,
 ) -> Vec<Diagnostic> {
     let context = rendering
         .map(|p| format!(" (while rendering {p})"))
@@ -595,8 +608,37 @@ fn template_error(
         name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             .then(|| name.trim_end_matches('.'))
     });
-    let hint = template_hint(report.message(), named);
+    let missing = message_says_missing(report.message());
+    let meant = named.filter(|_| missing).zip(rendered_with);
+    let hint = match meant.and_then(|(name, context)| closest_key(context, name)) {
+        Some(meant) => {
+            format!("did you mean `{meant}`? Every page that uses the template is affected")
+        }
+        None => template_hint(report.message(), named),
+    };
     vec![d.with_hint(hint)]
+}
+
+/// Whether a template error's message says a value is missing (Tera's
+/// `undefined`, or `none` for a key present without a value).
+fn message_says_missing(message: &str) -> bool {
+    message.contains("`undefined`") || message.contains("`none`")
+}
+
+/// `name` (`page.tagz`) with its last part the closest key that `context`
+/// has there (`page.tags`), when one is close and `name` itself is not
+/// there.
+fn closest_key(context: &tera::Context, name: &str) -> Option<String> {
+    let (path, last) = name.rsplit_once('.')?;
+    let mut parts = path.split('.');
+    let mut value = context.get(parts.next()?)?;
+    for part in parts {
+        let map = value.as_map()?;
+        value = map.iter().find(|(k, _)| k.as_str() == Some(part))?.1;
+    }
+    let keys = value.as_map()?.keys().filter_map(|k| k.as_str());
+    let meant = closest(last, keys)?;
+    (meant != last).then(|| format!("{path}.{meant}"))
 }
 
 /// The filters templates can call: Tera's own (`Tera::new` registers them)
@@ -651,7 +693,7 @@ fn template_hint(message: &str, named: Option<&str>) -> String {
         return format!("did you mean `{meant}`? Every page that uses the template is affected");
     }
     match named {
-        Some(name) if message.contains("`undefined`") || message.contains("`none`") => format!(
+        Some(name) if message_says_missing(message) => format!(
             "`{name}` has no value here: check its name, or test it first \
              (`{{% if {name} %}}…{{% endif %}}`)"
         ),
@@ -710,6 +752,29 @@ fn message_errors(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_key_finds_the_closest_one_the_context_has_there() {
+        let mut context = tera::Context::new();
+        let page = serde_json::json!({"tags": [], "title": "A", "extra": {"owner": "ops"}});
+        context.insert("page", &page);
+        assert_eq!(
+            closest_key(&context, "page.tagz").as_deref(),
+            Some("page.tags")
+        );
+        let owner = closest_key(&context, "page.extra.ownr");
+        assert_eq!(owner.as_deref(), Some("page.extra.owner"));
+        // Present, nothing close, no such path, or no path at all: none.
+        for name in [
+            "page.title",
+            "page.colour",
+            "page.nope.title",
+            "section.tags",
+            "page",
+        ] {
+            assert_eq!(closest_key(&context, name), None, "{name}");
+        }
+    }
 
     #[test]
     fn tera_knows_every_name_a_hint_may_suggest() {
