@@ -149,8 +149,9 @@ pub fn init_site(opts: &InitOptions) -> Result<Started, BuildFailure> {
          # its path starts every URL folio writes.\n\
          base_url = \"/\"\n\
          # The language of the words folio shows readers (\"Previous\", \"On this\n\
-         # page\"): en, de, es, fr, it, nl, pt, ru or he ship with folio; [strings] writes\n\
-         # others. Hebrew, Arabic and the like also run the pages right to left.\n\
+         # page\"): en, de, es, fr, it, nl, pt, pt-PT, ru, he and ar ship with folio;\n\
+         # [strings] writes others. Hebrew, Arabic and the like also run the pages\n\
+         # right to left.\n\
          language = \"en\"\n",
         Value::String(title.clone())
     );

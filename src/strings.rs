@@ -279,6 +279,7 @@ impl Strings {
             );
         }
         let english = english_table();
+        let categories = plural_rule(language).categories;
         for (key, value) in overrides {
             let line = table_key_line(text, "strings", key);
             let Some(value) = value.as_str() else {
@@ -307,7 +308,6 @@ impl Strings {
             }
             match english.get(key).and_then(toml::Value::as_str) {
                 Some(en) => {
-                    let categories = plural_rule(language).categories;
                     let forms = value.split('|').count();
                     if en.contains('|') && key != "months" && forms > 2 && forms != categories.len()
                     {
