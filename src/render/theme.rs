@@ -608,14 +608,7 @@ fn template_error(
         name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             .then(|| name.trim_end_matches('.'))
     });
-    let missing = message_says_missing(report.message());
-    let meant = named.filter(|_| missing).zip(rendered_with);
-    let hint = match meant.and_then(|(name, context)| closest_key(context, name)) {
-        Some(meant) => {
-            format!("did you mean `{meant}`? Every page that uses the template is affected")
-        }
-        None => template_hint(report.message(), named),
-    };
+    let hint = template_hint(report.message(), named, rendered_with);
     vec![d.with_hint(hint)]
 }
 
@@ -665,10 +658,15 @@ const FUNCTIONS: &[&str] = &["range", "throw"];
 
 /// The hint for a template error whose message is `message`: the name
 /// meant, when the message names a field, variable, filter, test or
-/// function that does not exist and one close to it does; for a value
-/// missing where `named` (the name the error points at) is read, how to
-/// test for it first.
-fn template_hint(message: &str, named: Option<&str>) -> String {
+/// function that does not exist and one close to it does, or when a value
+/// is missing where `named` (the name the error points at) is read and
+/// `rendered_with` (the page's context) has a key close to it; otherwise,
+/// for a missing value, how to test for it first.
+fn template_hint(
+    message: &str,
+    named: Option<&str>,
+    rendered_with: Option<&tera::Context>,
+) -> String {
     const FIX: &str = "fix the template; every page that uses it is affected";
     let quoted = |prefix: &str| {
         let rest = message.strip_prefix(prefix)?;
@@ -684,10 +682,17 @@ fn template_hint(message: &str, named: Option<&str>) -> String {
         let name = quoted("Field `").or_else(|| quoted("Variable `"));
         let available = available.split_once(": ").map_or("", |(_, list)| list);
         name.and_then(|name| closest(name, available.split(", ")))
+            .map(str::to_string)
     } else {
-        unknown
+        let unknown_name = unknown
             .iter()
-            .find_map(|(prefix, names)| closest(quoted(prefix)?, names.iter().copied()))
+            .find_map(|(prefix, names)| closest(quoted(prefix)?, names.iter().copied()));
+        // `page.tagz`, read where the page has `page.tags`.
+        let missing_key = || {
+            let (name, context) = named.zip(rendered_with)?;
+            message_says_missing(message).then(|| closest_key(context, name))?
+        };
+        unknown_name.map(str::to_string).or_else(missing_key)
     };
     if let Some(meant) = meant {
         return format!("did you mean `{meant}`? Every page that uses the template is affected");
@@ -721,7 +726,7 @@ fn message_errors(
         if let Some(text) = trimmed.strip_prefix("error: ") {
             diags.push(
                 Diagnostic::error(format!("template error: {text}{context}"))
-                    .with_hint(template_hint(text, None)),
+                    .with_hint(template_hint(text, None, None)),
             );
         } else if let (Some(loc), Some(last)) = (trimmed.strip_prefix("--> "), diags.last_mut()) {
             let mut parts = loc.rsplitn(3, ':');
@@ -774,6 +779,10 @@ mod tests {
         ] {
             assert_eq!(closest_key(&context, name), None, "{name}");
         }
+        // The hint, for a missing value read under a misspelt key.
+        let missing = "Iteration not possible on type `undefined`";
+        let hint = template_hint(missing, Some("page.tagz"), Some(&context));
+        assert!(hint.starts_with("did you mean `page.tags`?"), "{hint}");
     }
 
     #[test]
@@ -810,7 +819,7 @@ mod tests {
 
     #[test]
     fn template_errors_hint_at_the_name_meant_or_how_to_test_for_a_value() {
-        let meant = |message: &str| template_hint(message, None);
+        let meant = |message: &str| template_hint(message, None, None);
         let fields = "Field `titel` is not defined. Available fields: content, tags, title, toc";
         assert!(
             meant(fields).starts_with("did you mean `title`?"),
@@ -829,6 +838,7 @@ mod tests {
         let missing = template_hint(
             "Iteration not possible on type `undefined`",
             Some("page.tagz"),
+            None,
         );
         assert_eq!(
             missing,
@@ -836,9 +846,11 @@ mod tests {
              (`{% if page.tagz %}…{% endif %}`)"
         );
         let none = "Invalid type for the value, expected `string` but got `none`";
-        assert!(template_hint(none, Some("page.date")).starts_with("`page.date` has no value"));
+        assert!(
+            template_hint(none, Some("page.date"), None).starts_with("`page.date` has no value")
+        );
         let other = "Invalid type for the value, expected `string` but got `i64`";
-        assert_eq!(template_hint(other, Some("page.word_count")), far);
+        assert_eq!(template_hint(other, Some("page.word_count"), None), far);
     }
 
     #[test]
