@@ -16,7 +16,7 @@
 import { readFile, readdir, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { serve } from "./serve.mjs";
 
 const [publicDir, artefacts, ...paths] = process.argv.slice(2);
@@ -44,11 +44,7 @@ const counted = (key) => new RegExp(words[key].split("|").map((form) =>
 
 const { server, notFound, origin } = await serve(publicDir);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 
 const failures = [];
 const report = { pages: {}, axe: {} };

@@ -6,7 +6,7 @@
 // (a key at a time, from an empty box) and prints the results' paths of
 // each as JSON: {"<query>": ["/a/", ...]}.
 
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { serve } from "./serve.mjs";
 
 const [publicDir, path, ...queries] = process.argv.slice(2);
@@ -15,10 +15,7 @@ if (!publicDir || !path || queries.length === 0) {
   process.exit(2);
 }
 const { server, origin } = await serve(publicDir);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launch();
 const page = await browser.newPage();
 await page.goto(origin + path, { waitUntil: "load" });
 await page.focus(".search-input");

@@ -14,7 +14,7 @@
 // notice. Prints JSON; exits 1 on failure.
 
 import { readFile, writeFile } from "node:fs/promises";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const [base, source, pagePath, roundsArg, otherSource] = process.argv.slice(2);
 const rounds = Number(roundsArg || 3);
@@ -22,11 +22,7 @@ const failures = [];
 const report = {};
 const fail = (what) => failures.push(what);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 700 } })).newPage();
 // The first edit must not come before the page's event stream is open (a
 // fixed pause was too short on a loaded machine): wait for its answer.
